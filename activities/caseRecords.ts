@@ -1,0 +1,84 @@
+// Writes of the case projection and its timeline. Idempotent: the event is keyed by
+// (workflow_id, seq) and the row only moves forward (last_event_seq), so a retried or
+// replayed activity changes nothing the second time.
+import { sql } from 'drizzle-orm';
+import type { CaseEvent, CaseState } from '../domain';
+import { normalizePhone } from '../domain';
+import type { Database } from '../db/client';
+import { caseEvents, cases } from '../db/schema';
+
+export function caseRowFrom(state: CaseState): typeof cases.$inferInsert {
+  const { intake } = state;
+  return {
+    caseNo: state.caseNo,
+    workflowId: state.workflowId,
+    stage: state.stage,
+    priority: state.priority,
+    channel: intake.channel,
+    customerName: intake.customer.name,
+    customerPhone: intake.customer.phone,
+    customerPhoneKey: normalizePhone(intake.customer.phone),
+    customerAddress: intake.customer.address,
+    customerLat: intake.customer.lat ?? null,
+    customerLng: intake.customer.lng ?? null,
+    customerTier: intake.customer.tier,
+    customerLanguage: intake.customer.language,
+    region: intake.customer.region ?? null,
+    productCategory: intake.product.category,
+    productModel: intake.product.model,
+    productSerial: intake.product.serial,
+    faultDescription: intake.faultDescription,
+    attachments: intake.attachments,
+    preferredWindows: intake.preferredWindows,
+    engineerId: state.engineerId ?? null,
+    engineerName: state.engineerName ?? null,
+    appointmentStart: state.appointment ? new Date(state.appointment.start) : null,
+    appointmentEnd: state.appointment ? new Date(state.appointment.end) : null,
+    visits: state.visits,
+    checkOutResult: state.checkOut?.result ?? null,
+    resolution: state.checkOut?.resolution ?? null,
+    rating: state.confirmation?.rating ?? null,
+    ratingComment: state.confirmation?.comment ?? null,
+    cancelReason: state.cancellation?.reason ?? null,
+    openedByRole: state.openedBy.role,
+    openedBySubject: state.openedBy.subject ?? null,
+    createdAt: new Date(state.openedAt),
+    updatedAt: new Date(state.updatedAt),
+    closedAt: state.closedAt ? new Date(state.closedAt) : null,
+    lastEventSeq: state.eventSeq,
+  };
+}
+
+export async function writeCaseEvent(db: Database, state: CaseState, event: CaseEvent): Promise<{ inserted: boolean }> {
+  return db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(caseEvents)
+      .values({
+        caseNo: state.caseNo,
+        workflowId: state.workflowId,
+        seq: event.seq,
+        type: event.type,
+        fromStage: event.fromStage,
+        toStage: event.toStage,
+        actorRole: event.actor.role,
+        actorSubject: event.actor.subject ?? null,
+        data: event.data,
+        occurredAt: new Date(event.occurredAt),
+      })
+      .onConflictDoNothing({ target: [caseEvents.workflowId, caseEvents.seq] })
+      .returning({ id: caseEvents.id });
+
+    const row = caseRowFrom(state);
+    const { caseNo: _key, ...changes } = row;
+    await tx
+      .insert(cases)
+      .values(row)
+      .onConflictDoUpdate({
+        target: cases.caseNo,
+        set: changes,
+        // Snapshots can land out of order when two updates persist concurrently.
+        setWhere: sql`${cases.lastEventSeq} < excluded.last_event_seq`,
+      });
+    return { inserted: inserted.length > 0 };
+  });
+}

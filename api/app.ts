@@ -1,0 +1,63 @@
+// The Express app: JSON only, every route from a RouteSpec (validation, roles, OpenAPI).
+import express, { type NextFunction, type Request, type Response } from 'express';
+import pinoHttp from 'pino-http';
+import type { Logger } from 'pino';
+import swaggerUi from 'swagger-ui-express';
+import type { Client } from '@temporalio/client';
+import type { Actor } from '../domain';
+import type { Database } from '../db/client';
+import { authenticate, requireRole } from './auth';
+import { errorHandler, HttpError, parseOrThrow } from './errors';
+import { openApiDocument } from './openapi';
+import { caseRoutes } from './routes/cases';
+import { healthRoutes } from './routes/health';
+import type { RouteSpec } from './routeSpec';
+
+export interface AppDeps {
+  client: Client;
+  db: Database;
+  taskQueue: string;
+  envKeys: Map<string, Actor>;
+  logger: Logger;
+  maxBodyBytes: number;
+}
+
+const VERSION = '0.1.0';
+
+export function allRoutes(deps: Pick<AppDeps, 'client' | 'db' | 'taskQueue'>): RouteSpec[] {
+  return [...healthRoutes(deps), ...caseRoutes(deps)];
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(pinoHttp({ logger: deps.logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }));
+  app.use(express.json({ limit: deps.maxBodyBytes, strict: true, type: () => true }));
+
+  const routes = allRoutes(deps);
+  const document = openApiDocument(routes, VERSION);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'casework API' }));
+
+  const auth = authenticate(deps.envKeys, deps.db);
+  for (const route of routes) {
+    const guards = route.roles ? [auth, requireRole(route.roles)] : [];
+    app[route.method](route.path, ...guards, async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const params = route.params ? parseOrThrow(route.params, req.params, 'params') : req.params;
+        const query = route.query ? parseOrThrow(route.query, req.query, 'query') : req.query;
+        const body = route.body ? parseOrThrow(route.body, req.body, 'body') : undefined;
+        await route.handler({ req, res, actor: req.actor!, params, query, body });
+      } catch (err) {
+        next(err);
+      }
+    });
+  }
+
+  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
+  app.use(errorHandler);
+  return app;
+}

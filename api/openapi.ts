@@ -1,0 +1,46 @@
+// The OpenAPI document, generated from the route specs and their zod schemas.
+import { OpenApiGeneratorV31, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import type { RouteSpec } from './routeSpec';
+
+export function openApiDocument(routes: RouteSpec[], version: string): ReturnType<OpenApiGeneratorV31['generateDocument']> {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key (API_KEYS or `npm run seed:keys`); its role decides what it may do',
+  });
+  for (const r of routes) {
+    registry.registerPath({
+      method: r.method,
+      path: r.path.replace(/:([A-Za-z]+)/g, '{$1}'),
+      tags: [r.tag],
+      summary: r.summary,
+      description: [r.description, r.roles ? `Roles: ${r.roles.join(', ')}.` : 'Public.'].filter(Boolean).join('\n\n'),
+      security: r.roles ? [{ [bearer.name]: [] }] : [],
+      request: {
+        params: r.params as z.ZodObject | undefined,
+        query: r.query as z.ZodObject | undefined,
+        headers: r.headers,
+        body: r.body ? { required: true, content: { 'application/json': { schema: r.body } } } : undefined,
+      },
+      responses: Object.fromEntries(
+        Object.entries(r.responses).map(([status, resp]) => [
+          status,
+          {
+            description: resp.description,
+            ...(resp.schema ? { content: { 'application/json': { schema: resp.schema } } } : {}),
+          },
+        ]),
+      ),
+    });
+  }
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'casework API',
+      version,
+      description: 'After-sales service cases as durable Temporal workflows. See the README for a walk-through.',
+    },
+  });
+}

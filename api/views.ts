@@ -1,0 +1,100 @@
+// API representations, built from PostgreSQL rows. Zod schemas here document them in
+// OpenAPI; the mappers are typed against the schemas so the two cannot drift.
+import { z } from 'zod';
+import { PrioritySchema, StageSchema, ChannelSchema } from '../domain/schemas';
+import type { CaseEventRow, CaseRow } from '../db/queries/cases';
+import type { Stage } from '../domain';
+
+export const CaseViewSchema = z
+  .object({
+    caseNo: z.string().meta({ example: 'CS-20261122-000123' }),
+    stage: StageSchema,
+    priority: PrioritySchema,
+    channel: ChannelSchema,
+    customer: z.object({
+      name: z.string(),
+      phone: z.string(),
+      address: z.string(),
+      lat: z.number().nullable(),
+      lng: z.number().nullable(),
+      tier: z.string(),
+      region: z.string().nullable(),
+      language: z.string(),
+    }),
+    product: z.object({ category: z.string(), model: z.string(), serial: z.string() }),
+    faultDescription: z.string(),
+    attachments: z.array(z.string()),
+    preferredWindows: z.array(z.object({ start: z.string(), end: z.string() })),
+    engineer: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+    appointment: z.object({ start: z.string(), end: z.string() }).nullable(),
+    visits: z.int(),
+    checkOut: z.object({ result: z.string(), resolution: z.string().nullable() }).nullable(),
+    confirmation: z.object({ rating: z.int(), comment: z.string().nullable() }).nullable(),
+    cancelReason: z.string().nullable(),
+    openedBy: z.object({ role: z.string(), subject: z.string().nullable() }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    closedAt: z.string().nullable(),
+  })
+  .meta({ id: 'Case' });
+export type CaseView = z.infer<typeof CaseViewSchema>;
+
+export const CaseEventViewSchema = z
+  .object({
+    seq: z.int(),
+    type: z.string().meta({ example: 'engineer.assigned' }),
+    fromStage: StageSchema.nullable(),
+    toStage: StageSchema,
+    actor: z.object({ role: z.string(), subject: z.string().nullable() }),
+    data: z.record(z.string(), z.unknown()),
+    occurredAt: z.string(),
+  })
+  .meta({ id: 'CaseEvent' });
+
+export function caseView(r: CaseRow): CaseView {
+  return {
+    caseNo: r.caseNo,
+    stage: r.stage as Stage,
+    priority: r.priority as CaseView['priority'],
+    channel: r.channel as CaseView['channel'],
+    customer: {
+      name: r.customerName,
+      phone: r.customerPhone,
+      address: r.customerAddress,
+      lat: r.customerLat,
+      lng: r.customerLng,
+      tier: r.customerTier,
+      region: r.region,
+      language: r.customerLanguage,
+    },
+    product: { category: r.productCategory, model: r.productModel, serial: r.productSerial },
+    faultDescription: r.faultDescription,
+    attachments: r.attachments,
+    preferredWindows: r.preferredWindows,
+    engineer: r.engineerId ? { id: r.engineerId, name: r.engineerName } : null,
+    appointment:
+      r.appointmentStart && r.appointmentEnd
+        ? { start: r.appointmentStart.toISOString(), end: r.appointmentEnd.toISOString() }
+        : null,
+    visits: r.visits,
+    checkOut: r.checkOutResult ? { result: r.checkOutResult, resolution: r.resolution } : null,
+    confirmation: r.rating != null ? { rating: r.rating, comment: r.ratingComment } : null,
+    cancelReason: r.cancelReason,
+    openedBy: { role: r.openedByRole, subject: r.openedBySubject },
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    closedAt: r.closedAt?.toISOString() ?? null,
+  };
+}
+
+export function caseEventView(e: CaseEventRow): z.infer<typeof CaseEventViewSchema> {
+  return {
+    seq: e.seq,
+    type: e.type,
+    fromStage: (e.fromStage as Stage | null) ?? null,
+    toStage: e.toStage as Stage,
+    actor: { role: e.actorRole, subject: e.actorSubject },
+    data: e.data,
+    occurredAt: e.occurredAt.toISOString(),
+  };
+}

@@ -1,0 +1,58 @@
+// Reads of the case projection for the API.
+import { and, asc, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { CaseListQuery } from '../../domain/schemas';
+import type { Database } from '../client';
+import { caseEvents, cases } from '../schema';
+
+export type CaseRow = typeof cases.$inferSelect;
+export type CaseEventRow = typeof caseEvents.$inferSelect;
+
+export async function findCase(db: Database, caseNo: string): Promise<CaseRow | undefined> {
+  const [row] = await db.select().from(cases).where(eq(cases.caseNo, caseNo)).limit(1);
+  return row;
+}
+
+export async function caseTimeline(db: Database, caseNo: string): Promise<CaseEventRow[]> {
+  return db.select().from(caseEvents).where(eq(caseEvents.caseNo, caseNo)).orderBy(asc(caseEvents.seq));
+}
+
+export class BadCursorError extends Error {}
+
+function encodeCursor(row: CaseRow): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.caseNo}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; caseNo: string } {
+  const [at, caseNo] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at ?? '');
+  if (!caseNo || Number.isNaN(createdAt.getTime())) throw new BadCursorError('cursor is not one this API issued');
+  return { createdAt, caseNo };
+}
+
+/** Newest first, keyset-paginated on (created_at, case_no). */
+export async function listCases(db: Database, q: CaseListQuery): Promise<{ items: CaseRow[]; nextCursor: string | null }> {
+  const where: SQL[] = [];
+  if (q.stage) where.push(eq(cases.stage, q.stage));
+  if (q.priority) where.push(eq(cases.priority, q.priority));
+  if (q.engineer) where.push(eq(cases.engineerId, q.engineer));
+  if (q.createdFrom) where.push(gte(cases.createdAt, new Date(q.createdFrom)));
+  if (q.createdTo) where.push(lte(cases.createdAt, new Date(q.createdTo)));
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor);
+    where.push(or(lt(cases.createdAt, c.createdAt), and(eq(cases.createdAt, c.createdAt), lt(cases.caseNo, c.caseNo)))!);
+  }
+  const rows = await db
+    .select()
+    .from(cases)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(cases.createdAt), desc(cases.caseNo))
+    .limit(q.limit + 1);
+  const items = rows.slice(0, q.limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+}
+
+export async function countCases(db: Database): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(cases);
+  return row?.n ?? 0;
+}

@@ -1,0 +1,129 @@
+// PostgreSQL schema. `cases` is a projection of each case workflow's state, written only
+// by activities; `case_events` is the append-only timeline (a trigger forbids UPDATE and
+// DELETE, see migrations/0001_append_only_events.sql).
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const caseNoSequence = pgSequence('case_no_seq', { startWith: 1 });
+
+export const cases = pgTable(
+  'cases',
+  {
+    caseNo: text('case_no').primaryKey(),
+    workflowId: text('workflow_id').notNull().unique(),
+    stage: text('stage').notNull(),
+    priority: text('priority').notNull(),
+    channel: text('channel').notNull(),
+    customerName: text('customer_name').notNull(),
+    customerPhone: text('customer_phone').notNull(),
+    customerPhoneKey: text('customer_phone_key').notNull(),
+    customerAddress: text('customer_address').notNull(),
+    customerLat: doublePrecision('customer_lat'),
+    customerLng: doublePrecision('customer_lng'),
+    customerTier: text('customer_tier').notNull(),
+    customerLanguage: text('customer_language').notNull(),
+    region: text('region'),
+    productCategory: text('product_category').notNull(),
+    productModel: text('product_model').notNull(),
+    productSerial: text('product_serial').notNull(),
+    faultDescription: text('fault_description').notNull(),
+    attachments: jsonb('attachments').$type<string[]>().notNull(),
+    preferredWindows: jsonb('preferred_windows').$type<{ start: string; end: string }[]>().notNull(),
+    engineerId: text('engineer_id'),
+    engineerName: text('engineer_name'),
+    appointmentStart: ts('appointment_start'),
+    appointmentEnd: ts('appointment_end'),
+    visits: integer('visits').notNull().default(0),
+    checkOutResult: text('check_out_result'),
+    resolution: text('resolution'),
+    rating: integer('rating'),
+    ratingComment: text('rating_comment'),
+    cancelReason: text('cancel_reason'),
+    openedByRole: text('opened_by_role').notNull(),
+    openedBySubject: text('opened_by_subject'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    closedAt: ts('closed_at'),
+    /** The timeline seq this row reflects: an older snapshot never overwrites a newer one. */
+    lastEventSeq: integer('last_event_seq').notNull(),
+  },
+  (t) => [
+    index('cases_stage_idx').on(t.stage),
+    index('cases_priority_idx').on(t.priority),
+    index('cases_engineer_idx').on(t.engineerId),
+    index('cases_created_idx').on(t.createdAt, t.caseNo),
+    index('cases_open_duplicate_idx')
+      .on(t.customerPhoneKey, t.productSerial)
+      .where(sql`stage NOT IN ('archived', 'cancelled')`),
+  ],
+);
+
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseNo: text('case_no').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    fromStage: text('from_stage'),
+    toStage: text('to_stage').notNull(),
+    actorRole: text('actor_role').notNull(),
+    actorSubject: text('actor_subject'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    recordedAt: ts('recorded_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // Idempotency of the timeline: a retried activity hits this and writes nothing.
+    uniqueIndex('case_events_workflow_seq_uq').on(t.workflowId, t.seq),
+    index('case_events_case_idx').on(t.caseNo, t.seq),
+  ],
+);
+
+/** One row per Idempotency-Key of POST /cases. */
+/**
+ * One row per Idempotency-Key of POST /cases, written before the workflow starts. It
+ * also reserves the case number and lets the duplicate rule see a case whose workflow
+ * has not written its row yet.
+ */
+export const intakeRequests = pgTable(
+  'intake_requests',
+  {
+    idempotencyKey: text('idempotency_key').primaryKey(),
+    requestHash: text('request_hash').notNull(),
+    caseNo: text('case_no').notNull().unique(),
+    customerPhoneKey: text('customer_phone_key').notNull(),
+    productSerial: text('product_serial').notNull(),
+    actorRole: text('actor_role').notNull(),
+    actorSubject: text('actor_subject'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('intake_requests_customer_product_idx').on(t.customerPhoneKey, t.productSerial)],
+);
+
+export const apiKeys = pgTable('api_keys', {
+  id: serial('id').primaryKey(),
+  /** sha256 of the key; the key itself is never stored. */
+  keyHash: text('key_hash').notNull().unique(),
+  role: text('role').notNull(),
+  subject: text('subject'),
+  label: text('label').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  revoked: boolean('revoked').notNull().default(false),
+});

@@ -1,0 +1,5 @@
+export * from './stages';
+export * from './caseNumber';
+export * from './roles';
+export * from './caseState';
+export * from './privacy';

@@ -1,0 +1,107 @@
+// Brings up everything `npm start` runs, embedding Temporal and PostgreSQL unless
+// TEMPORAL_ADDRESS / DATABASE_URL point elsewhere, and tears it down in reverse order.
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { createApp } from '../api/app';
+import { parseApiKeys } from '../api/auth';
+import type { Env } from '../config/env';
+import { createDatabase } from '../db/client';
+import { migrateDatabase } from '../db/migrate';
+import { createCaseWorker } from '../worker/createWorker';
+import { startEmbeddedPostgres } from './embeddedPostgres';
+import { startTemporalDevServer } from './temporalDevServer';
+
+export interface RunningStack {
+  apiUrl: string;
+  temporalAddress: string;
+  temporalUiUrl?: string;
+  databaseUrl: string;
+  embedded: { temporal: boolean; postgres: boolean };
+  stop(): Promise<void>;
+}
+
+export async function startStack(env: Env, logger: Logger): Promise<RunningStack> {
+  const stops: Array<[string, () => Promise<unknown>]> = [];
+  const stop = async () => {
+    for (const [name, fn] of stops.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        logger.warn({ err, component: name }, 'error while stopping');
+      }
+    }
+    stops.length = 0;
+  };
+
+  try {
+    const envKeys = parseApiKeys(env.API_KEYS);
+
+    let temporalAddress = env.TEMPORAL_ADDRESS;
+    let temporalUiUrl: string | undefined;
+    if (!temporalAddress) {
+      const temporal = await startTemporalDevServer({
+        dataDir: path.join(env.DATA_DIR, 'temporal'),
+        port: env.TEMPORAL_PORT,
+        uiPort: env.TEMPORAL_UI_PORT,
+        namespace: env.TEMPORAL_NAMESPACE,
+        logger,
+      });
+      stops.push(['temporal', temporal.stop]);
+      temporalAddress = temporal.address;
+      temporalUiUrl = temporal.uiUrl;
+    }
+
+    let databaseUrl = env.DATABASE_URL;
+    if (!databaseUrl) {
+      const pg = await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT, logger });
+      stops.push(['postgres', pg.stop]);
+      databaseUrl = pg.url;
+    }
+    await migrateDatabase(databaseUrl);
+    const db = createDatabase(databaseUrl);
+    stops.push(['database pool', () => db.$client.end()]);
+
+    if (env.EMBED_WORKER === 'true') {
+      const { worker, connection } = await createCaseWorker({
+        address: temporalAddress,
+        namespace: env.TEMPORAL_NAMESPACE,
+        taskQueue: env.TASK_QUEUE,
+        db,
+        logger,
+      });
+      const running = worker.run();
+      stops.push(['worker', async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await connection.close();
+      }]);
+    }
+
+    const connection = await Connection.connect({ address: temporalAddress });
+    stops.push(['temporal client', () => connection.close()]);
+    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+
+    const app = createApp({ client, db, taskQueue: env.TASK_QUEUE, envKeys, logger, maxBodyBytes: env.MAX_BODY_BYTES });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(env.PORT, env.HOST, () => resolve(s)).on('error', reject);
+    });
+    stops.push(['api', () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    })]);
+
+    return {
+      apiUrl: `http://localhost:${env.PORT}`,
+      temporalAddress,
+      temporalUiUrl,
+      databaseUrl,
+      embedded: { temporal: !env.TEMPORAL_ADDRESS, postgres: !env.DATABASE_URL },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,45 @@
+// `npm start`: the embedded default (Temporal dev server + PostgreSQL + worker + API),
+// or, with TEMPORAL_ADDRESS and DATABASE_URL set, worker + API against those.
+import { ConfigError, loadEnv } from '../config/env';
+import { createLogger } from '../config/logger';
+import { startStack } from './stack';
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const logger = createLogger(env.LOG_LEVEL);
+  const stack = await startStack(env, logger);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const lines = [
+    '',
+    'casework is running',
+    `  API           ${stack.apiUrl}`,
+    `  OpenAPI       ${stack.apiUrl}/openapi.json   (docs: ${stack.apiUrl}/docs)`,
+    `  Temporal UI   ${stack.temporalUiUrl ?? '(external Temporal: use its own UI)'}`,
+    `  Temporal      ${stack.temporalAddress}${stack.embedded.temporal ? ' (embedded dev server)' : ''}`,
+    `  PostgreSQL    ${stack.databaseUrl.replace(/:[^:@/]+@/, ':***@')}${stack.embedded.postgres ? ' (embedded)' : ''}`,
+    `  Data          ${env.DATA_DIR}`,
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  // One machine-readable line for scripts and tests that drive the launcher.
+  process.stdout.write(
+    `CASEWORK_READY ${JSON.stringify({ apiUrl: stack.apiUrl, temporalAddress: stack.temporalAddress, temporalUiUrl: stack.temporalUiUrl, databaseUrl: stack.databaseUrl })}\n`,
+  );
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

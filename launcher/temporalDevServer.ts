@@ -1,0 +1,110 @@
+// The embedded Temporal: `temporal server start-dev` with a persistent SQLite file, the
+// Web UI, and our search attributes registered.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { SEARCH_ATTRIBUTE_KEYS, searchAttributeCliSpecs } from '../domain/searchAttributes';
+import { findTemporalCli } from './temporalBinaries';
+import { waitFor } from './waitFor';
+
+export interface EmbeddedTemporal {
+  address: string;
+  uiUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface DevServerOptions {
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  logger: Logger;
+}
+
+export async function startTemporalDevServer(opts: DevServerOptions): Promise<EmbeddedTemporal> {
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const dbFile = path.join(opts.dataDir, 'temporal.sqlite');
+  const address = `127.0.0.1:${opts.port}`;
+  const uiUrl = `http://localhost:${opts.uiPort}`;
+  const cli = findTemporalCli();
+  if (!cli) return startWithSdkDownload(opts, dbFile, address, uiUrl);
+
+  opts.logger.info({ cli: cli.path, source: cli.source, dbFile }, 'starting Temporal dev server');
+  const args = [
+    'server', 'start-dev',
+    '--db-filename', dbFile,
+    '--ip', '127.0.0.1',
+    '--port', String(opts.port),
+    '--ui-port', String(opts.uiPort),
+    '--namespace', opts.namespace,
+    '--log-level', 'warn',
+    ...searchAttributeCliSpecs().flatMap((spec) => ['--search-attribute', spec]),
+  ];
+  const child = spawn(cli.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited: number | null | undefined;
+  const exit = new Promise<void>((resolve) =>
+    child.on('exit', (code) => {
+      exited = code;
+      resolve();
+    }),
+  );
+
+  await waitFor(
+    async () => {
+      if (exited !== undefined) {
+        throw new Error(`temporal server start-dev exited with code ${exited}:\n${output}`);
+      }
+      const conn = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await conn.workflowService.getSystemInfo({});
+      } finally {
+        await conn.close();
+      }
+    },
+    { timeoutMs: 60_000, what: 'the Temporal dev server' },
+  );
+
+  return {
+    address,
+    uiUrl,
+    async stop() {
+      if (exited !== undefined) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Last resort on machines with internet: the SDK downloads and caches the CLI. */
+async function startWithSdkDownload(
+  opts: DevServerOptions,
+  dbFile: string,
+  address: string,
+  uiUrl: string,
+): Promise<EmbeddedTemporal> {
+  opts.logger.warn('no temporal CLI found (TEMPORAL_CLI_PATH, PATH, .tools); using the SDK cached download');
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'cached-download' },
+      ip: '127.0.0.1',
+      port: opts.port,
+      ui: true,
+      uiPort: opts.uiPort,
+      dbFilename: dbFile,
+      namespace: opts.namespace,
+      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+    },
+  });
+  return { address, uiUrl, stop: () => env.teardown() };
+}

@@ -1,0 +1,41 @@
+import { NativeConnection, Worker, Runtime, makeTelemetryFilterString, DefaultLogger } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createActivities } from '../activities';
+import type { Database } from '../db/client';
+
+export interface CaseWorkerOptions {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  db: Database;
+  logger: Logger;
+}
+
+let runtimeInstalled = false;
+
+/** Routes the SDK's own logs into our structured logger (once per process). */
+function installRuntimeLogger(logger: Logger): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({
+    logger: new DefaultLogger('INFO', (entry) => {
+      const fields = { ...(entry.meta ?? {}), sdk: true };
+      const level = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
+      logger[level === 'trace' ? 'trace' : level](fields, entry.message);
+    }),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+  });
+}
+
+export async function createCaseWorker(opts: CaseWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  installRuntimeLogger(opts.logger);
+  const connection = await NativeConnection.connect({ address: opts.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    workflowsPath: require.resolve('../workflows'),
+    activities: createActivities(opts.db),
+  });
+  return { worker, connection };
+}
