@@ -1,0 +1,38 @@
+// `npm run api`: the HTTP API alone, against TEMPORAL_ADDRESS and DATABASE_URL.
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { loadEnv } from '../config/env';
+import { createLogger } from '../config/logger';
+import { createDatabase } from '../db/client';
+import { migrateDatabase } from '../db/migrate';
+import { createApp } from './app';
+import { parseApiKeys } from './auth';
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const logger = createLogger(env.LOG_LEVEL, 'casework-api');
+  if (!env.TEMPORAL_ADDRESS || !env.DATABASE_URL) {
+    throw new Error('npm run api needs TEMPORAL_ADDRESS and DATABASE_URL (use npm start for the embedded default)');
+  }
+  const envKeys = parseApiKeys(env.API_KEYS);
+  await migrateDatabase(env.DATABASE_URL);
+  const db = createDatabase(env.DATABASE_URL);
+  // Lazy: the API starts (and /health reports) even while Temporal is still coming up.
+  const connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const app = createApp({ client, db, taskQueue: env.TASK_QUEUE, envKeys, logger, maxBodyBytes: env.MAX_BODY_BYTES });
+  const server: Server = app.listen(env.PORT, env.HOST, () => logger.info({ port: env.PORT }, 'API listening'));
+  const stop = () => {
+    server.close(() => {
+      void Promise.all([connection.close(), db.$client.end()]).then(() => process.exit(0));
+    });
+    server.closeAllConnections();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

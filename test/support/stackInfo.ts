@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
+export const STACK_FILE = path.join(ARTIFACTS, 'stack.json');
+
+export interface StackInfo {
+  pid: number;
+  apiUrl: string;
+  temporalAddress: string;
+  temporalUiUrl?: string;
+  databaseUrl: string;
+  dataDir: string;
+  taskQueue: string;
+}
+
+/** API keys the test stack is started with (API_KEYS). */
+export const KEYS = {
+  agent: 'test-agent-key',
+  dispatcher: 'test-dispatcher-key',
+  supervisor: 'test-supervisor-key',
+  ops: 'test-ops-key',
+  admin: 'test-admin-key',
+  engineerE001: 'test-engineer-e001-key',
+  engineerE002: 'test-engineer-e002-key',
+} as const;
+
+export const API_KEYS_SPEC = [
+  `agent=${KEYS.agent}`,
+  `dispatcher=${KEYS.dispatcher}`,
+  `supervisor=${KEYS.supervisor}`,
+  `ops=${KEYS.ops}`,
+  `admin=${KEYS.admin}`,
+  `engineer:E001=${KEYS.engineerE001}`,
+  `engineer:E002=${KEYS.engineerE002}`,
+].join(',');
+
+export function stackInfo(): StackInfo {
+  return JSON.parse(fs.readFileSync(STACK_FILE, 'utf8')) as StackInfo;
+}
