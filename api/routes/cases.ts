@@ -223,13 +223,14 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
         }
         const caseNo = result.request.caseNo;
         let row = result.kind === 'replay' ? await findCase(db, caseNo) : undefined;
+        const created = !row;
         if (!row) {
           // New, or a replay whose first attempt did not reach Temporal: start (idempotent).
           await startCase({ caseNo, intake: body, openedBy: actor, idempotencyKey: key });
           row = await findCase(db, caseNo);
         }
         if (!row) throw new Error(`case ${caseNo} started but its row is missing`);
-        res.status(result.kind === 'reserved' ? 201 : 200).json({ case: caseView(row) });
+        res.status(created ? 201 : 200).json({ case: caseView(row) });
       },
     }),
 

@@ -1,0 +1,66 @@
+# casework: one image for both the HTTP API (default CMD) and the Temporal worker
+# (`node dist/worker/main.js`). See docker-compose.yml for a full deployment.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---------------------------------------------------------------------------
+# Build stage: full dependency tree (TypeScript etc.) and `tsc` output in dist/.
+# ---------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+
+# CASEWORK_SKIP_BINARIES=1: our postinstall would otherwise download the Temporal
+# dev server / test server, which containers never use.
+# SCARF_ANALYTICS=false: opt out of the install-time telemetry of @scarf/scarf
+# (npm 10 in this image ignores package.json "allowScripts").
+ENV CASEWORK_SKIP_BINARIES=1 \
+    SCARF_ANALYTICS=false
+
+# The root postinstall runs `node scripts/install-temporal-binaries.js`, so the
+# script must exist before `npm ci` (it exits at once because of the env above).
+COPY package.json package-lock.json ./
+COPY scripts/install-temporal-binaries.js scripts/
+RUN npm ci --no-audit --no-fund
+
+COPY . .
+# tsc copies neither the SQL migrations nor drizzle's journal, but db/migrate.js
+# reads them from dist/db/migrations at runtime. The final checks fail the build
+# early if an entry point is missing (the worker bundles workflow code from
+# dist/workflows/index.js at runtime).
+RUN npm run build \
+ && mkdir -p dist/db/migrations/meta \
+ && cp db/migrations/*.sql dist/db/migrations/ \
+ && cp db/migrations/meta/*.json dist/db/migrations/meta/ \
+ && test -f dist/api/main.js \
+ && test -f dist/worker/main.js \
+ && test -f dist/db/migrate-cli.js \
+ && test -f dist/workflows/index.js \
+ && test -f dist/db/migrations/meta/_journal.json
+
+# ---------------------------------------------------------------------------
+# Runtime stage: production dependencies + compiled JavaScript only.
+# ---------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+WORKDIR /app
+
+ENV NODE_ENV=production \
+    CASEWORK_SKIP_BINARIES=1 \
+    SCARF_ANALYTICS=false \
+    PORT=3000
+
+COPY package.json package-lock.json ./
+COPY scripts/install-temporal-binaries.js scripts/
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+
+# Files stay owned by root (read-only for the app); the process runs as `node`.
+COPY --from=build /app/dist ./dist
+
+USER node
+EXPOSE 3000
+
+# Meaningful for the API only (the worker service disables it in compose).
+# /health answers 503 while Temporal or PostgreSQL is unreachable.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+
+CMD ["node", "dist/api/main.js"]

@@ -1,0 +1,10 @@
+-- Runs once, when the postgresql volume is first initialised (docker-entrypoint-initdb.d),
+-- as the superuser POSTGRES_USER. Temporal's databases (temporal, temporal_visibility)
+-- are created by temporalio/auto-setup; this creates the application's own database,
+-- owned by a dedicated, non-superuser role.
+--
+-- The password comes from the container environment (CASEWORK_DB_PASSWORD, set in
+-- docker-compose.yml); \getenv needs psql 15 or newer (postgres:16 ships psql 16).
+\getenv casework_password CASEWORK_DB_PASSWORD
+CREATE ROLE casework LOGIN PASSWORD :'casework_password';
+CREATE DATABASE casework OWNER casework;

@@ -1,0 +1,40 @@
+import { KEYS, stackInfo } from './stackInfo';
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+}
+
+export type KeyName = keyof typeof KEYS;
+
+/** One HTTP call to the test stack's API (or another base URL). */
+export async function call<T = any>(
+  method: string,
+  path: string,
+  opts: { as?: KeyName | null; body?: unknown; raw?: string; headers?: Record<string, string>; base?: string } = {},
+): Promise<Reply<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.as !== null) headers.authorization = `Bearer ${KEYS[opts.as ?? 'agent']}`;
+  let payload: string | undefined;
+  if (opts.raw !== undefined) payload = opts.raw;
+  else if (opts.body !== undefined) payload = JSON.stringify(opts.body);
+  if (payload !== undefined) headers['content-type'] ??= 'application/json';
+  const res = await fetch(`${opts.base ?? stackInfo().apiUrl}${path}`, { method, headers, body: payload });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, body: body as T };
+}
+
+let keyCounter = 0;
+export function idempotencyKey(): string {
+  return `test-${process.pid}-${Date.now()}-${++keyCounter}`;
+}
+
+export function openCase(body: unknown, key = idempotencyKey(), as: KeyName = 'agent') {
+  return call('POST', '/cases', { as, body, headers: { 'idempotency-key': key } });
+}
