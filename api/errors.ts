@@ -35,18 +35,21 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, whe
   return parsed.data;
 }
 
-/** Connection-level failures of PostgreSQL or Temporal: the client's request was fine. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001', '08003', '08004']);
+const UNAVAILABLE_TEXT = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|UNAVAILABLE|DEADLINE_EXCEEDED|Failed to connect|No connection established/i;
+
+/**
+ * Connection-level failures of PostgreSQL or Temporal: the client's request was fine.
+ * Drizzle and the Temporal client wrap the socket error, so the cause chain is walked.
+ */
 export function isUnavailable(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown; name?: unknown } | undefined;
-  if (!e) return false;
-  const code = typeof e.code === 'string' ? e.code : undefined;
-  if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P03', '08006', '08001', '08003'].includes(code)) {
-    return true;
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+    // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) from the Temporal client.
+    if (e.code === 14 || e.code === 4) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_TEXT.test(e.message)) return true;
   }
-  // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) from the Temporal client.
-  if (typeof e.code === 'number' && (e.code === 14 || e.code === 4)) return true;
-  const message = typeof e.message === 'string' ? e.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Query read timeout|UNAVAILABLE|Failed to connect/i.test(message);
+  return false;
 }
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {

@@ -1,12 +1,13 @@
 // `npm run api`: the HTTP API alone, against TEMPORAL_ADDRESS and DATABASE_URL.
 import type { Server } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { createApp } from './app';
 import { parseApiKeys } from './auth';
+import { lazyApiConnection } from './temporalConnection';
 
 async function main(): Promise<void> {
   const env = loadEnv();
@@ -17,8 +18,7 @@ async function main(): Promise<void> {
   const envKeys = parseApiKeys(env.API_KEYS);
   await migrateDatabase(env.DATABASE_URL);
   const db = createDatabase(env.DATABASE_URL);
-  // Lazy: the API starts (and /health reports) even while Temporal is still coming up.
-  const connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS });
+  const connection = lazyApiConnection(env.TEMPORAL_ADDRESS);
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const app = createApp({ client, db, taskQueue: env.TASK_QUEUE, envKeys, logger, maxBodyBytes: env.MAX_BODY_BYTES });
   const server: Server = app.listen(env.PORT, env.HOST, () => logger.info({ port: env.PORT }, 'API listening'));

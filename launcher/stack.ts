@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { parseApiKeys } from '../api/auth';
+import { apiConnectionOptions } from '../api/temporalConnection';
 import type { Env } from '../config/env';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
@@ -79,7 +80,7 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
       }]);
     }
 
-    const connection = await Connection.connect({ address: temporalAddress });
+    const connection = await Connection.connect(apiConnectionOptions(temporalAddress));
     stops.push(['temporal client', () => connection.close()]);
     const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 

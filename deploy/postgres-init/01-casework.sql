@@ -1,7 +1,7 @@
 -- Runs once, when the postgresql volume is first initialised (docker-entrypoint-initdb.d),
--- as the superuser POSTGRES_USER. Temporal's databases (temporal, temporal_visibility)
--- are created by temporalio/auto-setup; this creates the application's own database,
--- owned by a dedicated, non-superuser role.
+-- as the superuser POSTGRES_USER. Temporal's databases are not made here (`temporal`
+-- by the postgres image, as POSTGRES_DB, and `temporal_visibility` by temporalio/auto-setup);
+-- this creates the application's own database, owned by a dedicated non-superuser role.
 --
 -- The password comes from the container environment (CASEWORK_DB_PASSWORD, set in
 -- docker-compose.yml); \getenv needs psql 15 or newer (postgres:16 ships psql 16).
