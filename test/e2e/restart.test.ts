@@ -1,0 +1,51 @@
+// The embedded default keeps its data: a case opened before a restart is still there,
+// still open, and moves on after it. Stopping leaves no server process behind.
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { futureSlot, intakeInput } from '../support/fixtures';
+import { freePort, launch, type Launched } from '../support/globalSetup';
+import { call } from '../support/http';
+import { ARTIFACTS } from '../support/stackInfo';
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+let current: Launched | undefined;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-restart-'));
+afterAll(async () => {
+  await current?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('cases survive a restart of npm start, and stopping leaves no servers running', async () => {
+  const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), pg: await freePort() };
+  const logFile = path.join(ARTIFACTS, 'restart.log');
+  fs.writeFileSync(logFile, '');
+  current = await launch({ dataDir, logFile, taskQueue: 'casework-restart', ports });
+  const base = current.info.apiUrl;
+  const { body } = await call('POST', '/cases', { base, body: intakeInput(), headers: { 'idempotency-key': `restart-${Date.now()}` } });
+  const caseNo = body.case.caseNo;
+  expect((await call('POST', `/cases/${caseNo}/assign`, { base, as: 'dispatcher', body: { engineerId: 'E001' } })).status).toBe(200);
+
+  expect(await current.stop('SIGINT')).toBe(0);
+  for (const port of Object.values(ports)) expect(await listening(port)).toBe(false);
+
+  current = await launch({ dataDir, logFile, taskQueue: 'casework-restart', ports });
+  const after = await call('GET', `/cases/${caseNo}`, { base });
+  expect(after.status).toBe(200);
+  expect(after.body.case.stage).toBe('dispatched');
+  expect(after.body.live).toMatchObject({ stage: 'dispatched', engineerId: 'E001' });
+  const booked = await call('POST', `/cases/${caseNo}/appointment`, { base, as: 'engineerE001', body: futureSlot() });
+  expect(booked.status).toBe(200);
+  expect(booked.body.case.stage).toBe('scheduled');
+});
