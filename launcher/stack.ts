@@ -14,6 +14,8 @@ import { createCaseWorker } from '../worker/createWorker';
 import { startEmbeddedPostgres } from './embeddedPostgres';
 import { startTemporalDevServer } from './temporalDevServer';
 
+const STOP_TIMEOUT_MS = 10_000;
+
 export interface RunningStack {
   apiUrl: string;
   temporalAddress: string;
@@ -27,10 +29,18 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
   const stops: Array<[string, () => Promise<unknown>]> = [];
   const stop = async () => {
     for (const [name, fn] of stops.reverse()) {
+      // A component that hangs (a worker whose server is already gone) must not keep
+      // the servers after it from being stopped.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`did not stop within ${STOP_TIMEOUT_MS} ms`)), STOP_TIMEOUT_MS);
+      });
       try {
-        await fn();
+        await Promise.race([fn(), timeout]);
       } catch (err) {
         logger.warn({ err, component: name }, 'error while stopping');
+      } finally {
+        clearTimeout(timer);
       }
     }
     stops.length = 0;
