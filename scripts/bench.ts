@@ -1,0 +1,89 @@
+// `npm run bench`: drives N cases from intake to archive through the HTTP API of a
+// running casework (npm start) with C concurrent clients, and prints throughput and
+// per-call latency. Loopback only; bounded by N.
+//   BENCH_API=http://localhost:3000 BENCH_CASES=200 BENCH_CONCURRENCY=8 \
+//   API_KEYS=... (the same keys the server was started with) npm run bench
+import { performance } from 'node:perf_hooks';
+
+const api = process.env.BENCH_API ?? 'http://localhost:3000';
+const total = Number(process.env.BENCH_CASES ?? 100);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const keys = Object.fromEntries(
+  (process.env.API_KEYS ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((entry) => {
+      const [who, key] = entry.split('=');
+      return [who!, key!];
+    }),
+);
+const need = ['agent', 'dispatcher', 'engineer:E001'];
+for (const who of need) {
+  if (!keys[who]) {
+    console.error(`API_KEYS must include ${need.join(', ')} (the keys the server runs with)`);
+    process.exit(2);
+  }
+}
+
+const timings = new Map<string, number[]>();
+async function timed(label: string, method: string, path: string, who: string, body: unknown, headers: Record<string, string> = {}) {
+  const t0 = performance.now();
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${keys[who]}`, 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as { case?: { caseNo: string }; error?: unknown };
+  const ms = performance.now() - t0;
+  if (res.status >= 300) throw new Error(`${label}: ${res.status} ${JSON.stringify(json)}`);
+  (timings.get(label) ?? timings.set(label, []).get(label)!).push(ms);
+  return json;
+}
+
+const run = `${Date.now().toString(36)}`;
+async function oneCase(i: number): Promise<void> {
+  const start = new Date(Date.now() + 2 * 86_400_000).toISOString();
+  const end = new Date(Date.now() + 2 * 86_400_000 + 7_200_000).toISOString();
+  const opened = await timed('POST /cases', 'POST', '/cases', 'agent', {
+    channel: 'phone',
+    customer: { name: `Bench ${i}`, phone: `+86 139 ${String(i).padStart(8, '0')}`, address: 'Bench Road 1', region: 'BENCH' },
+    product: { category: 'air_conditioner', model: 'KFR-35GW', serial: `BENCH-${run}-${i}` },
+    faultDescription: 'benchmark case',
+    priority: 'P3',
+  }, { 'idempotency-key': `bench-${run}-${i}` });
+  const c = opened.case!.caseNo;
+  await timed('assign', 'POST', `/cases/${c}/assign`, 'dispatcher', { engineerId: 'E001' });
+  await timed('appointment', 'POST', `/cases/${c}/appointment`, 'engineer:E001', { start, end });
+  await timed('check-in', 'POST', `/cases/${c}/check-in`, 'engineer:E001', {});
+  await timed('check-out', 'POST', `/cases/${c}/check-out`, 'engineer:E001', { result: 'fixed', resolution: 'bench' });
+  await timed('confirm', 'POST', `/cases/${c}/confirm`, 'agent', { rating: 5 });
+  await timed('GET /cases/:caseNo', 'GET', `/cases/${c}`, 'agent', undefined);
+}
+
+function pct(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) await oneCase(next++);
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(`casework bench: ${total} cases intake→archived, ${concurrency} concurrent clients, ${api}`);
+  console.log(`  wall ${seconds.toFixed(1)} s · ${(total / seconds).toFixed(1)} cases/s · ${((total * 7) / seconds).toFixed(0)} requests/s`);
+  console.log('  call                    p50 ms   p95 ms   p99 ms   max ms');
+  for (const [label, values] of timings) {
+    const f = (n: number) => n.toFixed(1).padStart(8);
+    console.log(`  ${label.padEnd(22)}${f(pct(values, 50))} ${f(pct(values, 95))} ${f(pct(values, 99))} ${f(Math.max(...values))}`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
