@@ -1,5 +1,5 @@
 // Reads of the case projection for the API.
-import { and, asc, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { CaseListQuery } from '../../domain/schemas';
 import type { Database } from '../client';
 import { caseEvents, cases } from '../schema';
@@ -50,9 +50,4 @@ export async function listCases(db: Database, q: CaseListQuery): Promise<{ items
   const items = rows.slice(0, q.limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
-}
-
-export async function countCases(db: Database): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(cases);
-  return row?.n ?? 0;
 }

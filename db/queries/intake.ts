@@ -1,6 +1,6 @@
 // The intake ledger behind POST /cases: idempotency keys, case numbers, duplicates.
-import { and, eq, sql } from 'drizzle-orm';
-import { formatCaseNo, type Actor } from '../../domain';
+import { eq, sql } from 'drizzle-orm';
+import { CLOSED_STAGES, formatCaseNo, type Actor } from '../../domain';
 import type { Database } from '../client';
 import { caseNoSequence, intakeRequests } from '../schema';
 
@@ -38,7 +38,7 @@ export async function reserveIntake(
         SELECT ir.case_no FROM intake_requests ir
         LEFT JOIN cases c ON c.case_no = ir.case_no
         WHERE ir.customer_phone_key = ${args.phoneKey} AND ir.product_serial = ${args.serial}
-          AND (c.stage NOT IN ('archived', 'cancelled')
+          AND (c.stage NOT IN (${sql.join(CLOSED_STAGES.map((stage) => sql`${stage}`), sql`, `)})
                OR (c.stage IS NULL AND ir.created_at > now() - ${sql.raw(STALE_RESERVATION)}))
         ORDER BY ir.created_at DESC LIMIT 1`);
       const found = dup.rows[0];
@@ -61,11 +61,4 @@ export async function reserveIntake(
       .returning();
     return { kind: 'reserved', request: request! };
   });
-}
-
-export async function intakeRequestsFor(db: Database, phoneKey: string, serial: string): Promise<IntakeRequest[]> {
-  return db
-    .select()
-    .from(intakeRequests)
-    .where(and(eq(intakeRequests.customerPhoneKey, phoneKey), eq(intakeRequests.productSerial, serial)));
 }
