@@ -1,41 +1,19 @@
 // When Temporal or PostgreSQL is unreachable the API answers 503 and leaves no
 // half-made case; a retry with the same Idempotency-Key after recovery makes exactly one.
-import type { Server } from 'node:http';
-import { Client } from '@temporalio/client';
 import { Pool } from 'pg';
-import pino from 'pino';
-import { createApp } from '../../api/app';
-import { parseApiKeys } from '../../api/auth';
-import { lazyApiConnection } from '../../api/temporalConnection';
-import { createDatabase, type Database } from '../../db/client';
 import { intakeInput } from '../support/fixtures';
-import { call, idempotencyKey } from '../support/http';
-import { API_KEYS_SPEC, stackInfo } from '../support/stackInfo';
 import { freePort } from '../support/globalSetup';
+import { call, idempotencyKey } from '../support/http';
+import { startApi, type InProcessApi } from '../support/inProcessApi';
+import { stackInfo } from '../support/stackInfo';
 
-const servers: Server[] = [];
-const cleanups: Array<() => Promise<unknown>> = [];
+const apis: InProcessApi[] = [];
 
-/** An API process wired to the given Temporal address and database URL. */
+/** An API wired to the given Temporal address and database URL. */
 async function apiWith(temporalAddress: string, databaseUrl: string): Promise<string> {
-  const db: Database = createDatabase(databaseUrl, { max: 2 });
-  const connection = lazyApiConnection(temporalAddress);
-  const client = new Client({ connection });
-  const app = createApp({
-    client,
-    db,
-    taskQueue: stackInfo().taskQueue,
-    envKeys: parseApiKeys(API_KEYS_SPEC),
-    logger: pino({ level: 'silent' }),
-    maxBodyBytes: 64 * 1024,
-  });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  servers.push(server);
-  cleanups.push(() => connection.close(), () => db.$client.end());
-  const { port } = server.address() as { port: number };
-  return `http://127.0.0.1:${port}`;
+  const api = await startApi({ temporalAddress, databaseUrl, taskQueue: stackInfo().taskQueue });
+  apis.push(api);
+  return api.base;
 }
 
 let pool: Pool;
@@ -43,8 +21,7 @@ beforeAll(() => {
   pool = new Pool({ connectionString: stackInfo().databaseUrl, max: 2 });
 });
 afterAll(async () => {
-  for (const s of servers) await new Promise((r) => s.close(r));
-  for (const c of cleanups) await c().catch(() => undefined);
+  for (const api of apis) await api.close();
   await pool.end();
 });
 

@@ -3,18 +3,12 @@
 // point against the test stack's Temporal and PostgreSQL, on a task queue of their own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import type { Server } from 'node:http';
 import path from 'node:path';
-import { Client } from '@temporalio/client';
 import { Pool } from 'pg';
-import pino from 'pino';
-import { createApp } from '../../api/app';
-import { parseApiKeys } from '../../api/auth';
-import { lazyApiConnection } from '../../api/temporalConnection';
-import { createDatabase } from '../../db/client';
 import { futureSlot, intakeInput } from '../support/fixtures';
 import { call, idempotencyKey } from '../support/http';
-import { API_KEYS_SPEC, ARTIFACTS, stackInfo } from '../support/stackInfo';
+import { startApi, type InProcessApi } from '../support/inProcessApi';
+import { ARTIFACTS, stackInfo } from '../support/stackInfo';
 
 const TASK_QUEUE = `crash-test-${Date.now()}`;
 const root = path.resolve(__dirname, '..', '..');
@@ -40,34 +34,19 @@ function startWorker(): { child: ChildProcess; ready: Promise<void> } {
   return { child, ready };
 }
 
-let server: Server;
+let api: InProcessApi;
 let base: string;
 let pool: Pool;
-const cleanups: Array<() => Promise<unknown>> = [];
 
 beforeAll(async () => {
   const info = stackInfo();
-  const db = createDatabase(info.databaseUrl, { max: 4 });
-  const connection = lazyApiConnection(info.temporalAddress);
-  cleanups.push(() => connection.close(), () => db.$client.end());
-  const app = createApp({
-    client: new Client({ connection }),
-    db,
-    taskQueue: TASK_QUEUE,
-    envKeys: parseApiKeys(API_KEYS_SPEC),
-    logger: pino({ level: 'silent' }),
-    maxBodyBytes: 64 * 1024,
-  });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  api = await startApi({ temporalAddress: info.temporalAddress, databaseUrl: info.databaseUrl, taskQueue: TASK_QUEUE });
+  base = api.base;
   pool = new Pool({ connectionString: info.databaseUrl, max: 2 });
 });
 
 afterAll(async () => {
-  await new Promise((r) => server.close(r));
-  for (const c of cleanups) await c().catch(() => undefined);
+  await api.close();
   await pool.end();
 });
 

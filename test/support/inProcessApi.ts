@@ -1,0 +1,39 @@
+// The API app run inside the test process, wired to any Temporal address, database and
+// task queue: for outages (dead addresses) and for workers of a test's own queue.
+import type { Server } from 'node:http';
+import { Client } from '@temporalio/client';
+import pino from 'pino';
+import { createApp } from '../../api/app';
+import { parseApiKeys } from '../../api/auth';
+import { lazyApiConnection } from '../../api/temporalConnection';
+import { createDatabase } from '../../db/client';
+import { API_KEYS_SPEC } from './stackInfo';
+
+export interface InProcessApi {
+  base: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(opts: { temporalAddress: string; databaseUrl: string; taskQueue: string }): Promise<InProcessApi> {
+  const db = createDatabase(opts.databaseUrl, { max: 4 });
+  const connection = lazyApiConnection(opts.temporalAddress);
+  const app = createApp({
+    client: new Client({ connection }),
+    db,
+    taskQueue: opts.taskQueue,
+    envKeys: parseApiKeys(API_KEYS_SPEC),
+    logger: pino({ level: 'silent' }),
+    maxBodyBytes: 64 * 1024,
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    base: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    async close() {
+      await new Promise((r) => server.close(r));
+      await connection.close().catch(() => undefined);
+      await db.$client.end().catch(() => undefined);
+    },
+  };
+}
