@@ -45,6 +45,8 @@ export function caseRowFrom(state: CaseState): typeof cases.$inferInsert {
     createdAt: new Date(state.openedAt),
     updatedAt: new Date(state.updatedAt),
     closedAt: state.closedAt ? new Date(state.closedAt) : null,
+    offeredEngineerId: state.stage === 'offered' ? (state.offer?.engineerId ?? null) : null,
+    snapshot: state as unknown as Record<string, unknown>,
     lastEventSeq: state.eventSeq,
   };
 }

@@ -1,17 +1,43 @@
 // Activities are built from their dependencies (the samples-typescript pattern), so the
 // worker and the tests pass real connections in.
 import { log } from '@temporalio/activity';
-import type { CaseEvent, CaseState } from '../domain';
+import type { CaseEvent, CaseMetrics, CaseState, DispatchRequest, Ranking } from '../domain';
 import type { Database } from '../db/client';
 import { writeCaseEvent } from './caseRecords';
+import * as dispatch from './dispatch';
 
-export function createActivities(db: Database) {
+export interface ActivityDeps {
+  /** IANA time zone of the service area: decides "working that day" for engineers. */
+  timeZone?: string;
+}
+
+export function createActivities(db: Database, deps: ActivityDeps = {}) {
+  const timeZone = deps.timeZone ?? 'Asia/Shanghai';
   return {
     /** Persists a case snapshot and appends one timeline event, exactly once. */
     async recordCaseEvent(state: CaseState, event: CaseEvent): Promise<{ inserted: boolean }> {
       const result = await writeCaseEvent(db, state, event);
       log.info('case event recorded', { caseNo: state.caseNo, seq: event.seq, type: event.type, ...result });
       return result;
+    },
+    /** Ranks the roster for a case: hard filters, then the weighted score (domain/dispatch). */
+    async rankCandidates(req: Omit<DispatchRequest, 'weekday'> & { at: string }): Promise<Ranking> {
+      return dispatch.rankCandidates(db, timeZone, req);
+    },
+    async claimEngineer(args: Parameters<typeof dispatch.claimEngineer>[1]): Promise<dispatch.ClaimResult> {
+      return dispatch.claimEngineer(db, args);
+    },
+    async releaseEngineer(args: { caseNo: string; engineerId?: string }): Promise<void> {
+      return dispatch.releaseEngineer(db, args);
+    },
+    async reserveVisit(args: Parameters<typeof dispatch.reserveVisit>[1]): Promise<void> {
+      return dispatch.reserveVisit(db, args);
+    },
+    async closeBookings(args: { caseNo: string; status: 'done' | 'cancelled' }): Promise<void> {
+      return dispatch.closeBookings(db, args);
+    },
+    async recordArchive(args: { caseNo: string; engineerId?: string; metrics: CaseMetrics; rating?: number; archivedAt: string }) {
+      return dispatch.recordArchive(db, args);
     },
   };
 }

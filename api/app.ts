@@ -4,7 +4,11 @@ import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Client } from '@temporalio/client';
-import type { Actor } from '../domain';
+import type { Actor, DispatchPolicyOverrides } from '../domain';
+import type { CustomerLinkConfig } from './customerLinks';
+import { customerRoutes } from './routes/customer';
+import { dispatchRoutes } from './routes/dispatch';
+import { engineerRoutes } from './routes/engineers';
 import type { Database } from '../db/client';
 import { authenticate, requireRole } from './auth';
 import { errorHandler, HttpError, parseOrThrow } from './errors';
@@ -17,6 +21,8 @@ export interface AppDeps {
   client: Client;
   db: Database;
   taskQueue: string;
+  customerLinks: CustomerLinkConfig;
+  dispatchPolicy?: DispatchPolicyOverrides;
   envKeys: Map<string, Actor>;
   logger: Logger;
   maxBodyBytes: number;
@@ -24,8 +30,10 @@ export interface AppDeps {
 
 const VERSION = '0.1.0';
 
-export function allRoutes(deps: Pick<AppDeps, 'client' | 'db' | 'taskQueue'>): RouteSpec[] {
-  return [...healthRoutes(deps), ...caseRoutes(deps)];
+export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy'>;
+
+export function allRoutes(deps: RouteDeps): RouteSpec[] {
+  return [...healthRoutes(deps), ...caseRoutes(deps), ...engineerRoutes(deps), ...dispatchRoutes(deps), ...customerRoutes(deps)];
 }
 
 export function createApp(deps: AppDeps): express.Express {

@@ -60,7 +60,7 @@ export function authenticate(envKeys: Map<string, Actor>, db: Database): Request
   };
 }
 
-export function requireRole(roles: readonly Role[]): RequestHandler {
+export function requireRole(roles: readonly Actor['role'][]): RequestHandler {
   return (req, _res, next) => {
     if (!req.actor) return next(new HttpError(401, 'unauthenticated', 'authentication required'));
     if (!roles.includes(req.actor.role)) {

@@ -1,7 +1,7 @@
 // `npm run api`: the HTTP API alone, against TEMPORAL_ADDRESS and DATABASE_URL.
 import type { Server } from 'node:http';
 import { Client } from '@temporalio/client';
-import { loadEnv } from '../config/env';
+import { customerLinkConfig, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
@@ -20,7 +20,16 @@ async function main(): Promise<void> {
   const db = createDatabase(env.DATABASE_URL);
   const connection = lazyApiConnection(env.TEMPORAL_ADDRESS);
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-  const app = createApp({ client, db, taskQueue: env.TASK_QUEUE, envKeys, logger, maxBodyBytes: env.MAX_BODY_BYTES });
+  const app = createApp({
+    client,
+    db,
+    taskQueue: env.TASK_QUEUE,
+    envKeys,
+    logger,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    customerLinks: customerLinkConfig(env),
+    dispatchPolicy: env.DISPATCH_POLICY,
+  });
   const server: Server = app.listen(env.PORT, env.HOST, () => logger.info({ port: env.PORT }, 'API listening'));
   const stop = () => {
     server.close(() => {

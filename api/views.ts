@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { PrioritySchema, StageSchema, ChannelSchema } from '../domain/schemas';
 import type { CaseEventRow, CaseRow } from '../db/queries/cases';
-import type { Stage } from '../domain';
+import type { CaseState, Stage } from '../domain';
 
 export const CaseViewSchema = z
   .object({
@@ -25,10 +25,23 @@ export const CaseViewSchema = z
     faultDescription: z.string(),
     attachments: z.array(z.string()),
     preferredWindows: z.array(z.object({ start: z.string(), end: z.string() })),
-    engineer: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+    engineer: z.object({ id: z.string(), name: z.string().nullable(), badgeNo: z.string().nullable() }).nullable(),
+    offer: z
+      .object({ engineerId: z.string(), engineerName: z.string(), round: z.int(), expiresAt: z.string() })
+      .nullable()
+      .meta({ description: 'The open offer while the case is offered to an engineer' }),
     appointment: z.object({ start: z.string(), end: z.string() }).nullable(),
     visits: z.int(),
     checkOut: z.object({ result: z.string(), resolution: z.string().nullable() }).nullable(),
+    contact: z.record(z.string(), z.unknown()).nullable(),
+    diagnosis: z.object({ cause: z.string(), at: z.string() }).nullable(),
+    quote: z.record(z.string(), z.unknown()).nullable(),
+    visitOutcome: z.string().nullable(),
+    partsUsed: z.array(z.record(z.string(), z.unknown())),
+    reschedules: z.object({ customer: z.int(), engineer: z.int() }),
+    noShows: z.object({ customer: z.int(), engineer: z.int() }),
+    reworks: z.int(),
+    metrics: z.record(z.string(), z.unknown()).nullable().meta({ description: 'Per-stage durations, visits, first-time-fix (archived cases)' }),
     confirmation: z.object({ rating: z.int(), comment: z.string().nullable() }).nullable(),
     cancelReason: z.string().nullable(),
     openedBy: z.object({ role: z.string(), subject: z.string().nullable() }),
@@ -52,6 +65,7 @@ export const CaseEventViewSchema = z
   .meta({ id: 'CaseEvent' });
 
 export function caseView(r: CaseRow): CaseView {
+  const snap = (r.snapshot ?? {}) as Partial<CaseState>;
   return {
     caseNo: r.caseNo,
     stage: r.stage as Stage,
@@ -71,13 +85,25 @@ export function caseView(r: CaseRow): CaseView {
     faultDescription: r.faultDescription,
     attachments: r.attachments,
     preferredWindows: r.preferredWindows,
-    engineer: r.engineerId ? { id: r.engineerId, name: r.engineerName } : null,
+    engineer: r.engineerId ? { id: r.engineerId, name: r.engineerName, badgeNo: snap.engineerBadgeNo ?? null } : null,
+    offer: snap.offer
+      ? { engineerId: snap.offer.engineerId, engineerName: snap.offer.engineerName, round: snap.offer.round, expiresAt: snap.offer.expiresAt }
+      : null,
     appointment:
       r.appointmentStart && r.appointmentEnd
         ? { start: r.appointmentStart.toISOString(), end: r.appointmentEnd.toISOString() }
         : null,
     visits: r.visits,
     checkOut: r.checkOutResult ? { result: r.checkOutResult, resolution: r.resolution } : null,
+    contact: (snap.contact as Record<string, unknown> | undefined) ?? null,
+    diagnosis: snap.diagnosis ?? null,
+    quote: (snap.quote as Record<string, unknown> | undefined) ?? null,
+    visitOutcome: snap.visitOutcome ?? null,
+    partsUsed: (snap.partsUsed ?? []) as unknown as Record<string, unknown>[],
+    reschedules: snap.reschedules ?? { customer: 0, engineer: 0 },
+    noShows: snap.noShows ?? { customer: 0, engineer: 0 },
+    reworks: snap.reworks ?? 0,
+    metrics: (snap.metrics as Record<string, unknown> | undefined) ?? null,
     confirmation: r.rating != null ? { rating: r.rating, comment: r.ratingComment } : null,
     cancelReason: r.cancelReason,
     openedBy: { role: r.openedByRole, subject: r.openedBySubject },

@@ -9,6 +9,27 @@ const optionalUrl = z
   .transform((s) => (s === '' ? undefined : s))
   .optional();
 
+const minutes = z.number().positive().max(7 * 24 * 60);
+const DispatchPolicySchema = z.strictObject({
+  offerWindowMinutes: z.strictObject({ P1: minutes, P2: minutes, P3: minutes, P4: minutes }).partial().optional(),
+  contactWindowMinutes: minutes.optional(),
+  maxReschedules: z.int().min(0).max(20).optional(),
+  maxCandidates: z.int().min(1).max(50).optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export class ConfigError extends Error {}
+
 export const EnvSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -28,17 +49,43 @@ export const EnvSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
   /** Where `npm start` runs the worker: 'true' (in the launcher) or 'false' (run `npm run worker` yourself). */
   EMBED_WORKER: z.enum(['true', 'false']).default('true'),
+  /** HMAC key of customer links; `npm start` generates one into DATA_DIR when unset. */
+  CUSTOMER_LINK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  /** Base of links sent to customers (defaults to http://localhost:PORT). */
+  PUBLIC_BASE_URL: z.url().optional(),
+  CUSTOMER_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(14 * 24),
+  /** JSON overrides of the dispatch windows, e.g. {"offerWindowMinutes":{"P1":5},"contactWindowMinutes":20}. */
+  DISPATCH_POLICY: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s) return undefined;
+      try {
+        const parsed = DispatchPolicySchema.safeParse(JSON.parse(s));
+        if (parsed.success) return parsed.data;
+        ctx.addIssue({ code: 'custom', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+      }
+      return z.NEVER;
+    }),
+  /** IANA time zone of the service area (engineers' working days). */
+  TIME_ZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an IANA time zone such as Asia/Shanghai'),
 });
 
-export type Env = z.infer<typeof EnvSchema>;
 
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = EnvSchema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+/** Customer-link settings; the secret must come from the caller when env has none. */
+export function customerLinkConfig(env: Env, secret = env.CUSTOMER_LINK_SECRET): { secret: string; baseUrl: string; ttlHours: number } {
+  if (!secret) throw new ConfigError('CUSTOMER_LINK_SECRET is required (at least 16 characters): it signs the links sent to customers');
+  return { secret, baseUrl: env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`, ttlHours: env.CUSTOMER_LINK_TTL_HOURS };
 }
-
-export class ConfigError extends Error {}

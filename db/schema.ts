@@ -59,6 +59,9 @@ export const cases = pgTable(
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
     closedAt: ts('closed_at'),
+    offeredEngineerId: text('offered_engineer_id'),
+    /** The full workflow state at last_event_seq: quote, contact, parts, metrics. */
+    snapshot: jsonb('snapshot').$type<Record<string, unknown>>(),
     /** The timeline seq this row reflects: an older snapshot never overwrites a newer one. */
     lastEventSeq: integer('last_event_seq').notNull(),
   },
@@ -66,6 +69,7 @@ export const cases = pgTable(
     index('cases_stage_idx').on(t.stage),
     index('cases_priority_idx').on(t.priority),
     index('cases_engineer_idx').on(t.engineerId),
+    index('cases_offered_engineer_idx').on(t.offeredEngineerId),
     index('cases_created_idx').on(t.createdAt, t.caseNo),
     index('cases_open_duplicate_idx')
       .on(t.customerPhoneKey, t.productSerial)
@@ -127,3 +131,5 @@ export const apiKeys = pgTable('api_keys', {
   createdAt: ts('created_at').notNull().defaultNow(),
   revoked: boolean('revoked').notNull().default(false),
 });
+
+export * from './dispatchSchema';

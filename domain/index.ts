@@ -3,3 +3,4 @@ export * from './caseNumber';
 export * from './roles';
 export * from './caseState';
 export * from './privacy';
+export * from './dispatch';

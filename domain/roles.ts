@@ -1,21 +1,42 @@
+/** Roles an API key can carry. */
 export const ROLES = ['agent', 'dispatcher', 'engineer', 'supervisor', 'ops', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Who performed an action: recorded on every timeline event. */
+/**
+ * Who performed an action: recorded on every timeline event. Besides staff roles, the
+ * customer acts through a signed link, and the workflow itself (offer timeouts,
+ * automatic dispatch) acts as `system`.
+ */
 export interface Actor {
-  role: Role;
+  role: Role | 'customer' | 'system';
   /** Engineer id for engineers, a person or key label for others. */
   subject?: string;
 }
 
+export const SYSTEM_ACTOR: Actor = { role: 'system', subject: 'caseWorkflow' };
+
+const staff = ['supervisor', 'admin'] as const;
+
 /** Which roles may perform each case action (engineers only on their own cases). */
 export const ACTION_ROLES = {
-  open: ['agent', 'supervisor', 'admin'],
-  read: ['agent', 'dispatcher', 'engineer', 'supervisor', 'ops', 'admin'],
-  assign: ['dispatcher', 'supervisor', 'admin'],
-  appointment: ['engineer', 'dispatcher', 'agent', 'supervisor', 'admin'],
-  checkIn: ['engineer', 'supervisor', 'admin'],
-  checkOut: ['engineer', 'supervisor', 'admin'],
-  confirm: ['agent', 'supervisor', 'admin'],
-  cancel: ['agent', 'dispatcher', 'supervisor', 'ops', 'admin'],
+  open: ['agent', ...staff],
+  read: ['agent', 'dispatcher', 'engineer', 'ops', ...staff],
+  assign: ['dispatcher', ...staff],
+  redispatch: ['dispatcher', ...staff],
+  acceptOffer: ['engineer', 'dispatcher', ...staff],
+  declineOffer: ['engineer', 'dispatcher', ...staff],
+  recordContact: ['engineer', ...staff],
+  appointment: ['engineer', 'dispatcher', 'agent', ...staff],
+  noShow: ['engineer', 'dispatcher', 'agent', ...staff],
+  checkIn: ['engineer', ...staff],
+  diagnose: ['engineer', ...staff],
+  quote: ['engineer', ...staff],
+  decideQuote: ['agent', ...staff],
+  checkOut: ['engineer', ...staff],
+  confirm: ['agent', ...staff],
+  cancel: ['agent', 'dispatcher', 'ops', ...staff],
+  customerLink: ['agent', 'dispatcher', ...staff],
+  engineersRead: ['dispatcher', 'ops', 'agent', ...staff],
+  engineersWrite: ['admin'],
+  dispatchQueue: ['dispatcher', 'ops', ...staff],
 } as const satisfies Record<string, readonly Role[]>;

@@ -16,6 +16,7 @@ export const ChannelSchema = z.enum(CHANNELS).meta({ id: 'Channel' });
 export const PrioritySchema = z
   .enum(PRIORITIES)
   .meta({ id: 'Priority', description: 'P1 most urgent (safety, outage) .. P4 routine' });
+export type Priority = z.output<typeof PrioritySchema>;
 export const StageSchema = z.enum(STAGES).meta({ id: 'Stage' });
 
 export const CustomerSchema = z
@@ -39,6 +40,10 @@ export const ProductSchema = z
     category: z.string().trim().min(1).max(60).meta({ example: 'air_conditioner' }),
     model: z.string().trim().min(1).max(80),
     serial: z.string().trim().min(1).max(80),
+    warrantyUntil: z.iso
+      .date()
+      .optional()
+      .meta({ description: 'Last day of the product warranty; a repair quote on a covered product needs no customer approval' }),
   })
   .meta({ id: 'Product' });
 
@@ -65,16 +70,42 @@ export const CaseIntakeSchema = z
 export type CaseIntakeInput = z.input<typeof CaseIntakeSchema>;
 export type CaseIntake = z.output<typeof CaseIntakeSchema>;
 
+const note = z.string().trim().max(1000).optional();
+const reason = z.string().trim().min(1).max(500);
+const partNo = z.string().trim().regex(/^[A-Za-z0-9._/-]{1,40}$/, 'a part number: letters, digits, . _ / -');
+const quantity = z.int().min(1).max(999);
+
 export const AssignBodySchema = z
+  .strictObject({ engineerId: identifier.meta({ example: 'E001' }), note })
+  .meta({ id: 'AssignBody', description: 'Manual assignment (override): the engineer must exist and be active' });
+
+export const RedispatchBodySchema = z.strictObject({ reason }).meta({ id: 'RedispatchBody' });
+export const AcceptOfferBodySchema = z.strictObject({ note }).meta({ id: 'AcceptOfferBody' });
+export const DeclineOfferBodySchema = z.strictObject({ reason }).meta({ id: 'DeclineOfferBody' });
+
+export const PartLineSchema = z
+  .strictObject({ partNo, description: z.string().trim().max(200).optional(), quantity })
+  .meta({ id: 'PartLine' });
+
+export const ContactBodySchema = z
   .strictObject({
-    engineerId: identifier.meta({ example: 'E001' }),
-    engineerName: z.string().trim().min(1).max(100).optional(),
-    note: z.string().trim().max(1000).optional(),
+    confirmedAddress: z.string().trim().min(1).max(300),
+    diagnosis: z.string().trim().min(1).max(2000).meta({ description: 'First diagnosis from the call' }),
+    partsToBring: z.array(PartLineSchema).max(30).default([]),
+    note,
   })
-  .meta({ id: 'AssignBody' });
+  .meta({ id: 'ContactBody' });
+
+export const RESCHEDULE_PARTIES = ['customer', 'engineer'] as const;
 
 export const AppointmentBodySchema = z
-  .strictObject({ start: isoDateTime, end: isoDateTime, note: z.string().trim().max(1000).optional() })
+  .strictObject({
+    start: isoDateTime,
+    end: isoDateTime,
+    note,
+    requestedBy: z.enum(RESCHEDULE_PARTIES).optional().meta({ description: 'Required when rescheduling' }),
+    reason: reason.optional().meta({ description: 'Required when rescheduling' }),
+  })
   .refine((a) => Date.parse(a.end) > Date.parse(a.start), { message: 'end must be after start', path: ['end'] })
   .refine((a) => Date.parse(a.end) - Date.parse(a.start) <= 12 * 3600_000, {
     message: 'a visit slot is at most 12 hours',
@@ -82,19 +113,55 @@ export const AppointmentBodySchema = z
   })
   .meta({ id: 'AppointmentBody' });
 
+export const NoShowBodySchema = z
+  .strictObject({ party: z.enum(RESCHEDULE_PARTIES).meta({ description: 'Who did not show up' }), note })
+  .meta({ id: 'NoShowBody' });
+
 export const CheckInBodySchema = z
   .strictObject({
     lat: z.number().min(-90).max(90).optional(),
     lng: z.number().min(-180).max(180).optional(),
-    note: z.string().trim().max(1000).optional(),
+    note,
   })
   .meta({ id: 'CheckInBody' });
+
+export const DiagnoseBodySchema = z
+  .strictObject({ cause: z.string().trim().min(1).max(2000), note })
+  .meta({ id: 'DiagnoseBody' });
+
+export const QuoteLineSchema = z
+  .strictObject({
+    kind: z.enum(['part', 'labour']),
+    partNo: partNo.optional(),
+    description: z.string().trim().min(1).max(200),
+    quantity,
+    unitPrice: z.number().min(0).max(1_000_000).meta({ description: 'Price per unit in the quote currency' }),
+  })
+  .refine((l) => l.kind !== 'part' || !!l.partNo, { message: 'a part line needs partNo', path: ['partNo'] })
+  .meta({ id: 'QuoteLine' });
+
+export const QuoteBodySchema = z
+  .strictObject({
+    lines: z.array(QuoteLineSchema).min(1).max(50),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code like CNY').default('CNY'),
+    note,
+  })
+  .meta({ id: 'QuoteBody' });
+
+export const QuoteDecisionBodySchema = z
+  .strictObject({ approve: z.boolean(), comment: z.string().trim().max(1000).optional() })
+  .meta({ id: 'QuoteDecisionBody' });
 
 export const CheckOutBodySchema = z
   .strictObject({
     result: z.enum(CHECK_OUT_RESULTS),
     resolution: z.string().trim().min(1).max(2000).meta({ description: 'What was found and done' }),
-    note: z.string().trim().max(1000).optional(),
+    partsUsed: z
+      .array(PartLineSchema.extend({ oldPartReturned: z.boolean().meta({ description: 'Old part handed back to the customer' }) }))
+      .max(50)
+      .default([]),
+    warrantyDays: z.int().min(0).max(1095).default(90).meta({ description: 'Warranty on the repaired items' }),
+    note,
   })
   .meta({ id: 'CheckOutBody' });
 
@@ -102,19 +169,93 @@ export const ConfirmBodySchema = z
   .strictObject({
     rating: z.int().min(1).max(5),
     comment: z.string().trim().max(1000).optional(),
+    fixed: z.boolean().default(true).meta({ description: 'false re-opens the case as rework' }),
   })
   .meta({ id: 'ConfirmBody' });
 
-export const CancelBodySchema = z
-  .strictObject({ reason: z.string().trim().min(1).max(500) })
-  .meta({ id: 'CancelBody' });
+export const CancelBodySchema = z.strictObject({ reason }).meta({ id: 'CancelBody' });
 
 export type AssignBody = z.output<typeof AssignBodySchema>;
+export type RedispatchBody = z.output<typeof RedispatchBodySchema>;
+export type AcceptOfferBody = z.output<typeof AcceptOfferBodySchema>;
+export type DeclineOfferBody = z.output<typeof DeclineOfferBodySchema>;
+export type ContactBody = z.output<typeof ContactBodySchema>;
 export type AppointmentBody = z.output<typeof AppointmentBodySchema>;
+export type NoShowBody = z.output<typeof NoShowBodySchema>;
 export type CheckInBody = z.output<typeof CheckInBodySchema>;
+export type DiagnoseBody = z.output<typeof DiagnoseBodySchema>;
+export type QuoteBody = z.output<typeof QuoteBodySchema>;
+export type QuoteDecisionBody = z.output<typeof QuoteDecisionBodySchema>;
 export type CheckOutBody = z.output<typeof CheckOutBodySchema>;
 export type ConfirmBody = z.output<typeof ConfirmBodySchema>;
 export type CancelBody = z.output<typeof CancelBodySchema>;
+
+// Engineers (the roster).
+const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'a time like 08:30');
+
+export const SkillSchema = z
+  .strictObject({ category: z.string().trim().min(1).max(60), level: z.int().min(1).max(3).meta({ description: '1 junior, 2 certified, 3 senior' }) })
+  .meta({ id: 'Skill' });
+
+export const WorkingHoursSchema = z
+  .strictObject({
+    days: z.array(z.int().min(1).max(7)).min(1).max(7).meta({ description: 'ISO weekdays, 1 = Monday' }),
+    start: hhmm,
+    end: hhmm,
+  })
+  .refine((w) => w.end > w.start, { message: 'end must be after start', path: ['end'] })
+  .meta({ id: 'WorkingHours' });
+
+const engineerFields = {
+  name: z.string().trim().min(1).max(100),
+  badgeNo: z.string().trim().regex(/^[A-Za-z0-9-]{1,40}$/, 'letters, digits or -').meta({ description: 'Engineer ID number shown to customers' }),
+  phone: CustomerSchema.shape.phone.optional(),
+  skills: z.array(SkillSchema).max(30),
+  home: z.strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).optional(),
+  regions: z.array(identifier).min(1).max(20),
+  workingHours: WorkingHoursSchema,
+  maxOpenCases: z.int().min(1).max(50),
+  active: z.boolean(),
+};
+
+export const EngineerInputSchema = z
+  .strictObject({
+    id: identifier.meta({ example: 'E101' }),
+    ...engineerFields,
+    workingHours: engineerFields.workingHours.default({ days: [1, 2, 3, 4, 5, 6], start: '08:00', end: '20:00' }),
+    maxOpenCases: engineerFields.maxOpenCases.default(5),
+    active: engineerFields.active.default(true),
+    rating: z.number().min(1).max(5).default(4.5).meta({ description: 'Starting rating; moves with customer ratings' }),
+  })
+  .meta({ id: 'EngineerInput' });
+export type EngineerInput = z.output<typeof EngineerInputSchema>;
+
+export const EngineerPatchSchema = z
+  .strictObject({
+    name: engineerFields.name.optional(),
+    badgeNo: engineerFields.badgeNo.optional(),
+    phone: engineerFields.phone,
+    skills: engineerFields.skills.optional(),
+    home: engineerFields.home,
+    regions: engineerFields.regions.optional(),
+    workingHours: engineerFields.workingHours.optional(),
+    maxOpenCases: engineerFields.maxOpenCases.optional(),
+    active: engineerFields.active.optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' })
+  .meta({ id: 'EngineerPatch' });
+export type EngineerPatch = z.output<typeof EngineerPatchSchema>;
+
+export const EngineerListQuerySchema = z
+  .strictObject({
+    region: identifier.optional(),
+    category: z.string().trim().min(1).max(60).optional(),
+    active: z.enum(['true', 'false']).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    cursor: identifier.optional().meta({ description: 'nextCursor of the previous page' }),
+  })
+  .meta({ id: 'EngineerListQuery' });
+export type EngineerListQuery = z.output<typeof EngineerListQuerySchema>;
 
 export const CaseNoSchema = z.string().regex(CASE_NO_PATTERN, 'a case number like CS-20261122-000123');
 
@@ -123,6 +264,7 @@ export const CaseListQuerySchema = z
     stage: StageSchema.optional(),
     priority: PrioritySchema.optional(),
     engineer: identifier.optional(),
+    region: identifier.optional(),
     createdFrom: isoDateTime.optional(),
     createdTo: isoDateTime.optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),

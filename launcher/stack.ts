@@ -1,5 +1,7 @@
 // Brings up everything `npm start` runs, embedding Temporal and PostgreSQL unless
 // TEMPORAL_ADDRESS / DATABASE_URL point elsewhere, and tears it down in reverse order.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
@@ -7,7 +9,7 @@ import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { parseApiKeys } from '../api/auth';
 import { apiConnectionOptions } from '../api/temporalConnection';
-import type { Env } from '../config/env';
+import { customerLinkConfig, type Env } from '../config/env';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { createCaseWorker } from '../worker/createWorker';
@@ -81,6 +83,7 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
         taskQueue: env.TASK_QUEUE,
         db,
         logger,
+        timeZone: env.TIME_ZONE,
       });
       const running = worker.run();
       stops.push(['worker', async () => {
@@ -94,7 +97,16 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
     stops.push(['temporal client', () => connection.close()]);
     const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 
-    const app = createApp({ client, db, taskQueue: env.TASK_QUEUE, envKeys, logger, maxBodyBytes: env.MAX_BODY_BYTES });
+    const app = createApp({
+      client,
+      db,
+      taskQueue: env.TASK_QUEUE,
+      envKeys,
+      logger,
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      customerLinks: customerLinkConfig(env, env.CUSTOMER_LINK_SECRET ?? localLinkSecret(env.DATA_DIR)),
+      dispatchPolicy: env.DISPATCH_POLICY,
+    });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(env.PORT, env.HOST, () => resolve(s)).on('error', reject);
     });
@@ -115,4 +127,14 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
     await stop();
     throw err;
   }
+}
+
+/** The embedded default keeps a generated customer-link key in DATA_DIR, so links survive restarts. */
+function localLinkSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'customer-link.secret');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
 }

@@ -9,6 +9,8 @@ export interface CaseWorkerOptions {
   taskQueue: string;
   db: Database;
   logger: Logger;
+  /** Service-area time zone (engineers' working days). */
+  timeZone?: string;
 }
 
 let runtimeInstalled = false;
@@ -35,7 +37,7 @@ export async function createCaseWorker(opts: CaseWorkerOptions): Promise<{ worke
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities(opts.db),
+    activities: createActivities(opts.db, { timeZone: opts.timeZone }),
   });
   return { worker, connection };
 }

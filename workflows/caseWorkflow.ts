@@ -1,6 +1,9 @@
 // One workflow per case: the durable owner of its stage. Deterministic only: all I/O
-// happens in activities.
+// happens in activities. Moves come in as Updates (validated against the stage and the
+// engineer's ownership); the main loop drives what happens by itself: automatic
+// dispatch with offers that time out, and the engineer's contact window.
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -11,35 +14,33 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { createActivities } from '../activities';
+import type { CaseActivities } from '../activities';
 import {
   canPerform,
+  DEFAULT_DISPATCH_POLICY,
+  ENGINEER_OWN_ACTIONS,
   isOpenStage,
   maskPhone,
   STAGE_LABELS,
-  stageAfter,
+  stageAfterCheckOut,
+  SYSTEM_ACTOR,
   type Actor,
   type CaseAction,
   type CaseEvent,
+  type CaseMetrics,
   type CaseState,
   type CaseWorkflowInput,
+  type DispatchPolicy,
+  type DispatchPolicyOverrides,
+  type Stage,
 } from '../domain';
+import { FAILURE } from '../domain/failures';
 import { SA } from '../domain/searchAttributes';
-import {
-  assignEngineer,
-  bookAppointment,
-  cancelCase,
-  checkIn,
-  checkOut,
-  confirmCase,
-  FAILURE,
-  getCaseState,
-  intakeReceipt,
-} from './definitions';
+import { ACTION_UPDATES, getCaseState, intakeReceipt } from './definitions';
 
-const { recordCaseEvent } = proxyActivities<ReturnType<typeof createActivities>>({
+const activities = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
-  // A database outage delays the timeline; it never loses it.
+  // A database outage delays the case; it never loses a step.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -49,11 +50,23 @@ export interface CaseOutcome {
   closedAt?: string;
 }
 
-/** Actions an engineer may only perform on a case assigned to them. */
-const ENGINEER_OWN_ACTIONS: readonly CaseAction[] = ['appointment', 'checkIn', 'checkOut'];
+const MINUTE = 60_000;
+
+export function dispatchPolicyFrom(input?: DispatchPolicyOverrides): DispatchPolicy {
+  return {
+    ...DEFAULT_DISPATCH_POLICY,
+    ...input,
+    offerWindowMinutes: { ...DEFAULT_DISPATCH_POLICY.offerWindowMinutes, ...input?.offerWindowMinutes },
+  };
+}
+
+function reject(type: string, message: string, details?: Record<string, unknown>): never {
+  throw ApplicationFailure.create({ type, message, details: details ? [details] : undefined, nonRetryable: true });
+}
 
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcome> {
   const now = () => new Date(Date.now()).toISOString();
+  const policy = dispatchPolicyFrom(input.policy);
   const state: CaseState = {
     caseNo: input.caseNo,
     workflowId: workflowInfo().workflowId,
@@ -64,9 +77,20 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     openedAt: now(),
     updatedAt: now(),
     recorded: false,
+    policy,
+    dispatch: { round: 0, offeredThisRound: [], excluded: [] },
+    reschedules: { customer: 0, engineer: 0 },
+    noShows: { customer: 0, engineer: 0 },
     visits: 0,
+    partsUsed: [],
+    reworks: 0,
+    stageSince: now(),
+    stageMs: {},
     eventSeq: 0,
   };
+  /** Bumped on every change: the main loop sleeps until it moves. */
+  let epoch = 0;
+  let bookingSeq = 0;
 
   setHandler(getCaseState, () => state);
   setHandler(intakeReceipt, async () => {
@@ -74,21 +98,31 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     return state;
   });
 
-  /** Moves the case, then persists the new snapshot and its timeline event. */
+  function enter(stage: Stage): void {
+    if (stage === state.stage) return;
+    const at = now();
+    state.stageMs[state.stage] = (state.stageMs[state.stage] ?? 0) + (Date.parse(at) - Date.parse(state.stageSince));
+    state.stage = stage;
+    state.stageSince = at;
+  }
+
+  /**
+   * Applies a change, then persists the new snapshot and its timeline event. The change
+   * runs synchronously before any await, so a concurrent update's validator already
+   * sees the new stage. `change` returns the stage to enter, if any.
+   */
   async function advance(
-    action: CaseAction,
     actor: Actor,
     type: string,
     data: Record<string, unknown>,
-    change: (s: CaseState) => void,
+    change: (s: CaseState) => Stage | void = () => undefined,
   ): Promise<CaseState> {
-    // Mutate synchronously before any await so a concurrent update's validator sees
-    // the new stage (validators and handler starts run in order within an activation).
     const fromStage = state.stage;
-    change(state);
-    state.stage = stageAfter(action, state.checkOut?.result);
+    const to = change(state);
+    if (to) enter(to);
     state.updatedAt = now();
     if (!isOpenStage(state.stage)) state.closedAt = state.updatedAt;
+    epoch++;
     const event: CaseEvent = {
       seq: ++state.eventSeq,
       type,
@@ -99,7 +133,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       occurredAt: state.updatedAt,
     };
     publishForOps();
-    await recordCaseEvent(snapshot(), event);
+    await activities.recordCaseEvent(snapshot(), event);
     return state;
   }
 
@@ -121,71 +155,415 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       `Product: ${p.category} ${p.model} #${p.serial}`,
       `Engineer: ${state.engineerId ? `${state.engineerName ?? ''} ${state.engineerId}`.trim() : '—'}`,
     ];
+    if (state.offer) lines.push(`Offer: ${state.offer.engineerName} ${state.offer.engineerId} until ${state.offer.expiresAt}`);
     if (state.appointment) lines.push(`Appointment: ${state.appointment.start} → ${state.appointment.end}`);
+    if (state.quote) lines.push(`Quote: ${state.quote.total} ${state.quote.currency} (${state.quote.status})`);
+    if (state.reworks) lines.push(`Rework: ${state.reworks}`);
     if (state.cancellation) lines.push(`Cancelled: ${state.cancellation.reason}`);
     setCurrentDetails(lines.join('\n\n'));
   }
 
+  function ownerFor(action: CaseAction): string | undefined {
+    return action === 'acceptOffer' || action === 'declineOffer' ? state.offer?.engineerId : state.engineerId;
+  }
+
   function guard(action: CaseAction, actor: Actor): void {
     if (!canPerform(action, state.stage)) {
-      throw ApplicationFailure.create({
-        type: FAILURE.illegalTransition,
-        message: `cannot ${action} a case in stage '${state.stage}'`,
-        details: [{ currentStage: state.stage }],
-        nonRetryable: true,
-      });
+      reject(FAILURE.illegalTransition, `cannot ${action} a case in stage '${state.stage}'`, { currentStage: state.stage });
     }
-    if (actor.role === 'engineer' && ENGINEER_OWN_ACTIONS.includes(action) && actor.subject !== state.engineerId) {
-      throw ApplicationFailure.create({
-        type: FAILURE.forbidden,
-        message: `case ${state.caseNo} is not assigned to engineer ${actor.subject ?? '(unknown)'}`,
-        nonRetryable: true,
-      });
+    if (actor.role === 'engineer' && ENGINEER_OWN_ACTIONS.includes(action) && actor.subject !== ownerFor(action)) {
+      reject(FAILURE.forbidden, `case ${state.caseNo} is not ${action.endsWith('Offer') ? 'offered' : 'assigned'} to engineer ${actor.subject ?? '(unknown)'}`);
     }
   }
 
-  function on<Body>(
-    def: UpdateDefinition<CaseState, [Actor, Body]>,
-    action: CaseAction,
-    handle: (actor: Actor, body: Body) => Promise<CaseState>,
+  function on<A extends CaseAction>(
+    action: A,
+    handle: (actor: Actor, body: never) => Promise<CaseState>,
+    validate?: (actor: Actor, body: never) => void,
   ): void {
-    setHandler(def, handle, { validator: (actor: Actor, _body: Body) => guard(action, actor) });
+    const def = ACTION_UPDATES[action] as unknown as UpdateDefinition<CaseState, [Actor, never]>;
+    setHandler(def, handle, {
+      validator: (actor: Actor, body: never) => {
+        guard(action, actor);
+        validate?.(actor, body);
+      },
+    });
   }
 
-  on(assignEngineer, 'assign', (actor, body) =>
-    advance('assign', actor, state.engineerId ? 'engineer.reassigned' : 'engineer.assigned', { ...body, previousEngineerId: state.engineerId }, (s) => {
-      if (s.engineerId !== body.engineerId) s.appointment = undefined;
-      s.engineerId = body.engineerId;
-      s.engineerName = body.engineerName;
+  /** Releases capacity and the booking an engineer held on this case. */
+  async function letGo(engineerId: string | undefined, hadBooking: boolean): Promise<void> {
+    if (engineerId) await activities.releaseEngineer({ caseNo: state.caseNo, engineerId });
+    if (hadBooking) await activities.closeBookings({ caseNo: state.caseNo, status: 'cancelled' });
+  }
+
+  function clearEngineer(s: CaseState): void {
+    s.engineerId = undefined;
+    s.engineerName = undefined;
+    s.engineerBadgeNo = undefined;
+    s.acceptedAt = undefined;
+    s.contact = undefined;
+    s.appointment = undefined;
+    s.offer = undefined;
+  }
+
+  // Dispatch -----------------------------------------------------------------------
+
+  on('assign', async (actor, body: { engineerId: string; note?: string }) => {
+    const claim = await activities.claimEngineer({ engineerId: body.engineerId, caseNo: state.caseNo, kind: 'assigned', force: true });
+    if (!claim.ok) {
+      reject(FAILURE.invalid, `engineer ${body.engineerId} is ${claim.reason}`, {
+        fields: [{ path: 'body.engineerId', message: `engineer is ${claim.reason}` }],
+      });
+    }
+    if (!canPerform('assign', state.stage)) {
+      if (body.engineerId !== state.engineerId) await activities.releaseEngineer({ caseNo: state.caseNo, engineerId: body.engineerId });
+      guard('assign', actor);
+    }
+    const previous = state.engineerId;
+    const offered = state.offer?.engineerId;
+    const hadBooking = !!state.appointment && previous !== body.engineerId;
+    await advance(actor, previous ? 'engineer.reassigned' : 'engineer.assigned', { engineerId: body.engineerId, note: body.note, previousEngineerId: previous, manual: true }, (s) => {
+      if (previous !== body.engineerId) clearEngineer(s);
+      s.offer = undefined;
+      s.engineerId = claim.engineer.id;
+      s.engineerName = claim.engineer.name;
+      s.engineerBadgeNo = claim.engineer.badgeNo;
+      s.acceptedAt = now();
+      return 'dispatched';
+    });
+    for (const other of [previous, offered]) {
+      if (other && other !== body.engineerId) await activities.releaseEngineer({ caseNo: state.caseNo, engineerId: other });
+    }
+    if (hadBooking) await activities.closeBookings({ caseNo: state.caseNo, status: 'cancelled' });
+    return state;
+  });
+
+  on('redispatch', async (actor, body: { reason: string }) => {
+    const previous = state.engineerId;
+    const hadBooking = !!state.appointment;
+    await advance(actor, 'dispatch.restarted', { reason: body.reason, previousEngineerId: previous }, (s) => {
+      if (previous) s.dispatch.excluded.push(previous);
+      clearEngineer(s);
+      return 'accepted';
+    });
+    await letGo(previous, hadBooking);
+    return state;
+  });
+
+  on('acceptOffer', async (actor, body: { note?: string }) => {
+    const offer = state.offer!;
+    await activities.claimEngineer({ engineerId: offer.engineerId, caseNo: state.caseNo, kind: 'assigned', force: true });
+    if (state.stage !== 'offered' || state.offer?.engineerId !== offer.engineerId) {
+      // The offer expired or was overridden while the slot was being taken.
+      await activities.releaseEngineer({ caseNo: state.caseNo, engineerId: offer.engineerId });
+      reject(FAILURE.illegalTransition, 'the offer is no longer open', { currentStage: state.stage });
+    }
+    await advance(actor, 'offer.accepted', { engineerId: offer.engineerId, round: offer.round, note: body.note }, (s) => {
+      s.offer = undefined;
+      s.engineerId = offer.engineerId;
+      s.engineerName = offer.engineerName;
+      s.engineerBadgeNo = offer.engineerBadgeNo;
+      s.acceptedAt = now();
+      return 'dispatched';
+    });
+    return state;
+  });
+
+  on('declineOffer', async (actor, body: { reason: string }) => {
+    const offer = state.offer!;
+    await advance(actor, 'offer.declined', { engineerId: offer.engineerId, round: offer.round, reason: body.reason }, (s) => {
+      s.offer = undefined;
+      return 'accepted';
+    });
+    await activities.releaseEngineer({ caseNo: state.caseNo, engineerId: offer.engineerId });
+    return state;
+  });
+
+  /** One dispatch round: rank, then offer candidates one at a time until one accepts. */
+  async function dispatchRound(): Promise<void> {
+    const round = ++state.dispatch.round;
+    state.dispatch.offeredThisRound = [];
+    const c = state.intake.customer;
+    const ranking = await activities.rankCandidates({
+      category: state.intake.product.category,
+      region: c.region,
+      lat: c.lat,
+      lng: c.lng,
+      priority: state.priority,
+      vip: c.tier === 'vip',
+      exclude: state.dispatch.excluded,
+      preferred: state.dispatch.preferred,
+      at: now(),
+    });
+    state.dispatch.lastRanking = ranking.candidates.slice(0, 10);
+    await advance(SYSTEM_ACTOR, 'dispatch.ranked', {
+      round,
+      weights: ranking.weights,
+      candidates: ranking.candidates.slice(0, 10).map((k) => ({ engineerId: k.engineerId, name: k.name, score: k.score, reasons: k.reasons })),
+      filteredOut: ranking.filtered,
+    });
+    let offers = 0;
+    for (const candidate of ranking.candidates) {
+      if (state.stage !== 'accepted') return; // assigned by hand or cancelled meanwhile
+      if (offers >= policy.maxCandidates) break;
+      if (state.dispatch.offeredThisRound.includes(candidate.engineerId)) continue;
+      const claim = await activities.claimEngineer({ engineerId: candidate.engineerId, caseNo: state.caseNo, kind: 'offered' });
+      if (state.stage !== 'accepted') {
+        if (claim.ok) await activities.releaseEngineer({ caseNo: state.caseNo, engineerId: candidate.engineerId });
+        return;
+      }
+      if (!claim.ok) {
+        await advance(SYSTEM_ACTOR, 'offer.skipped', { engineerId: candidate.engineerId, reason: claim.reason, round });
+        continue;
+      }
+      offers++;
+      state.dispatch.offeredThisRound.push(candidate.engineerId);
+      const windowMs = policy.offerWindowMinutes[state.priority] * MINUTE;
+      const offeredAt = now();
+      await advance(SYSTEM_ACTOR, 'offer.sent', { engineerId: candidate.engineerId, round, score: candidate.score, windowMinutes: windowMs / MINUTE }, (s) => {
+        s.offer = {
+          engineerId: claim.engineer.id,
+          engineerName: claim.engineer.name,
+          engineerBadgeNo: claim.engineer.badgeNo,
+          round,
+          offeredAt,
+          expiresAt: new Date(Date.parse(offeredAt) + windowMs).toISOString(),
+        };
+        return 'offered';
+      });
+      const answered = await condition(() => state.stage !== 'offered' || state.offer?.engineerId !== candidate.engineerId, windowMs);
+      if (!answered) {
+        await advance(SYSTEM_ACTOR, 'offer.expired', { engineerId: candidate.engineerId, round }, (s) => {
+          s.offer = undefined;
+          return 'accepted';
+        });
+        await activities.releaseEngineer({ caseNo: state.caseNo, engineerId: candidate.engineerId });
+      }
+    }
+    if (state.stage === 'accepted') {
+      await advance(SYSTEM_ACTOR, 'dispatch.exhausted', { round, offers, ranked: ranking.candidates.length }, () => 'manual_dispatch');
+    }
+  }
+
+  /** After accepting, the engineer must record contact in time or the case is re-dispatched. */
+  async function contactWindow(): Promise<void> {
+    const engineerId = state.engineerId;
+    const since = Date.parse(state.acceptedAt ?? now());
+    const remaining = Math.max(0, since + policy.contactWindowMinutes * MINUTE - Date.now());
+    const moved = await condition(() => state.stage !== 'dispatched' || state.engineerId !== engineerId, remaining);
+    if (moved) return;
+    await advance(SYSTEM_ACTOR, 'contact.window_lapsed', { engineerId, windowMinutes: policy.contactWindowMinutes, escalatedTo: 'dispatcher' }, (s) => {
+      if (engineerId) s.dispatch.excluded.push(engineerId);
+      clearEngineer(s);
+      return 'accepted';
+    });
+    await letGo(engineerId, false);
+  }
+
+  // Contact and appointment --------------------------------------------------------
+
+  on('recordContact', (actor, body: CaseState['contact'] & object) =>
+    advance(actor, 'contact.recorded', { ...body }, (s) => {
+      s.contact = { ...body, at: now() };
+      return 'contacted';
     }),
   );
-  on(bookAppointment, 'appointment', (actor, body) =>
-    advance('appointment', actor, state.appointment ? 'appointment.rescheduled' : 'appointment.booked', { ...body, previous: state.appointment }, (s) => {
-      s.appointment = { start: body.start, end: body.end, note: body.note };
-    }),
+
+  on(
+    'appointment',
+    async (actor, body: { start: string; end: string; note?: string; requestedBy?: 'customer' | 'engineer'; reason?: string }) => {
+      const rescheduling = state.stage === 'scheduled';
+      const bookingId = `${state.caseNo}-b${++bookingSeq}`;
+      const engineerId = state.engineerId!;
+      try {
+        await activities.reserveVisit({ bookingId, caseNo: state.caseNo, engineerId, start: body.start, end: body.end });
+      } catch (err) {
+        const cause = err instanceof ActivityFailure ? err.cause : undefined;
+        if (cause instanceof ApplicationFailure && cause.type === FAILURE.slotConflict) reject(FAILURE.slotConflict, cause.message);
+        throw err;
+      }
+      if (!canPerform('appointment', state.stage) || state.engineerId !== engineerId) {
+        await activities.closeBookings({ caseNo: state.caseNo, status: 'cancelled' });
+        guard('appointment', actor);
+        reject(FAILURE.illegalTransition, 'the engineer changed while booking', { currentStage: state.stage });
+      }
+      await advance(actor, rescheduling ? 'appointment.rescheduled' : 'appointment.booked', { ...body, previous: state.appointment, bookingId }, (s) => {
+        if (rescheduling && body.requestedBy) s.reschedules[body.requestedBy] += 1;
+        s.appointment = { start: body.start, end: body.end, note: body.note, bookingId };
+        return 'scheduled';
+      });
+      // Seed 002 §三(三)3: the customer is told who comes, with the ID number, and when.
+      await advance(SYSTEM_ACTOR, 'customer.notified', {
+        template: 'appointment.booked',
+        language: state.intake.customer.language,
+        engineerName: state.engineerName,
+        engineerBadgeNo: state.engineerBadgeNo,
+        eta: body.start,
+      });
+      return state;
+    },
+    (actor, body: { requestedBy?: 'customer' | 'engineer'; reason?: string }) => {
+      if (state.stage !== 'scheduled') return;
+      const fields = [];
+      if (!body.requestedBy) fields.push({ path: 'body.requestedBy', message: 'required when rescheduling' });
+      if (!body.reason) fields.push({ path: 'body.reason', message: 'required when rescheduling' });
+      if (fields.length) reject(FAILURE.invalid, 'rescheduling needs requestedBy and reason', { fields });
+      if (state.reschedules[body.requestedBy!] >= policy.maxReschedules) {
+        reject(FAILURE.limitReached, `the ${body.requestedBy} has rescheduled ${policy.maxReschedules} times; a dispatcher must handle this case`, { currentStage: state.stage });
+      }
+      void actor;
+    },
   );
-  on(checkIn, 'checkIn', (actor, body) =>
-    advance('checkIn', actor, 'visit.checked_in', { ...body, visit: state.visits + 1 }, (s) => {
+
+  on(
+    'noShow',
+    async (actor, body: { party: 'customer' | 'engineer'; note?: string }) => {
+      const engineerId = state.engineerId;
+      if (body.party === 'customer') {
+        await advance(actor, 'visit.no_show', { party: 'customer', note: body.note, rebook: true }, (s) => {
+          s.noShows.customer += 1;
+          s.appointment = undefined;
+          return 'contacted';
+        });
+        await activities.closeBookings({ caseNo: state.caseNo, status: 'cancelled' });
+      } else {
+        await advance(actor, 'visit.no_show', { party: 'engineer', engineerId, note: body.note, escalatedTo: 'dispatcher' }, (s) => {
+          s.noShows.engineer += 1;
+          if (engineerId) s.dispatch.excluded.push(engineerId);
+          clearEngineer(s);
+          return 'accepted';
+        });
+        await letGo(engineerId, true);
+      }
+      return state;
+    },
+    (actor, body: { party: 'customer' | 'engineer' }) => {
+      if (actor.role === 'engineer' && body.party === 'engineer') {
+        reject(FAILURE.invalid, 'an engineer reports customer no-shows only', { fields: [{ path: 'body.party', message: 'must be customer' }] });
+      }
+    },
+  );
+
+  // On site -----------------------------------------------------------------------
+
+  on('checkIn', (actor, body: { lat?: number; lng?: number; note?: string }) =>
+    advance(actor, 'visit.checked_in', { ...body, visit: state.visits + 1 }, (s) => {
       s.visits += 1;
+      s.visitOutcome = undefined;
+      s.checkOut = undefined;
+      return 'on_site';
     }),
   );
-  on(checkOut, 'checkOut', (actor, body) =>
-    advance('checkOut', actor, 'visit.checked_out', { ...body, visit: state.visits }, (s) => {
-      s.checkOut = { result: body.result, resolution: body.resolution, at: now() };
-      // A return visit needs a new booking.
-      if (body.result === 'needs_parts') s.appointment = undefined;
+
+  on('diagnose', (actor, body: { cause: string; note?: string }) =>
+    advance(actor, 'diagnosis.recorded', { ...body, visit: state.visits }, (s) => {
+      s.diagnosis = { cause: body.cause, at: now() };
     }),
   );
-  on(confirmCase, 'confirm', (actor, body) =>
-    advance('confirm', actor, 'case.confirmed', { ...body }, (s) => {
-      s.confirmation = { rating: body.rating, comment: body.comment, at: now() };
-    }),
+
+  on('quote', async (actor, body: { lines: NonNullable<CaseState['quote']>['lines']; currency: string; note?: string }) => {
+    const total = Math.round(body.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0) * 100) / 100;
+    const warrantyUntil = state.intake.product.warrantyUntil;
+    const coveredByWarranty = !!warrantyUntil && warrantyUntil >= now().slice(0, 10);
+    const needsApproval = total > 0 && !coveredByWarranty;
+    await advance(actor, 'quote.submitted', { lines: body.lines, currency: body.currency, total, coveredByWarranty, needsApproval, note: body.note }, (s) => {
+      s.quote = { lines: body.lines, currency: body.currency, total, coveredByWarranty, status: needsApproval ? 'awaiting_approval' : 'waived' };
+      return needsApproval ? 'awaiting_approval' : undefined;
+    });
+    if (needsApproval) {
+      await advance(SYSTEM_ACTOR, 'customer.notified', { template: 'quote.awaiting_approval', language: state.intake.customer.language, total, currency: body.currency });
+    }
+    return state;
+  });
+
+  on('decideQuote', async (actor, body: { approve: boolean; comment?: string }) => {
+    await advance(actor, body.approve ? 'quote.approved' : 'quote.rejected', { comment: body.comment, total: state.quote?.total }, (s) => {
+      s.quote = { ...s.quote!, status: body.approve ? 'approved' : 'rejected', decidedBy: actor, decidedAt: now(), comment: body.comment };
+      if (body.approve) return 'on_site';
+      s.visitOutcome = 'repair_declined';
+      return 'awaiting_confirmation';
+    });
+    if (!body.approve) await activities.closeBookings({ caseNo: state.caseNo, status: 'done' });
+    return state;
+  });
+
+  on(
+    'checkOut',
+    async (
+      actor,
+      body: { result: 'fixed' | 'needs_parts' | 'cannot_fix'; resolution: string; partsUsed: Array<{ partNo: string; description?: string; quantity: number; oldPartReturned: boolean }>; warrantyDays: number; note?: string },
+    ) => {
+      const at = now();
+      const warrantyUntil = new Date(Date.parse(at) + body.warrantyDays * 86_400_000).toISOString().slice(0, 10);
+      await advance(actor, 'visit.checked_out', { ...body, visit: state.visits, warrantyUntil }, (s) => {
+        s.checkOut = { result: body.result, resolution: body.resolution, at };
+        s.visitOutcome = body.result;
+        s.partsUsed.push(...body.partsUsed.map((p) => ({ ...p, visit: s.visits, warrantyUntil })));
+        // A return visit needs a new booking.
+        if (body.result !== 'fixed') s.appointment = undefined;
+        return stageAfterCheckOut(body.result);
+      });
+      await activities.closeBookings({ caseNo: state.caseNo, status: 'done' });
+      if (body.result === 'cannot_fix') {
+        await advance(SYSTEM_ACTOR, 'case.escalated', { to: 'supervisor', reason: 'cannot_fix', resolution: body.resolution });
+      }
+      return state;
+    },
+    (_actor, body: { result: string; quote?: unknown }) => {
+      if (body.result === 'fixed' && state.quote?.status === 'rejected') {
+        reject(FAILURE.invalid, 'the customer declined the quote', { fields: [{ path: 'body.result', message: 'repair was declined' }] });
+      }
+    },
   );
-  on(cancelCase, 'cancel', (actor, body) =>
-    advance('cancel', actor, 'case.cancelled', { ...body }, (s) => {
+
+  // Confirmation, rework, archive ---------------------------------------------------
+
+  on('confirm', async (actor, body: { rating: number; comment?: string; fixed: boolean }) => {
+    const engineerId = state.engineerId;
+    if (!body.fixed && state.visitOutcome !== 'repair_declined') {
+      // Not fixed: rework, back to dispatch with the same engineer preferred.
+      await advance(actor, 'case.rework', { rating: body.rating, comment: body.comment, previousEngineerId: engineerId, rework: state.reworks + 1 }, (s) => {
+        s.reworks += 1;
+        s.dispatch.preferred = engineerId;
+        s.confirmation = undefined;
+        s.quote = undefined;
+        s.checkOut = undefined;
+        s.visitOutcome = undefined;
+        clearEngineer(s);
+        return 'accepted';
+      });
+      await letGo(engineerId, false);
+      return state;
+    }
+    let metrics: CaseMetrics | undefined;
+    await advance(actor, 'case.confirmed', { rating: body.rating, comment: body.comment, fixed: body.fixed }, (s) => {
+      s.confirmation = { rating: body.rating, comment: body.comment, fixed: body.fixed, at: now(), by: actor };
+      enter('archived');
+      metrics = {
+        stageMs: { ...s.stageMs },
+        visits: s.visits,
+        reworks: s.reworks,
+        firstTimeFix: s.reworks === 0 && s.visits === 1 && s.checkOut?.result === 'fixed' && body.fixed,
+        totalMs: Date.parse(s.stageSince) - Date.parse(s.openedAt),
+      };
+      s.metrics = metrics;
+      return 'archived';
+    });
+    await activities.recordArchive({ caseNo: state.caseNo, engineerId, metrics: metrics!, rating: body.rating, archivedAt: state.closedAt! });
+    return state;
+  });
+
+  on('cancel', async (actor, body: { reason: string }) => {
+    const hadBooking = !!state.appointment;
+    await advance(actor, 'case.cancelled', { reason: body.reason }, (s) => {
       s.cancellation = { reason: body.reason, at: now(), by: actor };
-    }),
-  );
+      s.offer = undefined;
+      return 'cancelled';
+    });
+    await activities.releaseEngineer({ caseNo: state.caseNo });
+    if (hadBooking) await activities.closeBookings({ caseNo: state.caseNo, status: 'cancelled' });
+    return state;
+  });
 
   // The intake itself is the first timeline event.
   state.eventSeq = 1;
@@ -195,7 +573,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     { key: SA.Region, value: state.intake.customer.region ?? 'unassigned' },
     { key: SA.SlaBreached, value: false },
   ]);
-  await recordCaseEvent(snapshot(), {
+  await activities.recordCaseEvent(snapshot(), {
     seq: 1,
     type: 'case.opened',
     fromStage: null,
@@ -206,6 +584,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   });
   state.recorded = true;
 
-  await condition(() => !isOpenStage(state.stage) && allHandlersFinished());
+  while (isOpenStage(state.stage)) {
+    if (state.stage === 'accepted') await dispatchRound();
+    else if (state.stage === 'dispatched') await contactWindow();
+    else {
+      const seen = epoch;
+      await condition(() => epoch !== seen);
+    }
+  }
+  await condition(allHandlersFinished);
   return { caseNo: state.caseNo, stage: state.stage, closedAt: state.closedAt };
 }

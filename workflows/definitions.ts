@@ -1,29 +1,62 @@
 // Update and query definitions shared by the workflow and its callers (API, tests).
+import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, CaseState } from '../domain';
+import type { Actor, CaseAction, CaseState } from '../domain';
 import type {
+  AcceptOfferBody,
   AppointmentBody,
   AssignBody,
   CancelBody,
   CheckInBody,
   CheckOutBody,
   ConfirmBody,
+  ContactBody,
+  DeclineOfferBody,
+  DiagnoseBody,
+  NoShowBody,
+  QuoteBody,
+  QuoteDecisionBody,
+  RedispatchBody,
 } from '../domain/schemas';
+
+export { FAILURE } from '../domain/failures';
 
 export const getCaseState = defineQuery<CaseState>('getCaseState');
 
 /** Resolves once the intake is in PostgreSQL; lets POST /cases answer with a readable case. */
 export const intakeReceipt = defineUpdate<CaseState>('intakeReceipt');
 
-export const assignEngineer = defineUpdate<CaseState, [Actor, AssignBody]>('assignEngineer');
-export const bookAppointment = defineUpdate<CaseState, [Actor, AppointmentBody]>('bookAppointment');
-export const checkIn = defineUpdate<CaseState, [Actor, CheckInBody]>('checkIn');
-export const checkOut = defineUpdate<CaseState, [Actor, CheckOutBody]>('checkOut');
-export const confirmCase = defineUpdate<CaseState, [Actor, ConfirmBody]>('confirmCase');
-export const cancelCase = defineUpdate<CaseState, [Actor, CancelBody]>('cancelCase');
+type CaseUpdate<Body> = UpdateDefinition<CaseState, [Actor, Body]>;
 
-/** ApplicationFailure types raised by update validators; the API maps them to HTTP. */
-export const FAILURE = {
-  illegalTransition: 'IllegalTransition',
-  forbidden: 'Forbidden',
-} as const;
+export const assignEngineer: CaseUpdate<AssignBody> = defineUpdate('assignEngineer');
+export const redispatchCase: CaseUpdate<RedispatchBody> = defineUpdate('redispatchCase');
+export const acceptOffer: CaseUpdate<AcceptOfferBody> = defineUpdate('acceptOffer');
+export const declineOffer: CaseUpdate<DeclineOfferBody> = defineUpdate('declineOffer');
+export const recordContact: CaseUpdate<ContactBody> = defineUpdate('recordContact');
+export const bookAppointment: CaseUpdate<AppointmentBody> = defineUpdate('bookAppointment');
+export const reportNoShow: CaseUpdate<NoShowBody> = defineUpdate('reportNoShow');
+export const checkIn: CaseUpdate<CheckInBody> = defineUpdate('checkIn');
+export const recordDiagnosis: CaseUpdate<DiagnoseBody> = defineUpdate('recordDiagnosis');
+export const submitQuote: CaseUpdate<QuoteBody> = defineUpdate('submitQuote');
+export const decideQuote: CaseUpdate<QuoteDecisionBody> = defineUpdate('decideQuote');
+export const checkOut: CaseUpdate<CheckOutBody> = defineUpdate('checkOut');
+export const confirmCase: CaseUpdate<ConfirmBody> = defineUpdate('confirmCase');
+export const cancelCase: CaseUpdate<CancelBody> = defineUpdate('cancelCase');
+
+/** The update behind each action: one table for the workflow, the API and the tests. */
+export const ACTION_UPDATES = {
+  assign: assignEngineer,
+  redispatch: redispatchCase,
+  acceptOffer,
+  declineOffer,
+  recordContact,
+  appointment: bookAppointment,
+  noShow: reportNoShow,
+  checkIn,
+  diagnose: recordDiagnosis,
+  quote: submitQuote,
+  decideQuote,
+  checkOut,
+  confirm: confirmCase,
+  cancel: cancelCase,
+} satisfies Record<CaseAction, unknown>;

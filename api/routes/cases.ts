@@ -20,6 +20,7 @@ import {
   type Stage,
 } from '../../domain';
 import {
+  AcceptOfferBodySchema,
   AppointmentBodySchema,
   AssignBodySchema,
   CancelBodySchema,
@@ -29,23 +30,25 @@ import {
   CheckInBodySchema,
   CheckOutBodySchema,
   ConfirmBodySchema,
+  ContactBodySchema,
+  DeclineOfferBodySchema,
+  DiagnoseBodySchema,
   ErrorSchema,
+  NoShowBodySchema,
+  QuoteBodySchema,
+  QuoteDecisionBodySchema,
+  RedispatchBodySchema,
 } from '../../domain/schemas';
 import { SA } from '../../domain/searchAttributes';
 import type { Database } from '../../db/client';
 import { BadCursorError, caseTimeline, findCase, listCases, type CaseRow } from '../../db/queries/cases';
 import { findIntakeRequest, reserveIntake, type ReserveResult } from '../../db/queries/intake';
-import {
-  assignEngineer,
-  bookAppointment,
-  cancelCase,
-  checkIn,
-  checkOut,
-  confirmCase,
-  FAILURE,
-  getCaseState,
-  intakeReceipt,
-} from '../../workflows/definitions';
+import { ACTION_UPDATES, getCaseState, intakeReceipt } from '../../workflows/definitions';
+import { engineers } from '../../db/schema';
+import { eq } from 'drizzle-orm';
+import type { DispatchPolicyOverrides } from '../../domain';
+import { runCaseUpdate } from '../caseUpdates';
+import { issueCustomerToken, type CustomerLinkConfig } from '../customerLinks';
 import type { caseWorkflow } from '../../workflows';
 import { HttpError } from '../errors';
 import { defineRoute, type RouteSpec } from '../routeSpec';
@@ -55,6 +58,9 @@ export interface CaseRouteDeps {
   client: Client;
   db: Database;
   taskQueue: string;
+  customerLinks: CustomerLinkConfig;
+  /** Overrides of the dispatch windows for new cases (DISPATCH_POLICY). */
+  dispatchPolicy?: DispatchPolicyOverrides;
 }
 
 const CaseParams = z.strictObject({ caseNo: CaseNoSchema });
@@ -74,11 +80,12 @@ const errors = {
 
 export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
   const { client, db, taskQueue } = deps;
+  const customerLinks = deps.customerLinks;
 
   async function loadCase(caseNo: string, actor: Actor): Promise<CaseRow> {
     const row = await findCase(db, caseNo);
     if (!row) throw new HttpError(404, 'case_not_found', `no case ${caseNo}`);
-    if (actor.role === 'engineer' && row.engineerId !== actor.subject) {
+    if (actor.role === 'engineer' && row.engineerId !== actor.subject && row.offeredEngineerId !== actor.subject) {
       throw new HttpError(403, 'forbidden', `case ${caseNo} is not assigned to engineer ${actor.subject}`);
     }
     return row;
@@ -108,56 +115,31 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
     });
   }
 
-  async function runUpdate<B>(row: CaseRow, def: UpdateDefinition<CaseState, [Actor, B]>, actor: Actor, body: B): Promise<void> {
-    const handle = client.workflow.getHandle(row.workflowId);
-    try {
-      await handle.executeUpdate(def, { args: [actor, body] });
-    } catch (err) {
-      const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
-      if (cause instanceof ApplicationFailure) {
-        if (cause.type === FAILURE.illegalTransition) {
-          const currentStage = (cause.details?.[0] as { currentStage?: Stage } | undefined)?.currentStage;
-          throw new HttpError(409, 'illegal_transition', cause.message, { currentStage });
-        }
-        if (cause.type === FAILURE.forbidden) throw new HttpError(403, 'forbidden', cause.message);
-      }
-      if (err instanceof WorkflowNotFoundError || /already completed|workflow not found/i.test(String((err as Error).message))) {
-        // The workflow has finished: the case is closed.
-        const now = await findCase(db, row.caseNo);
-        throw new HttpError(409, 'illegal_transition', `case ${row.caseNo} is closed`, {
-          currentStage: (now?.stage ?? row.stage) as Stage,
-        });
-      }
-      throw err;
-    }
-  }
-
-  function transition<B>(
+  function transition<A extends keyof typeof ACTION_UPDATES, B>(
+    action: A,
     path: string,
     summary: string,
-    def: UpdateDefinition<CaseState, [Actor, B]>,
     body: z.ZodType<B>,
-    roles: readonly Actor['role'][],
-    check?: (body: B) => void,
+    check?: (body: B) => void | Promise<void>,
   ): RouteSpec {
     return defineRoute<{ caseNo: string }, unknown, B>({
       method: 'post',
       path: `/cases/:caseNo/${path}`,
       tag: 'Case stages',
       summary,
-      roles,
+      roles: ACTION_ROLES[action],
       params: CaseParams,
       body,
       responses: {
         200: { description: 'The case after the transition', schema: CaseEnvelope },
         ...errors,
         404: { description: 'Unknown case', schema: ErrorSchema },
-        409: { description: 'Illegal in the current stage (currentStage says which)', schema: ErrorSchema },
+        409: { description: 'Illegal in the current stage (currentStage says which), a slot conflict or a limit reached', schema: ErrorSchema },
       },
       async handler({ res, actor, params, body: input }) {
-        check?.(input);
+        await check?.(input);
         const row = await loadCase(params.caseNo, actor);
-        await runUpdate(row, def, actor, input);
+        await runCaseUpdate(client, db, row, ACTION_UPDATES[action] as unknown as UpdateDefinition<CaseState, [Actor, B]>, actor, input);
         const after = await findCase(db, params.caseNo);
         res.json({ case: caseView(after ?? row) });
       },
@@ -226,7 +208,7 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
         const created = !row;
         if (!row) {
           // New, or a replay whose first attempt did not reach Temporal: start (idempotent).
-          await startCase({ caseNo, intake: body, openedBy: actor, idempotencyKey: key });
+          await startCase({ caseNo, intake: body, openedBy: actor, idempotencyKey: key, policy: deps.dispatchPolicy });
           row = await findCase(db, caseNo);
         }
         if (!row) throw new Error(`case ${caseNo} started but its row is missing`);
@@ -305,15 +287,52 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
       },
     }),
 
-    transition('assign', 'Assign (or reassign) an engineer (派单)', assignEngineer, AssignBodySchema, ACTION_ROLES.assign),
-    transition('appointment', 'Book or reschedule the visit (预约)', bookAppointment, AppointmentBodySchema, ACTION_ROLES.appointment, (b) => {
+    transition('assign', 'assign', 'Assign or reassign an engineer by hand (派单, dispatcher override)', AssignBodySchema, async (b) => {
+      const [e] = await db.select({ active: engineers.active }).from(engineers).where(eq(engineers.id, b.engineerId));
+      if (!e || !e.active) {
+        throw new HttpError(400, 'validation_failed', 'invalid body', {
+          fields: [{ path: 'body.engineerId', message: e ? 'engineer is inactive' : 'no such engineer' }],
+        });
+      }
+    }),
+    transition('redispatch', 'redispatch', 'Run automatic dispatch again, without the current engineer', RedispatchBodySchema),
+    transition('acceptOffer', 'offer/accept', 'The offered engineer accepts (接单)', AcceptOfferBodySchema),
+    transition('declineOffer', 'offer/decline', 'The offered engineer declines with a reason; the next candidate gets the offer', DeclineOfferBodySchema),
+    transition('recordContact', 'contact', 'The engineer records contact with the customer (address, first diagnosis, parts to bring)', ContactBodySchema),
+    transition('appointment', 'appointment', 'Book or reschedule the visit (预约); an engineer is never double-booked', AppointmentBodySchema, (b) => {
       if (Date.parse(b.start) < Date.now() - 5 * 60_000) {
         throw new HttpError(400, 'validation_failed', 'invalid body', { fields: [{ path: 'body.start', message: 'the visit must start in the future' }] });
       }
     }),
-    transition('check-in', 'Engineer checks in on site (上门)', checkIn, CheckInBodySchema, ACTION_ROLES.checkIn),
-    transition('check-out', 'Engineer checks out with a result', checkOut, CheckOutBodySchema, ACTION_ROLES.checkOut),
-    transition('confirm', 'Customer confirms and rates; the case is archived (确认/归档)', confirmCase, ConfirmBodySchema, ACTION_ROLES.confirm),
-    transition('cancel', 'Cancel an open case with a reason', cancelCase, CancelBodySchema, ACTION_ROLES.cancel),
+    transition('noShow', 'no-show', 'Report a no-show: the customer (rebook) or the engineer (re-dispatch)', NoShowBodySchema),
+    transition('checkIn', 'check-in', 'Engineer checks in on site (上门)', CheckInBodySchema),
+    transition('diagnose', 'diagnosis', 'Record the diagnosed cause', DiagnoseBodySchema),
+    transition('quote', 'quote', 'Quote parts and labour; above zero and out of warranty it waits for the customer', QuoteBodySchema),
+    transition('decideQuote', 'quote/decision', "Record the customer's approval or rejection of the quote (agent on the phone)", QuoteDecisionBodySchema),
+    transition('checkOut', 'check-out', 'Engineer checks out with a result, parts used and warranty', CheckOutBodySchema),
+    transition('confirm', 'confirm', 'Customer confirms and rates (确认/归档); fixed=false re-opens as rework', ConfirmBodySchema),
+    transition('cancel', 'cancel', 'Cancel an open case with a reason', CancelBodySchema),
+
+    defineRoute<{ caseNo: string }, unknown, unknown>({
+      method: 'post',
+      path: '/cases/:caseNo/customer-link',
+      tag: 'Customer',
+      summary: 'Issue a signed, expiring link for the customer (progress, quote approval, confirmation)',
+      roles: ACTION_ROLES.customerLink,
+      params: CaseParams,
+      responses: {
+        201: {
+          description: 'The link',
+          schema: z.object({ url: z.string(), token: z.string(), expiresAt: z.string() }).meta({ id: 'CustomerLink' }),
+        },
+        ...errors,
+        404: { description: 'Unknown case', schema: ErrorSchema },
+      },
+      async handler({ res, actor, params }) {
+        const row = await loadCase(params.caseNo, actor);
+        const link = issueCustomerToken(customerLinks, row.caseNo);
+        res.status(201).json({ url: link.url, token: link.token, expiresAt: link.expiresAt.toISOString() });
+      },
+    }),
   ];
 }

@@ -1,5 +1,5 @@
 // Reads of the case projection for the API.
-import { and, asc, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { CaseListQuery } from '../../domain/schemas';
 import type { Database } from '../client';
 import { caseEvents, cases } from '../schema';
@@ -34,7 +34,9 @@ export async function listCases(db: Database, q: CaseListQuery): Promise<{ items
   const where: SQL[] = [];
   if (q.stage) where.push(eq(cases.stage, q.stage));
   if (q.priority) where.push(eq(cases.priority, q.priority));
-  if (q.engineer) where.push(eq(cases.engineerId, q.engineer));
+  // An engineer's cases include the one offered to them.
+  if (q.engineer) where.push(or(eq(cases.engineerId, q.engineer), eq(cases.offeredEngineerId, q.engineer))!);
+  if (q.region) where.push(eq(cases.region, q.region));
   if (q.createdFrom) where.push(gte(cases.createdAt, new Date(q.createdFrom)));
   if (q.createdTo) where.push(lte(cases.createdAt, new Date(q.createdTo)));
   if (q.cursor) {
@@ -50,4 +52,29 @@ export async function listCases(db: Database, q: CaseListQuery): Promise<{ items
   const items = rows.slice(0, q.limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+}
+
+/** The manual-dispatch queue: oldest first (longest waiting), keyset on (updated_at, case_no). */
+export async function dispatchQueue(
+  db: Database,
+  q: { limit: number; cursor?: string; region?: string },
+): Promise<{ items: CaseRow[]; nextCursor: string | null }> {
+  const where: SQL[] = [eq(cases.stage, 'manual_dispatch')];
+  if (q.region) where.push(eq(cases.region, q.region));
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor);
+    where.push(or(gt(cases.updatedAt, c.createdAt), and(eq(cases.updatedAt, c.createdAt), gt(cases.caseNo, c.caseNo)))!);
+  }
+  const rows = await db
+    .select()
+    .from(cases)
+    .where(and(...where))
+    .orderBy(asc(cases.updatedAt), asc(cases.caseNo))
+    .limit(q.limit + 1);
+  const items = rows.slice(0, q.limit);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.updatedAt.toISOString()}|${last.caseNo}`).toString('base64url') : null,
+  };
 }

@@ -2,6 +2,9 @@ import type { CaseIntake, CaseIntakeInput } from '../../domain/schemas';
 import { CaseIntakeSchema } from '../../domain/schemas';
 
 let counter = Math.floor(Math.random() * 900_000);
+let slotCounter = Math.floor(Math.random() * 50_000);
+
+export const MANUAL_REGION = 'QA-MANUAL';
 
 /** A unique case number in a date range no real case uses (keeps suites apart). */
 export function testCaseNo(): string {
@@ -21,7 +24,9 @@ export function intakeInput(overrides: Partial<CaseIntakeInput> = {}): CaseIntak
       name: '张三',
       phone: '+86 138 0013 8000',
       address: '上海市浦东新区世纪大道100号',
-      region: 'SH-PD',
+      // No engineer serves this region, so automatic dispatch sends the case to the
+      // manual queue; dispatch tests pass a region with a roster of their own.
+      region: MANUAL_REGION,
       lat: 31.2304,
       lng: 121.4737,
     },
@@ -36,8 +41,12 @@ export function intake(overrides: Partial<CaseIntakeInput> = {}): CaseIntake {
   return CaseIntakeSchema.parse(intakeInput(overrides));
 }
 
-export function futureSlot(daysAhead = 2): { start: string; end: string } {
-  const start = new Date(Date.now() + daysAhead * 86_400_000);
-  start.setUTCHours(1, 0, 0, 0);
+/**
+ * A 2-hour visit slot no other test books: engineers are never double-booked (the
+ * database refuses), so every booking in the suite needs its own time.
+ */
+export function futureSlot(): { start: string; end: string } {
+  slotCounter += 1;
+  const start = new Date(Date.UTC(2031, 0, 1) + slotCounter * 3 * 3600_000);
   return { start: start.toISOString(), end: new Date(start.getTime() + 2 * 3600_000).toISOString() };
 }

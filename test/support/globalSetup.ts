@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { API_KEYS_SPEC, ARTIFACTS, STACK_FILE, type StackInfo } from './stackInfo';
+import { API_KEYS_SPEC, ARTIFACTS, LINK_SECRET, STACK_FILE, type StackInfo } from './stackInfo';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -45,6 +45,7 @@ export async function launch(opts: { dataDir: string; logFile: string; taskQueue
       EMBEDDED_PG_PORT: String(ports.pg),
       TASK_QUEUE: opts.taskQueue,
       API_KEYS: API_KEYS_SPEC,
+      CUSTOMER_LINK_SECRET: LINK_SECRET,
       LOG_LEVEL: 'warn',
       TEMPORAL_ADDRESS: '',
       DATABASE_URL: '',

@@ -7,7 +7,7 @@ import { createApp } from '../../api/app';
 import { parseApiKeys } from '../../api/auth';
 import { lazyApiConnection } from '../../api/temporalConnection';
 import { createDatabase } from '../../db/client';
-import { API_KEYS_SPEC } from './stackInfo';
+import { API_KEYS_SPEC, LINK_SECRET } from './stackInfo';
 
 export interface InProcessApi {
   base: string;
@@ -24,6 +24,7 @@ export async function startApi(opts: { temporalAddress: string; databaseUrl: str
     envKeys: parseApiKeys(API_KEYS_SPEC),
     logger: pino({ level: 'silent' }),
     maxBodyBytes: 64 * 1024,
+    customerLinks: { secret: LINK_SECRET, baseUrl: 'http://localhost', ttlHours: 24 },
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

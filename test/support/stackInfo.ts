@@ -38,3 +38,6 @@ export const API_KEYS_SPEC = [
 export function stackInfo(): StackInfo {
   return JSON.parse(fs.readFileSync(STACK_FILE, 'utf8')) as StackInfo;
 }
+
+/** CUSTOMER_LINK_SECRET of the test stack: lets tests forge and expire links on purpose. */
+export const LINK_SECRET = 'test-customer-link-secret-0123456789';

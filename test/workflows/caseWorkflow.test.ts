@@ -1,26 +1,31 @@
 // caseWorkflow on Temporal's time-skipping test server, with the real activities writing
-// to the test stack's PostgreSQL.
+// to the test stack's PostgreSQL: every stage rule, dispatch branch and visit path.
 import { Context } from '@temporalio/activity';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { createActivities } from '../../activities';
 import { createDatabase, type Database } from '../../db/client';
-import { caseEvents, cases } from '../../db/schema';
-import { ACTION_FROM, ACTIONS, OPEN_STAGES, workflowIdFor, type Actor, type CaseAction, type Stage } from '../../domain';
+import { caseEvents, caseMetrics, cases, engineerBookings, engineerLoad, engineers } from '../../db/schema';
+import { ACTION_FROM, ACTIONS, workflowIdFor, type Actor, type CaseAction, type CaseState, type Stage } from '../../domain';
+import type { CaseIntakeInput } from '../../domain/schemas';
 import { caseWorkflow } from '../../workflows';
 import * as defs from '../../workflows/definitions';
 import { futureSlot, intake, testCaseNo } from '../support/fixtures';
+import { createEngineers, ensureKeyedEngineers, uniqueRegion } from '../support/roster';
 import { stackInfo } from '../support/stackInfo';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 
 const TASK_QUEUE = 'case-workflow-test';
 const agent: Actor = { role: 'agent', subject: 'A01' };
-const dispatcher: Actor = { role: 'dispatcher' };
+const dispatcher: Actor = { role: 'dispatcher', subject: 'D01' };
+const supervisor: Actor = { role: 'supervisor', subject: 'S01' };
 const engineer: Actor = { role: 'engineer', subject: 'E001' };
 const otherEngineer: Actor = { role: 'engineer', subject: 'E002' };
+const asEngineer = (id: string): Actor => ({ role: 'engineer', subject: id });
+const MIN = 60_000;
 
 let env: TestWorkflowEnvironment;
 let db: Database;
@@ -32,6 +37,7 @@ const crashAfterCommit = new Set<string>();
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
   db = createDatabase(stackInfo().databaseUrl);
+  await ensureKeyedEngineers(db);
   const real = createActivities(db);
   const bundle: WorkflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
   worker = await Worker.create({
@@ -59,55 +65,101 @@ afterAll(async () => {
   await db?.$client.end();
 });
 
-async function openCase(overrides: Parameters<typeof intake>[0] = {}) {
+async function openCase(overrides: Partial<CaseIntakeInput> = {}, customer: Partial<CaseIntakeInput['customer']> = {}) {
   const caseNo = testCaseNo();
+  const base = intake(overrides);
   const handle = await env.client.workflow.start(caseWorkflow, {
     taskQueue: TASK_QUEUE,
     workflowId: workflowIdFor(caseNo),
-    args: [{ caseNo, intake: intake(overrides), openedBy: agent }],
+    args: [{ caseNo, intake: { ...base, customer: { ...base.customer, ...customer } }, openedBy: agent }],
   });
   await handle.executeUpdate(defs.intakeReceipt);
   return { caseNo, handle };
 }
-
 type Handle = Awaited<ReturnType<typeof openCase>>['handle'];
-const slot = futureSlot();
 
-/** Performs one action with a valid body as the given actor. */
-function perform(handle: Handle, action: CaseAction, actor: Actor = actorFor(action)) {
+const state = (h: Handle) => h.query(defs.getCaseState);
+
+/** The workflow moves by itself (dispatch, timers): poll its state until it gets there. */
+async function until(h: Handle, ok: (s: CaseState) => boolean, what: string): Promise<CaseState> {
+  for (let i = 0; i < 200; i++) {
+    const s = await state(h);
+    if (ok(s)) return s;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`case never reached: ${what}; now ${JSON.stringify((await state(h)).stage)}`);
+}
+const stageIs = (h: Handle, stage: Stage) => until(h, (s) => s.stage === stage, stage);
+
+async function eventsOf(caseNo: string) {
+  return db.select().from(caseEvents).where(eq(caseEvents.caseNo, caseNo)).orderBy(caseEvents.seq);
+}
+
+const quoteLines = [
+  { kind: 'part' as const, partNo: 'CAP-35UF', description: '启动电容', quantity: 1, unitPrice: 80 },
+  { kind: 'labour' as const, description: '上门维修', quantity: 1, unitPrice: 100 },
+];
+
+/** Valid body and actor for each action, on a case held by E001. */
+function perform(h: Handle, action: CaseAction, actor?: Actor): Promise<CaseState> {
+  const u = <B>(def: UpdateDefinition<CaseState, [Actor, B]>, who: Actor, body: B) => h.executeUpdate(def, { args: [actor ?? who, body] });
   switch (action) {
     case 'assign':
-      return handle.executeUpdate(defs.assignEngineer, { args: [actor, { engineerId: 'E001', engineerName: '李工' }] });
+      return u(pick(defs.assignEngineer), dispatcher, { engineerId: 'E001' });
+    case 'redispatch':
+      return u(pick(defs.redispatchCase), dispatcher, { reason: '重新派单' });
+    case 'acceptOffer':
+      return u(pick(defs.acceptOffer), dispatcher, {});
+    case 'declineOffer':
+      return u(pick(defs.declineOffer), dispatcher, { reason: '忙' });
+    case 'recordContact':
+      return u(pick(defs.recordContact), engineer, { confirmedAddress: '世纪大道100号', diagnosis: '疑似电容故障', partsToBring: [{ partNo: 'CAP-35UF', quantity: 1 }] });
     case 'appointment':
-      return handle.executeUpdate(defs.bookAppointment, { args: [actor, slot] });
+      return u(pick(defs.bookAppointment), engineer, futureSlot());
+    case 'noShow':
+      return u(pick(defs.reportNoShow), engineer, { party: 'customer' as const });
     case 'checkIn':
-      return handle.executeUpdate(defs.checkIn, { args: [actor, {}] });
+      return u(pick(defs.checkIn), engineer, {});
+    case 'diagnose':
+      return u(pick(defs.recordDiagnosis), engineer, { cause: '启动电容老化' });
+    case 'quote':
+      return u(pick(defs.submitQuote), engineer, { lines: quoteLines, currency: 'CNY' });
+    case 'decideQuote':
+      return u(pick(defs.decideQuote), agent, { approve: true });
     case 'checkOut':
-      return handle.executeUpdate(defs.checkOut, { args: [actor, { result: 'fixed', resolution: '更换电容' }] });
+      return u(pick(defs.checkOut), engineer, { result: 'fixed' as const, resolution: '更换电容', partsUsed: [], warrantyDays: 90 });
     case 'confirm':
-      return handle.executeUpdate(defs.confirmCase, { args: [actor, { rating: 5, comment: '很满意' }] });
+      return u(pick(defs.confirmCase), agent, { rating: 5, comment: '很满意', fixed: true });
     case 'cancel':
-      return handle.executeUpdate(defs.cancelCase, { args: [actor, { reason: '客户取消' }] });
+      return u(pick(defs.cancelCase), agent, { reason: '客户取消' });
   }
 }
-
-function actorFor(action: CaseAction): Actor {
-  return action === 'assign' ? dispatcher : ['appointment', 'checkIn', 'checkOut'].includes(action) ? engineer : agent;
+function pick<B>(def: unknown): UpdateDefinition<CaseState, [Actor, B]> {
+  return def as UpdateDefinition<CaseState, [Actor, B]>;
 }
 
-/** The shortest path of actions from `accepted` to each open stage. */
-const PATH_TO: Record<string, CaseAction[]> = {
-  accepted: [],
+/** From the manual queue (no roster in the fixture's region) to each open stage. */
+const PATH_TO: Partial<Record<Stage, CaseAction[]>> = {
+  manual_dispatch: [],
   dispatched: ['assign'],
-  scheduled: ['assign', 'appointment'],
-  on_site: ['assign', 'appointment', 'checkIn'],
-  awaiting_confirmation: ['assign', 'appointment', 'checkIn', 'checkOut'],
+  contacted: ['assign', 'recordContact'],
+  scheduled: ['assign', 'recordContact', 'appointment'],
+  on_site: ['assign', 'recordContact', 'appointment', 'checkIn'],
+  awaiting_approval: ['assign', 'recordContact', 'appointment', 'checkIn', 'quote'],
+  awaiting_confirmation: ['assign', 'recordContact', 'appointment', 'checkIn', 'checkOut'],
 };
 
 async function caseAt(stage: Stage) {
   const opened = await openCase();
-  for (const action of PATH_TO[stage]!) await perform(opened.handle, action);
-  expect((await opened.handle.query(defs.getCaseState)).stage).toBe(stage);
+  await stageIs(opened.handle, 'manual_dispatch');
+  for (const action of PATH_TO[stage] ?? []) await perform(opened.handle, action);
+  if (stage === 'awaiting_parts' || stage === 'escalated') {
+    for (const action of PATH_TO.on_site!) await perform(opened.handle, action);
+    await opened.handle.executeUpdate(defs.checkOut, {
+      args: [engineer, { result: stage === 'awaiting_parts' ? 'needs_parts' : 'cannot_fix', resolution: '—', partsUsed: [], warrantyDays: 0 }],
+    });
+  }
+  expect((await state(opened.handle)).stage).toBe(stage);
   return opened;
 }
 
@@ -122,88 +174,294 @@ async function rejection(p: Promise<unknown>): Promise<ApplicationFailure> {
   return cause as ApplicationFailure;
 }
 
-describe('caseWorkflow', () => {
-  test('walks the spine to archived, persisting every step once', async () => {
-    const { caseNo, handle } = await openCase();
-    for (const action of ['assign', 'appointment', 'checkIn', 'checkOut', 'confirm'] as const) {
-      await perform(handle, action);
-    }
-    const outcome = await handle.result();
-    expect(outcome).toMatchObject({ caseNo, stage: 'archived' });
+/** A region with a known roster: A is nearest and best rated, then B, then C. */
+async function rosterRegion(extra: Parameters<typeof createEngineers>[1] = []) {
+  const region = uniqueRegion();
+  const id = (n: string) => `${region}-${n}`;
+  await createEngineers(db, [
+    { id: id('A'), regions: [region], home: { lat: 31.231, lng: 121.474 }, rating: 4.9 },
+    { id: id('B'), regions: [region], home: { lat: 31.26, lng: 121.5 }, rating: 4.6 },
+    { id: id('C'), regions: [region], home: { lat: 31.4, lng: 121.7 }, rating: 4.2 },
+    ...extra.map((e) => ({ ...e, id: id(e.id), regions: [region] })),
+  ]);
+  return { region, id };
+}
+const at = { lat: 31.2304, lng: 121.4737 };
 
-    const [row] = await db.select().from(cases).where(eq(cases.caseNo, caseNo));
-    expect(row).toMatchObject({ stage: 'archived', engineerId: 'E001', visits: 1, checkOutResult: 'fixed', rating: 5, lastEventSeq: 6 });
-    expect(row!.closedAt).not.toBeNull();
-    const events = await db.select().from(caseEvents).where(eq(caseEvents.caseNo, caseNo)).orderBy(caseEvents.seq);
-    expect(events.map((e) => [e.seq, e.type, e.fromStage, e.toStage])).toEqual([
-      [1, 'case.opened', null, 'accepted'],
-      [2, 'engineer.assigned', 'accepted', 'dispatched'],
-      [3, 'appointment.booked', 'dispatched', 'scheduled'],
-      [4, 'visit.checked_in', 'scheduled', 'on_site'],
-      [5, 'visit.checked_out', 'on_site', 'awaiting_confirmation'],
-      [6, 'case.confirmed', 'awaiting_confirmation', 'archived'],
-    ]);
-    expect(events[1]).toMatchObject({ actorRole: 'dispatcher' });
-    expect(events[3]).toMatchObject({ actorRole: 'engineer', actorSubject: 'E001' });
+describe('dispatch', () => {
+  test('ranks the roster and offers the best candidate; accepting assigns the engineer', async () => {
+    const { region, id } = await rosterRegion([{ id: 'X', skills: [{ category: 'tv', level: 3 }] }, { id: 'Z', active: false }]);
+    const { caseNo, handle } = await openCase({}, { region, ...at });
+    const offered = await stageIs(handle, 'offered');
+    expect(offered.offer).toMatchObject({ engineerId: id('A'), round: 1 });
+    const ranked = (await eventsOf(caseNo)).find((e) => e.type === 'dispatch.ranked')!;
+    const data = ranked.data as { candidates: Array<{ engineerId: string; reasons: string[] }>; filteredOut: Record<string, string[]> };
+    expect(data.candidates.map((c) => c.engineerId)).toEqual([id('A'), id('B'), id('C')]);
+    expect(data.candidates[0]!.reasons.join(' ')).toMatch(/km away.*open cases.*rating 4\.90/);
+    expect(data.filteredOut).toEqual({ skill: [id('X')], inactive: [id('Z')] });
+    // The offer holds a capacity slot.
+    expect(await db.select().from(engineerLoad).where(eq(engineerLoad.caseNo, caseNo))).toMatchObject([{ engineerId: id('A'), kind: 'offered' }]);
+
+    const failure = await rejection(perform(handle, 'acceptOffer', asEngineer(id('B'))));
+    expect(failure.type).toBe(defs.FAILURE.forbidden);
+    const accepted = await perform(handle, 'acceptOffer', asEngineer(id('A')));
+    expect(accepted).toMatchObject({ stage: 'dispatched', engineerId: id('A'), engineerBadgeNo: `B-${id('A')}` });
+    expect(await db.select().from(engineerLoad).where(eq(engineerLoad.caseNo, caseNo))).toMatchObject([{ engineerId: id('A'), kind: 'assigned' }]);
   });
 
-  // Every (open stage, action) pair: legal ones move the case, illegal ones are
-  // rejected by the validator with the current stage and change nothing.
-  for (const stage of OPEN_STAGES) {
-    for (const action of ACTIONS) {
-      const legal = ACTION_FROM[action].includes(stage);
-      test(`${action} from ${stage} is ${legal ? 'legal' : 'rejected'}`, async () => {
-        const { caseNo, handle } = await caseAt(stage);
-        const before = await handle.query(defs.getCaseState);
-        if (legal) {
-          const after = await perform(handle, action);
-          expect(after.eventSeq).toBe(before.eventSeq + 1);
-          const [row] = await db.select().from(cases).where(eq(cases.caseNo, caseNo));
-          expect(row!.stage).toBe(after.stage);
-          expect(row!.lastEventSeq).toBe(after.eventSeq);
-        } else {
-          const failure = await rejection(perform(handle, action));
-          expect(failure.type).toBe(defs.FAILURE.illegalTransition);
-          expect(failure.details?.[0]).toEqual({ currentStage: stage });
-          const after = await handle.query(defs.getCaseState);
-          expect(after).toEqual(before);
-          const events = await db.select().from(caseEvents).where(eq(caseEvents.caseNo, caseNo));
-          expect(events).toHaveLength(before.eventSeq);
-        }
-      });
+  test('declines move to the next candidate, never the same engineer twice, then to the manual queue', async () => {
+    const { region, id } = await rosterRegion();
+    const { caseNo, handle } = await openCase({}, { region, ...at });
+    for (const who of ['A', 'B', 'C']) {
+      const s = await until(handle, (x) => x.stage === 'offered' && x.offer?.engineerId === id(who), `offer to ${who}`);
+      expect(s.dispatch.offeredThisRound).toContain(id(who));
+      await perform(handle, 'declineOffer', asEngineer(id(who)));
     }
-  }
+    await stageIs(handle, 'manual_dispatch');
+    const events = await eventsOf(caseNo);
+    const offers = events.filter((e) => e.type === 'offer.sent').map((e) => (e.data as { engineerId: string }).engineerId);
+    expect(offers).toEqual([id('A'), id('B'), id('C')]);
+    expect(events.filter((e) => e.type === 'offer.declined').map((e) => (e.data as { reason: string }).reason)).toEqual(['忙', '忙', '忙']);
+    expect(events.at(-1)).toMatchObject({ type: 'dispatch.exhausted', toStage: 'manual_dispatch' });
+    expect(await db.select().from(engineerLoad).where(eq(engineerLoad.caseNo, caseNo))).toEqual([]);
+    // The dispatcher assigns by hand from the queue.
+    expect(await perform(handle, 'assign')).toMatchObject({ stage: 'dispatched', engineerId: 'E001' });
+  });
 
-  test('check-out needing parts returns the case for a new booking', async () => {
+  test('an unanswered offer expires after the P2 window (20 min) and goes to the next candidate', async () => {
+    const { region, id } = await rosterRegion();
+    const { caseNo, handle } = await openCase({ priority: 'P2' }, { region, ...at });
+    const first = await stageIs(handle, 'offered');
+    expect(Date.parse(first.offer!.expiresAt) - Date.parse(first.offer!.offeredAt)).toBe(20 * MIN);
+    await env.sleep(20 * MIN + 1000);
+    await until(handle, (s) => s.offer?.engineerId === id('B'), 'offer to B');
+    const types = (await eventsOf(caseNo)).map((e) => e.type);
+    expect(types).toEqual(['case.opened', 'dispatch.ranked', 'offer.sent', 'offer.expired', 'offer.sent']);
+  });
+
+  test('an engineer at capacity is skipped; two cases never take the last slot at once', async () => {
+    const { region, id } = await rosterRegion([{ id: 'ONE', home: { lat: 31.2305, lng: 121.4738 }, rating: 5, maxOpenCases: 1 }]);
+    const [a, b] = await Promise.all([openCase({}, { region, ...at }), openCase({}, { region, ...at })]);
+    const offers = await Promise.all([a, b].map((c) => stageIs(c.handle, 'offered')));
+    const toOne = offers.filter((s) => s.offer!.engineerId === id('ONE'));
+    expect(toOne).toHaveLength(1);
+    const load = await db.select().from(engineerLoad).where(eq(engineerLoad.engineerId, id('ONE')));
+    expect(load).toHaveLength(1);
+    const other = [a, b].find((c) => c.caseNo !== load[0]!.caseNo)!;
+    expect((await eventsOf(other.caseNo)).some((e) => e.type === 'offer.skipped' && (e.data as { reason: string }).reason === 'capacity')).toBe(true);
+  });
+
+  test('VIP and P1 weigh toward the best rated: weights are recorded with the ranking', async () => {
+    const { region } = await rosterRegion();
+    const { caseNo, handle } = await openCase({ priority: 'P1' }, { region, ...at, tier: 'vip' });
+    await stageIs(handle, 'offered');
+    const ranked = (await eventsOf(caseNo)).find((e) => e.type === 'dispatch.ranked')!;
+    expect((ranked.data as { weights: object }).weights).toEqual({ distance: 0.4, workload: 0.1, rating: 0.4, skill: 0.1 });
+  });
+});
+
+describe('contact and appointment', () => {
+  test('a missed contact window (30 min) re-dispatches without that engineer', async () => {
+    const { region, id } = await rosterRegion();
+    const { caseNo, handle } = await openCase({}, { region, ...at });
+    await stageIs(handle, 'offered');
+    await perform(handle, 'acceptOffer', asEngineer(id('A')));
+    await env.sleep(30 * MIN + 1000);
+    const s = await until(handle, (x) => x.stage === 'offered' && x.offer?.engineerId === id('B'), 'offer to B');
+    expect(s.dispatch.excluded).toEqual([id('A')]);
+    const lapse = (await eventsOf(caseNo)).find((e) => e.type === 'contact.window_lapsed')!;
+    expect(lapse).toMatchObject({ fromStage: 'dispatched', toStage: 'accepted', data: { engineerId: id('A'), escalatedTo: 'dispatcher' } });
+  });
+
+  test('contact in time, then booking notifies the customer with name, ID number and ETA', async () => {
+    const { caseNo, handle } = await caseAt('contacted');
+    const slot = futureSlot();
+    await handle.executeUpdate(defs.bookAppointment, { args: [engineer, slot] });
+    const notified = (await eventsOf(caseNo)).at(-1)!;
+    expect(notified).toMatchObject({ type: 'customer.notified', data: { engineerName: '李工', engineerBadgeNo: 'B-E001', eta: slot.start } });
+  });
+
+  test('reschedules need a reason and stop at the limit per requester', async () => {
+    const { handle } = await caseAt('scheduled');
+    const missing = await rejection(handle.executeUpdate(defs.bookAppointment, { args: [engineer, futureSlot()] }));
+    expect(missing.type).toBe(defs.FAILURE.invalid);
+    for (let i = 0; i < 3; i++) {
+      await handle.executeUpdate(defs.bookAppointment, { args: [agent, { ...futureSlot(), requestedBy: 'customer', reason: '客户出差' }] });
+    }
+    const limit = await rejection(handle.executeUpdate(defs.bookAppointment, { args: [agent, { ...futureSlot(), requestedBy: 'customer', reason: '又改' }] }));
+    expect(limit.type).toBe(defs.FAILURE.limitReached);
+    // The engineer's own reschedules count separately.
+    const s = await handle.executeUpdate(defs.bookAppointment, { args: [engineer, { ...futureSlot(), requestedBy: 'engineer', reason: '车坏了' }] });
+    expect(s.reschedules).toEqual({ customer: 3, engineer: 1 });
+  });
+
+  test('an engineer is never double-booked, across cases', async () => {
+    const [a, b] = await Promise.all([caseAt('contacted'), caseAt('contacted')]);
+    const slot = futureSlot();
+    const results = await Promise.allSettled([a, b].map((c) => c.handle.executeUpdate(defs.bookAppointment, { args: [engineer, slot] })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(((failed.reason as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe(defs.FAILURE.slotConflict);
+    const active = await db.select().from(engineerBookings).where(and(eq(engineerBookings.engineerId, 'E001'), eq(engineerBookings.startsAt, new Date(slot.start))));
+    expect(active.filter((x) => x.status === 'active')).toHaveLength(1);
+  });
+
+  test('customer no-show: rebook; engineer no-show: re-dispatch without them', async () => {
+    const { handle } = await caseAt('scheduled');
+    const rebook = await handle.executeUpdate(defs.reportNoShow, { args: [engineer, { party: 'customer' }] });
+    expect(rebook).toMatchObject({ stage: 'contacted', noShows: { customer: 1, engineer: 0 } });
+    expect(rebook.appointment).toBeUndefined();
+    const refused = await rejection(handle.executeUpdate(defs.reportNoShow, { args: [engineer, { party: 'engineer' }] }));
+    expect(refused.type).toBe(defs.FAILURE.illegalTransition);
+    await perform(handle, 'appointment');
+    const engineerAbsent = await handle.executeUpdate(defs.reportNoShow, { args: [agent, { party: 'engineer' }] });
+    expect(engineerAbsent.noShows).toEqual({ customer: 1, engineer: 1 });
+    const s = await stageIs(handle, 'manual_dispatch');
+    expect(s.dispatch.excluded).toEqual(['E001']);
+    expect(s.engineerId).toBeUndefined();
+  });
+});
+
+describe('on site', () => {
+  test('a quote out of warranty waits for approval; approval resumes the repair', async () => {
+    const { caseNo, handle } = await caseAt('on_site');
+    await perform(handle, 'diagnose');
+    const waiting = await perform(handle, 'quote');
+    expect(waiting).toMatchObject({ stage: 'awaiting_approval', quote: { total: 180, status: 'awaiting_approval', coveredByWarranty: false } });
+    const blocked = await rejection(perform(handle, 'checkOut'));
+    expect(blocked.details?.[0]).toEqual({ currentStage: 'awaiting_approval' });
+    const approved = await perform(handle, 'decideQuote');
+    expect(approved).toMatchObject({ stage: 'on_site', quote: { status: 'approved', decidedBy: agent } });
+    const done = await handle.executeUpdate(defs.checkOut, {
+      args: [engineer, { result: 'fixed', resolution: '更换电容', partsUsed: [{ partNo: 'CAP-35UF', quantity: 1, oldPartReturned: true }], warrantyDays: 90 }],
+    });
+    expect(done.stage).toBe('awaiting_confirmation');
+    expect(done.partsUsed).toEqual([expect.objectContaining({ partNo: 'CAP-35UF', oldPartReturned: true, visit: 1, warrantyUntil: expect.stringMatching(/^\d{4}-\d\d-\d\d$/) })]);
+    const types = (await eventsOf(caseNo)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['diagnosis.recorded', 'quote.submitted', 'customer.notified', 'quote.approved', 'visit.checked_out']));
+  });
+
+  test('a rejected quote closes the visit as repair_declined', async () => {
+    const { handle } = await caseAt('awaiting_approval');
+    const s = await handle.executeUpdate(defs.decideQuote, { args: [{ role: 'customer', subject: 'link' }, { approve: false, comment: '太贵' }] });
+    expect(s).toMatchObject({ stage: 'awaiting_confirmation', visitOutcome: 'repair_declined', quote: { status: 'rejected' } });
+  });
+
+  test('a product under warranty, or a zero total, needs no approval', async () => {
+    const covered = await openCase({ product: { category: 'air_conditioner', model: 'KFR', serial: `W-${Date.now()}`, warrantyUntil: '2099-12-31' } });
+    await stageIs(covered.handle, 'manual_dispatch');
+    for (const a of PATH_TO.on_site!) await perform(covered.handle, a);
+    expect(await perform(covered.handle, 'quote')).toMatchObject({ stage: 'on_site', quote: { status: 'waived', coveredByWarranty: true } });
+
     const { handle } = await caseAt('on_site');
-    const state = await handle.executeUpdate(defs.checkOut, { args: [engineer, { result: 'needs_parts', resolution: '压缩机需更换，订件' }] });
-    expect(state.stage).toBe('dispatched');
-    expect(state.appointment).toBeUndefined();
+    const free = await handle.executeUpdate(defs.submitQuote, { args: [engineer, { lines: [{ kind: 'labour', description: '检查', quantity: 1, unitPrice: 0 }], currency: 'CNY' }] });
+    expect(free).toMatchObject({ stage: 'on_site', quote: { total: 0, status: 'waived' } });
+  });
+
+  test('needs parts: the case waits for parts and books a return visit', async () => {
+    const { handle } = await caseAt('awaiting_parts');
+    expect((await state(handle)).appointment).toBeUndefined();
     await perform(handle, 'appointment');
     const back = await perform(handle, 'checkIn');
     expect(back.visits).toBe(2);
   });
 
+  test('cannot fix escalates to a supervisor, who can re-dispatch', async () => {
+    const { caseNo, handle } = await caseAt('escalated');
+    expect((await eventsOf(caseNo)).at(-1)).toMatchObject({ type: 'case.escalated', data: { to: 'supervisor', reason: 'cannot_fix' } });
+    await handle.executeUpdate(defs.redispatchCase, { args: [supervisor, { reason: '换高级工程师' }] });
+    const s = await stageIs(handle, 'manual_dispatch');
+    expect(s.dispatch.excluded).toEqual(['E001']);
+  });
+});
+
+describe('confirmation, rework and archive', () => {
+  test('archive records stage durations, first-time-fix and moves the engineer rating', async () => {
+    const { caseNo, handle } = await caseAt('awaiting_confirmation');
+    const [before] = await db.select().from(engineers).where(eq(engineers.id, 'E001'));
+    await perform(handle, 'confirm');
+    expect(await handle.result()).toMatchObject({ caseNo, stage: 'archived' });
+    const [m] = await db.select().from(caseMetrics).where(eq(caseMetrics.caseNo, caseNo));
+    expect(m).toMatchObject({ engineerId: 'E001', firstTimeFix: true, visits: 1, reworks: 0, rating: 5 });
+    expect(Object.keys(m!.metrics.stageMs).sort()).toEqual(['accepted', 'awaiting_confirmation', 'contacted', 'dispatched', 'manual_dispatch', 'on_site', 'scheduled'].sort());
+    const [after] = await db.select().from(engineers).where(eq(engineers.id, 'E001'));
+    expect(after!.ratingCount).toBe(before!.ratingCount + 1);
+    expect(await db.select().from(engineerLoad).where(eq(engineerLoad.caseNo, caseNo))).toEqual([]);
+    const [row] = await db.select().from(cases).where(eq(cases.caseNo, caseNo));
+    expect(row).toMatchObject({ stage: 'archived', rating: 5 });
+  });
+
+  test('"not fixed" reopens as rework and offers the same engineer first', async () => {
+    const { region, id } = await rosterRegion();
+    const { caseNo, handle } = await openCase({}, { region, ...at });
+    await stageIs(handle, 'offered');
+    // B did the first repair (A declined).
+    await perform(handle, 'declineOffer', asEngineer(id('A')));
+    await until(handle, (s) => s.offer?.engineerId === id('B'), 'offer to B');
+    const b = asEngineer(id('B'));
+    await perform(handle, 'acceptOffer', b);
+    for (const a of ['recordContact', 'appointment', 'checkIn', 'checkOut'] as const) await perform(handle, a, b);
+    const rework = await handle.executeUpdate(defs.confirmCase, { args: [agent, { rating: 2, comment: '还是不制冷', fixed: false }] });
+    expect(rework).toMatchObject({ reworks: 1, dispatch: { preferred: id('B') } });
+    const again = await until(handle, (s) => s.stage === 'offered' && s.dispatch.round === 2, 'second round offer');
+    expect(again.offer!.engineerId).toBe(id('B'));
+    for (const a of ['acceptOffer', 'recordContact', 'appointment', 'checkIn', 'checkOut'] as const) await perform(handle, a, b);
+    await perform(handle, 'confirm');
+    await handle.result();
+    const [m] = await db.select().from(caseMetrics).where(eq(caseMetrics.caseNo, caseNo));
+    expect(m).toMatchObject({ firstTimeFix: false, visits: 2, reworks: 1 });
+  });
+});
+
+describe('stage rules', () => {
+  // Every action not legal in a stage is refused by the validator, with the current
+  // stage, and changes nothing (state and timeline).
+  const stages = Object.keys(PATH_TO).concat(['awaiting_parts', 'escalated']) as Stage[];
+  for (const stage of stages) {
+    test(`illegal actions from ${stage} are rejected and change nothing`, async () => {
+      const { caseNo, handle } = await caseAt(stage);
+      const before = await state(handle);
+      const illegal = ACTIONS.filter((a) => !ACTION_FROM[a].includes(stage));
+      expect(illegal.length).toBeGreaterThan(0);
+      for (const action of illegal) {
+        const failure = await rejection(perform(handle, action));
+        expect([action, failure.type, failure.details?.[0]]).toEqual([action, defs.FAILURE.illegalTransition, { currentStage: stage }]);
+      }
+      expect(await state(handle)).toEqual(before);
+      expect(await eventsOf(caseNo)).toHaveLength(before.eventSeq);
+    });
+  }
+
   test('an engineer cannot act on a case assigned to someone else', async () => {
     const { handle } = await caseAt('dispatched');
-    const failure = await rejection(perform(handle, 'appointment', otherEngineer));
+    const failure = await rejection(perform(handle, 'recordContact', otherEngineer));
     expect(failure.type).toBe(defs.FAILURE.forbidden);
-    expect((await handle.query(defs.getCaseState)).appointment).toBeUndefined();
+    expect((await state(handle)).contact).toBeUndefined();
   });
 
-  test('reassigning clears the old engineer appointment', async () => {
-    const { handle } = await caseAt('scheduled');
-    const state = await handle.executeUpdate(defs.assignEngineer, { args: [dispatcher, { engineerId: 'E002' }] });
-    expect(state).toMatchObject({ stage: 'dispatched', engineerId: 'E002' });
-    expect(state.appointment).toBeUndefined();
+  test('reassigning clears the old engineer, releases their slot and booking', async () => {
+    const { caseNo, handle } = await caseAt('scheduled');
+    const s = await handle.executeUpdate(defs.assignEngineer, { args: [dispatcher, { engineerId: 'E002' }] });
+    expect(s).toMatchObject({ stage: 'dispatched', engineerId: 'E002' });
+    expect(s.appointment).toBeUndefined();
+    expect((await db.select().from(engineerLoad).where(eq(engineerLoad.caseNo, caseNo))).map((l) => l.engineerId)).toEqual(['E002']);
+    expect((await db.select().from(engineerBookings).where(eq(engineerBookings.caseNo, caseNo))).map((b) => b.status)).toEqual(['cancelled']);
   });
 
-  test('cancel closes the workflow with the reason', async () => {
+  test('assigning an unknown engineer is refused as invalid', async () => {
+    const { handle } = await caseAt('manual_dispatch');
+    const failure = await rejection(handle.executeUpdate(defs.assignEngineer, { args: [dispatcher, { engineerId: 'NOPE-404' }] }));
+    expect(failure.type).toBe(defs.FAILURE.invalid);
+    expect((await state(handle)).stage).toBe('manual_dispatch');
+  });
+
+  test('cancel closes the workflow with the reason and frees the engineer', async () => {
     const { caseNo, handle } = await caseAt('scheduled');
     await perform(handle, 'cancel');
     expect(await handle.result()).toMatchObject({ caseNo, stage: 'cancelled' });
     const [row] = await db.select().from(cases).where(eq(cases.caseNo, caseNo));
     expect(row).toMatchObject({ stage: 'cancelled', cancelReason: '客户取消' });
+    expect(await db.select().from(engineerLoad).where(eq(engineerLoad.caseNo, caseNo))).toEqual([]);
   });
 
   test('a retried activity (crash after commit) writes each event once', async () => {
@@ -215,13 +473,14 @@ describe('caseWorkflow', () => {
       args: [{ caseNo, intake: intake(), openedBy: agent }],
     });
     await handle.executeUpdate(defs.intakeReceipt);
+    await stageIs(handle, 'manual_dispatch');
     await perform(handle, 'assign');
     await perform(handle, 'cancel');
     await handle.result();
     const history = await handle.fetchHistory();
     const retried = history.events!.filter((e) => e.activityTaskStartedEventAttributes && Number(e.activityTaskStartedEventAttributes.attempt) > 1);
-    expect(retried.length).toBeGreaterThanOrEqual(3);
-    const events = await db.select().from(caseEvents).where(eq(caseEvents.caseNo, caseNo));
-    expect(events.map((e) => e.seq).sort()).toEqual([1, 2, 3]);
+    expect(retried.length).toBeGreaterThanOrEqual(5);
+    const events = await eventsOf(caseNo);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 });

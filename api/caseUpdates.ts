@@ -1,0 +1,50 @@
+// Sends one case Update and maps the workflow's refusals to HTTP errors.
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import type { Actor, CaseState, Stage } from '../domain';
+import { FAILURE } from '../domain/failures';
+import type { Database } from '../db/client';
+import { findCase, type CaseRow } from '../db/queries/cases';
+import { HttpError } from './errors';
+
+interface FailureDetails {
+  currentStage?: Stage;
+  fields?: Array<{ path: string; message: string }>;
+}
+
+export async function runCaseUpdate<B>(
+  client: Client,
+  db: Database,
+  row: CaseRow,
+  def: UpdateDefinition<CaseState, [Actor, B]>,
+  actor: Actor,
+  body: B,
+): Promise<CaseState> {
+  const handle = client.workflow.getHandle(row.workflowId);
+  try {
+    return await handle.executeUpdate(def, { args: [actor, body] });
+  } catch (err) {
+    const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+    if (cause instanceof ApplicationFailure) {
+      const details = (cause.details?.[0] ?? {}) as FailureDetails;
+      switch (cause.type) {
+        case FAILURE.illegalTransition:
+          throw new HttpError(409, 'illegal_transition', cause.message, { currentStage: details.currentStage });
+        case FAILURE.forbidden:
+          throw new HttpError(403, 'forbidden', cause.message);
+        case FAILURE.slotConflict:
+          throw new HttpError(409, 'slot_conflict', cause.message, { currentStage: details.currentStage });
+        case FAILURE.limitReached:
+          throw new HttpError(409, 'limit_reached', cause.message, { currentStage: details.currentStage });
+        case FAILURE.invalid:
+          throw new HttpError(400, 'validation_failed', cause.message, { fields: details.fields });
+      }
+    }
+    if (err instanceof WorkflowNotFoundError || /already completed|workflow not found/i.test(String((err as Error).message))) {
+      // The workflow has finished: the case is closed.
+      const now = await findCase(db, row.caseNo);
+      throw new HttpError(409, 'illegal_transition', `case ${row.caseNo} is closed`, { currentStage: (now?.stage ?? row.stage) as Stage });
+    }
+    throw err;
+  }
+}
