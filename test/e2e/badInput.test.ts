@@ -2,7 +2,7 @@
 // PostgreSQL or Temporal.
 import { Pool } from 'pg';
 import { futureSlot, intakeInput } from '../support/fixtures';
-import { call, idempotencyKey, openCase } from '../support/http';
+import { call, idempotencyKey, openCase, waitForStage } from '../support/http';
 import { stackInfo } from '../support/stackInfo';
 
 let pool: Pool;
@@ -13,7 +13,10 @@ async function footprint() {
   const { rows } = await pool.query(`SELECT
     (SELECT count(*) FROM cases)::int AS cases,
     (SELECT count(*) FROM case_events)::int AS events,
-    (SELECT count(*) FROM intake_requests)::int AS intakes`);
+    (SELECT count(*) FROM intake_requests)::int AS intakes,
+    (SELECT count(*) FROM engineers)::int AS engineers,
+    (SELECT count(*) FROM engineer_bookings)::int AS bookings,
+    (SELECT count(*) FROM engineer_load)::int AS load`);
   return rows[0];
 }
 
@@ -21,6 +24,8 @@ beforeAll(async () => {
   pool = new Pool({ connectionString: stackInfo().databaseUrl, max: 2 });
   const { body } = await openCase(intakeInput());
   caseNo = body.case.caseNo;
+  // Automatic dispatch writes its own events; let it settle before counting rows.
+  await waitForStage(caseNo, 'manual_dispatch');
 });
 afterAll(() => pool.end());
 
@@ -114,6 +119,56 @@ const cases: Array<{ name: string; send: () => Promise<{ status: number; body: a
     status: 400,
     code: 'validation_failed',
     fields: ['body.engineerId'],
+  },
+  {
+    name: 'assigning an engineer who does not exist',
+    send: () => call('POST', `/cases/${caseNo}/assign`, { as: 'dispatcher', body: { engineerId: 'NOBODY-1' } }),
+    status: 400,
+    code: 'validation_failed',
+    fields: ['body.engineerId'],
+  },
+  {
+    name: 'a quote part line without a part number',
+    send: () =>
+      call('POST', `/cases/${caseNo}/quote`, { as: 'supervisor', body: { lines: [{ kind: 'part', description: '电容', quantity: 1, unitPrice: 10 }] } }),
+    status: 400,
+    code: 'validation_failed',
+    fields: ['body.lines.0.partNo'],
+  },
+  {
+    name: 'an engineer with bad working hours and no regions',
+    send: () =>
+      call('POST', '/engineers', {
+        as: 'admin',
+        body: { id: 'BAD-1', name: 'x', badgeNo: 'B1', skills: [], regions: [], workingHours: { days: [8], start: '18:00', end: '09:00' } },
+      }),
+    status: 400,
+    code: 'validation_failed',
+    fields: ['body.regions', 'body.workingHours.days.0'],
+  },
+  {
+    name: 'a roster change by a dispatcher',
+    send: () => call('PATCH', '/engineers/E001', { as: 'dispatcher', body: { maxOpenCases: 9 } }),
+    status: 403,
+    code: 'forbidden',
+  },
+  {
+    name: 'an empty roster change',
+    send: () => call('PATCH', '/engineers/E001', { as: 'admin', body: {} }),
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'an unknown engineer',
+    send: () => call('GET', '/engineers/NOBODY-2', { as: 'dispatcher' }),
+    status: 404,
+    code: 'engineer_not_found',
+  },
+  {
+    name: 'a forged customer link',
+    send: () => call('GET', '/customer/cases/eyJmb28iOiJiYXIifQ.c2lnbmF0dXJl', { as: null }),
+    status: 401,
+    code: 'invalid_link',
   },
   {
     name: 'a rating out of range',

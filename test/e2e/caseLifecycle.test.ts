@@ -3,8 +3,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { SA } from '../../domain/searchAttributes';
-import { futureSlot, intakeInput } from '../support/fixtures';
-import { call, idempotencyKey, openCase } from '../support/http';
+import { futureSlot, intakeInput, MANUAL_REGION } from '../support/fixtures';
+import { call, idempotencyKey, openCase, waitForStage } from '../support/http';
 import { stackInfo } from '../support/stackInfo';
 
 let pool: Pool;
@@ -42,39 +42,47 @@ test('a case goes from intake to archived through the API', async () => {
   expect(opened.status).toBe(201);
   const caseNo: string = opened.body.case.caseNo;
   expect(caseNo).toMatch(/^CS-\d{8}-\d{6}$/);
-  expect(opened.body.case).toMatchObject({ stage: 'accepted', priority: 'P1', engineer: null });
+  expect(opened.body.case).toMatchObject({ priority: 'P1', engineer: null });
+  // Nobody serves the fixture's region: automatic dispatch hands it to the manual queue.
+  await waitForStage(caseNo, 'manual_dispatch');
 
   const slot = futureSlot();
   const stages = await walk(caseNo, [
-    ['assign', 'dispatcher', { engineerId: 'E001', engineerName: '李工' }],
+    ['assign', 'dispatcher', { engineerId: 'E001' }],
+    ['contact', 'engineerE001', { confirmedAddress: '世纪大道100号 3楼', diagnosis: '疑似启动电容故障', partsToBring: [{ partNo: 'CAP-35UF', quantity: 1 }] }],
     ['appointment', 'engineerE001', slot],
     ['check-in', 'engineerE001', { lat: 31.23, lng: 121.47 }],
     ['check-out', 'engineerE001', { result: 'fixed', resolution: '更换启动电容，试机正常' }],
     ['confirm', 'agent', { rating: 5, comment: '师傅很专业' }],
   ]);
-  expect(stages).toEqual(['dispatched', 'scheduled', 'on_site', 'awaiting_confirmation', 'archived']);
+  expect(stages).toEqual(['dispatched', 'contacted', 'scheduled', 'on_site', 'awaiting_confirmation', 'archived']);
 
   const detail = await call('GET', `/cases/${caseNo}`);
   expect(detail.status).toBe(200);
   expect(detail.body.case).toMatchObject({
     stage: 'archived',
-    engineer: { id: 'E001', name: '李工' },
+    engineer: { id: 'E001', name: '李工', badgeNo: 'B-E001' },
     appointment: { start: slot.start, end: slot.end },
     visits: 1,
     checkOut: { result: 'fixed' },
     confirmation: { rating: 5, comment: '师傅很专业' },
   });
   expect(detail.body.case.closedAt).not.toBeNull();
-  expect(detail.body.live).toMatchObject({ caseNo, stage: 'archived', eventSeq: 6 });
+  expect(detail.body.live).toMatchObject({ caseNo, stage: 'archived', eventSeq: 10 });
   expect(detail.body.timeline.map((e: { type: string }) => e.type)).toEqual([
     'case.opened',
+    'dispatch.ranked',
+    'dispatch.exhausted',
     'engineer.assigned',
+    'contact.recorded',
     'appointment.booked',
+    'customer.notified',
     'visit.checked_in',
     'visit.checked_out',
     'case.confirmed',
   ]);
-  expect(detail.body.timeline[2].actor).toEqual({ role: 'engineer', subject: 'E001' });
+  expect(detail.body.timeline[5].actor).toEqual({ role: 'engineer', subject: 'E001' });
+  expect(detail.body.case.metrics).toMatchObject({ visits: 1, reworks: 0, firstTimeFix: true });
 
   // What ops see in the Temporal UI: search attributes and a readable summary.
   const description = await temporal.workflow.getHandle(`case-${caseNo}`).describe();
@@ -83,7 +91,7 @@ test('a case goes from intake to archived through the API', async () => {
   expect(description.typedSearchAttributes.get(SA.CaseStage)).toBe('archived');
   expect(description.typedSearchAttributes.get(SA.Priority)).toBe('P1');
   expect(description.typedSearchAttributes.get(SA.AssignedEngineer)).toBe('E001');
-  expect(description.typedSearchAttributes.get(SA.Region)).toBe('SH-PD');
+  expect(description.typedSearchAttributes.get(SA.Region)).toBe(MANUAL_REGION);
   expect(description.typedSearchAttributes.get(SA.SlaBreached)).toBe(false);
   expect(await description.staticSummary()).toContain(caseNo);
 
@@ -96,7 +104,12 @@ test('a case goes from intake to archived through the API', async () => {
 test('a case can be cancelled with a reason, and then nothing else moves it', async () => {
   const { body } = await openCase(intakeInput());
   const caseNo = body.case.caseNo;
-  await walk(caseNo, [['assign', 'dispatcher', { engineerId: 'E002' }], ['appointment', 'engineerE002', futureSlot()]]);
+  await waitForStage(caseNo, 'manual_dispatch');
+  await walk(caseNo, [
+    ['assign', 'dispatcher', { engineerId: 'E002' }],
+    ['contact', 'engineerE002', { confirmedAddress: '世纪大道100号', diagnosis: '待查' }],
+    ['appointment', 'engineerE002', futureSlot()],
+  ]);
   const cancelled = await call('POST', `/cases/${caseNo}/cancel`, { as: 'agent', body: { reason: '客户已自行修好' } });
   expect(cancelled.status).toBe(200);
   expect(cancelled.body.case).toMatchObject({ stage: 'cancelled', cancelReason: '客户已自行修好' });
@@ -110,11 +123,12 @@ test('a case can be cancelled with a reason, and then nothing else moves it', as
 test('an illegal move answers 409 with the current stage and changes nothing', async () => {
   const { body } = await openCase(intakeInput());
   const caseNo = body.case.caseNo;
+  await waitForStage(caseNo, 'manual_dispatch');
   const r = await call('POST', `/cases/${caseNo}/confirm`, { body: { rating: 4 } });
   expect(r.status).toBe(409);
-  expect(r.body.error).toMatchObject({ code: 'illegal_transition', currentStage: 'accepted' });
+  expect(r.body.error).toMatchObject({ code: 'illegal_transition', currentStage: 'manual_dispatch' });
   const events = await pool.query('SELECT count(*)::int AS n FROM case_events WHERE case_no = $1', [caseNo]);
-  expect(events.rows[0].n).toBe(1);
+  expect(events.rows[0].n).toBe(3);
 });
 
 describe('Idempotency-Key', () => {
@@ -186,11 +200,14 @@ describe('duplicate intake', () => {
 describe('listing', () => {
   test('filters by engineer and created range, pages with a cursor', async () => {
     const engineer = `PG${Date.now().toString(36)}`.slice(0, 12);
+    const created = await call('POST', '/engineers', { as: 'admin', body: { id: engineer, name: '分页工', badgeNo: 'PG-1', skills: [], regions: ['QA-HOLD'], maxOpenCases: 10 } });
+    expect(created.status).toBe(201);
     const since = new Date(Date.now() - 1000).toISOString();
     const made: string[] = [];
     for (let i = 0; i < 3; i++) {
       const { body } = await openCase(intakeInput({ priority: 'P3' }));
       made.push(body.case.caseNo);
+      await waitForStage(body.case.caseNo, 'manual_dispatch');
       await walk(body.case.caseNo, [['assign', 'dispatcher', { engineerId: engineer }]]);
     }
     const q = `engineer=${engineer}&createdFrom=${encodeURIComponent(since)}&stage=dispatched&priority=P3&limit=2`;
@@ -210,6 +227,7 @@ describe('listing', () => {
 
   test('an engineer sees only their own cases', async () => {
     const { body } = await openCase(intakeInput());
+    await waitForStage(body.case.caseNo, 'manual_dispatch');
     await walk(body.case.caseNo, [['assign', 'dispatcher', { engineerId: 'E002' }]]);
     const mine = await call('GET', '/cases?limit=100', { as: 'engineerE002' });
     expect(mine.status).toBe(200);

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { futureSlot, intakeInput } from '../support/fixtures';
 import { freePort, launch, type Launched } from '../support/globalSetup';
-import { call } from '../support/http';
+import { call, waitForStage } from '../support/http';
 import { ARTIFACTS } from '../support/stackInfo';
 
 function listening(port: number): Promise<boolean> {
@@ -35,7 +35,12 @@ test('cases survive a restart of npm start, and stopping leaves no servers runni
   const base = current.info.apiUrl;
   const { body } = await call('POST', '/cases', { base, body: intakeInput(), headers: { 'idempotency-key': `restart-${Date.now()}` } });
   const caseNo = body.case.caseNo;
+  const roster = { id: 'E001', name: '李工', badgeNo: 'B-E001', skills: [], regions: ['QA-HOLD'] };
+  expect((await call('POST', '/engineers', { base, as: 'admin', body: roster })).status).toBe(201);
+  await waitForStage(caseNo, 'manual_dispatch', { base });
   expect((await call('POST', `/cases/${caseNo}/assign`, { base, as: 'dispatcher', body: { engineerId: 'E001' } })).status).toBe(200);
+  const contact = { confirmedAddress: '世纪大道100号', diagnosis: '待查' };
+  expect((await call('POST', `/cases/${caseNo}/contact`, { base, as: 'engineerE001', body: contact })).status).toBe(200);
 
   expect(await current.stop('SIGINT')).toBe(0);
   for (const port of Object.values(ports)) expect(await listening(port)).toBe(false);
@@ -43,8 +48,8 @@ test('cases survive a restart of npm start, and stopping leaves no servers runni
   current = await launch({ dataDir, logFile, taskQueue: 'casework-restart', ports });
   const after = await call('GET', `/cases/${caseNo}`, { base });
   expect(after.status).toBe(200);
-  expect(after.body.case.stage).toBe('dispatched');
-  expect(after.body.live).toMatchObject({ stage: 'dispatched', engineerId: 'E001' });
+  expect(after.body.case.stage).toBe('contacted');
+  expect(after.body.live).toMatchObject({ stage: 'contacted', engineerId: 'E001' });
   const booked = await call('POST', `/cases/${caseNo}/appointment`, { base, as: 'engineerE001', body: futureSlot() });
   expect(booked.status).toBe(200);
   expect(booked.body.case.stage).toBe('scheduled');

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { futureSlot, intakeInput } from '../support/fixtures';
-import { call, idempotencyKey } from '../support/http';
+import { call, idempotencyKey, waitForStage } from '../support/http';
 import { startApi, type InProcessApi } from '../support/inProcessApi';
 import { ARTIFACTS, stackInfo } from '../support/stackInfo';
 
@@ -59,9 +59,13 @@ test('SIGKILL of the worker mid-flight: cases resume on a new worker, each event
   for (let i = 0; i < 4; i++) {
     const opened = await call('POST', '/cases', { base, body: intakeInput(), headers: { 'idempotency-key': idempotencyKey() } });
     expect(opened.status).toBe(201);
-    caseNos.push(opened.body.case.caseNo);
-    const assigned = await call('POST', `/cases/${opened.body.case.caseNo}/assign`, { base, as: 'dispatcher', body: { engineerId: 'E001' } });
+    const caseNo = opened.body.case.caseNo;
+    caseNos.push(caseNo);
+    await waitForStage(caseNo, 'manual_dispatch', { base });
+    const assigned = await call('POST', `/cases/${caseNo}/assign`, { base, as: 'dispatcher', body: { engineerId: 'E001' } });
     expect(assigned.status).toBe(200);
+    const contacted = await call('POST', `/cases/${caseNo}/contact`, { base, as: 'engineerE001', body: { confirmedAddress: '世纪大道100号', diagnosis: '待查' } });
+    expect(contacted.status).toBe(200);
   }
 
   first.child.kill('SIGKILL');
@@ -83,7 +87,9 @@ test('SIGKILL of the worker mid-flight: cases resume on a new worker, each event
        WHERE case_no = ANY($1) GROUP BY case_no ORDER BY case_no`,
       [caseNos],
     );
-    expect(rows).toEqual([...caseNos].sort().map((caseNo) => ({ case_no: caseNo, seqs: [1, 2, 3], n: 3 })));
+    // opened, ranked, exhausted, assigned, contact, booked, customer notified
+    const seqs = [1, 2, 3, 4, 5, 6, 7];
+    expect(rows).toEqual([...caseNos].sort().map((caseNo) => ({ case_no: caseNo, seqs, n: seqs.length })));
   } finally {
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));

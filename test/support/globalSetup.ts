@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createDatabase } from '../../db/client';
+import { ensureKeyedEngineers } from './roster';
 import { API_KEYS_SPEC, ARTIFACTS, LINK_SECRET, STACK_FILE, type StackInfo } from './stackInfo';
 
 export async function freePort(): Promise<number> {
@@ -92,4 +94,11 @@ export default async function globalSetup(): Promise<void> {
   const info: StackInfo = { ...launched.info, pid: launched.child.pid! };
   fs.writeFileSync(STACK_FILE, JSON.stringify(info, null, 2));
   launched.child.unref();
+  // The engineers the test API keys act as.
+  const db = createDatabase(info.databaseUrl, { max: 1 });
+  try {
+    await ensureKeyedEngineers(db);
+  } finally {
+    await db.$client.end();
+  }
 }

@@ -11,10 +11,11 @@ export type KeyName = keyof typeof KEYS;
 export async function call<T = any>(
   method: string,
   path: string,
-  opts: { as?: KeyName | null; body?: unknown; raw?: string; headers?: Record<string, string>; base?: string } = {},
+  opts: { as?: KeyName | null; key?: string; body?: unknown; raw?: string; headers?: Record<string, string>; base?: string } = {},
 ): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...opts.headers };
-  if (opts.as !== null) headers.authorization = `Bearer ${KEYS[opts.as ?? 'agent']}`;
+  if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+  else if (opts.as !== null) headers.authorization = `Bearer ${KEYS[opts.as ?? 'agent']}`;
   let payload: string | undefined;
   if (opts.raw !== undefined) payload = opts.raw;
   else if (opts.body !== undefined) payload = JSON.stringify(opts.body);
@@ -37,4 +38,20 @@ export function idempotencyKey(): string {
 
 export function openCase(body: unknown, key = idempotencyKey(), as: KeyName = 'agent') {
   return call('POST', '/cases', { as, body, headers: { 'idempotency-key': key } });
+}
+
+/**
+ * Cases move by themselves (automatic dispatch, offers): polls the case until its stage
+ * is one of `stages`. Not a timing assertion: it fails only if the stage never comes.
+ */
+export async function waitForStage(caseNo: string, stages: string | string[], opts: { base?: string; timeoutMs?: number } = {}): Promise<any> {
+  const want = Array.isArray(stages) ? stages : [stages];
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  let last: Reply | undefined;
+  while (Date.now() < deadline) {
+    last = await call('GET', `/cases/${caseNo}`, { as: 'supervisor', base: opts.base });
+    if (last.status === 200 && want.includes(last.body.case.stage)) return last.body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`case ${caseNo} never reached ${want.join('|')}: last ${JSON.stringify(last?.body?.case?.stage ?? last?.body)}`);
 }
