@@ -1,6 +1,7 @@
 // `npm run bench`: drives N cases from intake to archive through the HTTP API of a
 // running casework (npm start) with C concurrent clients, and prints throughput and
-// per-call latency. Loopback only; bounded by N.
+// per-call latency. Loopback only; bounded by N. Needs engineer E001 in the roster
+// (`npm run seed:engineers`).
 //   BENCH_API=http://localhost:3000 BENCH_CASES=200 BENCH_CONCURRENCY=8 \
 //   API_KEYS=... (the same keys the server was started with) npm run bench
 import { performance } from 'node:perf_hooks';
@@ -42,8 +43,10 @@ async function timed(label: string, method: string, path: string, who: string, b
 
 const run = `${Date.now().toString(36)}`;
 async function oneCase(i: number): Promise<void> {
-  const start = new Date(Date.now() + 2 * 86_400_000).toISOString();
-  const end = new Date(Date.now() + 2 * 86_400_000 + 7_200_000).toISOString();
+  // One engineer does every visit, so each case needs its own slot (no double booking).
+  const slotAt = Date.parse('2030-01-01T00:00:00Z') + (Date.now() % 1_000_000) * 3_600_000 + i * 3 * 3_600_000;
+  const start = new Date(slotAt).toISOString();
+  const end = new Date(slotAt + 7_200_000).toISOString();
   const opened = await timed('POST /cases', 'POST', '/cases', 'agent', {
     channel: 'phone',
     customer: { name: `Bench ${i}`, phone: `+86 139 ${String(i).padStart(8, '0')}`, address: 'Bench Road 1', region: 'BENCH' },
@@ -53,6 +56,7 @@ async function oneCase(i: number): Promise<void> {
   }, { 'idempotency-key': `bench-${run}-${i}` });
   const c = opened.case!.caseNo;
   await timed('assign', 'POST', `/cases/${c}/assign`, 'dispatcher', { engineerId: 'E001' });
+  await timed('contact', 'POST', `/cases/${c}/contact`, 'engineer:E001', { confirmedAddress: 'Bench Road 1', diagnosis: 'bench' });
   await timed('appointment', 'POST', `/cases/${c}/appointment`, 'engineer:E001', { start, end });
   await timed('check-in', 'POST', `/cases/${c}/check-in`, 'engineer:E001', {});
   await timed('check-out', 'POST', `/cases/${c}/check-out`, 'engineer:E001', { result: 'fixed', resolution: 'bench' });
