@@ -176,8 +176,12 @@ export function rankEngineers(engineers: EngineerProfile[], req: DispatchRequest
   return { candidates, filtered, weights };
 }
 
-/** The new rating after a customer's 1-5 rating: a running mean over all ratings. */
+/** The starting rating counts as this many ratings, so one early rating cannot swing it. */
+export const RATING_PRIOR_WEIGHT = 5;
+
+/** The new rating after a customer's 1-5 rating: a running mean that starts from the prior. */
 export function nextRating(rating: number, count: number, given: number): { rating: number; count: number } {
-  const next = (rating * count + given) / (count + 1);
+  const weight = count + RATING_PRIOR_WEIGHT;
+  const next = (rating * weight + given) / (weight + 1);
   return { rating: Math.round(next * 1000) / 1000, count: count + 1 };
 }

@@ -24,7 +24,8 @@ export function demoRoster(): EngineerInput[] {
       const dLng = (((i * 5) % 11) - 5) * 0.013;
       out.push({
         id: `E${String(n).padStart(3, '0')}`,
-        name: `${SURNAMES[(n - 1) % SURNAMES.length]}${GIVEN[(n * 5) % GIVEN.length]}`,
+        // Unique names: same surname every 12, a different given name each time.
+        name: `${SURNAMES[(n - 1) % SURNAMES.length]}${GIVEN[(n - 1 + 5 * r) % GIVEN.length]}`,
         badgeNo: `SH-${region.code.slice(3)}-${String(1000 + n)}`,
         phone: `+86 139 ${String(1000 + n).padStart(4, '0')} ${String(8000 + n)}`,
         skills: [
@@ -34,10 +35,11 @@ export function demoRoster(): EngineerInput[] {
         home: { lat: Math.round((region.lat + dLat) * 1e4) / 1e4, lng: Math.round((region.lng + dLng) * 1e4) / 1e4 },
         // Every third engineer also covers the neighbouring region.
         regions: i % 3 === 0 ? [region.code, REGIONS[(r + 1) % REGIONS.length]!.code] : [region.code],
-        workingHours: i % 4 === 3 ? { days: [3, 4, 5, 6, 7], start: '09:00', end: '21:00' } : { days: [1, 2, 3, 4, 5, 6], start: '08:00', end: '20:00' },
+        // Half the roster works weekends (Wed-Sun), half Mon-Sat.
+        workingHours: i % 2 === 1 ? { days: [3, 4, 5, 6, 7], start: '09:00', end: '21:00' } : { days: [1, 2, 3, 4, 5, 6], start: '08:00', end: '20:00' },
         maxOpenCases: 4 + (i % 3),
         active: true,
-        rating: Math.round((4.1 + ((i * 3) % 9) / 10) * 10) / 10,
+        rating: Math.round((4 + ((n * 7) % 10) / 10) * 10) / 10,
       });
     }
   });

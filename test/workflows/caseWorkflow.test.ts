@@ -9,7 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import { createActivities } from '../../activities';
 import { createDatabase, type Database } from '../../db/client';
 import { caseEvents, caseMetrics, cases, engineerBookings, engineerLoad, engineers } from '../../db/schema';
-import { ACTION_FROM, ACTIONS, workflowIdFor, type Actor, type CaseAction, type CaseState, type Stage } from '../../domain';
+import { ACTION_FROM, ACTIONS, nextRating, workflowIdFor, type Actor, type CaseAction, type CaseState, type Stage } from '../../domain';
 import type { CaseIntakeInput } from '../../domain/schemas';
 import { caseWorkflow } from '../../workflows';
 import * as defs from '../../workflows/definitions';
@@ -386,6 +386,7 @@ describe('confirmation, rework and archive', () => {
     expect(Object.keys(m!.metrics.stageMs).sort()).toEqual(['accepted', 'awaiting_confirmation', 'contacted', 'dispatched', 'manual_dispatch', 'on_site', 'scheduled'].sort());
     const [after] = await db.select().from(engineers).where(eq(engineers.id, 'E001'));
     expect(after!.ratingCount).toBe(before!.ratingCount + 1);
+    expect(after!.rating).toBe(nextRating(before!.rating, before!.ratingCount, 5).rating);
     expect(await db.select().from(engineerLoad).where(eq(engineerLoad.caseNo, caseNo))).toEqual([]);
     const [row] = await db.select().from(cases).where(eq(cases.caseNo, caseNo));
     expect(row).toMatchObject({ stage: 'archived', rating: 5 });
