@@ -11,6 +11,7 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import {
   ACTION_ROLES,
+  OPEN_STAGES,
   maskPhone,
   normalizePhone,
   workflowIdFor,
@@ -273,15 +274,20 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
       },
       async handler({ req, res, actor, params }) {
         const row = await loadCase(params.caseNo, actor);
+        // A closed case's workflow has finished: its last snapshot is its final state, and
+        // querying it would make Temporal replay the whole history.
+        const closed = !OPEN_STAGES.includes(row.stage as Stage);
         const [timeline, live] = await Promise.all([
           caseTimeline(db, row.caseNo),
-          client.workflow
-            .getHandle(row.workflowId)
-            .query(getCaseState)
-            .catch((err: unknown) => {
-              req.log?.warn({ err, caseNo: row.caseNo }, 'live state unavailable');
-              return null;
-            }),
+          closed && row.snapshot
+            ? row.snapshot
+            : client.workflow
+                .getHandle(row.workflowId)
+                .query(getCaseState)
+                .catch((err: unknown) => {
+                  req.log?.warn({ err, caseNo: row.caseNo }, 'live state unavailable');
+                  return null;
+                }),
         ]);
         res.json({ case: caseView(row), live, timeline: timeline.map(caseEventView) });
       },

@@ -8,3 +8,8 @@
 \getenv casework_password CASEWORK_DB_PASSWORD
 CREATE ROLE casework LOGIN PASSWORD :'casework_password';
 CREATE DATABASE casework OWNER casework;
+-- btree_gist backs the no-double-booking exclusion constraint on engineer_bookings. It is
+-- a trusted extension (the database owner could create it in a migration), but making
+-- it here as the superuser also works where trusted extensions are restricted.
+\connect casework
+CREATE EXTENSION IF NOT EXISTS btree_gist;
