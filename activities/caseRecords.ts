@@ -46,6 +46,9 @@ export function caseRowFrom(state: CaseState): typeof cases.$inferInsert {
     updatedAt: new Date(state.updatedAt),
     closedAt: state.closedAt ? new Date(state.closedAt) : null,
     offeredEngineerId: state.stage === 'offered' ? (state.offer?.engineerId ?? null) : null,
+    slaBreached: state.sla?.breached ?? false,
+    escalationLevel: state.sla?.level ?? 0,
+    nextDeadline: state.sla?.nextDeadline ? new Date(state.sla.nextDeadline) : null,
     snapshot: state as unknown as Record<string, unknown>,
     lastEventSeq: state.eventSeq,
   };

@@ -5,6 +5,7 @@ import type { CaseEvent, CaseMetrics, CaseState, DispatchRequest, Ranking } from
 import type { Database } from '../db/client';
 import { writeCaseEvent } from './caseRecords';
 import * as dispatch from './dispatch';
+import * as sla from './sla';
 
 export interface ActivityDeps {
   /** IANA time zone of the service area: decides "working that day" for engineers. */
@@ -35,6 +36,18 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
     },
     async closeBookings(args: { caseNo: string; status: 'done' | 'cancelled' }): Promise<void> {
       return dispatch.closeBookings(db, args);
+    },
+    /** The SLA policy in force; a case keeps the version it started with. */
+    async loadSlaPolicy(): Promise<sla.PolicyVersion> {
+      return sla.currentSlaPolicy(db);
+    },
+    async recordSlaThreshold(r: sla.ThresholdRecord): Promise<{ inserted: boolean }> {
+      const result = await sla.recordSlaThreshold(db, r);
+      log.warn('SLA threshold', { caseNo: r.caseNo, clock: r.clock, kind: r.kind, level: r.level, ...result });
+      return result;
+    },
+    async recordSlaResult(r: Parameters<typeof sla.recordSlaResult>[1]): Promise<{ inserted: boolean }> {
+      return sla.recordSlaResult(db, r);
     },
     async recordArchive(args: { caseNo: string; engineerId?: string; metrics: CaseMetrics; rating?: number; archivedAt: string }) {
       return dispatch.recordArchive(db, args);

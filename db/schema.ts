@@ -60,6 +60,9 @@ export const cases = pgTable(
     updatedAt: ts('updated_at').notNull(),
     closedAt: ts('closed_at'),
     offeredEngineerId: text('offered_engineer_id'),
+    slaBreached: boolean('sla_breached').notNull().default(false),
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    nextDeadline: ts('next_deadline'),
     /** The full workflow state at last_event_seq: quote, contact, parts, metrics. */
     snapshot: jsonb('snapshot').$type<Record<string, unknown>>(),
     /** The timeline seq this row reflects: an older snapshot never overwrites a newer one. */
@@ -70,6 +73,7 @@ export const cases = pgTable(
     index('cases_priority_idx').on(t.priority),
     index('cases_engineer_idx').on(t.engineerId),
     index('cases_offered_engineer_idx').on(t.offeredEngineerId),
+    index('cases_breached_idx').on(t.slaBreached).where(sql`sla_breached`),
     index('cases_created_idx').on(t.createdAt, t.caseNo),
     index('cases_open_duplicate_idx')
       .on(t.customerPhoneKey, t.productSerial)
@@ -133,3 +137,4 @@ export const apiKeys = pgTable('api_keys', {
 });
 
 export * from './dispatchSchema';
+export * from './slaSchema';

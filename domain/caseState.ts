@@ -1,4 +1,5 @@
 // The live state of one case, as its workflow holds it and the Query returns it.
+import type { ClockResult, SlaClock, SlaPolicy } from './sla';
 import type { DispatchPolicy, DispatchPolicyOverrides, RankedCandidate } from './dispatch';
 import type { Actor } from './roles';
 import type { CaseIntake, ContactBody, QuoteBody } from './schemas';
@@ -9,6 +10,7 @@ export interface Appointment {
   end: string;
   note?: string;
   bookingId: string;
+  bookedAt: string;
 }
 
 export interface Offer {
@@ -88,16 +90,35 @@ export interface CaseState {
   visitOutcome?: VisitOutcome;
   checkOut?: { result: CheckOutResult; resolution: string; at: string };
   partsUsed: PartUsed[];
-  confirmation?: { rating: number; comment?: string; fixed: boolean; at: string; by: Actor };
+  /** The customer's confirmation; `auto` when nobody answered within the auto-confirm delay. */
+  confirmation?: { rating?: number; comment?: string; fixed: boolean; at: string; by: Actor; auto?: boolean };
   reworks: number;
   cancellation?: { reason: string; at: string; by: Actor };
   /** When the current stage was entered, and time spent per stage so far. */
   stageSince: string;
   stageMs: Partial<Record<Stage, number>>;
   metrics?: CaseMetrics;
+  sla: CaseSla;
+  /** Reminders already sent (keys include the booking, so a reschedule sends anew). */
+  remindersSent: string[];
   closedAt?: string;
   /** Sequence number of the last timeline event; events are keyed by workflow + seq. */
   eventSeq: number;
+}
+
+export interface CaseSla {
+  policyVersion: number;
+  policy: SlaPolicy;
+  /** Rework starts a new cycle of clocks. */
+  cycle: number;
+  clocks: SlaClock[];
+  results: ClockResult[];
+  breached: boolean;
+  /** Highest escalation level fired (0 = none). */
+  level: number;
+  nextDeadline?: string;
+  /** A customer-requested reschedule pauses the visit clocks until this instant. */
+  holdUntil?: string;
 }
 
 /** One entry of the append-only timeline. */
@@ -118,4 +139,27 @@ export interface CaseWorkflowInput {
   idempotencyKey?: string;
   /** Windows and limits; defaults from DEFAULT_DISPATCH_POLICY (tests shorten them). */
   policy?: DispatchPolicyOverrides;
+  /** Reminder and auto-confirm delays; defaults from DEFAULT_REMINDER_POLICY. */
+  reminders?: Partial<ReminderPolicy>;
 }
+
+export interface ReminderPolicy {
+  /** Customer reminders before the visit, minutes. */
+  customerBeforeVisitMinutes: number[];
+  /** Engineer reminder before the visit, minutes. */
+  engineerBeforeVisitMinutes: number[];
+  /** Engineer reminder this long before the contact window lapses, minutes. */
+  contactBeforeLapseMinutes: number;
+  /** Confirmation reminder after this long in awaiting_confirmation, minutes. */
+  confirmationReminderMinutes: number;
+  /** Auto-close as auto_confirmed after this long, minutes. */
+  autoConfirmMinutes: number;
+}
+
+export const DEFAULT_REMINDER_POLICY: ReminderPolicy = {
+  customerBeforeVisitMinutes: [24 * 60, 2 * 60],
+  engineerBeforeVisitMinutes: [60],
+  contactBeforeLapseMinutes: 10,
+  confirmationReminderMinutes: 24 * 60,
+  autoConfirmMinutes: 72 * 60,
+};

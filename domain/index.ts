@@ -4,3 +4,4 @@ export * from './roles';
 export * from './caseState';
 export * from './privacy';
 export * from './dispatch';
+export * from './sla';

@@ -36,6 +36,9 @@ import {
 } from '../domain';
 import { FAILURE } from '../domain/failures';
 import { SA } from '../domain/searchAttributes';
+import { DEFAULT_REMINDER_POLICY, DEFAULT_SLA_POLICY, type ReminderPolicy } from '../domain';
+import { runReminders, type DueReminder } from './caseReminders';
+import { CaseSlaClocks } from './caseSla';
 import { ACTION_UPDATES, getCaseState, intakeReceipt } from './definitions';
 
 // All activities are short PostgreSQL statements, so they run as local activities: no
@@ -92,8 +95,34 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     reworks: 0,
     stageSince: now(),
     stageMs: {},
+    sla: { policyVersion: 0, policy: DEFAULT_SLA_POLICY, cycle: 0, clocks: [], results: [], breached: false, level: 0 },
+    remindersSent: [],
     eventSeq: 0,
   };
+  const reminderPolicy: ReminderPolicy = { ...DEFAULT_REMINDER_POLICY, ...input.reminders };
+  const isClosed = () => !isOpenStage(state.stage);
+  const slaClocks = new CaseSlaClocks({
+    state,
+    advance: (type, data, change) => advance(SYSTEM_ACTOR, type, data, change),
+    recordThreshold: (c, t, dueAt) =>
+      activities.recordSlaThreshold({
+        caseNo: state.caseNo,
+        workflowId: state.workflowId,
+        clock: c.clock,
+        cycle: c.cycle,
+        kind: t.kind,
+        level: t.level,
+        actions: t.actions,
+        stage: state.stage,
+        targetMinutes: c.targetMs / MINUTE,
+        dueAt: new Date(dueAt).toISOString(),
+        firedAt: now(),
+      }),
+    recordResult: (r) =>
+      activities.recordSlaResult({ ...r, caseNo: state.caseNo, workflowId: state.workflowId, priority: state.priority, policyVersion: state.sla.policyVersion, stoppedAt: now() }),
+    forceRedispatch: (clock) => takeFromEngineer(`SLA ${clock} level-3 escalation`),
+    isClosed,
+  });
   /** Bumped on every change: the main loop sleeps until it moves. */
   let epoch = 0;
   let bookingSeq = 0;
@@ -107,6 +136,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   function enter(stage: Stage): void {
     if (stage === state.stage) return;
     const at = now();
+    slaClocks.onStage(state.stage, stage, Date.parse(at));
     state.stageMs[state.stage] = (state.stageMs[state.stage] ?? 0) + (Date.parse(at) - Date.parse(state.stageSince));
     state.stage = stage;
     state.stageSince = at;
@@ -165,6 +195,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     if (state.appointment) lines.push(`Appointment: ${state.appointment.start} → ${state.appointment.end}`);
     if (state.quote) lines.push(`Quote: ${state.quote.total} ${state.quote.currency} (${state.quote.status})`);
     if (state.reworks) lines.push(`Rework: ${state.reworks}`);
+    if (state.sla.nextDeadline) lines.push(`Next SLA deadline: ${state.sla.nextDeadline}`);
+    if (state.sla.breached) lines.push(`SLA breached · escalation level ${state.sla.level}`);
     if (state.cancellation) lines.push(`Cancelled: ${state.cancellation.reason}`);
     setCurrentDetails(lines.join('\n\n'));
   }
@@ -395,7 +427,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       }
       await advance(actor, rescheduling ? 'appointment.rescheduled' : 'appointment.booked', { ...body, previous: state.appointment, bookingId }, (s) => {
         if (rescheduling && body.requestedBy) s.reschedules[body.requestedBy] += 1;
-        s.appointment = { start: body.start, end: body.end, note: body.note, bookingId };
+        s.appointment = { start: body.start, end: body.end, note: body.note, bookingId, bookedAt: now() };
+        // The customer moving the visit is time the service does not answer for.
+        if (rescheduling && body.requestedBy === 'customer') slaClocks.holdForCustomer(Date.parse(body.start), Date.now());
         return 'scheduled';
       });
       // Seed 002 §三(三)3: the customer is told who comes, with the ID number, and when.
@@ -530,6 +564,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       // Not fixed: rework, back to dispatch with the same engineer preferred.
       await advance(actor, 'case.rework', { rating: body.rating, comment: body.comment, previousEngineerId: engineerId, rework: state.reworks + 1 }, (s) => {
         s.reworks += 1;
+        slaClocks.newCycle(Date.now());
         s.dispatch.preferred = engineerId;
         s.confirmation = undefined;
         s.quote = undefined;
@@ -541,23 +576,63 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       await letGo(engineerId, false);
       return state;
     }
+    await archive(actor, 'case.confirmed', { rating: body.rating, comment: body.comment, fixed: body.fixed });
+    return state;
+  });
+
+  /** Archives the case: metrics, engineer rating, aftercare. */
+  async function archive(actor: Actor, type: string, c: { rating?: number; comment?: string; fixed: boolean; auto?: boolean }): Promise<void> {
+    const engineerId = state.engineerId;
     let metrics: CaseMetrics | undefined;
-    await advance(actor, 'case.confirmed', { rating: body.rating, comment: body.comment, fixed: body.fixed }, (s) => {
-      s.confirmation = { rating: body.rating, comment: body.comment, fixed: body.fixed, at: now(), by: actor };
+    await advance(actor, type, { ...c }, (s) => {
+      s.confirmation = { ...c, at: now(), by: actor };
       enter('archived');
       metrics = {
         stageMs: { ...s.stageMs },
         visits: s.visits,
         reworks: s.reworks,
-        firstTimeFix: s.reworks === 0 && s.visits === 1 && s.checkOut?.result === 'fixed' && body.fixed,
+        firstTimeFix: s.reworks === 0 && s.visits === 1 && s.checkOut?.result === 'fixed' && c.fixed && !c.auto,
         totalMs: Date.parse(s.stageSince) - Date.parse(s.openedAt),
       };
       s.metrics = metrics;
       return 'archived';
     });
-    await activities.recordArchive({ caseNo: state.caseNo, engineerId, metrics: metrics!, rating: body.rating, archivedAt: state.closedAt! });
-    return state;
-  });
+    await activities.recordArchive({ caseNo: state.caseNo, engineerId, metrics: metrics!, rating: c.rating, archivedAt: state.closedAt! });
+  }
+
+  /** SLA level 3 on a dispatch clock: the offer or the engineer is taken back, dispatch runs again. */
+  async function takeFromEngineer(reason: string): Promise<void> {
+    if (state.stage === 'offered' && state.offer) {
+      const offered = state.offer.engineerId;
+      await advance(SYSTEM_ACTOR, 'offer.withdrawn', { engineerId: offered, reason }, (s) => {
+        s.offer = undefined;
+        return 'accepted';
+      });
+      await activities.releaseEngineer({ caseNo: state.caseNo, engineerId: offered });
+    } else if (state.stage === 'dispatched') {
+      const engineerId = state.engineerId;
+      await advance(SYSTEM_ACTOR, 'dispatch.restarted', { reason, previousEngineerId: engineerId }, (s) => {
+        if (engineerId) s.dispatch.excluded.push(engineerId);
+        clearEngineer(s);
+        return 'accepted';
+      });
+      await letGo(engineerId, false);
+    } else {
+      await advance(SYSTEM_ACTOR, 'sla.ops_action_required', { reason, stage: state.stage });
+    }
+  }
+
+  async function sendReminder(r: DueReminder): Promise<void> {
+    if (r.kind === 'auto_confirm') {
+      state.remindersSent.push(r.key);
+      if (state.stage === 'awaiting_confirmation') await archive(SYSTEM_ACTOR, 'case.auto_confirmed', { fixed: true, auto: true });
+      return;
+    }
+    const to = r.kind.endsWith('engineer') ? 'engineer' : 'customer';
+    await advance(SYSTEM_ACTOR, 'reminder.sent', { kind: r.kind, to, ...r.data }, (s) => {
+      s.remindersSent.push(r.key);
+    });
+  }
 
   on('cancel', async (actor, body: { reason: string }) => {
     const hadBooking = !!state.appointment;
@@ -570,6 +645,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     if (hadBooking) await activities.closeBookings({ caseNo: state.caseNo, status: 'cancelled' });
     return state;
   });
+
+  // The case keeps the SLA policy version in force when it opens.
+  const slaPolicy = await activities.loadSlaPolicy();
+  state.sla.policyVersion = slaPolicy.version;
+  state.sla.policy = slaPolicy.policy;
+  slaClocks.onStage(null, 'accepted', Date.parse(state.openedAt));
 
   // The intake itself is the first timeline event.
   state.eventSeq = 1;
@@ -590,14 +671,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   });
   state.recorded = true;
 
-  while (isOpenStage(state.stage)) {
-    if (state.stage === 'accepted') await dispatchRound();
-    else if (state.stage === 'dispatched') await contactWindow();
-    else {
-      const seen = epoch;
-      await condition(() => epoch !== seen);
+  async function drive(): Promise<void> {
+    while (isOpenStage(state.stage)) {
+      if (state.stage === 'accepted') await dispatchRound();
+      else if (state.stage === 'dispatched') await contactWindow();
+      else {
+        const seen = epoch;
+        await condition(() => epoch !== seen);
+      }
     }
   }
+  await Promise.all([drive(), slaClocks.run(), runReminders(state, reminderPolicy, () => epoch, isClosed, sendReminder)]);
   await condition(allHandlersFinished);
   return { caseNo: state.caseNo, stage: state.stage, closedAt: state.closedAt };
 }

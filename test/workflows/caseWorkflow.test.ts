@@ -239,8 +239,11 @@ describe('dispatch', () => {
     expect(Date.parse(first.offer!.expiresAt) - Date.parse(first.offer!.offeredAt)).toBe(20 * MIN);
     await env.sleep(20 * MIN + 1000);
     await until(handle, (s) => s.offer?.engineerId === id('B'), 'offer to B');
-    const types = (await eventsOf(caseNo)).map((e) => e.type);
-    expect(types).toEqual(['case.opened', 'dispatch.ranked', 'offer.sent', 'offer.expired', 'offer.sent']);
+    const events = await eventsOf(caseNo);
+    expect(events.map((e) => e.type).filter((t) => !t.startsWith('sla.'))).toEqual(['case.opened', 'dispatch.ranked', 'offer.sent', 'offer.expired', 'offer.sent']);
+    // The dispatch and acceptance clocks (P2: 20 min) warned at 15 and lapsed at 20.
+    const sla = events.filter((e) => e.type.startsWith('sla.')).map((e) => [e.type, (e.data as { clock: string }).clock]);
+    expect(sla).toEqual(expect.arrayContaining([['sla.warning', 'dispatch'], ['sla.warning', 'engineerAcceptance'], ['sla.escalated', 'dispatch'], ['sla.escalated', 'engineerAcceptance']]));
   });
 
   test('an engineer at capacity is skipped; two cases never take the last slot at once', async () => {

@@ -1,0 +1,248 @@
+// SLA clocks: the policy table, business-hours arithmetic and the clock model. Pure and
+// deterministic (no Intl, no Date.now): the case workflow runs it for its timers, the
+// API for reports, and the README table is generated from DEFAULT_SLA_POLICY.
+import type { Priority } from './schemas';
+import type { Stage } from './stages';
+
+export const CLOCKS = ['firstResponse', 'dispatch', 'engineerAcceptance', 'customerContact', 'onSiteArrival', 'resolution'] as const;
+export type ClockName = (typeof CLOCKS)[number];
+
+export const CLOCK_LABELS: Record<ClockName, string> = {
+  firstResponse: 'First response: case opened → engineer has called the customer',
+  dispatch: 'Dispatch: case opened → an engineer holds it',
+  engineerAcceptance: 'Engineer acceptance: first offer → an engineer holds it',
+  customerContact: 'Customer contact: engineer holds it → contact recorded',
+  onSiteArrival: 'On-site arrival: engineer holds it → check-in',
+  resolution: 'Resolution: case opened → awaiting confirmation',
+};
+
+export const ESCALATION_ACTIONS = ['notify_supervisor', 'notify_manager', 'raise_priority', 'force_redispatch', 'ops_action'] as const;
+export type EscalationAction = (typeof ESCALATION_ACTIONS)[number];
+
+export interface EscalationLevel {
+  level: number;
+  /** Fraction of the target at which this level fires (1 = at the deadline). */
+  atFraction: number;
+  actions: EscalationAction[];
+}
+
+export interface BusinessCalendar {
+  /** Offset of the service area's local time from UTC, minutes (Asia/Shanghai: 480). */
+  utcOffsetMinutes: number;
+  /** ISO weekdays that are working days, 1 = Monday. */
+  workdays: number[];
+  /** Working hours, local "HH:MM". */
+  open: string;
+  close: string;
+  /** Local dates "YYYY-MM-DD" that are not worked although their weekday is. */
+  holidays: string[];
+  /** Local dates that are worked although their weekday is not (调休 make-up days). */
+  makeupWorkdays: string[];
+}
+
+export type CalendarMode = '24x7' | 'business';
+
+export interface SlaPolicy {
+  warningAt: number;
+  ladder: EscalationLevel[];
+  calendar: BusinessCalendar;
+  priorities: Record<Priority, { calendar: CalendarMode; targetsMinutes: Record<ClockName, number> }>;
+}
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+export const DEFAULT_SLA_POLICY: SlaPolicy = {
+  warningAt: 0.75,
+  ladder: [
+    { level: 1, atFraction: 1, actions: ['notify_supervisor'] },
+    { level: 2, atFraction: 1.5, actions: ['notify_manager', 'raise_priority'] },
+    { level: 3, atFraction: 2, actions: ['force_redispatch', 'ops_action'] },
+  ],
+  calendar: {
+    utcOffsetMinutes: 480,
+    workdays: [1, 2, 3, 4, 5],
+    open: '09:00',
+    close: '18:00',
+    // Public holidays of mainland China, 2026-2027 (State Council schedule), and make-up days.
+    holidays: [
+      '2026-01-01', '2026-01-02', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-23',
+      '2026-04-06', '2026-05-01', '2026-05-04', '2026-05-05', '2026-06-19', '2026-09-25', '2026-10-01', '2026-10-02',
+      '2026-10-05', '2026-10-06', '2026-10-07', '2027-01-01', '2027-02-05', '2027-02-08', '2027-02-09', '2027-02-10',
+      '2027-02-11', '2027-04-05', '2027-05-03', '2027-05-04', '2027-05-05', '2027-06-09', '2027-09-15', '2027-10-01',
+      '2027-10-04', '2027-10-05', '2027-10-06', '2027-10-07',
+    ],
+    makeupWorkdays: ['2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10', '2027-02-20', '2027-09-26', '2027-10-09'],
+  },
+  priorities: {
+    P1: { calendar: '24x7', targetsMinutes: { firstResponse: 30, dispatch: 10, engineerAcceptance: 10, customerContact: 15, onSiteArrival: 240, resolution: 480 } },
+    P2: { calendar: '24x7', targetsMinutes: { firstResponse: 30, dispatch: 20, engineerAcceptance: 20, customerContact: 30, onSiteArrival: 480, resolution: 1440 } },
+    P3: { calendar: 'business', targetsMinutes: { firstResponse: 60, dispatch: 30, engineerAcceptance: 30, customerContact: 30, onSiteArrival: 1080, resolution: 2160 } },
+    P4: { calendar: 'business', targetsMinutes: { firstResponse: 120, dispatch: 60, engineerAcceptance: 30, customerContact: 60, onSiteArrival: 2160, resolution: 4320 } },
+  },
+};
+
+export function slaPolicyFor(policy: SlaPolicy, priority: Priority, clock: ClockName): { targetMs: number; calendar: CalendarMode } {
+  const p = policy.priorities[priority];
+  return { targetMs: p.targetsMinutes[clock] * MINUTE, calendar: p.calendar };
+}
+
+// Business-hours arithmetic --------------------------------------------------------
+
+function hm(s: string): number {
+  const [h, m] = s.split(':').map(Number);
+  return ((h ?? 0) * 60 + (m ?? 0)) * MINUTE;
+}
+
+function localDate(dayStartLocal: number): string {
+  return new Date(dayStartLocal).toISOString().slice(0, 10);
+}
+
+/** The working interval [from, to) in UTC ms of the local day starting at `dayStartLocal`, or null. */
+function workingInterval(dayStartLocal: number, cal: BusinessCalendar): [number, number] | null {
+  const date = localDate(dayStartLocal);
+  const weekday = ((new Date(dayStartLocal).getUTCDay() + 6) % 7) + 1;
+  const worked = cal.makeupWorkdays.includes(date) || (cal.workdays.includes(weekday) && !cal.holidays.includes(date));
+  if (!worked) return null;
+  const offset = cal.utcOffsetMinutes * MINUTE;
+  return [dayStartLocal + hm(cal.open) - offset, dayStartLocal + hm(cal.close) - offset];
+}
+
+function localDayStart(utcMs: number, cal: BusinessCalendar): number {
+  const local = utcMs + cal.utcOffsetMinutes * MINUTE;
+  return local - (((local % DAY) + DAY) % DAY);
+}
+
+/** Working milliseconds between two instants (0 if b <= a). */
+export function workingMsBetween(a: number, b: number, mode: CalendarMode, cal: BusinessCalendar): number {
+  if (b <= a) return 0;
+  if (mode === '24x7') return b - a;
+  let total = 0;
+  for (let day = localDayStart(a, cal); day - cal.utcOffsetMinutes * MINUTE < b; day += DAY) {
+    const w = workingInterval(day, cal);
+    if (w) total += Math.max(0, Math.min(b, w[1]) - Math.max(a, w[0]));
+  }
+  return total;
+}
+
+/** The instant at which `ms` working milliseconds have passed since `start`. */
+export function addWorkingMs(start: number, ms: number, mode: CalendarMode, cal: BusinessCalendar): number {
+  if (mode === '24x7') return start + ms;
+  let left = ms;
+  for (let day = localDayStart(start, cal), guard = 0; guard < 3660; day += DAY, guard++) {
+    const w = workingInterval(day, cal);
+    if (!w) continue;
+    const from = Math.max(start, w[0]);
+    if (from >= w[1]) continue;
+    if (from + left <= w[1]) return from + left;
+    left -= w[1] - from;
+  }
+  throw new Error('business calendar has no working time in ten years');
+}
+
+// The clock model ------------------------------------------------------------------
+
+export type ThresholdKey = 'warning' | `L${number}`;
+
+export interface SlaClock {
+  clock: ClockName;
+  /** 0 for the first run; rework restarts clocks as a new cycle. */
+  cycle: number;
+  startedAt: number;
+  targetMs: number;
+  mode: CalendarMode;
+  /** Working ms spent paused (waiting on the customer). */
+  pausedMs: number;
+  pausedSince?: number;
+  stoppedAt?: number;
+  fired: ThresholdKey[];
+}
+
+export interface Threshold {
+  key: ThresholdKey;
+  kind: 'warning' | 'escalation';
+  level: number;
+  fraction: number;
+  actions: EscalationAction[];
+}
+
+export function thresholdsOf(policy: SlaPolicy): Threshold[] {
+  return [
+    { key: 'warning' as ThresholdKey, kind: 'warning' as const, level: 0, fraction: policy.warningAt, actions: [] as EscalationAction[] },
+    ...policy.ladder.map((l) => ({ key: `L${l.level}` as ThresholdKey, kind: 'escalation' as const, level: l.level, fraction: l.atFraction, actions: l.actions })),
+  ].sort((a, b) => a.fraction - b.fraction);
+}
+
+export function startClock(clock: ClockName, cycle: number, at: number, priority: Priority, policy: SlaPolicy): SlaClock {
+  const { targetMs, calendar } = slaPolicyFor(policy, priority, clock);
+  return { clock, cycle, startedAt: at, targetMs, mode: calendar, pausedMs: 0, fired: [] };
+}
+
+/** Elapsed working time that counts (paused time excluded). */
+export function elapsedMs(c: SlaClock, now: number, cal: BusinessCalendar): number {
+  const end = c.stoppedAt ?? c.pausedSince ?? now;
+  return workingMsBetween(c.startedAt, end, c.mode, cal) - c.pausedMs;
+}
+
+/** When the next unfired threshold falls due; none while paused or stopped. */
+export function nextDue(c: SlaClock, policy: SlaPolicy): { threshold: Threshold; at: number } | undefined {
+  if (c.stoppedAt !== undefined || c.pausedSince !== undefined) return undefined;
+  const t = thresholdsOf(policy).find((x) => !c.fired.includes(x.key));
+  if (!t) return undefined;
+  return { threshold: t, at: addWorkingMs(c.startedAt, Math.ceil(t.fraction * c.targetMs) + c.pausedMs, c.mode, policy.calendar) };
+}
+
+export function pauseClock(c: SlaClock, at: number): void {
+  if (c.stoppedAt === undefined && c.pausedSince === undefined) c.pausedSince = at;
+}
+
+export function resumeClock(c: SlaClock, at: number, cal: BusinessCalendar): void {
+  if (c.pausedSince === undefined) return;
+  c.pausedMs += workingMsBetween(c.pausedSince, at, c.mode, cal);
+  c.pausedSince = undefined;
+}
+
+/** A priority change moves the target; elapsed and paused time stay as they are. */
+export function retargetClock(c: SlaClock, priority: Priority, policy: SlaPolicy): void {
+  c.targetMs = slaPolicyFor(policy, priority, c.clock).targetMs;
+}
+
+export interface ClockResult {
+  clock: ClockName;
+  cycle: number;
+  targetMs: number;
+  actualMs: number;
+  pausedMs: number;
+  met: boolean;
+}
+
+export function stopClock(c: SlaClock, at: number, cal: BusinessCalendar): ClockResult {
+  resumeClock(c, at, cal);
+  c.stoppedAt = at;
+  const actualMs = elapsedMs(c, at, cal);
+  return { clock: c.clock, cycle: c.cycle, targetMs: c.targetMs, actualMs, pausedMs: c.pausedMs, met: actualMs <= c.targetMs };
+}
+
+/** The priority one step more urgent (level-2 escalations raise it). */
+export function raisedPriority(p: Priority): Priority {
+  return p === 'P4' ? 'P3' : p === 'P3' ? 'P2' : 'P1';
+}
+
+/**
+ * Which clocks a stage change starts and stops. Clocks start once per cycle and stop
+ * at the first stage that satisfies them.
+ */
+export function clockTransitions(from: Stage | null, to: Stage): { start: ClockName[]; stop: ClockName[] } {
+  const start: ClockName[] = [];
+  const stop: ClockName[] = [];
+  if (from === null) start.push('firstResponse', 'dispatch', 'resolution');
+  if (to === 'offered') start.push('engineerAcceptance');
+  if (to === 'dispatched') {
+    stop.push('dispatch', 'engineerAcceptance');
+    start.push('customerContact', 'onSiteArrival');
+  }
+  if (to === 'contacted') stop.push('firstResponse', 'customerContact');
+  if (to === 'on_site') stop.push('onSiteArrival');
+  if (to === 'awaiting_confirmation') stop.push('resolution');
+  return { start, stop };
+}
