@@ -9,6 +9,8 @@ import type { CustomerLinkConfig } from './customerLinks';
 import { customerRoutes } from './routes/customer';
 import { dispatchRoutes } from './routes/dispatch';
 import { engineerRoutes } from './routes/engineers';
+import { opsRoutes } from './routes/ops';
+import { slaRoutes } from './routes/sla';
 import type { Database } from '../db/client';
 import { authenticate, requireRole } from './auth';
 import { errorHandler, HttpError, parseOrThrow } from './errors';
@@ -33,7 +35,7 @@ const VERSION = '0.1.0';
 export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy'>;
 
 export function allRoutes(deps: RouteDeps): RouteSpec[] {
-  return [...healthRoutes(deps), ...caseRoutes(deps), ...engineerRoutes(deps), ...dispatchRoutes(deps), ...customerRoutes(deps)];
+  return [...healthRoutes(deps), ...caseRoutes(deps), ...engineerRoutes(deps), ...dispatchRoutes(deps), ...customerRoutes(deps), ...slaRoutes(deps), ...opsRoutes(deps)];
 }
 
 export function createApp(deps: AppDeps): express.Express {

@@ -21,8 +21,8 @@ const staff = ['supervisor', 'admin'] as const;
 export const ACTION_ROLES = {
   open: ['agent', ...staff],
   read: ['agent', 'dispatcher', 'engineer', 'ops', ...staff],
-  assign: ['dispatcher', ...staff],
-  redispatch: ['dispatcher', ...staff],
+  assign: ['dispatcher', 'ops', ...staff],
+  redispatch: ['dispatcher', 'ops', ...staff],
   acceptOffer: ['engineer', 'dispatcher', ...staff],
   declineOffer: ['engineer', 'dispatcher', ...staff],
   recordContact: ['engineer', ...staff],

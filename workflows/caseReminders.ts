@@ -1,7 +1,7 @@
 // Reminder timers of an open case, derived from its state each time it changes: visit
 // reminders (customer 24 h and 2 h before, engineer 1 h before; a reschedule moves
 // them), the engineer's contact reminder, the confirmation reminder and auto-confirm.
-import { condition } from '@temporalio/workflow';
+import { Alarm } from './timers';
 import type { CaseState, ReminderPolicy } from '../domain';
 
 export interface DueReminder {
@@ -50,6 +50,7 @@ export async function runReminders(
   isClosed: () => boolean,
   send: (r: DueReminder) => Promise<void>,
 ): Promise<void> {
+  const alarm = new Alarm();
   while (!isClosed()) {
     const pending = remindersFor(state, policy).sort((a, b) => a.at - b.at);
     const now = Date.now();
@@ -60,7 +61,6 @@ export async function runReminders(
     }
     const seen = epoch();
     const wake = () => epoch() !== seen || isClosed();
-    if (pending[0]) await condition(wake, Math.max(1, pending[0].at - now));
-    else await condition(wake);
+    await alarm.wait(pending[0]?.at, wake);
   }
 }

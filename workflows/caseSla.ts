@@ -1,7 +1,7 @@
 // The case's SLA clocks inside its workflow: each clock is a durable timer (one
 // `condition` with a timeout, re-armed whenever a clock starts, stops, pauses or is
 // re-targeted), so a lapse escalates at the moment it happens. Deterministic.
-import { condition, upsertSearchAttributes } from '@temporalio/workflow';
+import { Alarm } from './timers';
 import {
   clockTransitions,
   elapsedMs,
@@ -19,7 +19,6 @@ import {
   type Stage,
   type Threshold,
 } from '../domain';
-import { SA } from '../domain/searchAttributes';
 
 export interface SlaHooks {
   state: CaseState;
@@ -37,6 +36,7 @@ const DISPATCH_CLOCKS: readonly ClockName[] = ['dispatch', 'engineerAcceptance',
 
 export class CaseSlaClocks {
   private epoch = 0;
+  private readonly alarm = new Alarm();
   private pendingResults: CaseState['sla']['results'] = [];
 
   constructor(private readonly hooks: SlaHooks) {}
@@ -108,13 +108,17 @@ export class CaseSlaClocks {
     return best;
   }
 
-  private publish(): void {
+  /**
+   * The next SLA deadline, for the case's search attributes and summary. Search
+   * attributes are only upserted by the case workflow's `advance` (in step with the
+   * state change and its timeline event), never from this loop: an upsert issued by a
+   * coroutine woken by a condition could land on either side of an update's completion,
+   * and replay must see the same order.
+   */
+  nextDeadlineIso(): string | undefined {
     const next = this.nextDeadline();
-    const iso = next ? new Date(next.due.at).toISOString() : undefined;
-    if (iso !== this.sla.nextDeadline) {
-      this.sla.nextDeadline = iso;
-      upsertSearchAttributes([{ key: SA.NextDeadline, value: next ? new Date(next.due.at) : null }]);
-    }
+    this.sla.nextDeadline = next ? new Date(next.due.at).toISOString() : undefined;
+    return this.sla.nextDeadline;
   }
 
   private async fire(c: SlaClock, t: Threshold, dueAt: number): Promise<void> {
@@ -141,15 +145,13 @@ export class CaseSlaClocks {
         this.retarget();
       }
     });
-    upsertSearchAttributes([
-      { key: SA.SlaBreached, value: this.sla.breached },
-      { key: SA.EscalationLevel, value: this.sla.level },
-      { key: SA.Priority, value: this.hooks.state.priority },
-    ]);
     await this.hooks.recordThreshold(c, t, dueAt);
-    if (t.actions.includes('force_redispatch') && DISPATCH_CLOCKS.includes(c.clock)) {
+    const held = this.hooks.state.stage === 'offered' || this.hooks.state.stage === 'dispatched';
+    if (t.actions.includes('force_redispatch') && DISPATCH_CLOCKS.includes(c.clock) && held) {
       await this.hooks.forceRedispatch(c.clock);
-    } else if (t.actions.includes('ops_action')) {
+    } else if (t.actions.includes('ops_action') || t.actions.includes('force_redispatch')) {
+      // Nothing to take back (or not a dispatch clock): a person must act.
+
       await this.hooks.advance('sla.ops_action_required', { clock: c.clock, cycle: c.cycle, level: t.level, stage: this.hooks.state.stage });
     }
   }
@@ -160,18 +162,20 @@ export class CaseSlaClocks {
       while (this.pendingResults.length) await this.hooks.recordResult(this.pendingResults.shift()!);
       if (this.hooks.isClosed()) return;
       const now = Date.now();
-      if (this.sla.holdUntil && Date.parse(this.sla.holdUntil) <= now) this.resumeAll(now);
+      if (this.sla.holdUntil && Date.parse(this.sla.holdUntil) <= now) {
+        const until = this.sla.holdUntil;
+        await this.hooks.advance('sla.resumed', { reason: 'rescheduled visit time reached', heldUntil: until }, () => this.resumeAll(now));
+        continue;
+      }
       const next = this.nextDeadline();
       if (next && next.due.at <= now) {
         await this.fire(next.clock, next.due.threshold, next.due.at);
         continue;
       }
-      this.publish();
       const wakeAt = Math.min(next?.due.at ?? Infinity, this.sla.holdUntil ? Date.parse(this.sla.holdUntil) : Infinity);
       const seen = this.epoch;
       const wake = () => this.epoch !== seen || this.hooks.isClosed() || this.pendingResults.length > 0;
-      if (wakeAt === Infinity) await condition(wake);
-      else await condition(wake, Math.max(1, wakeAt - now));
+      await this.alarm.wait(wakeAt === Infinity ? undefined : wakeAt, wake);
     }
   }
 }

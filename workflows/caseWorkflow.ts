@@ -7,7 +7,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
-  proxyLocalActivities,
+  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -41,16 +41,14 @@ import { runReminders, type DueReminder } from './caseReminders';
 import { CaseSlaClocks } from './caseSla';
 import { ACTION_UPDATES, getCaseState, intakeReceipt } from './definitions';
 
-// All activities are short PostgreSQL statements, so they run as local activities: no
-// round trip through the Temporal server per step (roughly halves a transition's
-// latency). They are idempotent, which local activities need: a worker crash before
-// the workflow task completes runs them again.
-const activities = proxyLocalActivities<CaseActivities>({
+// Ordinary (not local) activities on purpose: local activities ran about twice as fast,
+// but the case has loops woken by conditions (SLA clocks, reminders) whose timers must
+// keep their order relative to update completions on replay, and with local activities
+// that order differed (a nondeterminism error in the replay test). Correctness first.
+const activities = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
-  // A database outage delays the case; it never loses a step. Past the threshold the
-  // retries wait on durable timers instead of inside one workflow task.
+  // A database outage delays the case; it never loses a step.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  localRetryThreshold: '10 seconds',
 });
 
 export interface CaseOutcome {
@@ -178,10 +176,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   }
 
   function publishForOps(): void {
+    const nextDeadline = slaClocks.nextDeadlineIso();
     upsertSearchAttributes([
       { key: SA.CaseStage, value: state.stage },
       { key: SA.Priority, value: state.priority },
       { key: SA.AssignedEngineer, value: state.engineerId ?? null },
+      { key: SA.SlaBreached, value: state.sla.breached },
+      { key: SA.EscalationLevel, value: state.sla.level },
+      { key: SA.NextDeadline, value: nextDeadline ? new Date(nextDeadline) : null },
     ]);
     const c = state.intake.customer;
     const p = state.intake.product;
@@ -600,7 +602,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     await activities.recordArchive({ caseNo: state.caseNo, engineerId, metrics: metrics!, rating: c.rating, archivedAt: state.closedAt! });
   }
 
-  /** SLA level 3 on a dispatch clock: the offer or the engineer is taken back, dispatch runs again. */
+  /** SLA level 3 on a dispatch clock of a held case: the offer or the engineer is taken back, dispatch runs again. */
   async function takeFromEngineer(reason: string): Promise<void> {
     if (state.stage === 'offered' && state.offer) {
       const offered = state.offer.engineerId;
@@ -617,8 +619,6 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
         return 'accepted';
       });
       await letGo(engineerId, false);
-    } else {
-      await advance(SYSTEM_ACTOR, 'sla.ops_action_required', { reason, stage: state.stage });
     }
   }
 

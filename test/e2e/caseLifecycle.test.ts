@@ -5,6 +5,7 @@ import { Pool } from 'pg';
 import { SA } from '../../domain/searchAttributes';
 import { futureSlot, intakeInput, MANUAL_REGION } from '../support/fixtures';
 import { call, idempotencyKey, openCase, waitForStage } from '../support/http';
+import { replayCase } from '../support/replay';
 import { stackInfo } from '../support/stackInfo';
 
 let pool: Pool;
@@ -94,6 +95,10 @@ test('a case goes from intake to archived through the API', async () => {
   expect(description.typedSearchAttributes.get(SA.Region)).toBe(MANUAL_REGION);
   expect(description.typedSearchAttributes.get(SA.SlaBreached)).toBe(false);
   expect(await description.staticSummary()).toContain(caseNo);
+
+  // The real server's history replays without a nondeterminism error (workers that
+  // restart, queries after a cache eviction and new deployments all replay it).
+  await replayCase(caseNo);
 
   // A closed case refuses further moves with its stage.
   const again = await call('POST', `/cases/${caseNo}/cancel`, { body: { reason: 'too late' } });

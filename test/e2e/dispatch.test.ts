@@ -7,6 +7,7 @@ import { hashKey } from '../../api/auth';
 import { futureSlot, intakeInput } from '../support/fixtures';
 import { call, openCase, waitForStage } from '../support/http';
 import { uniqueRegion } from '../support/roster';
+import { replayCase } from '../support/replay';
 import { LINK_SECRET, stackInfo } from '../support/stackInfo';
 
 let pool: Pool;
@@ -195,6 +196,8 @@ describe('customer link', () => {
     expect(detail.body.case.metrics).toMatchObject({ firstTimeFix: true, visits: 1 });
     const rated = await call('GET', `/engineers/${id('NEAR')}`, { as: 'dispatcher' });
     expect(rated.body.engineer.ratingCount).toBe(1);
+    // The whole path (offers, booking, quote, link decisions) replays deterministically.
+    await replayCase(caseNo);
   });
 
   test('a forged, tampered or expired link is refused and changes nothing', async () => {

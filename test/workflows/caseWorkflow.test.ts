@@ -69,6 +69,15 @@ afterAll(async () => {
   await db?.$client.end();
 });
 
+/**
+ * Cases a test opened. Each test ends them: when a later test skips time, the SLA and
+ * reminder timers of earlier open cases would otherwise all fire with it.
+ */
+const opened: Array<{ terminate(reason: string): Promise<unknown> }> = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((h) => h.terminate('test over').catch(() => undefined)));
+});
+
 async function openCase(overrides: Partial<CaseIntakeInput> = {}, customer: Partial<CaseIntakeInput['customer']> = {}) {
   const caseNo = testCaseNo();
   const base = intake(overrides);
@@ -77,6 +86,7 @@ async function openCase(overrides: Partial<CaseIntakeInput> = {}, customer: Part
     workflowId: workflowIdFor(caseNo),
     args: [{ caseNo, intake: { ...base, customer: { ...base.customer, ...customer } }, openedBy: agent }],
   });
+  opened.push(handle);
   await handle.executeUpdate(defs.intakeReceipt);
   return { caseNo, handle };
 }

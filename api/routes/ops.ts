@@ -1,0 +1,163 @@
+// /ops: what is stuck and why — breached SLAs, cases that have not moved, activities
+// failing again and again (attempt counts from Temporal's describe) — and the ops
+// actions on them. Reassign and cancel are the case routes (audited on the timeline);
+// "retry now" resets the backoff of a failing activity.
+import type { Client } from '@temporalio/client';
+import { and, asc, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../../db/client';
+import { caseEvents, cases } from '../../db/schema';
+import { CLOSED_STAGES } from '../../domain';
+import { ErrorSchema } from '../../domain/schemas';
+import { HttpError } from '../errors';
+import { defineRoute, type RouteSpec } from '../routeSpec';
+
+const StuckQuery = z
+  .strictObject({
+    stalledMinutes: z.coerce.number().int().min(1).max(60 * 24 * 30).default(240).meta({ description: 'A case not moved for this long is stalled' }),
+    minAttempts: z.coerce.number().int().min(2).max(1000).default(3).meta({ description: 'An activity failing this many times is reported' }),
+    scan: z.coerce.number().int().min(0).max(500).default(100).meta({ description: 'How many of the stalest open cases to describe in Temporal' }),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .meta({ id: 'StuckQuery' });
+
+const StuckItem = z
+  .object({
+    caseNo: z.string(),
+    workflowId: z.string(),
+    stage: z.string(),
+    priority: z.string(),
+    engineerId: z.string().nullable(),
+    updatedAt: z.string(),
+    reasons: z.array(
+      z.object({
+        kind: z.enum(['sla_breached', 'stalled', 'activity_failing', 'workflow_task_failing']),
+        detail: z.string(),
+        activityId: z.string().optional(),
+        attempt: z.int().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'StuckCase' });
+
+const roles = ['ops', 'supervisor', 'admin'] as const;
+const errors = {
+  400: { description: 'Invalid input', schema: ErrorSchema },
+  401: { description: 'Missing or unknown API key', schema: ErrorSchema },
+  403: { description: 'Role not allowed', schema: ErrorSchema },
+};
+
+export function opsRoutes(deps: { client: Client; db: Database }): RouteSpec[] {
+  const { client, db } = deps;
+  const open = notInArray(cases.stage, [...CLOSED_STAGES]);
+
+  return [
+    defineRoute<unknown, z.output<typeof StuckQuery>, unknown>({
+      method: 'get',
+      path: '/ops/stuck',
+      tag: 'Ops',
+      summary: 'Open cases that need a person: SLA breached, not moving, or an activity failing repeatedly — each with its reasons',
+      roles,
+      query: StuckQuery,
+      responses: { 200: { description: 'Stuck cases, most escalated first', schema: z.object({ items: z.array(StuckItem) }) }, ...errors },
+      async handler({ req, res, query }) {
+        const stalledBefore = new Date(Date.now() - query.stalledMinutes * 60_000);
+        const flagged = await db
+          .select()
+          .from(cases)
+          .where(and(open, sql`(${cases.slaBreached} OR ${cases.updatedAt} < ${stalledBefore})`))
+          .orderBy(desc(cases.escalationLevel), asc(cases.updatedAt))
+          .limit(query.limit);
+        const byCase = new Map<string, z.infer<typeof StuckItem>>();
+        const item = (r: typeof cases.$inferSelect) => {
+          let it = byCase.get(r.caseNo);
+          if (!it) {
+            it = { caseNo: r.caseNo, workflowId: r.workflowId, stage: r.stage, priority: r.priority, engineerId: r.engineerId, updatedAt: r.updatedAt.toISOString(), reasons: [] };
+            byCase.set(r.caseNo, it);
+          }
+          return it;
+        };
+        const lastSla = flagged.length
+          ? await db
+              .selectDistinctOn([caseEvents.caseNo], { caseNo: caseEvents.caseNo, data: caseEvents.data })
+              .from(caseEvents)
+              .where(and(inArray(caseEvents.caseNo, flagged.map((r) => r.caseNo)), eq(caseEvents.type, 'sla.escalated')))
+              .orderBy(caseEvents.caseNo, desc(caseEvents.seq))
+          : [];
+        const slaByCase = new Map(lastSla.map((e) => [e.caseNo, e.data as { clock?: string; level?: number; targetMinutes?: number }]));
+        for (const r of flagged) {
+          if (r.slaBreached) {
+            const e = slaByCase.get(r.caseNo);
+            item(r).reasons.push({
+              kind: 'sla_breached',
+              detail: `SLA breached: escalation level ${r.escalationLevel}${e?.clock ? ` on ${e.clock} (target ${e.targetMinutes} min)` : ''}`,
+            });
+          }
+          if (r.updatedAt < stalledBefore) {
+            const minutes = Math.round((Date.now() - r.updatedAt.getTime()) / 60_000);
+            item(r).reasons.push({ kind: 'stalled', detail: `no movement for ${minutes} min in stage ${r.stage}` });
+          }
+        }
+        // Repeated failures are only visible in Temporal: describe the stalest open cases.
+        const scanned = query.scan
+          ? await db.select().from(cases).where(open).orderBy(asc(cases.updatedAt)).limit(query.scan)
+          : [];
+        await Promise.all(
+          scanned.map(async (r) => {
+            try {
+              const d = await client.workflow.getHandle(r.workflowId).describe();
+              for (const a of d.raw.pendingActivities ?? []) {
+                const attempt = a.attempt ?? 0;
+                if (attempt >= query.minAttempts) {
+                  item(r).reasons.push({
+                    kind: 'activity_failing',
+                    detail: `${a.activityType?.name ?? 'activity'} failed ${attempt - 1} times: ${a.lastFailure?.message ?? 'unknown error'}`,
+                    activityId: a.activityId ?? undefined,
+                    attempt,
+                  });
+                }
+              }
+              const wft = d.raw.pendingWorkflowTask;
+              if (wft && (wft.attempt ?? 0) >= query.minAttempts) {
+                item(r).reasons.push({ kind: 'workflow_task_failing', detail: `workflow task attempt ${wft.attempt}`, attempt: wft.attempt ?? undefined });
+              }
+            } catch (err) {
+              req.log?.warn({ err, caseNo: r.caseNo }, 'describe failed');
+            }
+          }),
+        );
+        res.json({ items: [...byCase.values()].filter((i) => i.reasons.length > 0) });
+      },
+    }),
+    defineRoute<{ caseNo: string }, unknown, z.output<typeof RetryBody>>({
+      method: 'post',
+      path: '/ops/cases/:caseNo/retry-now',
+      tag: 'Ops',
+      summary: "Retry the case's failing activities now instead of waiting for their backoff",
+      roles,
+      params: z.strictObject({ caseNo: z.string().regex(/^CS-\d{8}-\d{6,}$/, 'a case number like CS-20261122-000123') }),
+      body: RetryBody,
+      responses: { 200: { description: 'Activities reset', schema: z.object({ reset: z.array(z.string()) }) }, ...errors, 404: { description: 'Unknown case', schema: ErrorSchema } },
+      async handler({ req, res, actor, params, body }) {
+        const [row] = await db.select().from(cases).where(eq(cases.caseNo, params.caseNo));
+        if (!row) throw new HttpError(404, 'case_not_found', `no case ${params.caseNo}`);
+        const d = await client.workflow.getHandle(row.workflowId).describe();
+        const failing = (d.raw.pendingActivities ?? []).filter((a) => (a.attempt ?? 0) > 1 && a.activityId);
+        for (const a of failing) {
+          await client.workflowService.resetActivity({
+            namespace: client.options.namespace,
+            execution: { workflowId: row.workflowId },
+            id: a.activityId,
+            identity: `casework-api:${actor.role}:${actor.subject ?? ''}`,
+            resetHeartbeat: false,
+            keepPaused: false,
+          });
+        }
+        req.log?.info({ caseNo: row.caseNo, actor, reason: body.reason, reset: failing.map((a) => a.activityId) }, 'ops retry-now');
+        res.json({ reset: failing.map((a) => a.activityId!) });
+      },
+    }),
+  ];
+}
+
+const RetryBody = z.strictObject({ reason: z.string().trim().min(1).max(500) }).meta({ id: 'RetryNowBody' });

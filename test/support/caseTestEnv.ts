@@ -1,0 +1,86 @@
+// The time-skipping test server with a worker running caseWorkflow and the real
+// activities on the test stack's PostgreSQL, plus helpers to open and follow cases.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { eq } from 'drizzle-orm';
+import { createActivities, type CaseActivities } from '../../activities';
+import { createDatabase, type Database } from '../../db/client';
+import { caseEvents } from '../../db/schema';
+import { workflowIdFor, type Actor, type CaseState, type CaseWorkflowInput, type Stage } from '../../domain';
+import type { CaseIntakeInput } from '../../domain/schemas';
+import { caseWorkflow } from '../../workflows';
+import * as defs from '../../workflows/definitions';
+import { intake, testCaseNo } from './fixtures';
+import { ensureKeyedEngineers } from './roster';
+import { stackInfo } from './stackInfo';
+import { createTimeSkippingEnv } from './timeSkipping';
+
+export const agent: Actor = { role: 'agent', subject: 'A01' };
+
+export interface CaseTestEnv {
+  env: TestWorkflowEnvironment;
+  db: Database;
+  openCase(overrides?: Partial<CaseIntakeInput>, customer?: Partial<CaseIntakeInput['customer']>, extra?: Partial<CaseWorkflowInput>): Promise<{ caseNo: string; handle: CaseHandle }>;
+  endTest(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type CaseHandle = Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>;
+
+export async function startCaseTestEnv(taskQueue: string, wrap: (real: CaseActivities) => CaseActivities = (a) => a): Promise<CaseTestEnv> {
+  const env = await createTimeSkippingEnv();
+  const db = createDatabase(stackInfo().databaseUrl);
+  await ensureKeyedEngineers(db);
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') }),
+    activities: wrap(createActivities(db)),
+  });
+  const running = worker.run();
+  // Cases a test opened; endTest() terminates those still running, so a later test's
+  // time skip does not fire every earlier case's SLA and reminder timers.
+  const opened: CaseHandle[] = [];
+  return {
+    async endTest() {
+      await Promise.all(opened.splice(0).map((h) => h.terminate('test over').catch(() => undefined)));
+    },
+    env,
+    db,
+    async openCase(overrides = {}, customer = {}, extra = {}) {
+      const caseNo = testCaseNo();
+      const base = intake(overrides);
+      const handle = await env.client.workflow.start(caseWorkflow, {
+        taskQueue,
+        workflowId: workflowIdFor(caseNo),
+        args: [{ caseNo, intake: { ...base, customer: { ...base.customer, ...customer } }, openedBy: agent, ...extra }],
+      });
+      opened.push(handle);
+      await handle.executeUpdate(defs.intakeReceipt);
+      return { caseNo, handle };
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await db.$client.end();
+    },
+  };
+}
+
+export const stateOf = (h: CaseHandle) => h.query(defs.getCaseState);
+
+/** The workflow moves by itself (dispatch, timers): poll its state until it gets there. */
+export async function until(h: CaseHandle, ok: (s: CaseState) => boolean, what: string): Promise<CaseState> {
+  for (let i = 0; i < 200; i++) {
+    const s = await stateOf(h);
+    if (ok(s)) return s;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`case never reached: ${what}; now ${JSON.stringify((await stateOf(h)).stage)}`);
+}
+export const stageIs = (h: CaseHandle, stage: Stage) => until(h, (s) => s.stage === stage, stage);
+
+export async function eventsOf(db: Database, caseNo: string) {
+  return db.select().from(caseEvents).where(eq(caseEvents.caseNo, caseNo)).orderBy(caseEvents.seq);
+}

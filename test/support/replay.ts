@@ -1,0 +1,15 @@
+// Replays a case's real history (from the test stack's Temporal) against the current
+// workflow code: a nondeterminism error fails the test.
+import { Client, Connection } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { stackInfo } from './stackInfo';
+
+export async function replayCase(caseNo: string): Promise<void> {
+  const connection = await Connection.connect({ address: stackInfo().temporalAddress });
+  try {
+    const history = await new Client({ connection }).workflow.getHandle(`case-${caseNo}`).fetchHistory();
+    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, `case-${caseNo}`);
+  } finally {
+    await connection.close();
+  }
+}
