@@ -13,12 +13,14 @@ WORKDIR /app
 # SCARF_ANALYTICS=false: opt out of the install-time telemetry of @scarf/scarf
 # (npm 10 in this image ignores package.json "allowScripts").
 ENV CASEWORK_SKIP_BINARIES=1 \
+    CASEWORK_SKIP_BROWSER=1 \
     SCARF_ANALYTICS=false
 
-# The root postinstall runs `node scripts/install-temporal-binaries.js`, so the
-# script must exist before `npm ci` (it exits at once because of the env above).
+# The root postinstall runs scripts/install-temporal-binaries.js and
+# scripts/install-browser.js, so they must exist before `npm ci` (both exit at once
+# because of the env above).
 COPY package.json package-lock.json ./
-COPY scripts/install-temporal-binaries.js scripts/
+COPY scripts/install-temporal-binaries.js scripts/install-browser.js scripts/
 RUN npm ci --no-audit --no-fund
 
 COPY . .
@@ -44,11 +46,12 @@ WORKDIR /app
 
 ENV NODE_ENV=production \
     CASEWORK_SKIP_BINARIES=1 \
+    CASEWORK_SKIP_BROWSER=1 \
     SCARF_ANALYTICS=false \
     PORT=3000
 
 COPY package.json package-lock.json ./
-COPY scripts/install-temporal-binaries.js scripts/
+COPY scripts/install-temporal-binaries.js scripts/install-browser.js scripts/
 RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 

@@ -6,6 +6,7 @@ import type { Database } from '../db/client';
 import { writeCaseEvent } from './caseRecords';
 import * as dispatch from './dispatch';
 import * as sla from './sla';
+import * as aftercare from './aftercare';
 
 export interface ActivityDeps {
   /** IANA time zone of the service area: decides "working that day" for engineers. */
@@ -48,6 +49,14 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
     },
     async recordSlaResult(r: Parameters<typeof sla.recordSlaResult>[1]): Promise<{ inserted: boolean }> {
       return sla.recordSlaResult(db, r);
+    },
+    /** The satisfaction callback (回访) for a call-center agent. */
+    async createCallbackTask(t: Parameters<typeof aftercare.createCallbackTask>[1]) {
+      return aftercare.createCallbackTask(db, t);
+    },
+    /** The maintenance reminder (保养提醒); an agent can open a maintenance case from it. */
+    async createMaintenanceReminder(r: Parameters<typeof aftercare.createMaintenanceReminder>[1]) {
+      return aftercare.createMaintenanceReminder(db, r);
     },
     async recordArchive(args: { caseNo: string; engineerId?: string; metrics: CaseMetrics; rating?: number; archivedAt: string }) {
       return dispatch.recordArchive(db, args);

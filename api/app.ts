@@ -10,6 +10,8 @@ import { customerRoutes } from './routes/customer';
 import { dispatchRoutes } from './routes/dispatch';
 import { engineerRoutes } from './routes/engineers';
 import { opsRoutes } from './routes/ops';
+import { aftercareRoutes } from './routes/aftercare';
+import { createCaseIntake } from './caseIntake';
 import { slaRoutes } from './routes/sla';
 import type { Database } from '../db/client';
 import { authenticate, requireRole } from './auth';
@@ -35,7 +37,7 @@ const VERSION = '0.1.0';
 export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy'>;
 
 export function allRoutes(deps: RouteDeps): RouteSpec[] {
-  return [...healthRoutes(deps), ...caseRoutes(deps), ...engineerRoutes(deps), ...dispatchRoutes(deps), ...customerRoutes(deps), ...slaRoutes(deps), ...opsRoutes(deps)];
+  return [...healthRoutes(deps), ...caseRoutes(deps), ...engineerRoutes(deps), ...dispatchRoutes(deps), ...customerRoutes(deps), ...slaRoutes(deps), ...opsRoutes(deps), ...aftercareRoutes({ db: deps.db, openCase: createCaseIntake(deps) })];
 }
 
 export function createApp(deps: AppDeps): express.Express {

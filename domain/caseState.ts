@@ -141,6 +141,8 @@ export interface CaseWorkflowInput {
   policy?: DispatchPolicyOverrides;
   /** Reminder and auto-confirm delays; defaults from DEFAULT_REMINDER_POLICY. */
   reminders?: Partial<ReminderPolicy>;
+  /** Callback and maintenance delays (tests shorten them). */
+  aftercare?: { callbackAfterMinutes?: number; maintenanceAfterDays?: number };
 }
 
 export interface ReminderPolicy {

@@ -12,7 +12,6 @@ import {
   retargetClock,
   startClock,
   stopClock,
-  SYSTEM_ACTOR,
   type CaseState,
   type ClockName,
   type SlaClock,

@@ -9,6 +9,7 @@ import {
   condition,
   proxyActivities,
   setCurrentDetails,
+  startChild,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -37,6 +38,7 @@ import {
 import { FAILURE } from '../domain/failures';
 import { SA } from '../domain/searchAttributes';
 import { DEFAULT_REMINDER_POLICY, DEFAULT_SLA_POLICY, type ReminderPolicy } from '../domain';
+import { aftercareWorkflow } from './aftercareWorkflow';
 import { runReminders, type DueReminder } from './caseReminders';
 import { CaseSlaClocks } from './caseSla';
 import { ACTION_UPDATES, getCaseState, intakeReceipt } from './definitions';
@@ -600,6 +602,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       return 'archived';
     });
     await activities.recordArchive({ caseNo: state.caseNo, engineerId, metrics: metrics!, rating: c.rating, archivedAt: state.closedAt! });
+    // Callback and maintenance outlive the case: a child that the case does not wait for.
+    await startChild(aftercareWorkflow, {
+      workflowId: `aftercare-${state.caseNo}`,
+      parentClosePolicy: 'ABANDON',
+      args: [{ caseNo: state.caseNo, archivedAt: state.closedAt!, customer: state.intake.customer, product: state.intake.product, engineerId, rating: c.rating, ...input.aftercare }],
+    });
   }
 
   /** SLA level 3 on a dispatch clock of a held case: the offer or the engineer is taken back, dispatch runs again. */

@@ -1,1 +1,2 @@
 export { caseWorkflow } from './caseWorkflow';
+export { aftercareWorkflow } from './aftercareWorkflow';

@@ -1,23 +1,13 @@
 // /cases: intake, reads and the stage transitions. Thin: validate, authorise, then a
 // Temporal Update (writes) or PostgreSQL (reads).
-import { createHash } from 'node:crypto';
-import {
-  type Client,
-  WithStartWorkflowOperation,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import {
   ACTION_ROLES,
   OPEN_STAGES,
-  maskPhone,
-  normalizePhone,
-  workflowIdFor,
   type Actor,
   type CaseState,
-  type CaseWorkflowInput,
   type Stage,
 } from '../../domain';
 import {
@@ -40,17 +30,15 @@ import {
   QuoteDecisionBodySchema,
   RedispatchBodySchema,
 } from '../../domain/schemas';
-import { SA } from '../../domain/searchAttributes';
 import type { Database } from '../../db/client';
 import { BadCursorError, caseTimeline, findCase, listCases, type CaseRow } from '../../db/queries/cases';
-import { findIntakeRequest, reserveIntake, type ReserveResult } from '../../db/queries/intake';
-import { ACTION_UPDATES, getCaseState, intakeReceipt } from '../../workflows/definitions';
+import { ACTION_UPDATES, getCaseState } from '../../workflows/definitions';
 import { engineers } from '../../db/schema';
 import { eq } from 'drizzle-orm';
 import type { DispatchPolicyOverrides } from '../../domain';
+import { createCaseIntake } from '../caseIntake';
 import { runCaseUpdate } from '../caseUpdates';
 import { issueCustomerToken, type CustomerLinkConfig } from '../customerLinks';
-import type { caseWorkflow } from '../../workflows';
 import { HttpError } from '../errors';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 import { caseEventView, CaseEventViewSchema, caseView, CaseViewSchema } from '../views';
@@ -80,7 +68,7 @@ const errors = {
 };
 
 export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
-  const { client, db, taskQueue } = deps;
+  const { client, db } = deps;
   const customerLinks = deps.customerLinks;
 
   async function loadCase(caseNo: string, actor: Actor): Promise<CaseRow> {
@@ -92,29 +80,7 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
     return row;
   }
 
-  async function startCase(input: CaseWorkflowInput): Promise<CaseState> {
-    const c = input.intake.customer;
-    const p = input.intake.product;
-    return client.workflow.executeUpdateWithStart(intakeReceipt, {
-      startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>('caseWorkflow', {
-        workflowId: workflowIdFor(input.caseNo),
-        taskQueue,
-        args: [input],
-        // A retried intake attaches to the running case; a closed case is never re-run.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: SA.CaseNo, value: input.caseNo },
-          { key: SA.CaseStage, value: 'accepted' },
-          { key: SA.Priority, value: input.intake.priority },
-          { key: SA.Region, value: c.region ?? 'unassigned' },
-          { key: SA.SlaBreached, value: false },
-        ],
-        staticSummary: `${input.caseNo} · ${input.intake.priority} · ${p.category} ${p.model} · ${c.name} ${maskPhone(c.phone)}`,
-        staticDetails: `Channel: ${input.intake.channel}\n\nFault: ${input.intake.faultDescription.slice(0, 300)}`,
-      }),
-    });
-  }
+  const openCaseIdempotently = createCaseIntake(deps);
 
   function transition<A extends keyof typeof ACTION_UPDATES, B>(
     action: A,
@@ -173,46 +139,7 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
             fields: [{ path: 'headers.Idempotency-Key', message: 'required: 8-200 printable ASCII characters' }],
           });
         }
-        const key = headers.data['idempotency-key'];
-        const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-        const phoneKey = normalizePhone(body.customer.phone);
-        let result: ReserveResult;
-        try {
-          result = await reserveIntake(db, {
-            key,
-            requestHash,
-            phoneKey,
-            serial: body.product.serial,
-            allowDuplicate: body.allowDuplicate,
-            actor,
-            now: new Date(),
-          });
-        } catch (err) {
-          // Same key raced in from another request: it is a replay.
-          if ((err as { code?: string }).code !== '23505') throw err;
-          const request = await findIntakeRequest(db, key);
-          if (!request) throw err;
-          result = { kind: 'replay', request };
-        }
-        if (result.kind === 'duplicate') {
-          throw new HttpError(409, 'duplicate_case', `an open case ${result.existingCaseNo} exists for this customer and product; set allowDuplicate to open another`, {
-            existingCaseNo: result.existingCaseNo,
-          });
-        }
-        if (result.request.requestHash !== requestHash) {
-          throw new HttpError(422, 'idempotency_key_reused', `Idempotency-Key was used for case ${result.request.caseNo} with a different body`, {
-            existingCaseNo: result.request.caseNo,
-          });
-        }
-        const caseNo = result.request.caseNo;
-        let row = result.kind === 'replay' ? await findCase(db, caseNo) : undefined;
-        const created = !row;
-        if (!row) {
-          // New, or a replay whose first attempt did not reach Temporal: start (idempotent).
-          await startCase({ caseNo, intake: body, openedBy: actor, idempotencyKey: key, policy: deps.dispatchPolicy });
-          row = await findCase(db, caseNo);
-        }
-        if (!row) throw new Error(`case ${caseNo} started but its row is missing`);
+        const { created, row } = await openCaseIdempotently(body, headers.data['idempotency-key'], actor);
         res.status(created ? 201 : 200).json({ case: caseView(row) });
       },
     }),

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { slaTableMarkdown } from '../../scripts/slaTable';
 // SLA arithmetic alone: business hours across weekends, holidays and make-up days; the
 // clock model's thresholds, pauses and re-targeting.
 import {
@@ -87,4 +90,10 @@ describe('the clock model', () => {
     // 15 min on Friday, then Monday 09:00 + 7.5 min → warning at 75% (22.5 min).
     expect(nextDue(c, policy)!.at).toBe(sh('2026-11-30T09:07:30'));
   });
+});
+
+test('the README SLA table is the one generated from DEFAULT_SLA_POLICY', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = readme.split('<!-- sla-table:start -->')[1]!.split('<!-- sla-table:end -->')[0]!.trim();
+  expect(section).toBe(slaTableMarkdown());
 });

@@ -2,12 +2,15 @@
 // seconds: the case breaches by itself, ops find it with `temporal workflow list
 // --query` and GET /ops/stuck, and the escalations are on record.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
 import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../../domain/sla';
 import { findTemporalCli } from '../../launcher/temporalBinaries';
 import { intakeInput } from '../support/fixtures';
 import { call, openCase } from '../support/http';
 import { replayCase } from '../support/replay';
-import { stackInfo } from '../support/stackInfo';
+import { ARTIFACTS, stackInfo } from '../support/stackInfo';
 
 /** P1 dispatch in 3 seconds: warning 2.25 s, levels at 3, 4.5 and 6 s. */
 const fast: SlaPolicy = {
@@ -92,6 +95,30 @@ describe('a breached SLA on the real stack', () => {
     expect(list).toContain('"SlaBreached"');
     const levels = execFileSync(cli!.path, ['workflow', 'list', '--address', info.temporalAddress, '--query', `EscalationLevel >= 3 AND CaseStage = 'manual_dispatch' AND CaseNo = '${caseNo}'`], { encoding: 'utf8' });
     expect(levels).toContain(`case-${caseNo}`);
+  });
+
+  test('a headless Chromium sees it in the Temporal Web UI with that query (screenshot kept)', async () => {
+    const info = stackInfo();
+    expect(info.temporalUiUrl).toBeDefined();
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      // Flags for a machine without general internet (no background fetches) as root.
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+      const query = encodeURIComponent(`SlaBreached = true AND CaseNo = '${caseNo}'`);
+      await page.goto(`${info.temporalUiUrl}/namespaces/default/workflows?query=${query}`, { waitUntil: 'domcontentloaded' });
+      await page.getByText(`case-${caseNo}`).first().waitFor({ timeout: 30_000 });
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-sla-breached.png'), fullPage: true });
+      // The workflow's page shows the readable summary and current details.
+      await page.getByText(`case-${caseNo}`).first().click();
+      await page.getByText('SLA breached').first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-case-details.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
   });
 
   test('GET /ops/stuck lists it with the reason', async () => {

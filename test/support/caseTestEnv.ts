@@ -43,7 +43,9 @@ export async function startCaseTestEnv(taskQueue: string, wrap: (real: CaseActiv
   const opened: CaseHandle[] = [];
   return {
     async endTest() {
-      await Promise.all(opened.splice(0).map((h) => h.terminate('test over').catch(() => undefined)));
+      const done = opened.splice(0);
+      const children = done.map((h) => env.client.workflow.getHandle(h.workflowId.replace(/^case-/, 'aftercare-')));
+      await Promise.all([...done, ...children].map((h) => h.terminate('test over').catch(() => undefined)));
     },
     env,
     db,

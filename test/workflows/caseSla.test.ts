@@ -1,7 +1,7 @@
 // SLA clocks and reminder timers of caseWorkflow on the time-skipping server: hours of
 // SLA pass in milliseconds, and every firing is checked against the instant it was due.
 import { and, eq } from 'drizzle-orm';
-import { cases, escalations, slaResults } from '../../db/schema';
+import { callbackTasks, cases, escalations, maintenanceReminders, slaResults } from '../../db/schema';
 import type { Actor, CaseState } from '../../domain';
 import * as defs from '../../workflows/definitions';
 import { agent, eventsOf, stageIs, startCaseTestEnv, stateOf, until, type CaseHandle, type CaseTestEnv } from '../support/caseTestEnv';
@@ -32,7 +32,8 @@ async function walk(h: CaseHandle, ...steps: Array<'assign' | 'contact' | 'book'
     if (step === 'assign') await h.executeUpdate(defs.assignEngineer, { args: [dispatcher, { engineerId: 'E001' }] });
     if (step === 'contact') await h.executeUpdate(defs.recordContact, { args: [engineer, { confirmedAddress: 'x', diagnosis: 'y', partsToBring: [] }] });
     if (step === 'book') {
-      const start = new Date(Date.now() + 3 * 86_400_000 + Math.floor(Math.random() * 1e6) * 3_600_000);
+      // The test server's clock runs ahead of this process's after earlier skips.
+      const start = new Date((await t.env.currentTimeMs()) + 3 * 86_400_000 + Math.floor(Math.random() * 1e4) * 3_600_000);
       await h.executeUpdate(defs.bookAppointment, { args: [engineer, { start: start.toISOString(), end: new Date(start.getTime() + 3_600_000).toISOString() }] });
     }
     if (step === 'checkIn') await h.executeUpdate(defs.checkIn, { args: [engineer, {}] });
@@ -127,13 +128,13 @@ describe('reminders', () => {
     const { caseNo, handle } = await t.openCase({ priority: 'P4' });
     await stageIs(handle, 'manual_dispatch');
     await walk(handle, 'assign', 'contact');
-    const first = Date.now() + 3 * 86_400_000;
+    const first = (await t.env.currentTimeMs()) + 3 * 86_400_000;
     const slot = (at: number) => ({ start: new Date(at).toISOString(), end: new Date(at + 3_600_000).toISOString() });
     await handle.executeUpdate(defs.bookAppointment, { args: [engineer, slot(first)] });
     // The customer moves the visit a day later before any reminder is due.
     const moved = first + 86_400_000;
     await handle.executeUpdate(defs.bookAppointment, { args: [agent, { ...slot(moved), requestedBy: 'customer', reason: '出差' }] });
-    await t.env.sleep(moved - Date.now() - 30 * M);
+    await t.env.sleep(moved - (await t.env.currentTimeMs()) - 30 * M);
     await until(handle, (s) => s.remindersSent.length === 3, 'three reminders');
     const sent = (await eventsOf(t.db, caseNo)).filter((e) => e.type === 'reminder.sent');
     expect(sent.map((e) => [(e.data as { kind: string }).kind, (e.data as { minutesBefore: number }).minutesBefore, Math.round((moved - e.occurredAt.getTime()) / M)])).toEqual([
@@ -174,5 +175,26 @@ describe('reminders', () => {
     const s = row!.snapshot as unknown as CaseState;
     expect(s.confirmation).toMatchObject({ auto: true, fixed: true });
     expect(s.metrics!.firstTimeFix).toBe(false);
+  });
+});
+
+describe('aftercare', () => {
+  test('a day after archive a callback task is due; after the category interval a maintenance reminder', async () => {
+    const { caseNo, handle } = await t.openCase({ priority: 'P1' });
+    await stageIs(handle, 'manual_dispatch');
+    await walk(handle, 'assign', 'contact', 'book', 'checkIn');
+    await handle.executeUpdate(defs.checkOut, { args: [engineer, { result: 'fixed', resolution: 'ok', partsUsed: [], warrantyDays: 90 }] });
+    const archived = await handle.executeUpdate(defs.confirmCase, { args: [agent, { rating: 4, fixed: true }] });
+    const aftercare = t.env.client.workflow.getHandle(`aftercare-${caseNo}`);
+    const result = await aftercare.result(); // skips the day and the 180 days
+    const closedAt = Date.parse(archived.closedAt!);
+    expect(Date.parse(result.callbackAt) - closedAt).toBe(24 * 60 * M);
+    expect(Date.parse(result.maintenanceAt!) - closedAt).toBe(180 * 24 * 60 * M); // air_conditioner
+    const [callback] = await t.db.select().from(callbackTasks).where(eq(callbackTasks.caseNo, caseNo));
+    expect(callback).toMatchObject({ status: 'open', engineerId: 'E001', rating: 4 });
+    const [maintenance] = await t.db.select().from(maintenanceReminders).where(eq(maintenanceReminders.caseNo, caseNo));
+    expect(maintenance).toMatchObject({ status: 'due', product: expect.objectContaining({ category: 'air_conditioner' }) });
+    // Small history: no continue-as-new needed.
+    expect((await aftercare.fetchHistory()).events!.length).toBeLessThan(30);
   });
 });

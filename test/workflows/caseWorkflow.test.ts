@@ -73,9 +73,10 @@ afterAll(async () => {
  * Cases a test opened. Each test ends them: when a later test skips time, the SLA and
  * reminder timers of earlier open cases would otherwise all fire with it.
  */
-const opened: Array<{ terminate(reason: string): Promise<unknown> }> = [];
+const opened: Array<{ workflowId: string }> = [];
 afterEach(async () => {
-  await Promise.all(opened.splice(0).map((h) => h.terminate('test over').catch(() => undefined)));
+  const ids = opened.splice(0).flatMap((h) => [h.workflowId, h.workflowId.replace(/^case-/, 'aftercare-')]);
+  await Promise.all(ids.map((id) => env.client.workflow.getHandle(id).terminate('test over').catch(() => undefined)));
 });
 
 async function openCase(overrides: Partial<CaseIntakeInput> = {}, customer: Partial<CaseIntakeInput['customer']> = {}) {

@@ -1,0 +1,93 @@
+// Opening a case: reserve the case number under the Idempotency-Key, check the
+// duplicate rule, then start the workflow with update-with-start and return its row.
+// Shared by POST /cases and the routes that open cases for the customer (maintenance).
+import { createHash } from 'node:crypto';
+import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { maskPhone, normalizePhone, workflowIdFor, type Actor, type CaseState, type CaseWorkflowInput, type DispatchPolicyOverrides } from '../domain';
+import type { CaseIntake } from '../domain/schemas';
+import { SA } from '../domain/searchAttributes';
+import type { Database } from '../db/client';
+import { findCase, type CaseRow } from '../db/queries/cases';
+import { findIntakeRequest, reserveIntake, type ReserveResult } from '../db/queries/intake';
+import { intakeReceipt } from '../workflows/definitions';
+import type { caseWorkflow } from '../workflows';
+import { HttpError } from './errors';
+
+export type OpenCase = (body: CaseIntake, key: string, actor: Actor) => Promise<{ created: boolean; row: CaseRow }>;
+
+export function createCaseIntake(deps: { client: Client; db: Database; taskQueue: string; dispatchPolicy?: DispatchPolicyOverrides }): OpenCase {
+  const { client, db, taskQueue } = deps;
+
+async function startCase(input: CaseWorkflowInput): Promise<CaseState> {
+  const c = input.intake.customer;
+  const p = input.intake.product;
+  return client.workflow.executeUpdateWithStart(intakeReceipt, {
+    startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>('caseWorkflow', {
+      workflowId: workflowIdFor(input.caseNo),
+      taskQueue,
+      args: [input],
+      // A retried intake attaches to the running case; a closed case is never re-run.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: SA.CaseNo, value: input.caseNo },
+        { key: SA.CaseStage, value: 'accepted' },
+        { key: SA.Priority, value: input.intake.priority },
+        { key: SA.Region, value: c.region ?? 'unassigned' },
+        { key: SA.SlaBreached, value: false },
+      ],
+      staticSummary: `${input.caseNo} · ${input.intake.priority} · ${p.category} ${p.model} · ${c.name} ${maskPhone(c.phone)}`,
+      staticDetails: `Channel: ${input.intake.channel}\n\nFault: ${input.intake.faultDescription.slice(0, 300)}`,
+    }),
+  });
+}
+
+/**
+ * Opens a case under an idempotency key: a replay returns the same case, a key reused
+ * with another body is 422, a duplicate of an open case is 409 (unless allowed).
+ */
+async function openCaseIdempotently(body: CaseIntake, key: string, actor: Actor): Promise<{ created: boolean; row: CaseRow }> {
+      const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+  const phoneKey = normalizePhone(body.customer.phone);
+  let result: ReserveResult;
+  try {
+    result = await reserveIntake(db, {
+      key,
+      requestHash,
+      phoneKey,
+      serial: body.product.serial,
+      allowDuplicate: body.allowDuplicate,
+      actor,
+      now: new Date(),
+    });
+  } catch (err) {
+    // Same key raced in from another request: it is a replay.
+    if ((err as { code?: string }).code !== '23505') throw err;
+    const request = await findIntakeRequest(db, key);
+    if (!request) throw err;
+    result = { kind: 'replay', request };
+  }
+  if (result.kind === 'duplicate') {
+    throw new HttpError(409, 'duplicate_case', `an open case ${result.existingCaseNo} exists for this customer and product; set allowDuplicate to open another`, {
+      existingCaseNo: result.existingCaseNo,
+    });
+  }
+  if (result.request.requestHash !== requestHash) {
+    throw new HttpError(422, 'idempotency_key_reused', `Idempotency-Key was used for case ${result.request.caseNo} with a different body`, {
+      existingCaseNo: result.request.caseNo,
+    });
+  }
+  const caseNo = result.request.caseNo;
+  let row = result.kind === 'replay' ? await findCase(db, caseNo) : undefined;
+  const created = !row;
+  if (!row) {
+    // New, or a replay whose first attempt did not reach Temporal: start (idempotent).
+    await startCase({ caseNo, intake: body, openedBy: actor, idempotencyKey: key, policy: deps.dispatchPolicy });
+    row = await findCase(db, caseNo);
+  }
+  if (!row) throw new Error(`case ${caseNo} started but its row is missing`);
+  return { created, row };
+}
+
+  return openCaseIdempotently;
+}

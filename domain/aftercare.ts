@@ -1,0 +1,29 @@
+// After-service rules: when the satisfaction callback is due and how often each product
+// category needs maintenance. Pure.
+export const CALLBACK_AFTER_MINUTES = 24 * 60;
+
+/** Days between services per product category (0: no maintenance reminder). */
+export const MAINTENANCE_INTERVAL_DAYS: Record<string, number> = {
+  air_conditioner: 180,
+  water_heater: 365,
+  washing_machine: 365,
+  refrigerator: 365,
+  tv: 0,
+};
+export const DEFAULT_MAINTENANCE_INTERVAL_DAYS = 365;
+
+export function maintenanceIntervalDays(category: string): number {
+  return MAINTENANCE_INTERVAL_DAYS[category] ?? DEFAULT_MAINTENANCE_INTERVAL_DAYS;
+}
+
+export interface AftercareInput {
+  caseNo: string;
+  archivedAt: string;
+  customer: { name: string; phone: string; address: string; region?: string; language: string; lat?: number; lng?: number; tier: string };
+  product: { category: string; model: string; serial: string; warrantyUntil?: string };
+  engineerId?: string;
+  rating?: number;
+  /** Overrides for tests; defaults above. */
+  callbackAfterMinutes?: number;
+  maintenanceAfterDays?: number;
+}
