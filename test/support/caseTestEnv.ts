@@ -43,9 +43,7 @@ export async function startCaseTestEnv(taskQueue: string, wrap: (real: CaseActiv
   const opened: CaseHandle[] = [];
   return {
     async endTest() {
-      const done = opened.splice(0);
-      const children = done.map((h) => env.client.workflow.getHandle(h.workflowId.replace(/^case-/, 'aftercare-')));
-      await Promise.all([...done, ...children].map((h) => h.terminate('test over').catch(() => undefined)));
+      await endCases(env, opened.splice(0).map((h) => h.workflowId));
     },
     env,
     db,
@@ -85,4 +83,20 @@ export const stageIs = (h: CaseHandle, stage: Stage) => until(h, (s) => s.stage 
 
 export async function eventsOf(db: Database, caseNo: string) {
   return db.select().from(caseEvents).where(eq(caseEvents.caseNo, caseNo)).orderBy(caseEvents.seq);
+}
+
+/**
+ * Ends a test's cases cleanly: cancelled through their own update (so no activity is
+ * left in flight, which would hold the time-skipping server's clock), then their
+ * aftercare children terminated.
+ */
+export async function endCases(env: TestWorkflowEnvironment, workflowIds: string[]): Promise<void> {
+  await Promise.all(
+    workflowIds.map(async (id) => {
+      const h = env.client.workflow.getHandle(id);
+      await h.executeUpdate(defs.cancelCase, { args: [agent, { reason: 'test over' }] }).catch(() => undefined);
+      await h.result().catch(() => undefined);
+      await env.client.workflow.getHandle(id.replace(/^case-/, 'aftercare-')).terminate('test over').catch(() => undefined);
+    }),
+  );
 }

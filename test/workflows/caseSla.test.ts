@@ -1,7 +1,7 @@
 // SLA clocks and reminder timers of caseWorkflow on the time-skipping server: hours of
 // SLA pass in milliseconds, and every firing is checked against the instant it was due.
 import { and, eq } from 'drizzle-orm';
-import { callbackTasks, cases, escalations, maintenanceReminders, slaResults } from '../../db/schema';
+import { cases, escalations, slaResults } from '../../db/schema';
 import type { Actor, CaseState } from '../../domain';
 import * as defs from '../../workflows/definitions';
 import { agent, eventsOf, stageIs, startCaseTestEnv, stateOf, until, type CaseHandle, type CaseTestEnv } from '../support/caseTestEnv';
@@ -178,23 +178,3 @@ describe('reminders', () => {
   });
 });
 
-describe('aftercare', () => {
-  test('a day after archive a callback task is due; after the category interval a maintenance reminder', async () => {
-    const { caseNo, handle } = await t.openCase({ priority: 'P1' });
-    await stageIs(handle, 'manual_dispatch');
-    await walk(handle, 'assign', 'contact', 'book', 'checkIn');
-    await handle.executeUpdate(defs.checkOut, { args: [engineer, { result: 'fixed', resolution: 'ok', partsUsed: [], warrantyDays: 90 }] });
-    const archived = await handle.executeUpdate(defs.confirmCase, { args: [agent, { rating: 4, fixed: true }] });
-    const aftercare = t.env.client.workflow.getHandle(`aftercare-${caseNo}`);
-    const result = await aftercare.result(); // skips the day and the 180 days
-    const closedAt = Date.parse(archived.closedAt!);
-    expect(Date.parse(result.callbackAt) - closedAt).toBe(24 * 60 * M);
-    expect(Date.parse(result.maintenanceAt!) - closedAt).toBe(180 * 24 * 60 * M); // air_conditioner
-    const [callback] = await t.db.select().from(callbackTasks).where(eq(callbackTasks.caseNo, caseNo));
-    expect(callback).toMatchObject({ status: 'open', engineerId: 'E001', rating: 4 });
-    const [maintenance] = await t.db.select().from(maintenanceReminders).where(eq(maintenanceReminders.caseNo, caseNo));
-    expect(maintenance).toMatchObject({ status: 'due', product: expect.objectContaining({ category: 'air_conditioner' }) });
-    // Small history: no continue-as-new needed.
-    expect((await aftercare.fetchHistory()).events!.length).toBeLessThan(30);
-  });
-});
