@@ -127,3 +127,5 @@ export const apiKeys = pgTable('api_keys', {
   createdAt: ts('created_at').notNull().defaultNow(),
   revoked: boolean('revoked').notNull().default(false),
 });
+
+export * from './notificationsSchema';
