@@ -11,6 +11,7 @@ import { errorHandler, HttpError, parseOrThrow } from './errors';
 import { openApiDocument } from './openapi';
 import { caseRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
+import { notificationRoutes, webhookRoutes, type DevOutboxSource } from './routes/webhooks';
 import type { RouteSpec } from './routeSpec';
 
 export interface AppDeps {
@@ -20,12 +21,14 @@ export interface AppDeps {
   envKeys: Map<string, Actor>;
   logger: Logger;
   maxBodyBytes: number;
+  /** Set (dev mode, DEV_OUTBOX): GET /dev/outbox shows what the local gateways received. */
+  devOutbox?: DevOutboxSource;
 }
 
 const VERSION = '0.1.0';
 
-export function allRoutes(deps: Pick<AppDeps, 'client' | 'db' | 'taskQueue'>): RouteSpec[] {
-  return [...healthRoutes(deps), ...caseRoutes(deps)];
+export function allRoutes(deps: Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'devOutbox'>): RouteSpec[] {
+  return [...healthRoutes(deps), ...caseRoutes(deps), ...webhookRoutes(deps), ...notificationRoutes(deps)];
 }
 
 export function createApp(deps: AppDeps): express.Express {

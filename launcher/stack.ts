@@ -11,6 +11,8 @@ import type { Env } from '../config/env';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { createCaseWorker } from '../worker/createWorker';
+import { gatewayConfigFromEnv } from '../activities/gateways';
+import { startLocalGateways, type LocalGateways } from './localGateways';
 import { startEmbeddedPostgres } from './embeddedPostgres';
 import { startTemporalDevServer } from './temporalDevServer';
 
@@ -22,6 +24,9 @@ export interface RunningStack {
   temporalUiUrl?: string;
   databaseUrl: string;
   embedded: { temporal: boolean; postgres: boolean };
+  /** The local SMTP capture / HTTP receiver, when SMS_GATEWAY_URL or SMTP_URL is unset. */
+  localGateways?: { smtpUrl?: string; smsUrl?: string; webhookUrl: string };
+  devOutbox: boolean;
   stop(): Promise<void>;
 }
 
@@ -74,6 +79,22 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
     const db = createDatabase(databaseUrl);
     stops.push(['database pool', () => db.$client.end()]);
 
+    // Notification gateways: what is configured, the local capture for the rest.
+    const gatewayConfig = gatewayConfigFromEnv(env);
+    let local: LocalGateways | undefined;
+    if (!env.SMS_GATEWAY_URL || !env.SMTP_URL) {
+      local = await startLocalGateways({
+        smtpPort: env.LOCAL_SMTP_PORT,
+        httpPort: env.LOCAL_RECEIVER_PORT,
+        outboxFile: path.join(env.DATA_DIR, 'outbox.jsonl'),
+        logger,
+      });
+      stops.push(['local gateways', () => local!.stop()]);
+      gatewayConfig.smsUrl ??= local.smsUrl;
+      gatewayConfig.smtpUrl ??= local.smtpUrl;
+    }
+    const devOutbox = env.DEV_OUTBOX ? env.DEV_OUTBOX === 'true' : local !== undefined;
+
     if (env.EMBED_WORKER === 'true') {
       const { worker, connection } = await createCaseWorker({
         address: temporalAddress,
@@ -81,6 +102,7 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
         taskQueue: env.TASK_QUEUE,
         db,
         logger,
+        gatewayConfig,
       });
       const running = worker.run();
       stops.push(['worker', async () => {
@@ -94,7 +116,7 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
     stops.push(['temporal client', () => connection.close()]);
     const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 
-    const app = createApp({ client, db, taskQueue: env.TASK_QUEUE, envKeys, logger, maxBodyBytes: env.MAX_BODY_BYTES });
+    const app = createApp({ client, db, taskQueue: env.TASK_QUEUE, envKeys, logger, maxBodyBytes: env.MAX_BODY_BYTES, devOutbox: devOutbox && local ? local.outbox : undefined });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(env.PORT, env.HOST, () => resolve(s)).on('error', reject);
     });
@@ -109,6 +131,10 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
       temporalUiUrl,
       databaseUrl,
       embedded: { temporal: !env.TEMPORAL_ADDRESS, postgres: !env.DATABASE_URL },
+      localGateways: local
+        ? { smtpUrl: env.SMTP_URL ? undefined : local.smtpUrl, smsUrl: env.SMS_GATEWAY_URL ? undefined : local.smsUrl, webhookUrl: local.webhookUrl }
+        : undefined,
+      devOutbox: devOutbox && local !== undefined,
       stop,
     };
   } catch (err) {

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, Runtime, makeTelemetryFilterString, DefaultLogger } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
+import type { GatewayConfig } from '../activities/gateways';
 import type { Database } from '../db/client';
 
 export interface CaseWorkerOptions {
@@ -9,6 +10,8 @@ export interface CaseWorkerOptions {
   taskQueue: string;
   db: Database;
   logger: Logger;
+  /** Notification gateways; default: from the environment (SMS_GATEWAY_URL, SMTP_URL, …). */
+  gatewayConfig?: GatewayConfig;
 }
 
 let runtimeInstalled = false;
@@ -35,7 +38,7 @@ export async function createCaseWorker(opts: CaseWorkerOptions): Promise<{ worke
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities(opts.db),
+    activities: createActivities(opts.db, { gatewayConfig: opts.gatewayConfig }),
   });
   return { worker, connection };
 }
