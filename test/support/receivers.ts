@@ -18,7 +18,7 @@ export interface HttpReceiver {
   url: string;
   received: Received[];
   /** Decides each answer (default 200 {"id": "msg-<n>"}). */
-  respond: (req: Received, n: number) => { status: number; body?: unknown };
+  respond: (req: Received, n: number) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
   close(): Promise<void>;
 }
 
@@ -32,7 +32,7 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       let body: unknown = raw;
       try {
@@ -41,7 +41,7 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
         /* text */
       }
       const entry: Received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, body };
-      const answer = receiver.respond(entry, receiver.received.length + 1);
+      const answer = await receiver.respond(entry, receiver.received.length + 1);
       // Only what the "provider" accepted counts as received.
       if (answer.status < 300) receiver.received.push(entry);
       res.writeHead(answer.status, { 'content-type': 'application/json' });
