@@ -12,7 +12,8 @@ import type { NotificationRequest } from '../domain/notifications';
  */
 export const NOTIFY_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 0 },
+  // No maximumAttempts: unlimited.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 };
 
 export type NotifyOutcome = NotificationResult | { key: string; status: 'failed'; error: string };
