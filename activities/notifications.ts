@@ -182,9 +182,11 @@ export function createNotificationActivities(db: Database, gateways: Gateways | 
           return { key: request.key, status: 'sent', attempts: outcome.attempts, providerMessageId: outcome.providerMessageId, duplicate: false };
         case 'failed':
           log.warn('notification not sent', { ...fields, attempts: outcome.attempts, error: scrubForLog(outcome.error), retryable: outcome.retryable });
+          // The failure travels into Temporal's history and the SDK's logs: scrubbed.
+          // last_error in the table keeps the provider's full answer.
           throw outcome.retryable
-            ? ApplicationFailure.retryable(outcome.error, NOTIFICATION_FAILURE.gateway)
-            : ApplicationFailure.nonRetryable(outcome.error, NOTIFICATION_FAILURE.rejected);
+            ? ApplicationFailure.retryable(scrubForLog(outcome.error), NOTIFICATION_FAILURE.gateway)
+            : ApplicationFailure.nonRetryable(scrubForLog(outcome.error), NOTIFICATION_FAILURE.rejected);
       }
     },
   };
