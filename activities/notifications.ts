@@ -4,7 +4,9 @@
 // 2. In a transaction, the row is locked (SELECT … FOR UPDATE): a concurrent execution
 //    with the same key (a duplicate signal, a retried activity whose first attempt is
 //    still running) waits here and then sees `sent`. A worker that dies while holding the
-//    lock loses its connection and PostgreSQL releases the lock.
+//    lock loses its connection and PostgreSQL releases the lock (a session idle in the
+//    transaction for 60 s is ended too). The lock is held across the provider call, so
+//    each in-flight send uses one pooled connection.
 // 3. Already `sent` → return without sending. Else attempts + 1, send, mark `sent` with
 //    the provider's id; on failure record last_error / `failed` and throw so Temporal
 //    retries with backoff (a gateway outage delays messages, it does not lose them).
@@ -17,7 +19,7 @@
 // provider or subscriber that deduplicates on them shows one message. Ours cannot
 // guarantee more without a two-phase protocol with the provider.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   isNotificationEvent,
@@ -129,6 +131,9 @@ export function createNotificationActivities(db: Database, gateways: Gateways | 
         .onConflictDoNothing({ target: notifications.key });
 
       const outcome = await db.transaction(async (tx) => {
+        // A worker cut off mid-send (network partition, not a clean crash) must not hold
+        // the row lock until TCP keepalive notices: PostgreSQL ends the session instead.
+        await tx.execute(sql`SET LOCAL idle_in_transaction_session_timeout = '60s'`);
         const [row] = await tx.select().from(notifications).where(eq(notifications.key, request.key)).for('update');
         if (!row) throw new Error(`notification ${request.key} vanished`);
         if (row.status === 'sent') return { kind: 'duplicate' as const, row };
