@@ -12,6 +12,7 @@ export interface EngineerCard {
   id: string;
   name: string;
   badgeNo: string;
+  phone?: string;
 }
 
 export type ClaimResult = { ok: true; engineer: EngineerCard } | { ok: false; reason: 'capacity' | 'inactive' | 'unknown' };
@@ -71,7 +72,7 @@ export async function claimEngineer(
     const [e] = await tx.select().from(engineers).where(eq(engineers.id, args.engineerId)).for('update');
     if (!e) return { ok: false, reason: 'unknown' } as const;
     if (!e.active) return { ok: false, reason: 'inactive' } as const;
-    const card = { id: e.id, name: e.name, badgeNo: e.badgeNo };
+    const card = { id: e.id, name: e.name, badgeNo: e.badgeNo, phone: e.phone ?? undefined };
     const held = await tx
       .update(engineerLoad)
       .set({ kind: args.kind })

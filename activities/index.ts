@@ -1,20 +1,28 @@
 // Activities are built from their dependencies (the samples-typescript pattern), so the
 // worker and the tests pass real connections in.
 import { log } from '@temporalio/activity';
+import { loadEnv } from '../config/env';
 import type { CaseEvent, CaseMetrics, CaseState, DispatchRequest, Ranking } from '../domain';
 import type { Database } from '../db/client';
 import { writeCaseEvent } from './caseRecords';
 import * as dispatch from './dispatch';
 import * as sla from './sla';
 import * as aftercare from './aftercare';
+import { gatewayConfigFromEnv, gatewaysFromConfig, type GatewayConfig, type Gateways } from './gateways';
+import { createNotificationActivities } from './notifications';
 
 export interface ActivityDeps {
   /** IANA time zone of the service area: decides "working that day" for engineers. */
   timeZone?: string;
+  /** Notification gateways; default: built from `gatewayConfig`. */
+  gateways?: Gateways;
+  /** Default: from the environment (SMS_GATEWAY_URL, SMTP_URL, …), read at first send. */
+  gatewayConfig?: GatewayConfig;
 }
 
 export function createActivities(db: Database, deps: ActivityDeps = {}) {
   const timeZone = deps.timeZone ?? 'Asia/Shanghai';
+  const gateways = deps.gateways ?? (() => gatewaysFromConfig(deps.gatewayConfig ?? gatewayConfigFromEnv(loadEnv())));
   return {
     /** Persists a case snapshot and appends one timeline event, exactly once. */
     async recordCaseEvent(state: CaseState, event: CaseEvent): Promise<{ inserted: boolean }> {
@@ -61,7 +69,9 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
     async recordArchive(args: { caseNo: string; engineerId?: string; metrics: CaseMetrics; rating?: number; archivedAt: string }) {
       return dispatch.recordArchive(db, args);
     },
+    ...createNotificationActivities(db, gateways),
   };
 }
+
 
 export type CaseActivities = ReturnType<typeof createActivities>;

@@ -19,6 +19,7 @@ import { errorHandler, HttpError, parseOrThrow } from './errors';
 import { openApiDocument } from './openapi';
 import { caseRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
+import { notificationRoutes, webhookRoutes, type DevOutboxSource } from './routes/webhooks';
 import type { RouteSpec } from './routeSpec';
 
 export interface AppDeps {
@@ -30,14 +31,27 @@ export interface AppDeps {
   envKeys: Map<string, Actor>;
   logger: Logger;
   maxBodyBytes: number;
+  /** Set (dev mode, DEV_OUTBOX): GET /dev/outbox shows what the local gateways received. */
+  devOutbox?: DevOutboxSource;
 }
 
 const VERSION = '0.1.0';
 
-export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy'>;
+export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox'>;
 
 export function allRoutes(deps: RouteDeps): RouteSpec[] {
-  return [...healthRoutes(deps), ...caseRoutes(deps), ...engineerRoutes(deps), ...dispatchRoutes(deps), ...customerRoutes(deps), ...slaRoutes(deps), ...opsRoutes(deps), ...aftercareRoutes({ db: deps.db, openCase: createCaseIntake(deps) })];
+  return [
+    ...healthRoutes(deps),
+    ...caseRoutes(deps),
+    ...engineerRoutes(deps),
+    ...dispatchRoutes(deps),
+    ...customerRoutes(deps),
+    ...slaRoutes(deps),
+    ...opsRoutes(deps),
+    ...aftercareRoutes({ db: deps.db, openCase: createCaseIntake(deps) }),
+    ...webhookRoutes(deps),
+    ...notificationRoutes(deps),
+  ];
 }
 
 export function createApp(deps: AppDeps): express.Express {

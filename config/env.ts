@@ -81,6 +81,26 @@ export const EnvSchema = z.object({
         return false;
       }
     }, 'an IANA time zone such as Asia/Shanghai'),
+
+  // Notification gateways (see README "Notifications"). Unset URLs in `npm start` mean a
+  // local SMTP capture and a local HTTP receiver; in `npm run worker` they mean that
+  // channel is not configured (its messages fail with that error).
+  /** SMS HTTP gateway: POST JSON here. user:pass@ in the URL → Basic auth. */
+  SMS_GATEWAY_URL: optionalUrl.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  /** Bearer token for the SMS gateway (instead of Basic credentials in the URL). */
+  SMS_GATEWAY_TOKEN: optionalUrl,
+  /** nodemailer SMTP URL: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465. */
+  SMTP_URL: optionalUrl.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
+  MAIL_FROM: z.string().min(3).default('casework <no-reply@casework.local>'),
+  /** Timeout of one gateway call (SMS, SMTP, each webhook POST). */
+  NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Give up on one webhook subscriber for one message after this many failed POSTs. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(20),
+  /** GET /dev/outbox. Unset: on when `npm start` runs the local gateways, off otherwise. */
+  DEV_OUTBOX: z.enum(['true', 'false']).optional(),
+  /** Ports of the local SMTP capture and HTTP receiver (0: any free port). */
+  LOCAL_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  LOCAL_RECEIVER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 });
 
 

@@ -139,3 +139,4 @@ export const apiKeys = pgTable('api_keys', {
 export * from './dispatchSchema';
 export * from './slaSchema';
 export * from './aftercareSchema';
+export * from './notificationsSchema';

@@ -17,6 +17,7 @@ export interface Offer {
   engineerId: string;
   engineerName: string;
   engineerBadgeNo: string;
+  engineerPhone?: string;
   round: number;
   offeredAt: string;
   expiresAt: string;
@@ -78,6 +79,7 @@ export interface CaseState {
   engineerId?: string;
   engineerName?: string;
   engineerBadgeNo?: string;
+  engineerPhone?: string;
   acceptedAt?: string;
   contact?: ContactBody & { at: string };
   appointment?: Appointment;
@@ -141,6 +143,8 @@ export interface CaseWorkflowInput {
   policy?: DispatchPolicyOverrides;
   /** Reminder and auto-confirm delays; defaults from DEFAULT_REMINDER_POLICY. */
   reminders?: Partial<ReminderPolicy>;
+  /** Who hears about SLA warnings and escalations (e-mail); defaults in the workflow. */
+  contacts?: { supervisorEmail?: string; managerEmail?: string };
   /** Callback and maintenance delays (tests shorten them). */
   aftercare?: { callbackAfterMinutes?: number; maintenanceAfterDays?: number };
 }

@@ -13,6 +13,8 @@ import { customerLinkConfig, type Env } from '../config/env';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { createCaseWorker } from '../worker/createWorker';
+import { gatewayConfigFromEnv } from '../activities/gateways';
+import { startLocalGateways, type LocalGateways } from './localGateways';
 import { startEmbeddedPostgres } from './embeddedPostgres';
 import { startTemporalDevServer } from './temporalDevServer';
 
@@ -24,6 +26,9 @@ export interface RunningStack {
   temporalUiUrl?: string;
   databaseUrl: string;
   embedded: { temporal: boolean; postgres: boolean };
+  /** The local SMTP capture / HTTP receiver, when SMS_GATEWAY_URL or SMTP_URL is unset. */
+  localGateways?: { smtpUrl?: string; smsUrl?: string; webhookUrl: string };
+  devOutbox: boolean;
   stop(): Promise<void>;
 }
 
@@ -76,6 +81,22 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
     const db = createDatabase(databaseUrl);
     stops.push(['database pool', () => db.$client.end()]);
 
+    // Notification gateways: what is configured, the local capture for the rest.
+    const gatewayConfig = gatewayConfigFromEnv(env);
+    let local: LocalGateways | undefined;
+    if (!env.SMS_GATEWAY_URL || !env.SMTP_URL) {
+      local = await startLocalGateways({
+        smtpPort: env.LOCAL_SMTP_PORT,
+        httpPort: env.LOCAL_RECEIVER_PORT,
+        outboxFile: path.join(env.DATA_DIR, 'outbox.jsonl'),
+        logger,
+      });
+      stops.push(['local gateways', () => local!.stop()]);
+      gatewayConfig.smsUrl ??= local.smsUrl;
+      gatewayConfig.smtpUrl ??= local.smtpUrl;
+    }
+    const devOutbox = env.DEV_OUTBOX ? env.DEV_OUTBOX === 'true' : local !== undefined;
+
     if (env.EMBED_WORKER === 'true') {
       const { worker, connection } = await createCaseWorker({
         address: temporalAddress,
@@ -84,6 +105,7 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
         db,
         logger,
         timeZone: env.TIME_ZONE,
+        gatewayConfig,
       });
       const running = worker.run();
       stops.push(['worker', async () => {
@@ -106,6 +128,7 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
       maxBodyBytes: env.MAX_BODY_BYTES,
       customerLinks: customerLinkConfig(env, env.CUSTOMER_LINK_SECRET ?? localLinkSecret(env.DATA_DIR)),
       dispatchPolicy: env.DISPATCH_POLICY,
+      devOutbox: devOutbox && local ? local.outbox : undefined,
     });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(env.PORT, env.HOST, () => resolve(s)).on('error', reject);
@@ -121,6 +144,10 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
       temporalUiUrl,
       databaseUrl,
       embedded: { temporal: !env.TEMPORAL_ADDRESS, postgres: !env.DATABASE_URL },
+      localGateways: local
+        ? { smtpUrl: env.SMTP_URL ? undefined : local.smtpUrl, smsUrl: env.SMS_GATEWAY_URL ? undefined : local.smsUrl, webhookUrl: local.webhookUrl }
+        : undefined,
+      devOutbox: devOutbox && local !== undefined,
       stop,
     };
   } catch (err) {

@@ -33,13 +33,19 @@ async function main(): Promise<void> {
     `  Temporal      ${stack.temporalAddress}${stack.embedded.temporal ? ' (embedded dev server)' : ''}`,
     `  PostgreSQL    ${stack.databaseUrl.replace(/:[^:@/]+@/, ':***@')}${stack.embedded.postgres ? ' (embedded)' : ''}`,
     `  Data          ${env.DATA_DIR}`,
+    ...(stack.localGateways
+      ? [
+          `  SMTP capture  ${stack.localGateways.smtpUrl ?? '(SMTP_URL)'}   SMS receiver ${stack.localGateways.smsUrl ?? '(SMS_GATEWAY_URL)'}`,
+          `  Webhook sink  ${stack.localGateways.webhookUrl}${stack.devOutbox ? `   Outbox ${stack.apiUrl}/dev/outbox (ops/admin)` : ''}`,
+        ]
+      : []),
     'Press Ctrl-C to stop.',
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
   // One machine-readable line for scripts and tests that drive the launcher.
   process.stdout.write(
-    `CASEWORK_READY ${JSON.stringify({ apiUrl: stack.apiUrl, temporalAddress: stack.temporalAddress, temporalUiUrl: stack.temporalUiUrl, databaseUrl: stack.databaseUrl })}\n`,
+    `CASEWORK_READY ${JSON.stringify({ apiUrl: stack.apiUrl, temporalAddress: stack.temporalAddress, temporalUiUrl: stack.temporalUiUrl, databaseUrl: stack.databaseUrl, localGateways: stack.localGateways })}\n`,
   );
 }
 

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, Runtime, makeTelemetryFilterString, DefaultLogger } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
+import type { GatewayConfig } from '../activities/gateways';
 import type { Database } from '../db/client';
 
 export interface CaseWorkerOptions {
@@ -11,6 +12,8 @@ export interface CaseWorkerOptions {
   logger: Logger;
   /** Service-area time zone (engineers' working days). */
   timeZone?: string;
+  /** Notification gateways; default: from the environment (SMS_GATEWAY_URL, SMTP_URL, …). */
+  gatewayConfig?: GatewayConfig;
 }
 
 let runtimeInstalled = false;
@@ -37,7 +40,7 @@ export async function createCaseWorker(opts: CaseWorkerOptions): Promise<{ worke
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities(opts.db, { timeZone: opts.timeZone }),
+    activities: createActivities(opts.db, { timeZone: opts.timeZone, gatewayConfig: opts.gatewayConfig }),
   });
   return { worker, connection };
 }

@@ -25,6 +25,8 @@ export interface SlaHooks {
   advance(type: string, data: Record<string, unknown>, change?: (s: CaseState) => Stage | void): Promise<unknown>;
   recordThreshold(c: SlaClock, t: Threshold, dueAt: number): Promise<unknown>;
   recordResult(result: CaseState['sla']['results'][number]): Promise<unknown>;
+  /** Tells the people a threshold names (supervisor, manager); never blocks the clock. */
+  notify(c: SlaClock, t: Threshold, dueAt: number): void;
   /** Level-3 action for dispatch clocks: take the case from the engineer and dispatch again. */
   forceRedispatch(clock: ClockName): Promise<void>;
   isClosed(): boolean;
@@ -145,6 +147,7 @@ export class CaseSlaClocks {
       }
     });
     await this.hooks.recordThreshold(c, t, dueAt);
+    this.hooks.notify(c, t, dueAt);
     const held = this.hooks.state.stage === 'offered' || this.hooks.state.stage === 'dispatched';
     if (t.actions.includes('force_redispatch') && DISPATCH_CLOCKS.includes(c.clock) && held) {
       await this.hooks.forceRedispatch(c.clock);

@@ -38,7 +38,9 @@ import {
 import { FAILURE } from '../domain/failures';
 import { SA } from '../domain/searchAttributes';
 import { DEFAULT_REMINDER_POLICY, DEFAULT_SLA_POLICY, type ReminderPolicy } from '../domain';
+import { notificationKey, type NotificationChannel, type NotificationEvent, type NotificationRequest, type NotificationVars } from '../domain/notifications';
 import { aftercareWorkflow } from './aftercareWorkflow';
+import { notify } from './notify';
 import { runReminders, type DueReminder } from './caseReminders';
 import { CaseSlaClocks } from './caseSla';
 import { ACTION_UPDATES, getCaseState, intakeReceipt } from './definitions';
@@ -100,6 +102,24 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     eventSeq: 0,
   };
   const reminderPolicy: ReminderPolicy = { ...DEFAULT_REMINDER_POLICY, ...input.reminders };
+  /**
+   * Messages to send. A background loop sends them in order, so a gateway outage delays
+   * messages (the activity retries without limit) but never holds up the case.
+   */
+  const outbox: NotificationRequest[] = [];
+  function queueMessage(subject: string, event: NotificationEvent, channel: NotificationChannel, recipient: string | undefined, vars: NotificationVars): void {
+    if (!recipient) return;
+    outbox.push({ key: notificationKey(subject, event, recipient, channel), channel, recipient, event, locale: state.intake.customer.language, vars: { caseNo: state.caseNo, ...vars }, caseNo: state.caseNo });
+  }
+  async function sendOutbox(): Promise<void> {
+    for (;;) {
+      await condition(() => outbox.length > 0 || (isClosed() && outbox.length === 0));
+      const next = outbox.shift();
+      if (!next) return;
+      await notify(next);
+    }
+  }
+  const contacts = { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager@casework.local', ...input.contacts };
   const isClosed = () => !isOpenStage(state.stage);
   const slaClocks = new CaseSlaClocks({
     state,
@@ -120,6 +140,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       }),
     recordResult: (r) =>
       activities.recordSlaResult({ ...r, caseNo: state.caseNo, workflowId: state.workflowId, priority: state.priority, policyVersion: state.sla.policyVersion, stoppedAt: now() }),
+    notify: (c, t, dueAt) => {
+      const vars = { stage: STAGE_LABELS[state.stage], deadline: new Date(Math.max(dueAt, Date.parse(state.openedAt))).toISOString(), level: t.level };
+      const subject = `${state.caseNo}#sla-${c.clock}-${c.cycle}-${t.key}`;
+      if (t.kind === 'warning') queueMessage(subject, 'sla.warning', 'email', contacts.supervisorEmail, vars);
+      if (t.actions.includes('notify_supervisor')) queueMessage(subject, 'sla.escalation', 'email', contacts.supervisorEmail, { ...vars, role: 'supervisor' });
+      if (t.actions.includes('notify_manager')) queueMessage(subject, 'sla.escalation', 'email', contacts.managerEmail, { ...vars, role: 'manager' });
+      if (t.kind === 'escalation') queueMessage(subject, 'sla.escalation', 'webhook', '*', { ...vars, role: 'ops' });
+    },
     forceRedispatch: (clock) => takeFromEngineer(`SLA ${clock} level-3 escalation`),
     isClosed,
   });
@@ -242,6 +270,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     s.engineerId = undefined;
     s.engineerName = undefined;
     s.engineerBadgeNo = undefined;
+    s.engineerPhone = undefined;
     s.acceptedAt = undefined;
     s.contact = undefined;
     s.appointment = undefined;
@@ -270,6 +299,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       s.engineerId = claim.engineer.id;
       s.engineerName = claim.engineer.name;
       s.engineerBadgeNo = claim.engineer.badgeNo;
+      s.engineerPhone = claim.engineer.phone;
       s.acceptedAt = now();
       return 'dispatched';
     });
@@ -305,6 +335,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       s.engineerId = offer.engineerId;
       s.engineerName = offer.engineerName;
       s.engineerBadgeNo = offer.engineerBadgeNo;
+      s.engineerPhone = offer.engineerPhone;
       s.acceptedAt = now();
       return 'dispatched';
     });
@@ -367,6 +398,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
           engineerId: claim.engineer.id,
           engineerName: claim.engineer.name,
           engineerBadgeNo: claim.engineer.badgeNo,
+          engineerPhone: claim.engineer.phone,
           round,
           offeredAt,
           expiresAt: new Date(Date.parse(offeredAt) + windowMs).toISOString(),
@@ -437,6 +469,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
         return 'scheduled';
       });
       // Seed 002 §三(三)3: the customer is told who comes, with the ID number, and when.
+      queueMessage(`${state.caseNo}#${bookingId}`, 'engineer.assigned', 'sms', state.intake.customer.phone, {
+        engineerName: state.engineerName ?? '',
+        engineerId: state.engineerBadgeNo ?? state.engineerId ?? '',
+        eta: body.start,
+      });
       await advance(SYSTEM_ACTOR, 'customer.notified', {
         template: 'appointment.booked',
         language: state.intake.customer.language,
@@ -515,6 +552,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       return needsApproval ? 'awaiting_approval' : undefined;
     });
     if (needsApproval) {
+      queueMessage(`${state.caseNo}#quote-${state.visits}-${state.eventSeq}`, 'quote.awaiting_approval', 'sms', state.intake.customer.phone, {
+        amount: `${total} ${body.currency}`,
+        link: 'the link the agent sends you',
+      });
       await advance(SYSTEM_ACTOR, 'customer.notified', { template: 'quote.awaiting_approval', language: state.intake.customer.language, total, currency: body.currency });
     }
     return state;
@@ -637,6 +678,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       return;
     }
     const to = r.kind.endsWith('engineer') ? 'engineer' : 'customer';
+    const visit = { engineerName: state.engineerName ?? '', start: state.appointment?.start ?? '', customerName: state.intake.customer.name, address: state.intake.customer.address };
+    if (r.kind === 'visit.customer') queueMessage(`${state.caseNo}#${r.key}`, 'appointment.reminder', 'sms', state.intake.customer.phone, visit);
+    if (r.kind === 'visit.engineer') queueMessage(`${state.caseNo}#${r.key}`, 'engineer.reminder', 'sms', state.engineerPhone, visit);
+    if (r.kind === 'confirmation.customer') queueMessage(`${state.caseNo}#${r.key}`, 'confirmation.reminder', 'sms', state.intake.customer.phone, { link: 'the link the agent sends you' });
     await advance(SYSTEM_ACTOR, 'reminder.sent', { kind: r.kind, to, ...r.data }, (s) => {
       s.remindersSent.push(r.key);
     });
@@ -689,7 +734,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       }
     }
   }
-  await Promise.all([drive(), slaClocks.run(), runReminders(state, reminderPolicy, () => epoch, isClosed, sendReminder)]);
+  await Promise.all([drive(), slaClocks.run(), runReminders(state, reminderPolicy, () => epoch, isClosed, sendReminder), sendOutbox()]);
   await condition(allHandlersFinished);
   return { caseNo: state.caseNo, stage: state.stage, closedAt: state.closedAt };
 }

@@ -44,6 +44,17 @@ beforeAll(async () => {
 });
 afterAll(() => pool.end());
 
+/** Messages go out in the background: polls until `probe` finds one. */
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await probe();
+    if (got !== undefined) return got;
+    if (Date.now() > deadline) throw new Error('never arrived');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 const contact = { confirmedAddress: '世纪大道100号 3楼', diagnosis: '疑似电容故障', partsToBring: [{ partNo: 'CAP-35UF', quantity: 1 }] };
 
 async function offeredCase() {
@@ -161,6 +172,14 @@ describe('customer link', () => {
       const r = await call('POST', `/cases/${caseNo}/${path}`, { ...eng, body });
       expect({ path, status: r.status }).toEqual({ path, status: 200 });
     }
+    // The customer got an SMS with the engineer's name, ID number and ETA (local SMS receiver).
+    const sms = await waitFor(async () => {
+      const outbox = await call('GET', '/dev/outbox', { as: 'ops' });
+      return outbox.body.sms.find((m: { idempotencyKey: string; event: string }) => m.idempotencyKey.startsWith(`${caseNo}#`) && m.event === 'engineer.assigned');
+    });
+    expect(sms).toMatchObject({ to: '+86 138 0013 8000', locale: 'zh-CN', duplicate: false });
+    expect(sms.text).toContain('陈近');
+    expect(sms.text).toContain('BADGE-NEAR');
     const link = await call('POST', `/cases/${caseNo}/customer-link`, { as: 'agent' });
     expect(link.status).toBe(201);
     expect(link.body.url).toContain(`/customer/cases/${link.body.token}`);

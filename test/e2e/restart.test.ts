@@ -42,8 +42,12 @@ test('cases survive a restart of npm start, and stopping leaves no servers runni
   const contact = { confirmedAddress: '世纪大道100号', diagnosis: '待查' };
   expect((await call('POST', `/cases/${caseNo}/contact`, { base, as: 'engineerE001', body: contact })).status).toBe(200);
 
+  // The local SMTP capture and SMS/webhook receiver are stopped too.
+  const local = current.info.localGateways!;
+  const localPorts = [local.smtpUrl!, local.smsUrl!].map((u) => Number(new URL(u).port));
+  expect(await listening(localPorts[0]!)).toBe(true);
   expect(await current.stop('SIGINT')).toBe(0);
-  for (const port of Object.values(ports)) expect(await listening(port)).toBe(false);
+  for (const port of [...Object.values(ports), ...localPorts]) expect(await listening(port)).toBe(false);
 
   current = await launch({ dataDir, logFile, taskQueue: 'casework-restart', ports });
   const after = await call('GET', `/cases/${caseNo}`, { base });

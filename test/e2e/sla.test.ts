@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { chromium } from 'playwright-core';
 import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../../domain/sla';
 import { findTemporalCli } from '../../launcher/temporalBinaries';
@@ -28,6 +29,15 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
     if (got !== undefined) return got;
     if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
     await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function describeRunId(workflowId: string): Promise<string> {
+  const connection = await Connection.connect({ address: stackInfo().temporalAddress });
+  try {
+    return (await new Client({ connection }).workflow.getHandle(workflowId).describe()).runId;
+  } finally {
+    await connection.close();
   }
 }
 
@@ -70,9 +80,10 @@ describe('a breached SLA on the real stack', () => {
   });
 
   test('escalates by itself, level by level, and records it', async () => {
-    const detail = await eventually('level 3', async () => {
+    const detail = await eventually('level 3 and its ops action', async () => {
       const r = await call('GET', `/cases/${caseNo}`, { as: 'supervisor' });
-      return r.body.live?.sla?.level === 3 ? r.body : undefined;
+      const done = r.body.live?.sla?.level === 3 && r.body.timeline.some((e: { type: string }) => e.type === 'sla.ops_action_required');
+      return done ? r.body : undefined;
     });
     expect(detail.live.sla.policyVersion).toBe(version);
     const escalations = await call('GET', `/cases/${caseNo}/escalations`, { as: 'ops' });
@@ -80,6 +91,16 @@ describe('a breached SLA on the real stack', () => {
     expect(dispatch.map((e: { kind: string; level: number }) => `${e.kind}:${e.level}`)).toEqual(['warning:0', 'escalation:1', 'escalation:2', 'escalation:3']);
     // Each fired on its own timer, at its due time (not on a later scan).
     for (const e of dispatch) expect(Date.parse(e.firedAt) - Date.parse(e.dueAt)).toBeLessThan(2000);
+    // The supervisor and the manager were e-mailed (local SMTP capture), each once.
+    const mails = await eventually('escalation e-mails', async () => {
+      const outbox = await call('GET', '/dev/outbox', { as: 'ops' });
+      const mine = outbox.body.emails.filter((m: { subject: string }) => m.subject.includes(caseNo));
+      return mine.length >= 3 ? mine : undefined;
+    });
+    const to = (addr: string) => mails.filter((m: { to: string }) => m.to === addr).map((m: { subject: string }) => m.subject);
+    expect(to('supervisor@casework.local')).toEqual(expect.arrayContaining([`SLA 预警：工单 ${caseNo}（人工派单）`.replace('人工派单', 'Manual dispatch queue (人工派单)'), `SLA 升级（第 1 级）：工单 ${caseNo}`]));
+    expect(to('manager@casework.local')).toEqual([`SLA 升级（第 2 级）：工单 ${caseNo}`]);
+    expect(mails.every((m: { duplicate: boolean }) => !m.duplicate)).toBe(true);
     const types = detail.timeline.map((e: { type: string }) => e.type);
     expect(types).toEqual(expect.arrayContaining(['sla.warning', 'sla.escalated', 'sla.ops_action_required']));
   });
@@ -112,9 +133,10 @@ describe('a breached SLA on the real stack', () => {
       await page.getByText(`case-${caseNo}`).first().waitFor({ timeout: 30_000 });
       fs.mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-sla-breached.png'), fullPage: true });
-      // The workflow's page shows the readable summary and current details.
-      await page.getByText(`case-${caseNo}`).first().click();
-      await page.getByText('SLA breached').first().waitFor({ timeout: 30_000 });
+      // The workflow's own page (summary, current details, history), kept for people to look at.
+      const runId = await describeRunId(`case-${caseNo}`);
+      await page.goto(`${info.temporalUiUrl}/namespaces/default/workflows/case-${caseNo}/${runId}/history`, { waitUntil: 'domcontentloaded' });
+      await page.getByText(`case-${caseNo}`).first().waitFor({ timeout: 30_000 });
       await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-case-details.png'), fullPage: true });
     } finally {
       await browser.close();

@@ -64,7 +64,7 @@ export async function launch(opts: { dataDir: string; logFile: string; taskQueue
     }),
   );
   const deadline = Date.now() + 180_000;
-  let ready: { apiUrl: string; temporalAddress: string; temporalUiUrl?: string; databaseUrl: string } | undefined;
+  let ready: { apiUrl: string; temporalAddress: string; temporalUiUrl?: string; databaseUrl: string; localGateways?: StackInfo["localGateways"] } | undefined;
   while (!ready) {
     const text = fs.readFileSync(opts.logFile).subarray(startOffset).toString('utf8');
     const m = /CASEWORK_READY (.*)\n/.exec(text);

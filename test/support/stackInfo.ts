@@ -12,6 +12,8 @@ export interface StackInfo {
   databaseUrl: string;
   dataDir: string;
   taskQueue: string;
+  /** The launcher's local notification gateways (SMTP capture, SMS/webhook receiver). */
+  localGateways?: { smtpUrl?: string; smsUrl?: string; webhookUrl: string };
 }
 
 /** API keys the test stack is started with (API_KEYS). */

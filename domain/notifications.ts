@@ -1,0 +1,282 @@
+// Notifications: what is sent, to whom, in which language. Pure (no Node modules) so the
+// workflows can build requests and keys; the activity renders and sends them.
+import { maskPhone } from './privacy';
+
+export const NOTIFICATION_CHANNELS = ['sms', 'email', 'webhook'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+
+export const NOTIFICATION_LOCALES = ['zh-CN', 'en'] as const;
+export type NotificationLocale = (typeof NOTIFICATION_LOCALES)[number];
+
+export const NOTIFICATION_STATUSES = ['queued', 'sent', 'failed'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+/** Recipient of a webhook notification: every active subscriber whose events match. */
+export const WEBHOOK_SUBSCRIBERS = '*';
+
+export type NotificationVars = Record<string, string | number>;
+
+export interface NotificationRequest {
+  /** Idempotency key: notificationKey(...). One message per key, ever. */
+  key: string;
+  channel: NotificationChannel;
+  /** Phone number (sms), e-mail address (email) or WEBHOOK_SUBSCRIBERS (webhook). */
+  recipient: string;
+  event: NotificationEvent;
+  locale: NotificationLocale;
+  vars: NotificationVars;
+  caseNo?: string;
+  complaintNo?: string;
+}
+
+interface Template {
+  subject: string;
+  text: string;
+}
+
+/**
+ * The catalogue: one row per event, a subject and a text per locale. `{name}` is replaced
+ * by vars.name; every placeholder must be supplied. SMS sends the text only; e-mail the
+ * subject and text; webhooks carry both plus the vars. To add an event, add a row.
+ */
+export const TEMPLATES = {
+  'case.opened': {
+    'zh-CN': {
+      subject: '您的服务工单 {caseNo} 已受理',
+      text: '尊敬的{customerName}，您的报修（{product}）已受理，工单号 {caseNo}。我们将尽快安排工程师与您联系。',
+    },
+    en: {
+      subject: 'Service case {caseNo} received',
+      text: 'Dear {customerName}, your service request ({product}) has been received as case {caseNo}. An engineer will contact you shortly.',
+    },
+  },
+  'engineer.assigned': {
+    'zh-CN': {
+      subject: '工单 {caseNo}：工程师已派单',
+      text: '工单 {caseNo} 已由工程师{engineerName}（工号 {engineerId}）负责，预计 {eta} 前与您联系或到达。',
+    },
+    en: {
+      subject: 'Case {caseNo}: engineer assigned',
+      text: 'Engineer {engineerName} (ID {engineerId}) is handling case {caseNo}; expected contact or arrival by {eta}.',
+    },
+  },
+  'appointment.booked': {
+    'zh-CN': {
+      subject: '工单 {caseNo}：上门时间已预约',
+      text: '工单 {caseNo} 已预约上门时间 {start} 至 {end}，工程师{engineerName}将准时上门。',
+    },
+    en: {
+      subject: 'Case {caseNo}: visit booked',
+      text: 'Your visit for case {caseNo} is booked from {start} to {end}; engineer {engineerName} will come.',
+    },
+  },
+  'appointment.reminder': {
+    'zh-CN': {
+      subject: '上门提醒：工单 {caseNo}',
+      text: '提醒：工程师{engineerName}将于 {start} 上门处理工单 {caseNo}，请保持电话畅通。',
+    },
+    en: {
+      subject: 'Reminder: visit for case {caseNo}',
+      text: 'Reminder: engineer {engineerName} will visit at {start} for case {caseNo}. Please keep your phone available.',
+    },
+  },
+  'engineer.reminder': {
+    'zh-CN': {
+      subject: '上门提醒：工单 {caseNo}',
+      text: '提醒：您预约了 {start} 上门处理工单 {caseNo}（{customerName}，{address}），请提前备好工具与配件。',
+    },
+    en: {
+      subject: 'Reminder: visit for case {caseNo}',
+      text: 'Reminder: your visit for case {caseNo} ({customerName}, {address}) is at {start}. Bring the tools and parts.',
+    },
+  },
+  'quote.awaiting_approval': {
+    'zh-CN': {
+      subject: '工单 {caseNo}：维修报价待您确认',
+      text: '工单 {caseNo} 的维修方案与报价（合计 {amount}）待您确认，请打开 {link} 查看并确认后我们再开始维修。',
+    },
+    en: {
+      subject: 'Case {caseNo}: quote awaiting your approval',
+      text: 'The repair plan and quote for case {caseNo} (total {amount}) await your approval: {link}. Work starts once you approve.',
+    },
+  },
+  'case.awaiting_confirmation': {
+    'zh-CN': {
+      subject: '工单 {caseNo}：请确认服务结果',
+      text: '工单 {caseNo} 的服务已完成，请打开 {link} 确认结果并评价本次服务。',
+    },
+    en: {
+      subject: 'Case {caseNo}: please confirm the result',
+      text: 'The service for case {caseNo} is complete. Please confirm the result and rate the service: {link}',
+    },
+  },
+  'confirmation.reminder': {
+    'zh-CN': {
+      subject: '提醒：请确认工单 {caseNo} 的服务结果',
+      text: '您的工单 {caseNo} 尚未确认，请打开 {link} 确认服务结果并评价。',
+    },
+    en: {
+      subject: 'Reminder: confirm case {caseNo}',
+      text: 'Case {caseNo} is still waiting for your confirmation: {link}',
+    },
+  },
+  'sla.warning': {
+    'zh-CN': {
+      subject: 'SLA 预警：工单 {caseNo}（{stage}）',
+      text: '工单 {caseNo} 处于“{stage}”阶段，将于 {deadline} 超时，请尽快处理。',
+    },
+    en: {
+      subject: 'SLA warning: case {caseNo} ({stage})',
+      text: 'Case {caseNo} in stage {stage} will breach its deadline at {deadline}. Please act now.',
+    },
+  },
+  'sla.escalation': {
+    'zh-CN': {
+      subject: 'SLA 升级（第 {level} 级）：工单 {caseNo}',
+      text: '工单 {caseNo} 在“{stage}”阶段已于 {deadline} 超时，升级至第 {level} 级，请{role}跟进处理。',
+    },
+    en: {
+      subject: 'SLA escalation (level {level}): case {caseNo}',
+      text: 'Case {caseNo} breached its {stage} deadline at {deadline} and is escalated to level {level}; {role}, please follow up.',
+    },
+  },
+  'complaint.opened': {
+    'zh-CN': {
+      subject: '您的投诉 {complaintNo} 已受理',
+      text: '尊敬的{customerName}，您的投诉已受理，编号 {complaintNo}，我们将于 {acknowledgeBy} 前与您联系。',
+    },
+    en: {
+      subject: 'Complaint {complaintNo} received',
+      text: 'Dear {customerName}, your complaint has been registered as {complaintNo}. We will contact you by {acknowledgeBy}.',
+    },
+  },
+  'complaint.resolution_proposed': {
+    'zh-CN': {
+      subject: '投诉 {complaintNo}：处理方案待您确认',
+      text: '针对您的投诉 {complaintNo}，我们的处理方案是：{resolution}。请打开 {link} 确认或提出意见。',
+    },
+    en: {
+      subject: 'Complaint {complaintNo}: proposed resolution',
+      text: 'Our proposed resolution for complaint {complaintNo}: {resolution}. Please accept or reply: {link}',
+    },
+  },
+  'callback.due': {
+    'zh-CN': {
+      subject: '回访到期：{subjectNo}',
+      text: '{subjectNo} 的满意度回访已到期（客户 {customerName}），请于 {due} 前完成回访。',
+    },
+    en: {
+      subject: 'Callback due: {subjectNo}',
+      text: 'The satisfaction callback for {subjectNo} (customer {customerName}) is due; please call by {due}.',
+    },
+  },
+  'maintenance.due': {
+    'zh-CN': {
+      subject: '保养提醒：{product}',
+      text: '尊敬的{customerName}，您的{product}（序列号 {serial}）已到保养时间（{due}），如需上门保养请联系我们或打开 {link} 预约。',
+    },
+    en: {
+      subject: 'Maintenance due: {product}',
+      text: 'Dear {customerName}, your {product} (serial {serial}) is due for maintenance ({due}). Book a visit: {link}',
+    },
+  },
+} as const satisfies Record<string, Record<NotificationLocale, Template>>;
+
+export type NotificationEvent = keyof typeof TEMPLATES;
+export const NOTIFICATION_EVENTS = Object.keys(TEMPLATES) as NotificationEvent[];
+
+export function isNotificationEvent(value: string): value is NotificationEvent {
+  return Object.prototype.hasOwnProperty.call(TEMPLATES, value);
+}
+
+const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*)\}/g;
+
+/** The placeholders an event's templates use (both locales). */
+export function templateVars(event: NotificationEvent): string[] {
+  const names = new Set<string>();
+  for (const t of Object.values(TEMPLATES[event]) as Template[]) {
+    for (const m of `${t.subject}\n${t.text}`.matchAll(PLACEHOLDER)) names.add(m[1]!);
+  }
+  return [...names].sort();
+}
+
+export class TemplateError extends Error {
+  override readonly name = 'TemplateError';
+}
+
+/** Renders one event's template; a missing variable is an error, never a blank. */
+export function renderNotification(event: NotificationEvent, locale: NotificationLocale, vars: NotificationVars): { subject: string; text: string } {
+  const byLocale = (TEMPLATES as Record<string, Record<string, Template> | undefined>)[event];
+  if (!byLocale) throw new TemplateError(`no template for event '${event}'`);
+  const template = byLocale[locale] ?? byLocale.en;
+  if (!template) throw new TemplateError(`no template for event '${event}' in ${locale}`);
+  const missing = new Set<string>();
+  const fill = (s: string) =>
+    s.replace(PLACEHOLDER, (_m, name: string) => {
+      const v = vars[name];
+      if (v === undefined || v === null || v === '') {
+        missing.add(name);
+        return '';
+      }
+      return String(v);
+    });
+  const rendered = { subject: fill(template.subject), text: fill(template.text) };
+  if (missing.size) throw new TemplateError(`template '${event}' (${locale}) needs ${[...missing].join(', ')}`);
+  return rendered;
+}
+
+function utf8(input: string): number[] {
+  const out: number[] = [];
+  for (const ch of input) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return out;
+}
+
+/** FNV-1a 64-bit, hex: a short, stable digest that keeps raw addresses out of keys. */
+function fnv1a64(input: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (const b of utf8(input)) {
+    h ^= BigInt(b);
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h.toString(16).padStart(16, '0');
+}
+
+/** How a recipient is compared: phone digits only (no +86), e-mail lower-cased. */
+export function normalizeRecipient(channel: NotificationChannel, recipient: string): string {
+  if (channel === 'sms') {
+    const digits = recipient.replace(/[^0-9]/g, '');
+    return digits.length === 13 && digits.startsWith('86') ? digits.slice(2) : digits;
+  }
+  if (channel === 'email') return recipient.trim().toLowerCase();
+  return recipient.trim();
+}
+
+/**
+ * The idempotency key of one message: subject (case or complaint number, plus an
+ * occurrence suffix for events that can legitimately repeat, e.g. `CS-…#visit-2`), event,
+ * recipient and channel. The recipient enters as a digest so keys (which reach logs,
+ * provider requests and webhook headers) carry no phone number or address.
+ */
+export function notificationKey(subjectId: string, event: NotificationEvent, recipient: string, channel: NotificationChannel): string {
+  return `${subjectId}:${event}:${channel}:${fnv1a64(normalizeRecipient(channel, recipient))}`;
+}
+
+/** Masks an e-mail address for logs: z***@example.com. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '***';
+  return `${email[0]}***${email.slice(at)}`;
+}
+
+/** Masks a recipient for logs and listings, whatever the channel. */
+export function maskRecipient(channel: NotificationChannel | string, recipient: string): string {
+  if (channel === 'email') return maskEmail(recipient);
+  if (channel === 'sms') return maskPhone(recipient);
+  return recipient;
+}

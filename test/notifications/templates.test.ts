@@ -1,0 +1,85 @@
+// The template catalogue and the idempotency key (pure domain code).
+import {
+  maskRecipient,
+  NOTIFICATION_EVENTS,
+  NOTIFICATION_LOCALES,
+  notificationKey,
+  renderNotification,
+  templateVars,
+  TemplateError,
+} from '../../domain/notifications';
+import { scrubForLog } from '../../activities/notifications';
+
+describe('template catalogue', () => {
+  test.each(NOTIFICATION_EVENTS)('%s renders in zh-CN and en with every placeholder filled', (event) => {
+    const vars = Object.fromEntries(templateVars(event).map((name) => [name, `<${name}>`]));
+    for (const locale of NOTIFICATION_LOCALES) {
+      const { subject, text } = renderNotification(event, locale, vars);
+      expect(subject.length).toBeGreaterThan(3);
+      expect(`${subject} ${text}`).not.toMatch(/\{[A-Za-z]/);
+    }
+    const zh = renderNotification(event, 'zh-CN', vars);
+    expect(zh.text).toMatch(/[\u4e00-\u9fff]/);
+    const en = renderNotification(event, 'en', vars);
+    expect(en.text).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  test('covers the events the issue names', () => {
+    expect(NOTIFICATION_EVENTS).toEqual(
+      expect.arrayContaining([
+        'case.opened',
+        'engineer.assigned',
+        'appointment.booked',
+        'appointment.reminder',
+        'engineer.reminder',
+        'quote.awaiting_approval',
+        'case.awaiting_confirmation',
+        'confirmation.reminder',
+        'sla.warning',
+        'sla.escalation',
+        'complaint.opened',
+        'complaint.resolution_proposed',
+        'callback.due',
+        'maintenance.due',
+      ]),
+    );
+  });
+
+  test('engineer.assigned tells the customer the engineer, the ID number and the ETA', () => {
+    const r = renderNotification('engineer.assigned', 'en', { caseNo: 'CS-1', engineerName: 'Li', engineerId: 'E001', eta: '10:00' });
+    expect(r.text).toBe('Engineer Li (ID E001) is handling case CS-1; expected contact or arrival by 10:00.');
+  });
+
+  test('a missing variable is an error, never a blank', () => {
+    expect(() => renderNotification('case.awaiting_confirmation', 'en', { caseNo: 'CS-1' })).toThrow(TemplateError);
+    expect(() => renderNotification('case.awaiting_confirmation', 'en', { caseNo: 'CS-1', link: '' })).toThrow(/needs link/);
+  });
+});
+
+describe('notificationKey', () => {
+  test('is stable across spellings of the same recipient and carries no address', () => {
+    const a = notificationKey('CS-20261122-000001', 'case.opened', '+86 138 0013 8000', 'sms');
+    expect(notificationKey('CS-20261122-000001', 'case.opened', '13800138000', 'sms')).toBe(a);
+    expect(a).toMatch(/^CS-20261122-000001:case\.opened:sms:[0-9a-f]{16}$/);
+    expect(a).not.toContain('8000');
+    expect(notificationKey('CS-1', 'case.opened', 'A@B.com', 'email')).toBe(notificationKey('CS-1', 'case.opened', 'a@b.com', 'email'));
+  });
+
+  test('differs by subject, event, recipient and channel', () => {
+    const keys = new Set([
+      notificationKey('CS-1', 'case.opened', '13800138000', 'sms'),
+      notificationKey('CS-2', 'case.opened', '13800138000', 'sms'),
+      notificationKey('CS-1', 'engineer.assigned', '13800138000', 'sms'),
+      notificationKey('CS-1', 'case.opened', '13800138001', 'sms'),
+      notificationKey('CS-1', 'case.opened', '13800138000', 'email'),
+      notificationKey('CS-1#visit-2', 'case.opened', '13800138000', 'sms'),
+    ]);
+    expect(keys.size).toBe(6);
+  });
+});
+
+test('masking for logs', () => {
+  expect(maskRecipient('email', 'zhang.san@example.com')).toBe('z***@example.com');
+  expect(maskRecipient('sms', '13800138000')).not.toContain('0013');
+  expect(scrubForLog('550 mailbox zhang.san@example.com unknown; phone +86 138 0013 8000')).toBe('550 mailbox z***@example.com unknown; phone +86138****8000');
+});
