@@ -363,7 +363,7 @@ describe('on site', () => {
   });
 
   test('a product under warranty, or a zero total, needs no approval', async () => {
-    const covered = await openCase({ product: { category: 'air_conditioner', model: 'KFR', serial: `W-${Date.now()}`, warrantyUntil: '2099-12-31' } });
+    const covered = await openCase({ product: { category: 'air_conditioner', model: 'KFR', serial: `W-${Date.now()}`, warrantyUntil: '9999-12-31' } });
     await stageIs(covered.handle, 'manual_dispatch');
     for (const a of PATH_TO.on_site!) await perform(covered.handle, a);
     expect(await perform(covered.handle, 'quote')).toMatchObject({ stage: 'on_site', quote: { status: 'waived', coveredByWarranty: true } });
