@@ -17,6 +17,7 @@ import { gatewayConfigFromEnv } from '../activities/gateways';
 import { startLocalGateways, type LocalGateways } from './localGateways';
 import { startEmbeddedPostgres } from './embeddedPostgres';
 import { startTemporalDevServer } from './temporalDevServer';
+import { assertPortFree } from './waitFor';
 
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -59,6 +60,8 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
     let temporalAddress = env.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | undefined;
     if (!temporalAddress) {
+      await assertPortFree(env.TEMPORAL_PORT, 'TEMPORAL_PORT');
+      await assertPortFree(env.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT');
       const temporal = await startTemporalDevServer({
         dataDir: path.join(env.DATA_DIR, 'temporal'),
         port: env.TEMPORAL_PORT,
@@ -73,6 +76,7 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
 
     let databaseUrl = env.DATABASE_URL;
     if (!databaseUrl) {
+      await assertPortFree(env.EMBEDDED_PG_PORT, 'EMBEDDED_PG_PORT');
       const pg = await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT, logger });
       stops.push(['postgres', pg.stop]);
       databaseUrl = pg.url;

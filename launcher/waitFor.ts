@@ -20,3 +20,19 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
   }
 }
+
+/**
+ * Fails at once when something already listens on `port` (say, a casework stack that
+ * is still stopping): otherwise a new server would fail to bind while the readiness
+ * probe happily talks to the old one.
+ */
+export async function assertPortFree(port: number, name: string): Promise<void> {
+  const net = await import('node:net');
+  await new Promise<void>((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new Error(err.code === 'EADDRINUSE' ? `port ${port} (${name}) is in use: is another casework (or a stack still stopping) running? Set ${name} to another port.` : err.message)),
+    );
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve()));
+  });
+}

@@ -57,4 +57,16 @@ test('cases survive a restart of npm start, and stopping leaves no servers runni
   const booked = await call('POST', `/cases/${caseNo}/appointment`, { base, as: 'engineerE001', body: futureSlot() });
   expect(booked.status).toBe(200);
   expect(booked.body.case.stage).toBe('scheduled');
+
+  // A second stack on the same ports stops at once with a clear message, instead of
+  // reporting ready against the first one's servers.
+  const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-second-'));
+  const secondLog = path.join(ARTIFACTS, 'restart-second.log');
+  try {
+    await expect(launch({ dataDir: otherDir, logFile: secondLog, taskQueue: 'casework-second', ports })).rejects.toThrow(/exited/);
+    expect(fs.readFileSync(secondLog, 'utf8')).toMatch(/port \d+ \(TEMPORAL_PORT\) is in use/);
+    expect((await call('GET', '/health', { base, as: null })).status).toBe(200);
+  } finally {
+    fs.rmSync(otherDir, { recursive: true, force: true });
+  }
 });
