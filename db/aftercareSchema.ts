@@ -1,7 +1,7 @@
 // After the case: the satisfaction callback (回访) task and the maintenance reminder (保养提醒).
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { ts } from './columns';
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const callbackTasks = pgTable(
   'callback_tasks',

@@ -2,10 +2,10 @@
 // The no-double-booking rule is a PostgreSQL exclusion constraint on engineer_bookings
 // (migration 0003_engineer_bookings_exclusion.sql), not application code.
 import { sql } from 'drizzle-orm';
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { ts } from './columns';
 import type { CaseMetrics, SkillLevel, WorkingHours } from '../domain';
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const engineers = pgTable(
   'engineers',

@@ -1,9 +1,9 @@
 // Notifications: one row per idempotency key (what was asked, its state, the provider's
 // id), webhook subscribers and the log of every webhook POST attempt.
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { ts } from './columns';
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export interface NotificationPayload {
   vars: Record<string, string | number>;

@@ -1,8 +1,8 @@
 // SLA policy versions, the escalations that fired, and each clock's result per case.
-import { bigserial, boolean, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex, doublePrecision } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, serial, text, uniqueIndex, doublePrecision } from 'drizzle-orm/pg-core';
+import { ts } from './columns';
 import type { SlaPolicy } from '../domain/sla';
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /** Append-only versions; the newest is in force. A case keeps the version it started with. */
 export const slaPolicies = pgTable('sla_policies', {

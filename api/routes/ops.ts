@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/client';
 import { caseEvents, cases } from '../../db/schema';
 import { CLOSED_STAGES } from '../../domain';
-import { ErrorSchema } from '../../domain/schemas';
+import { CaseNoSchema, ErrorSchema } from '../../domain/schemas';
 import { HttpError } from '../errors';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
@@ -135,7 +135,7 @@ export function opsRoutes(deps: { client: Client; db: Database }): RouteSpec[] {
       tag: 'Ops',
       summary: "Retry the case's failing activities now instead of waiting for their backoff",
       roles,
-      params: z.strictObject({ caseNo: z.string().regex(/^CS-\d{8}-\d{6,}$/, 'a case number like CS-20261122-000123') }),
+      params: z.strictObject({ caseNo: CaseNoSchema }),
       body: RetryBody,
       responses: { 200: { description: 'Activities reset', schema: z.object({ reset: z.array(z.string()) }) }, ...errors, 404: { description: 'Unknown case', schema: ErrorSchema } },
       async handler({ req, res, actor, params, body }) {

@@ -6,7 +6,7 @@ import { currentSlaPolicy, saveSlaPolicy } from '../../activities/sla';
 import type { Database } from '../../db/client';
 import { escalations, slaPolicies, slaResults } from '../../db/schema';
 import { CLOCK_LABELS } from '../../domain';
-import { ErrorSchema } from '../../domain/schemas';
+import { CaseNoSchema, ErrorSchema } from '../../domain/schemas';
 import { SlaPolicySchema } from '../../domain/slaPolicySchema';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
@@ -128,7 +128,7 @@ export function slaRoutes(deps: { db: Database }): RouteSpec[] {
       tag: 'SLA',
       summary: "A case's SLA warnings and escalations",
       roles: ['agent', 'dispatcher', 'ops', 'supervisor', 'admin'],
-      params: z.strictObject({ caseNo: z.string().regex(/^CS-\d{8}-\d{6,}$/, 'a case number like CS-20261122-000123') }),
+      params: z.strictObject({ caseNo: CaseNoSchema }),
       responses: { 200: { description: 'Escalations, oldest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) }, ...errors },
       async handler({ res, params }) {
         const rows = await db.select().from(escalations).where(eq(escalations.caseNo, params.caseNo)).orderBy(escalations.firedAt, escalations.id);

@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
 import { Pool } from 'pg';
 import { hashKey } from '../../api/auth';
 import { futureSlot, intakeInput } from '../support/fixtures';
-import { call, openCase, waitForStage } from '../support/http';
+import { call, eventually, openCase, waitForStage } from '../support/http';
 import { uniqueRegion } from '../support/roster';
 import { replayCase } from '../support/replay';
 import { LINK_SECRET, stackInfo } from '../support/stackInfo';
@@ -44,16 +44,6 @@ beforeAll(async () => {
 });
 afterAll(() => pool.end());
 
-/** Messages go out in the background: polls until `probe` finds one. */
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await probe();
-    if (got !== undefined) return got;
-    if (Date.now() > deadline) throw new Error('never arrived');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const contact = { confirmedAddress: '世纪大道100号 3楼', diagnosis: '疑似电容故障', partsToBring: [{ partNo: 'CAP-35UF', quantity: 1 }] };
 
@@ -173,7 +163,7 @@ describe('customer link', () => {
       expect({ path, status: r.status }).toEqual({ path, status: 200 });
     }
     // The customer got an SMS with the engineer's name, ID number and ETA (local SMS receiver).
-    const sms = await waitFor(async () => {
+    const sms = await eventually('the engineer SMS', async () => {
       const outbox = await call('GET', '/dev/outbox', { as: 'ops' });
       return outbox.body.sms.find((m: { idempotencyKey: string; event: string }) => m.idempotencyKey.startsWith(`${caseNo}#`) && m.event === 'engineer.assigned');
     });

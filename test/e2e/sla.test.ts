@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../../domain/sla';
 import { findTemporalCli } from '../../launcher/temporalBinaries';
 import { intakeInput } from '../support/fixtures';
-import { call, openCase } from '../support/http';
+import { call, eventually, openCase } from '../support/http';
 import { replayCase } from '../support/replay';
 import { ARTIFACTS, stackInfo } from '../support/stackInfo';
 
@@ -22,15 +22,6 @@ const fast: SlaPolicy = {
   },
 };
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await probe();
-    if (got !== undefined) return got;
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 async function describeRunId(workflowId: string): Promise<string> {
   const connection = await Connection.connect({ address: stackInfo().temporalAddress });
