@@ -5,6 +5,8 @@ import { loadEnv } from '../config/env';
 import type { CaseEvent, CaseMetrics, CaseState, DispatchRequest, Ranking } from '../domain';
 import type { Database } from '../db/client';
 import { writeCaseEvent } from './caseRecords';
+import { writeComplaintEvent } from './complaints';
+import type { ComplaintEvent, ComplaintState } from '../domain/complaints';
 import * as dispatch from './dispatch';
 import * as sla from './sla';
 import * as aftercare from './aftercare';
@@ -28,6 +30,12 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
     async recordCaseEvent(state: CaseState, event: CaseEvent): Promise<{ inserted: boolean }> {
       const result = await writeCaseEvent(db, state, event);
       log.info('case event recorded', { caseNo: state.caseNo, seq: event.seq, type: event.type, ...result });
+      return result;
+    },
+    /** Persists a complaint snapshot and appends one complaint timeline event, exactly once. */
+    async recordComplaintEvent(state: ComplaintState, event: ComplaintEvent): Promise<{ inserted: boolean }> {
+      const result = await writeComplaintEvent(db, state, event);
+      log.info('complaint event recorded', { complaintNo: state.complaintNo, seq: event.seq, type: event.type, ...result });
       return result;
     },
     /** Ranks the roster for a case: hard filters, then the weighted score (domain/dispatch). */

@@ -139,3 +139,4 @@ export * from './dispatchSchema';
 export * from './slaSchema';
 export * from './aftercareSchema';
 export * from './notificationsSchema';
+export * from './complaintsSchema';

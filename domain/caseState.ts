@@ -103,6 +103,8 @@ export interface CaseState {
   sla: CaseSla;
   /** Reminders already sent (keys include the booking, so a reschedule sends anew). */
   remindersSent: string[];
+  /** Complaints this case opened by itself (low rating, second rework). */
+  complaints: string[];
   closedAt?: string;
   /** Sequence number of the last timeline event; events are keyed by workflow + seq. */
   eventSeq: number;

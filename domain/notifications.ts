@@ -160,6 +160,26 @@ export const TEMPLATES = {
       text: 'Our proposed resolution for complaint {complaintNo}: {resolution}. Please accept or reply: {link}',
     },
   },
+  'complaint.warning': {
+    'zh-CN': {
+      subject: '投诉预警：{complaintNo}（{grade}）',
+      text: '投诉 {complaintNo}（{grade}，{stage}）的{clock}时限将于 {deadline} 到期，负责人 {owner}，请尽快处理。',
+    },
+    en: {
+      subject: 'Complaint warning: {complaintNo} ({grade})',
+      text: 'Complaint {complaintNo} ({grade}, {stage}) reaches its {clock} deadline at {deadline}; owner {owner}. Please act now.',
+    },
+  },
+  'complaint.escalation': {
+    'zh-CN': {
+      subject: '投诉升级（第 {level} 级）：{complaintNo}',
+      text: '投诉 {complaintNo}（{grade}，{stage}）的{clock}时限已于 {deadline} 超时，升级至第 {level} 级，负责人 {owner}，请{role}跟进。',
+    },
+    en: {
+      subject: 'Complaint escalation (level {level}): {complaintNo}',
+      text: 'Complaint {complaintNo} ({grade}, {stage}) missed its {clock} deadline at {deadline} and is escalated to level {level}; owner {owner}. {role}, please follow up.',
+    },
+  },
   'callback.due': {
     'zh-CN': {
       subject: '回访到期：{subjectNo}',

@@ -11,6 +11,10 @@ export const SA = {
   SlaBreached: defineSearchAttributeKey('SlaBreached', SearchAttributeType.BOOL),
   EscalationLevel: defineSearchAttributeKey('EscalationLevel', SearchAttributeType.INT),
   NextDeadline: defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME),
+  // Complaint workflows also carry CaseNo (the linked case), SlaBreached, EscalationLevel, NextDeadline.
+  ComplaintNo: defineSearchAttributeKey('ComplaintNo', SearchAttributeType.KEYWORD),
+  ComplaintStage: defineSearchAttributeKey('ComplaintStage', SearchAttributeType.KEYWORD),
+  ComplaintGrade: defineSearchAttributeKey('ComplaintGrade', SearchAttributeType.KEYWORD),
 } as const;
 
 export const SEARCH_ATTRIBUTE_KEYS = Object.values(SA);

@@ -3,6 +3,7 @@
 // API for reports, and the README table is generated from DEFAULT_SLA_POLICY.
 import type { Priority } from './schemas';
 import type { Stage } from './stages';
+import type { ComplaintSlaPolicy } from './complaints';
 
 export const CLOCKS = ['firstResponse', 'dispatch', 'engineerAcceptance', 'customerContact', 'onSiteArrival', 'resolution'] as const;
 export type ClockName = (typeof CLOCKS)[number];
@@ -47,6 +48,8 @@ export interface SlaPolicy {
   ladder: EscalationLevel[];
   calendar: BusinessCalendar;
   priorities: Record<Priority, { calendar: CalendarMode; targetsMinutes: Record<ClockName, number> }>;
+  /** Complaint response standards per grade (domain/complaints.ts); absent in versions saved before complaints existed. */
+  complaints?: ComplaintSlaPolicy;
 }
 
 const MINUTE = 60_000;
@@ -144,8 +147,9 @@ export function addWorkingMs(start: number, ms: number, mode: CalendarMode, cal:
 
 export type ThresholdKey = 'warning' | `L${number}`;
 
-export interface SlaClock {
-  clock: ClockName;
+/** A running SLA clock. Cases use ClockName; complaints use their own clock names. */
+export interface SlaClock<N extends string = ClockName> {
+  clock: N;
   /** 0 for the first run; rework restarts clocks as a new cycle. */
   cycle: number;
   startedAt: number;
@@ -179,24 +183,24 @@ export function startClock(clock: ClockName, cycle: number, at: number, priority
 }
 
 /** Elapsed working time that counts (paused time excluded). */
-export function elapsedMs(c: SlaClock, now: number, cal: BusinessCalendar): number {
+export function elapsedMs(c: SlaClock<string>, now: number, cal: BusinessCalendar): number {
   const end = c.stoppedAt ?? c.pausedSince ?? now;
   return workingMsBetween(c.startedAt, end, c.mode, cal) - c.pausedMs;
 }
 
 /** When the next unfired threshold falls due; none while paused or stopped. */
-export function nextDue(c: SlaClock, policy: SlaPolicy): { threshold: Threshold; at: number } | undefined {
+export function nextDue(c: SlaClock<string>, policy: SlaPolicy): { threshold: Threshold; at: number } | undefined {
   if (c.stoppedAt !== undefined || c.pausedSince !== undefined) return undefined;
   const t = thresholdsOf(policy).find((x) => !c.fired.includes(x.key));
   if (!t) return undefined;
   return { threshold: t, at: addWorkingMs(c.startedAt, Math.ceil(t.fraction * c.targetMs) + c.pausedMs, c.mode, policy.calendar) };
 }
 
-export function pauseClock(c: SlaClock, at: number): void {
+export function pauseClock(c: SlaClock<string>, at: number): void {
   if (c.stoppedAt === undefined && c.pausedSince === undefined) c.pausedSince = at;
 }
 
-export function resumeClock(c: SlaClock, at: number, cal: BusinessCalendar): void {
+export function resumeClock(c: SlaClock<string>, at: number, cal: BusinessCalendar): void {
   if (c.pausedSince === undefined) return;
   c.pausedMs += workingMsBetween(c.pausedSince, at, c.mode, cal);
   c.pausedSince = undefined;
@@ -207,8 +211,8 @@ export function retargetClock(c: SlaClock, priority: Priority, policy: SlaPolicy
   c.targetMs = slaPolicyFor(policy, priority, c.clock).targetMs;
 }
 
-export interface ClockResult {
-  clock: ClockName;
+export interface ClockResult<N extends string = ClockName> {
+  clock: N;
   cycle: number;
   targetMs: number;
   actualMs: number;
@@ -216,7 +220,7 @@ export interface ClockResult {
   met: boolean;
 }
 
-export function stopClock(c: SlaClock, at: number, cal: BusinessCalendar): ClockResult {
+export function stopClock<N extends string>(c: SlaClock<N>, at: number, cal: BusinessCalendar): ClockResult<N> {
   resumeClock(c, at, cal);
   c.stoppedAt = at;
   const actualMs = elapsedMs(c, at, cal);

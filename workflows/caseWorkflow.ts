@@ -38,9 +38,11 @@ import {
 import { FAILURE } from '../domain/failures';
 import { SA } from '../domain/searchAttributes';
 import { DEFAULT_REMINDER_POLICY, DEFAULT_SLA_POLICY, type ReminderPolicy } from '../domain';
-import { notificationKey, type NotificationChannel, type NotificationEvent, type NotificationRequest, type NotificationVars } from '../domain/notifications';
+import { notificationKey, type NotificationChannel, type NotificationEvent, type NotificationVars } from '../domain/notifications';
 import { aftercareWorkflow } from './aftercareWorkflow';
-import { notify } from './notify';
+import { complaintWorkflow } from './complaintWorkflow';
+import { autoComplaintNo, complaintWorkflowId, LOW_RATING_THRESHOLD, type ComplaintGrade, type ComplaintTrigger } from '../domain/complaints';
+import { Outbox } from './outbox';
 import { runReminders, type DueReminder } from './caseReminders';
 import { CaseSlaClocks } from './caseSla';
 import { ACTION_UPDATES, getCaseState, intakeReceipt } from './definitions';
@@ -99,25 +101,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     stageMs: {},
     sla: { policyVersion: 0, policy: DEFAULT_SLA_POLICY, cycle: 0, clocks: [], results: [], breached: false, level: 0 },
     remindersSent: [],
+    complaints: [],
     eventSeq: 0,
   };
   const reminderPolicy: ReminderPolicy = { ...DEFAULT_REMINDER_POLICY, ...input.reminders };
-  /**
-   * Messages to send. A background loop sends them in order, so a gateway outage delays
-   * messages (the activity retries without limit) but never holds up the case.
-   */
-  const outbox: NotificationRequest[] = [];
+  /** Messages go out from a background loop, so a gateway outage never holds up the case. */
+  const outbox = new Outbox();
   function queueMessage(subject: string, event: NotificationEvent, channel: NotificationChannel, recipient: string | undefined, vars: NotificationVars): void {
     if (!recipient) return;
     outbox.push({ key: notificationKey(subject, event, recipient, channel), channel, recipient, event, locale: state.intake.customer.language, vars: { caseNo: state.caseNo, ...vars }, caseNo: state.caseNo });
-  }
-  async function sendOutbox(): Promise<void> {
-    for (;;) {
-      await condition(() => outbox.length > 0 || (isClosed() && outbox.length === 0));
-      const next = outbox.shift();
-      if (!next) return;
-      await notify(next);
-    }
   }
   const contacts = { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager@casework.local', ...input.contacts };
   const isClosed = () => !isOpenStage(state.stage);
@@ -619,11 +611,60 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
         return 'accepted';
       });
       await letGo(engineerId, false);
+      if (state.reworks >= 2) await openAutoComplaint('second_rework', body);
+      else if (body.rating <= LOW_RATING_THRESHOLD) await openAutoComplaint('low_rating', body);
       return state;
     }
     await archive(actor, 'case.confirmed', { rating: body.rating, comment: body.comment, fixed: body.fixed });
+    if (body.rating <= LOW_RATING_THRESHOLD) await openAutoComplaint('low_rating', body);
     return state;
   });
+
+  /**
+   * A low rating or a second rework opens a complaint by itself: a child that outlives
+   * the case, named after case and trigger so it can only ever be opened once.
+   */
+  async function openAutoComplaint(trigger: ComplaintTrigger, c: { rating: number; comment?: string }): Promise<void> {
+    const complaintNo = autoComplaintNo(state.caseNo, trigger);
+    if (state.complaints.includes(complaintNo)) return;
+    state.complaints.push(complaintNo);
+    const customer = state.intake.customer;
+    const grade: ComplaintGrade = trigger === 'second_rework' || c.rating <= 1 ? 'serious' : 'general';
+    const summary =
+      trigger === 'second_rework'
+        ? `Automatic: case ${state.caseNo} needed a second rework (${state.reworks} reworks)${c.comment ? `; customer: ${c.comment}` : ''}`
+        : `Automatic: the customer rated case ${state.caseNo} ${c.rating}/5${c.comment ? `: ${c.comment}` : ''}`;
+    await startChild(complaintWorkflow, {
+      workflowId: complaintWorkflowId(complaintNo),
+      parentClosePolicy: 'ABANDON',
+      typedSearchAttributes: [
+        { key: SA.ComplaintNo, value: complaintNo },
+        { key: SA.ComplaintStage, value: 'received' },
+        { key: SA.ComplaintGrade, value: grade },
+        { key: SA.CaseNo, value: state.caseNo },
+        { key: SA.SlaBreached, value: false },
+      ],
+      staticSummary: `${complaintNo} · ${grade} · automatic (${trigger}) · case ${state.caseNo}`,
+      args: [
+        {
+          complaintNo,
+          source: 'auto',
+          trigger: { kind: trigger, rating: c.rating, reworks: state.reworks, comment: c.comment },
+          openedBy: SYSTEM_ACTOR,
+          contacts: input.contacts,
+          intake: {
+            category: trigger === 'second_rework' ? 'repair_quality' : 'other',
+            grade,
+            channel: 'auto',
+            summary,
+            caseNo: state.caseNo,
+            customer: { name: customer.name, phone: customer.phone, language: customer.language },
+          },
+        },
+      ],
+    });
+    await advance(SYSTEM_ACTOR, 'complaint.opened', { complaintNo, trigger, grade, rating: c.rating });
+  }
 
   /** Archives the case: metrics, engineer rating, aftercare. */
   async function archive(actor: Actor, type: string, c: { rating?: number; comment?: string; fixed: boolean; auto?: boolean }): Promise<void> {
@@ -734,7 +775,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       }
     }
   }
-  await Promise.all([drive(), slaClocks.run(), runReminders(state, reminderPolicy, () => epoch, isClosed, sendReminder), sendOutbox()]);
+  await Promise.all([drive(), slaClocks.run(), runReminders(state, reminderPolicy, () => epoch, isClosed, sendReminder), outbox.run(isClosed)]);
   await condition(allHandlersFinished);
   return { caseNo: state.caseNo, stage: state.stage, closedAt: state.closedAt };
 }

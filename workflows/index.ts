@@ -1,2 +1,3 @@
 export { caseWorkflow } from './caseWorkflow';
 export { aftercareWorkflow } from './aftercareWorkflow';
+export { complaintWorkflow } from './complaintWorkflow';

@@ -50,3 +50,11 @@ export function futureSlot(): { start: string; end: string } {
   const start = new Date(Date.UTC(2031, 0, 1) + slotCounter * 3 * 3600_000);
   return { start: start.toISOString(), end: new Date(start.getTime() + 2 * 3600_000).toISOString() };
 }
+
+let complaintCounter = Math.floor(Math.random() * 900_000);
+
+/** A unique complaint number in a date range no real complaint uses. */
+export function testComplaintNo(): string {
+  complaintCounter = (complaintCounter + 1) % 1_000_000;
+  return `CP-20000101-${String(complaintCounter).padStart(6, '0')}`;
+}
