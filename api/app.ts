@@ -18,6 +18,7 @@ import { authenticate, requireRole } from './auth';
 import { errorHandler, HttpError, parseOrThrow } from './errors';
 import { openApiDocument } from './openapi';
 import { caseRoutes } from './routes/cases';
+import { complaintRoutes } from './routes/complaints';
 import { healthRoutes } from './routes/health';
 import { notificationRoutes, webhookRoutes, type DevOutboxSource } from './routes/webhooks';
 import type { RouteSpec } from './routeSpec';
@@ -43,6 +44,7 @@ export function allRoutes(deps: RouteDeps): RouteSpec[] {
   return [
     ...healthRoutes(deps),
     ...caseRoutes(deps),
+    ...complaintRoutes(deps),
     ...engineerRoutes(deps),
     ...dispatchRoutes(deps),
     ...customerRoutes(deps),

@@ -1,4 +1,4 @@
-// Sends one case Update and maps the workflow's refusals to HTTP errors.
+// Sends one case or complaint Update and maps the workflow's refusals to HTTP errors.
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Actor, CaseState, Stage } from '../domain';
@@ -8,19 +8,23 @@ import { findCase, type CaseRow } from '../db/queries/cases';
 import { HttpError } from './errors';
 
 interface FailureDetails {
-  currentStage?: Stage;
+  currentStage?: string;
   fields?: Array<{ path: string; message: string }>;
 }
 
-export async function runCaseUpdate<B>(
+/**
+ * Runs an Update; a refusal becomes its HTTP error, and a finished workflow becomes the
+ * 409 that `closed()` builds (with the stage it closed in).
+ */
+export async function runUpdate<R, B>(
   client: Client,
-  db: Database,
-  row: CaseRow,
-  def: UpdateDefinition<CaseState, [Actor, B]>,
+  workflowId: string,
+  def: UpdateDefinition<R, [Actor, B]>,
   actor: Actor,
   body: B,
-): Promise<CaseState> {
-  const handle = client.workflow.getHandle(row.workflowId);
+  closed: () => Promise<HttpError>,
+): Promise<R> {
+  const handle = client.workflow.getHandle(workflowId);
   try {
     return await handle.executeUpdate(def, { args: [actor, body] });
   } catch (err) {
@@ -41,10 +45,23 @@ export async function runCaseUpdate<B>(
       }
     }
     if (err instanceof WorkflowNotFoundError || /already completed|workflow not found/i.test(String((err as Error).message))) {
-      // The workflow has finished: the case is closed.
-      const now = await findCase(db, row.caseNo);
-      throw new HttpError(409, 'illegal_transition', `case ${row.caseNo} is closed`, { currentStage: (now?.stage ?? row.stage) as Stage });
+      throw await closed();
     }
     throw err;
   }
+}
+
+export async function runCaseUpdate<B>(
+  client: Client,
+  db: Database,
+  row: CaseRow,
+  def: UpdateDefinition<CaseState, [Actor, B]>,
+  actor: Actor,
+  body: B,
+): Promise<CaseState> {
+  return runUpdate(client, row.workflowId, def, actor, body, async () => {
+    // The workflow has finished: the case is closed.
+    const now = await findCase(db, row.caseNo);
+    return new HttpError(409, 'illegal_transition', `case ${row.caseNo} is closed`, { currentStage: (now?.stage ?? row.stage) as Stage });
+  });
 }

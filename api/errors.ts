@@ -1,14 +1,13 @@
 // Every error leaves the API as JSON: { error: { code, message, fields?, currentStage? } }.
 import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
-import type { Stage } from '../domain';
 
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly extra: { fields?: FieldError[]; currentStage?: Stage; existingCaseNo?: string } = {},
+    readonly extra: { fields?: FieldError[]; currentStage?: string; existingCaseNo?: string; existingComplaintNo?: string } = {},
   ) {
     super(message);
   }

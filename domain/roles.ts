@@ -39,4 +39,11 @@ export const ACTION_ROLES = {
   engineersRead: ['dispatcher', 'ops', 'agent', ...staff],
   engineersWrite: ['admin'],
   dispatchQueue: ['dispatcher', 'ops', ...staff],
+  complaintOpen: ['agent', ...staff],
+  complaintRead: ['agent', 'ops', ...staff],
+  /** The owner's moves: acknowledge, investigate, propose, close, reassign. */
+  complaintManage: [...staff],
+  /** What the call center records: the customer's answer, the callback, notes, withdrawal. */
+  complaintFollowUp: ['agent', ...staff],
+  complaintStats: ['ops', ...staff],
 } as const satisfies Record<string, readonly Role[]>;

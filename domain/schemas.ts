@@ -279,8 +279,9 @@ export const ErrorSchema = z
       code: z.string().meta({ example: 'validation_failed' }),
       message: z.string(),
       fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-      currentStage: StageSchema.optional(),
+      currentStage: z.string().optional().meta({ description: 'The stage of the case (Stage) or complaint (ComplaintStage) that refused the move' }),
       existingCaseNo: z.string().optional(),
+      existingComplaintNo: z.string().optional(),
     }),
   })
   .meta({ id: 'Error' });

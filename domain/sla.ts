@@ -3,7 +3,7 @@
 // API for reports, and the README table is generated from DEFAULT_SLA_POLICY.
 import type { Priority } from './schemas';
 import type { Stage } from './stages';
-import type { ComplaintSlaPolicy } from './complaints';
+import { DEFAULT_COMPLAINT_POLICY, type ComplaintSlaPolicy } from './complaints';
 
 export const CLOCKS = ['firstResponse', 'dispatch', 'engineerAcceptance', 'customerContact', 'onSiteArrival', 'resolution'] as const;
 export type ClockName = (typeof CLOCKS)[number];
@@ -83,6 +83,7 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = {
     P3: { calendar: 'business', targetsMinutes: { firstResponse: 60, dispatch: 30, engineerAcceptance: 30, customerContact: 30, onSiteArrival: 1080, resolution: 2160 } },
     P4: { calendar: 'business', targetsMinutes: { firstResponse: 120, dispatch: 60, engineerAcceptance: 30, customerContact: 60, onSiteArrival: 2160, resolution: 4320 } },
   },
+  complaints: DEFAULT_COMPLAINT_POLICY,
 };
 
 export function slaPolicyFor(policy: SlaPolicy, priority: Priority, clock: ClockName): { targetMs: number; calendar: CalendarMode } {

@@ -2,6 +2,7 @@
 // defaults live in domain/sla.ts.
 import { z } from 'zod';
 import { CLOCKS, ESCALATION_ACTIONS, type SlaPolicy } from './sla';
+import { COMPLAINT_GRADES } from './complaints';
 
 const minutes = z.number().positive().max(60 * 24 * 90).meta({ description: 'Minutes (fractions allowed)' });
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-10-01');
@@ -9,6 +10,13 @@ const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'a time like 09
 
 const targets = z.strictObject(Object.fromEntries(CLOCKS.map((c) => [c, minutes])) as Record<(typeof CLOCKS)[number], typeof minutes>);
 const priorityPolicy = z.strictObject({ calendar: z.enum(['24x7', 'business']), targetsMinutes: targets });
+const gradePolicy = z.strictObject({ calendar: z.enum(['24x7', 'business']), acknowledgeMinutes: minutes, resolveMinutes: minutes });
+const complaintStandard = z
+  .strictObject(Object.fromEntries(COMPLAINT_GRADES.map((g) => [g, gradePolicy])) as Record<(typeof COMPLAINT_GRADES)[number], typeof gradePolicy>)
+  .refine((c) => c.general.acknowledgeMinutes >= c.serious.acknowledgeMinutes && c.serious.acknowledgeMinutes >= c.critical.acknowledgeMinutes && c.general.resolveMinutes >= c.serious.resolveMinutes && c.serious.resolveMinutes >= c.critical.resolveMinutes, {
+    message: 'a more severe grade cannot have a longer target',
+  })
+  .meta({ description: 'Complaint response standard per grade (分级响应机制); absent = the defaults' });
 
 export const SlaPolicySchema = z
   .strictObject({
@@ -37,5 +45,6 @@ export const SlaPolicySchema = z
       })
       .refine((c) => c.close > c.open, { message: 'close must be after open', path: ['close'] }),
     priorities: z.strictObject({ P1: priorityPolicy, P2: priorityPolicy, P3: priorityPolicy, P4: priorityPolicy }),
+    complaints: complaintStandard.optional(),
   })
   .meta({ id: 'SlaPolicy' }) satisfies z.ZodType<SlaPolicy>;

@@ -1,6 +1,7 @@
 // The README's SLA table, generated from DEFAULT_SLA_POLICY (one source of truth; a
 // test fails when the README and the defaults disagree). `npx tsx scripts/slaTable.ts`.
 import { CLOCK_LABELS, CLOCKS, DEFAULT_SLA_POLICY, type SlaPolicy } from '../domain/sla';
+import { COMPLAINT_GRADES, complaintPolicyOf } from '../domain/complaints';
 
 function fmt(minutes: number): string {
   if (minutes < 60) return `${minutes} min`;
@@ -20,6 +21,15 @@ export function slaTableMarkdown(policy: SlaPolicy = DEFAULT_SLA_POLICY): string
       '.',
     `Business hours: ${policy.calendar.open}-${policy.calendar.close}, ISO weekdays ${policy.calendar.workdays.join(',')}, UTC${policy.calendar.utcOffsetMinutes >= 0 ? '+' : '-'}${Math.abs(policy.calendar.utcOffsetMinutes / 60)}, ` +
       `${policy.calendar.holidays.length} public holidays and ${policy.calendar.makeupWorkdays.length} make-up workdays (2026-2027).`,
+    '',
+    'Complaints (graded response standard, same warning and ladder; level 2 raises the grade instead of the priority):',
+    '',
+    '| grade | acknowledge by | resolve by | calendar |',
+    '|---|---|---|---|',
+    ...COMPLAINT_GRADES.map((g) => {
+      const c = complaintPolicyOf(policy)[g];
+      return `| ${g} | ${fmt(c.acknowledgeMinutes)} | ${fmt(c.resolveMinutes)} | ${c.calendar === '24x7' ? '24×7' : 'business hours'} |`;
+    }),
   ];
   return lines.join('\n');
 }

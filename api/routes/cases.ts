@@ -40,6 +40,7 @@ import { createCaseIntake } from '../caseIntake';
 import { runCaseUpdate } from '../caseUpdates';
 import { issueCustomerToken, type CustomerLinkConfig } from '../customerLinks';
 import { HttpError } from '../errors';
+import { IdempotencyHeaders, idempotencyKeyOf } from '../idempotency';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 import { caseEventView, CaseEventViewSchema, caseView, CaseViewSchema } from '../views';
 
@@ -53,12 +54,6 @@ export interface CaseRouteDeps {
 }
 
 const CaseParams = z.strictObject({ caseNo: CaseNoSchema });
-const IdempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[\x21-\x7e]{8,200}$/)
-    .meta({ description: 'Unique per intended case (8-200 printable ASCII); retries reuse it' }),
-});
 const CaseEnvelope = z.object({ case: CaseViewSchema }).meta({ id: 'CaseEnvelope' });
 const errors = {
   400: { description: 'Invalid input (field-level messages)', schema: ErrorSchema },
@@ -133,13 +128,7 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
         422: { description: 'Idempotency-Key reused with a different body', schema: ErrorSchema },
       },
       async handler({ req, res, actor, body }) {
-        const headers = IdempotencyHeaders.safeParse({ 'idempotency-key': req.get('idempotency-key') });
-        if (!headers.success) {
-          throw new HttpError(400, 'validation_failed', 'Idempotency-Key header is required', {
-            fields: [{ path: 'headers.Idempotency-Key', message: 'required: 8-200 printable ASCII characters' }],
-          });
-        }
-        const { created, row } = await openCaseIdempotently(body, headers.data['idempotency-key'], actor);
+        const { created, row } = await openCaseIdempotently(body, idempotencyKeyOf(req), actor);
         res.status(created ? 201 : 200).json({ case: caseView(row) });
       },
     }),

@@ -1,0 +1,68 @@
+// Opening a complaint: reserve the complaint number under the Idempotency-Key, take the
+// customer from the linked case when not given, then start the workflow with
+// update-with-start so the answer carries the recorded row.
+import { createHash } from 'node:crypto';
+import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { maskPhone, type Actor } from '../domain';
+import { complaintWorkflowId, type ComplaintWorkflowInput } from '../domain/complaints';
+import type { ComplaintOpen } from '../domain/complaintSchemas';
+import { SA } from '../domain/searchAttributes';
+import type { Database } from '../db/client';
+import { findCase } from '../db/queries/cases';
+import { findComplaint, reserveComplaint, type ComplaintRow } from '../db/queries/complaints';
+import { complaintReceipt } from '../workflows/complaintDefinitions';
+import type { complaintWorkflow } from '../workflows';
+import { HttpError } from './errors';
+
+export function createComplaintIntake(deps: { client: Client; db: Database; taskQueue: string }) {
+  const { client, db, taskQueue } = deps;
+
+  async function start(input: ComplaintWorkflowInput): Promise<void> {
+    const i = input.intake;
+    await client.workflow.executeUpdateWithStart(complaintReceipt, {
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof complaintWorkflow>('complaintWorkflow', {
+        workflowId: complaintWorkflowId(input.complaintNo),
+        taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: SA.ComplaintNo, value: input.complaintNo },
+          { key: SA.ComplaintStage, value: 'received' },
+          { key: SA.ComplaintGrade, value: i.grade },
+          ...(i.caseNo ? [{ key: SA.CaseNo, value: i.caseNo }] : []),
+          { key: SA.SlaBreached, value: false },
+        ],
+        staticSummary: `${input.complaintNo} · ${i.grade} · ${i.category} · ${i.customer.name ?? ''} ${maskPhone(i.customer.phone)}${i.caseNo ? ` · case ${i.caseNo}` : ''}`,
+        staticDetails: `Channel: ${i.channel}\n\n${i.summary.slice(0, 300)}`,
+      }),
+    });
+  }
+
+  /** A replay returns the same complaint; a key reused with another body is 422. */
+  return async function openComplaint(body: ComplaintOpen, key: string, actor: Actor): Promise<{ created: boolean; row: ComplaintRow }> {
+    let customer = body.customer;
+    if (body.caseNo) {
+      const linked = await findCase(db, body.caseNo);
+      if (!linked) throw new HttpError(400, 'validation_failed', 'invalid body', { fields: [{ path: 'body.caseNo', message: 'no such case' }] });
+      customer ??= { name: linked.customerName, phone: linked.customerPhone, language: linked.customerLanguage as 'zh-CN' | 'en' };
+    }
+    const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    const { kind, request } = await reserveComplaint(db, { key, requestHash, actor, now: new Date() });
+    if (request.requestHash !== requestHash) {
+      throw new HttpError(422, 'idempotency_key_reused', `Idempotency-Key was used for complaint ${request.complaintNo} with a different body`, {
+        existingComplaintNo: request.complaintNo,
+      });
+    }
+    let row = kind === 'replay' ? await findComplaint(db, request.complaintNo) : undefined;
+    const created = !row;
+    if (!row) {
+      // New, or a replay whose first attempt did not reach Temporal: start (idempotent).
+      const { caseNo, category, grade, channel, summary, owner } = body;
+      await start({ complaintNo: request.complaintNo, source: 'agent', openedBy: actor, idempotencyKey: key, intake: { category, grade, channel, summary, caseNo, owner, customer: customer! } });
+      row = await findComplaint(db, request.complaintNo);
+    }
+    if (!row) throw new Error(`complaint ${request.complaintNo} started but its row is missing`);
+    return { created, row };
+  };
+}

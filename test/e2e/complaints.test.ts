@@ -1,0 +1,202 @@
+// The complaint closed loop through HTTP on the real stack (launcher: Temporal dev
+// server, PostgreSQL, worker, local SMS receiver): registering (idempotent), every
+// move with its refusals, the tracking list and the statistics sheet.
+import { notificationKey } from '../../domain/notifications';
+import { intakeInput } from '../support/fixtures';
+import { call, eventually, idempotencyKey, openCase } from '../support/http';
+
+const owner = `QA-${Date.now().toString(36)}`;
+const phone = () => `+86 137 ${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')} ${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
+
+function register(body: Record<string, unknown>, key = idempotencyKey(), as: 'agent' | 'supervisor' | 'engineerE001' = 'agent') {
+  return call('POST', '/complaints', { as, body, headers: { 'idempotency-key': key } });
+}
+
+const standalone = (overrides: Record<string, unknown> = {}) => ({
+  category: 'service_attitude',
+  grade: 'general',
+  channel: 'phone',
+  summary: '工程师上门态度恶劣',
+  customer: { name: '李四', phone: phone(), language: 'zh-CN' },
+  owner,
+  ...overrides,
+});
+
+describe('registering a complaint', () => {
+  test('standalone by phone: 201, the graded deadlines, and a replay of the key returns the same complaint', async () => {
+    const key = idempotencyKey();
+    const body = standalone();
+    const first = await register(body, key);
+    expect(first.status).toBe(201);
+    const c = first.body.complaint;
+    expect(c).toMatchObject({ stage: 'received', category: 'service_attitude', grade: 'general', owner, caseNo: null, source: 'agent', openedBy: { role: 'agent' } });
+    expect(c.complaintNo).toMatch(/^CP-\d{8}-\d{6}$/);
+    expect(Date.parse(c.acknowledgeBy) - Date.parse(c.createdAt)).toBe(2 * 3600_000);
+    expect(Date.parse(c.resolveBy) - Date.parse(c.createdAt)).toBe(48 * 3600_000);
+
+    const replay = await register(body, key);
+    expect([replay.status, replay.body.complaint.complaintNo]).toEqual([200, c.complaintNo]);
+    const reused = await register({ ...body, summary: 'another' }, key);
+    expect([reused.status, reused.body.error.code, reused.body.error.existingComplaintNo]).toEqual([422, 'idempotency_key_reused', c.complaintNo]);
+
+    // The customer hears it was registered (SMS through the local gateway), once.
+    const smsKey = notificationKey(`${c.complaintNo}#opened`, 'complaint.opened', body.customer.phone, 'sms');
+    const sms = await eventually('complaint.opened SMS at the gateway', async () => {
+      const outbox = await call('GET', '/dev/outbox', { as: 'ops' });
+      const found = outbox.body.sms.filter((s: { idempotencyKey: string }) => s.idempotencyKey === smsKey);
+      return found.length ? found : undefined;
+    });
+    expect(sms).toHaveLength(1);
+    expect(sms[0]).toMatchObject({ to: body.customer.phone, event: 'complaint.opened', locale: 'zh-CN', duplicate: false });
+    expect(sms[0].text).toContain(`编号 ${c.complaintNo}`);
+  });
+
+  test('linked to a case: the customer comes from the case', async () => {
+    const input = intakeInput();
+    const opened = await openCase(input);
+    expect(opened.status).toBe(201);
+    const caseNo = opened.body.case.caseNo;
+    const r = await register({ category: 'timeliness', grade: 'serious', channel: 'wechat', summary: '工程师迟到两小时', caseNo, owner });
+    expect(r.status).toBe(201);
+    expect(r.body.complaint).toMatchObject({ caseNo, grade: 'serious', customer: { name: input.customer.name, phone: input.customer.phone } });
+    const listed = await call('GET', `/complaints?caseNo=${caseNo}`, { as: 'supervisor' });
+    expect(listed.body.items.map((x: { complaintNo: string }) => x.complaintNo)).toEqual([r.body.complaint.complaintNo]);
+    await call('POST', `/cases/${caseNo}/cancel`, { as: 'agent', body: { reason: 'test over' } });
+  });
+
+  test('bad input: 400 with field paths, 401/403, and nothing registered', async () => {
+    const before = (await call('GET', `/complaints?owner=${owner}&limit=100`, { as: 'supervisor' })).body.items.length;
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [standalone({ category: 'rude' }), 'body.category'],
+      [standalone({ grade: 'urgent' }), 'body.grade'],
+      [standalone({ customer: undefined }), 'body.customer'],
+      [standalone({ summary: '' }), 'body.summary'],
+      [standalone({ caseNo: 'CS-1' }), 'body.caseNo'],
+      [standalone({ caseNo: 'CS-19990101-000001' }), 'body.caseNo'],
+      [standalone({ customer: { phone: 'abc' } }), 'body.customer.phone'],
+      [standalone({ extra: 1 }), 'body'],
+    ];
+    for (const [body, path] of cases) {
+      const r = await register(body);
+      expect([r.status, r.body.error.code]).toEqual([400, 'validation_failed']);
+      expect(r.body.error.fields.map((f: { path: string }) => f.path)).toContain(path);
+    }
+    const noKey = await call('POST', '/complaints', { as: 'agent', body: standalone() });
+    expect([noKey.status, noKey.body.error.fields[0].path]).toEqual([400, 'headers.Idempotency-Key']);
+    expect((await register(standalone(), idempotencyKey(), 'engineerE001')).status).toBe(403);
+    expect((await call('POST', '/complaints', { as: null, body: standalone(), headers: { 'idempotency-key': idempotencyKey() } })).status).toBe(401);
+    const after = (await call('GET', `/complaints?owner=${owner}&limit=100`, { as: 'supervisor' })).body.items.length;
+    expect(after).toBe(before);
+  });
+});
+
+describe('working a complaint', () => {
+  test('the closed loop through HTTP, with a rejection that re-opens it one grade up', async () => {
+    const { complaintNo } = (await register(standalone())).body.complaint;
+    const act = (path: string, body: unknown, as: 'agent' | 'supervisor' = 'supervisor') => call('POST', `/complaints/${complaintNo}/${path}`, { as, body });
+
+    // The owner's moves are the supervisor's; the agent records the customer's answers.
+    expect((await act('acknowledge', {}, 'agent')).status).toBe(403);
+    const illegal = await act('close', { rootCause: 'x', responsibility: 'none' });
+    expect([illegal.status, illegal.body.error.code, illegal.body.error.currentStage]).toEqual([409, 'illegal_transition', 'received']);
+    const bad = await act('resolution', { resolution: '' });
+    expect([bad.status, bad.body.error.fields[0].path]).toEqual([400, 'body.resolution']);
+
+    const ack = await act('acknowledge', { note: '已致电致歉', category: 'repair_quality' });
+    expect(ack.body.complaint).toMatchObject({ stage: 'acknowledged', category: 'repair_quality', acknowledgedOnTime: true });
+    expect((await act('investigate', { note: '调取录音' })).body.complaint.stage).toBe('investigating');
+    expect((await act('notes', { note: '客户再次来电' }, 'agent')).status).toBe(200);
+    const proposed = await act('resolution', { resolution: '免费复修', compensation: { amount: 50, currency: 'CNY' } });
+    expect(proposed.body.complaint).toMatchObject({ stage: 'resolution_proposed', resolution: { text: '免费复修', compensation: { amount: 50, currency: 'CNY' } } });
+    const rejected = await act('decision', { accepted: false, comment: '补偿太少' }, 'agent');
+    expect(rejected.body.complaint).toMatchObject({ stage: 'investigating', grade: 'serious', initialGrade: 'general', reopenCount: 1, resolution: null });
+    await act('resolution', { resolution: '免费复修并补偿200元', compensation: { amount: 200, currency: 'CNY' } });
+    const accepted = await act('decision', { accepted: true }, 'agent');
+    expect(accepted.body.complaint).toMatchObject({ stage: 'customer_confirmed', resolvedOnTime: true });
+    expect((await act('callback', { satisfied: true, note: '客户满意' }, 'agent')).body.complaint.stage).toBe('callback_verified');
+    const closed = await act('close', { rootCause: '维修不彻底', responsibility: 'engineer', summary: '已复训' });
+    expect(closed.body.complaint).toMatchObject({ stage: 'closed', closing: { rootCause: '维修不彻底', responsibility: 'engineer' } });
+    expect(closed.body.complaint.closedAt).not.toBeNull();
+    const after = await act('notes', { note: 'late' }, 'agent');
+    expect([after.status, after.body.error.currentStage]).toEqual([409, 'closed']);
+
+    const detail = await call('GET', `/complaints/${complaintNo}`, { as: 'agent' });
+    expect(detail.body.timeline.map((e: { type: string }) => e.type)).toEqual([
+      'complaint.opened',
+      'complaint.acknowledged',
+      'complaint.investigating',
+      'complaint.note',
+      'complaint.resolution_proposed',
+      'complaint.reopened',
+      'complaint.resolution_proposed',
+      'complaint.customer_confirmed',
+      'complaint.callback_verified',
+      'complaint.closed',
+    ]);
+    expect(detail.body.timeline.map((e: { actor: { role: string } }) => e.actor.role)).toEqual(['agent', 'supervisor', 'supervisor', 'agent', 'supervisor', 'agent', 'supervisor', 'agent', 'agent', 'supervisor']);
+    expect(detail.body.live).toMatchObject({ stage: 'closed' });
+    expect((await call('GET', '/complaints/CP-19990101-000001', { as: 'agent' })).status).toBe(404);
+    expect((await call('GET', '/complaints/nope', { as: 'agent' })).status).toBe(400);
+    expect((await call('GET', `/complaints/${complaintNo}`, { as: 'engineerE001' })).status).toBe(403);
+  });
+
+  test('reassign and withdraw', async () => {
+    const { complaintNo } = (await register(standalone())).body.complaint;
+    const moved = await call('POST', `/complaints/${complaintNo}/reassign`, { as: 'supervisor', body: { owner: `${owner}-B`, reason: '轮班' } });
+    expect(moved.body.complaint.owner).toBe(`${owner}-B`);
+    const withdrawn = await call('POST', `/complaints/${complaintNo}/withdraw`, { as: 'agent', body: { reason: '客户撤诉' } });
+    expect(withdrawn.body.complaint).toMatchObject({ stage: 'withdrawn' });
+  });
+});
+
+describe('tracking list and statistics', () => {
+  test('filters, cursor pages and the statistics sheet by category, grade and owner', async () => {
+    const statsOwner = `${owner}-S`;
+    const p = phone();
+    const made: string[] = [];
+    for (const [category, grade] of [['price_parts', 'general'], ['price_parts', 'critical'], ['other', 'general']] as const) {
+      made.push((await register(standalone({ category, grade, owner: statsOwner, customer: { phone: p } }))).body.complaint.complaintNo);
+    }
+    // One acknowledged in time.
+    await call('POST', `/complaints/${made[0]}/acknowledge`, { as: 'supervisor', body: {} });
+
+    // By phone in another spelling, newest first, one per page.
+    const digits = p.replace(/[^0-9]/g, '').slice(2);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: Array<{ complaintNo: string }>; nextCursor: string | null } } = await call('GET', `/complaints?phone=${digits}&limit=1${cursor ? `&cursor=${cursor}` : ''}`, { as: 'supervisor' });
+      seen.push(...page.body.items.map((x) => x.complaintNo));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...made].reverse());
+    const critical = await call('GET', `/complaints?owner=${statsOwner}&grade=critical`, { as: 'supervisor' });
+    expect(critical.body.items.map((x: { complaintNo: string }) => x.complaintNo)).toEqual([made[1]]);
+    const received = await call('GET', `/complaints?owner=${statsOwner}&stage=received&open=true`, { as: 'supervisor' });
+    expect(received.body.items).toHaveLength(2);
+    const badCursor = await call('GET', '/complaints?cursor=zzz', { as: 'supervisor' });
+    expect([badCursor.status, badCursor.body.error.fields[0].path]).toEqual([400, 'query.cursor']);
+    expect((await call('GET', '/complaints?grade=urgent', { as: 'supervisor' })).status).toBe(400);
+
+    const stats = await call('GET', '/complaints/stats', { as: 'ops' });
+    expect(stats.status).toBe(200);
+    const mine = stats.body.by.owner.find((r: { key: string }) => r.key === statsOwner);
+    expect(mine).toMatchObject({ total: 3, open: 3, closed: 0, breached: 0, acknowledgedOnTimeRate: 1, resolvedOnTimeRate: null });
+    expect(stats.body.by.category.find((r: { key: string }) => r.key === 'price_parts').total).toBeGreaterThanOrEqual(2);
+    expect(stats.body.by.grade.map((r: { key: string }) => r.key)).toEqual(expect.arrayContaining(['general', 'critical']));
+    expect(stats.body.overall.total).toBeGreaterThanOrEqual(3);
+    expect((await call('GET', '/complaints/stats?from=2030-01-01T00:00:00Z&to=2029-01-01T00:00:00Z', { as: 'ops' })).status).toBe(400);
+    expect((await call('GET', '/complaints/stats', { as: 'agent' })).status).toBe(403);
+
+    const standard = await call('GET', '/complaints/standard', { as: 'agent' });
+    expect(standard.body.grades.critical).toEqual({ calendar: '24x7', acknowledgeMinutes: 30, resolveMinutes: 480 });
+    for (const no of made) await call('POST', `/complaints/${no}/withdraw`, { as: 'agent', body: { reason: 'test over' } });
+  });
+
+  test('the routes are in the OpenAPI document', async () => {
+    const doc = await call('GET', '/openapi.json', { as: null });
+    for (const path of ['/complaints', '/complaints/stats', '/complaints/standard', '/complaints/{complaintNo}', '/complaints/{complaintNo}/acknowledge', '/complaints/{complaintNo}/decision']) {
+      expect(doc.body.paths[path]).toBeDefined();
+    }
+  });
+});
