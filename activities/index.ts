@@ -1,7 +1,8 @@
 // Activities are built from their dependencies (the samples-typescript pattern), so the
 // worker and the tests pass real connections in.
 import { log } from '@temporalio/activity';
-import { loadEnv } from '../config/env';
+import { customerLinkConfig, loadEnv } from '../config/env';
+import { issueCustomerToken, type CustomerLinkConfig } from '../api/customerLinks';
 import type { CaseEvent, CaseMetrics, CaseState, DispatchRequest, Ranking } from '../domain';
 import type { Database } from '../db/client';
 import { writeCaseEvent } from './caseRecords';
@@ -20,12 +21,30 @@ export interface ActivityDeps {
   gateways?: Gateways;
   /** Default: from the environment (SMS_GATEWAY_URL, SMTP_URL, …), read at first send. */
   gatewayConfig?: GatewayConfig;
+  /** Signs the customer links put in messages; default: CUSTOMER_LINK_SECRET and PUBLIC_BASE_URL, if set. */
+  customerLinks?: CustomerLinkConfig;
 }
 
 export function createActivities(db: Database, deps: ActivityDeps = {}) {
   const timeZone = deps.timeZone ?? 'Asia/Shanghai';
   const gateways = deps.gateways ?? (() => gatewaysFromConfig(deps.gatewayConfig ?? gatewayConfigFromEnv(loadEnv())));
+  const links = (): CustomerLinkConfig | undefined => {
+    if (deps.customerLinks) return deps.customerLinks;
+    const env = loadEnv();
+    return env.CUSTOMER_LINK_SECRET ? customerLinkConfig(env) : undefined;
+  };
   return {
+    /**
+     * A signed link for the customer (case: progress, quote, confirmation; complaint: the
+     * proposed resolution), for a message. Null when no link secret is configured: the
+     * message then tells the customer an agent will call.
+     */
+    async issueCustomerLink(args: { subjectNo: string }): Promise<{ url: string; expiresAt: string } | null> {
+      const cfg = links();
+      if (!cfg) return null;
+      const link = issueCustomerToken(cfg, args.subjectNo);
+      return { url: link.url, expiresAt: link.expiresAt.toISOString() };
+    },
     /** Persists a case snapshot and appends one timeline event, exactly once. */
     async recordCaseEvent(state: CaseState, event: CaseEvent): Promise<{ inserted: boolean }> {
       const result = await writeCaseEvent(db, state, event);

@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { Actor, DispatchPolicyOverrides } from '../domain';
 import type { CustomerLinkConfig } from './customerLinks';
 import { customerRoutes } from './routes/customer';
+import { customerComplaintRoutes } from './routes/customerComplaints';
 import { dispatchRoutes } from './routes/dispatch';
 import { engineerRoutes } from './routes/engineers';
 import { opsRoutes } from './routes/ops';
@@ -48,6 +49,7 @@ export function allRoutes(deps: RouteDeps): RouteSpec[] {
     ...engineerRoutes(deps),
     ...dispatchRoutes(deps),
     ...customerRoutes(deps),
+    ...customerComplaintRoutes(deps),
     ...slaRoutes(deps),
     ...opsRoutes(deps),
     ...aftercareRoutes({ db: deps.db, openCase: createCaseIntake(deps) }),

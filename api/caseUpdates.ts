@@ -5,6 +5,8 @@ import type { Actor, CaseState, Stage } from '../domain';
 import { FAILURE } from '../domain/failures';
 import type { Database } from '../db/client';
 import { findCase, type CaseRow } from '../db/queries/cases';
+import { findComplaint, type ComplaintRow } from '../db/queries/complaints';
+import type { ComplaintState } from '../domain/complaints';
 import { HttpError } from './errors';
 
 interface FailureDetails {
@@ -63,5 +65,19 @@ export async function runCaseUpdate<B>(
     // The workflow has finished: the case is closed.
     const now = await findCase(db, row.caseNo);
     return new HttpError(409, 'illegal_transition', `case ${row.caseNo} is closed`, { currentStage: (now?.stage ?? row.stage) as Stage });
+  });
+}
+
+export async function runComplaintUpdate<B>(
+  client: Client,
+  db: Database,
+  row: ComplaintRow,
+  def: UpdateDefinition<ComplaintState, [Actor, B]>,
+  actor: Actor,
+  body: B,
+): Promise<ComplaintState> {
+  return runUpdate(client, row.workflowId, def, actor, body, async () => {
+    const now = await findComplaint(db, row.complaintNo);
+    return new HttpError(409, 'illegal_transition', `complaint ${row.complaintNo} is ${now?.stage ?? row.stage}`, { currentStage: now?.stage ?? row.stage });
   });
 }

@@ -22,3 +22,16 @@ export const CUSTOMER_EVENT_LABELS: Record<string, { en: string; 'zh-CN': string
 export function isCustomerVisible(type: string): boolean {
   return type in CUSTOMER_EVENT_LABELS;
 }
+
+/** What the customer may see of their complaint: its key steps, not notes or escalations. */
+export const CUSTOMER_COMPLAINT_EVENT_LABELS: Record<string, { en: string; 'zh-CN': string }> = {
+  'complaint.opened': { en: 'Complaint registered', 'zh-CN': '投诉已受理' },
+  'complaint.acknowledged': { en: 'We contacted you', 'zh-CN': '已与您联系' },
+  'complaint.investigating': { en: 'Being investigated', 'zh-CN': '调查处理中' },
+  'complaint.resolution_proposed': { en: 'Resolution proposed', 'zh-CN': '处理方案待您确认' },
+  'complaint.reopened': { en: 'Reopened', 'zh-CN': '重新处理' },
+  'complaint.customer_confirmed': { en: 'Resolution accepted', 'zh-CN': '您已接受处理方案' },
+  'complaint.callback_verified': { en: 'Follow-up call done', 'zh-CN': '已回访' },
+  'complaint.closed': { en: 'Closed', 'zh-CN': '已结案' },
+  'complaint.withdrawn': { en: 'Withdrawn', 'zh-CN': '已撤销' },
+};

@@ -300,3 +300,8 @@ export function maskRecipient(channel: NotificationChannel | string, recipient: 
   if (channel === 'sms') return maskPhone(recipient);
   return recipient;
 }
+
+/** What a message says in place of the customer link when none can be issued (no link secret configured). */
+export function linkOrHotline(link: { url: string } | null, locale: NotificationLocale): string {
+  return link?.url ?? (locale === 'en' ? 'our service hotline' : '客服热线');
+}

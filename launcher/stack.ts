@@ -101,6 +101,7 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
     }
     const devOutbox = env.DEV_OUTBOX ? env.DEV_OUTBOX === 'true' : local !== undefined;
 
+    const customerLinks = customerLinkConfig(env, env.CUSTOMER_LINK_SECRET ?? localLinkSecret(env.DATA_DIR));
     if (env.EMBED_WORKER === 'true') {
       const { worker, connection } = await createCaseWorker({
         address: temporalAddress,
@@ -110,6 +111,7 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
         logger,
         timeZone: env.TIME_ZONE,
         gatewayConfig,
+        customerLinks,
       });
       const running = worker.run();
       stops.push(['worker', async () => {
@@ -130,7 +132,7 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
       envKeys,
       logger,
       maxBodyBytes: env.MAX_BODY_BYTES,
-      customerLinks: customerLinkConfig(env, env.CUSTOMER_LINK_SECRET ?? localLinkSecret(env.DATA_DIR)),
+      customerLinks,
       dispatchPolicy: env.DISPATCH_POLICY,
       devOutbox: devOutbox && local ? local.outbox : undefined,
     });

@@ -2,6 +2,7 @@ import { NativeConnection, Worker, Runtime, makeTelemetryFilterString, DefaultLo
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import type { GatewayConfig } from '../activities/gateways';
+import type { CustomerLinkConfig } from '../api/customerLinks';
 import type { Database } from '../db/client';
 
 export interface CaseWorkerOptions {
@@ -14,6 +15,8 @@ export interface CaseWorkerOptions {
   timeZone?: string;
   /** Notification gateways; default: from the environment (SMS_GATEWAY_URL, SMTP_URL, …). */
   gatewayConfig?: GatewayConfig;
+  /** Signs customer links in messages; default: from the environment, if set. */
+  customerLinks?: CustomerLinkConfig;
 }
 
 let runtimeInstalled = false;
@@ -40,7 +43,7 @@ export async function createCaseWorker(opts: CaseWorkerOptions): Promise<{ worke
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities(opts.db, { timeZone: opts.timeZone, gatewayConfig: opts.gatewayConfig }),
+    activities: createActivities(opts.db, { timeZone: opts.timeZone, gatewayConfig: opts.gatewayConfig, customerLinks: opts.customerLinks }),
   });
   return { worker, connection };
 }

@@ -38,7 +38,7 @@ import {
 import { FAILURE } from '../domain/failures';
 import { SA } from '../domain/searchAttributes';
 import { DEFAULT_REMINDER_POLICY, DEFAULT_SLA_POLICY, type ReminderPolicy } from '../domain';
-import { notificationKey, type NotificationChannel, type NotificationEvent, type NotificationVars } from '../domain/notifications';
+import { linkOrHotline, notificationKey, type NotificationChannel, type NotificationEvent, type NotificationVars } from '../domain/notifications';
 import { aftercareWorkflow } from './aftercareWorkflow';
 import { complaintWorkflow } from './complaintWorkflow';
 import { autoComplaintNo, complaintWorkflowId, LOW_RATING_THRESHOLD, type ComplaintGrade, type ComplaintTrigger } from '../domain/complaints';
@@ -546,7 +546,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     if (needsApproval) {
       queueMessage(`${state.caseNo}#quote-${state.visits}-${state.eventSeq}`, 'quote.awaiting_approval', 'sms', state.intake.customer.phone, {
         amount: `${total} ${body.currency}`,
-        link: 'the link the agent sends you',
+        link: await customerLink(),
       });
       await advance(SYSTEM_ACTOR, 'customer.notified', { template: 'quote.awaiting_approval', language: state.intake.customer.language, total, currency: body.currency });
     }
@@ -560,7 +560,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       s.visitOutcome = 'repair_declined';
       return 'awaiting_confirmation';
     });
-    if (!body.approve) await activities.closeBookings({ caseNo: state.caseNo, status: 'done' });
+    if (!body.approve) {
+      await activities.closeBookings({ caseNo: state.caseNo, status: 'done' });
+      await askForConfirmation();
+    }
     return state;
   });
 
@@ -581,6 +584,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
         return stageAfterCheckOut(body.result);
       });
       await activities.closeBookings({ caseNo: state.caseNo, status: 'done' });
+      if (state.stage === 'awaiting_confirmation') await askForConfirmation();
       if (body.result === 'cannot_fix') {
         await advance(SYSTEM_ACTOR, 'case.escalated', { to: 'supervisor', reason: 'cannot_fix', resolution: body.resolution });
       }
@@ -666,6 +670,16 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     await advance(SYSTEM_ACTOR, 'complaint.opened', { complaintNo, trigger, grade, rating: c.rating });
   }
 
+  /** A signed link for the customer (issued by an activity: the workflow holds no secret). */
+  async function customerLink(): Promise<string> {
+    return linkOrHotline(await activities.issueCustomerLink({ subjectNo: state.caseNo }), state.intake.customer.language);
+  }
+
+  /** The visit is over: the customer is asked to confirm and rate, through their link. */
+  async function askForConfirmation(): Promise<void> {
+    queueMessage(`${state.caseNo}#confirm-${state.reworks}-${state.visits}`, 'case.awaiting_confirmation', 'sms', state.intake.customer.phone, { link: await customerLink() });
+  }
+
   /** Archives the case: metrics, engineer rating, aftercare. */
   async function archive(actor: Actor, type: string, c: { rating?: number; comment?: string; fixed: boolean; auto?: boolean }): Promise<void> {
     const engineerId = state.engineerId;
@@ -722,7 +736,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     const visit = { engineerName: state.engineerName ?? '', start: state.appointment?.start ?? '', customerName: state.intake.customer.name, address: state.intake.customer.address };
     if (r.kind === 'visit.customer') queueMessage(`${state.caseNo}#${r.key}`, 'appointment.reminder', 'sms', state.intake.customer.phone, visit);
     if (r.kind === 'visit.engineer') queueMessage(`${state.caseNo}#${r.key}`, 'engineer.reminder', 'sms', state.engineerPhone, visit);
-    if (r.kind === 'confirmation.customer') queueMessage(`${state.caseNo}#${r.key}`, 'confirmation.reminder', 'sms', state.intake.customer.phone, { link: 'the link the agent sends you' });
+    if (r.kind === 'confirmation.customer') queueMessage(`${state.caseNo}#${r.key}`, 'confirmation.reminder', 'sms', state.intake.customer.phone, { link: await customerLink() });
     await advance(SYSTEM_ACTOR, 'reminder.sent', { kind: r.kind, to, ...r.data }, (s) => {
       s.remindersSent.push(r.key);
     });

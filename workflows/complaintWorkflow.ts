@@ -32,7 +32,7 @@ import {
   type ComplaintWorkflowInput,
 } from '../domain/complaints';
 import { FAILURE } from '../domain/failures';
-import { notificationKey, WEBHOOK_SUBSCRIBERS, type NotificationChannel, type NotificationEvent, type NotificationVars } from '../domain/notifications';
+import { linkOrHotline, notificationKey, WEBHOOK_SUBSCRIBERS, type NotificationChannel, type NotificationEvent, type NotificationVars } from '../domain/notifications';
 import { SA } from '../domain/searchAttributes';
 import { DEFAULT_SLA_POLICY } from '../domain/sla';
 import { complaintReceipt, COMPLAINT_UPDATES, getComplaintState } from './complaintDefinitions';
@@ -320,7 +320,8 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     const compensation = body.compensation ? ` (${body.compensation.amount} ${body.compensation.currency})` : '';
     queueMessage(`resolution-${state.eventSeq}`, 'complaint.resolution_proposed', 'sms', state.customer.phone, {
       resolution: `${body.resolution}${compensation}`,
-      link: state.customer.language === 'en' ? 'the call from our service desk' : '客服专员的回电',
+      // Signed by an activity (the workflow holds no secret); the customer answers through it.
+      link: linkOrHotline(await activities.issueCustomerLink({ subjectNo: state.complaintNo }), state.customer.language),
     });
     return state;
   });

@@ -28,7 +28,7 @@ import { complaintStats, complaintTimeline, findComplaint, listComplaints, type 
 import { COMPLAINT_UPDATES, getComplaintState } from '../../workflows/complaintDefinitions';
 import { createComplaintIntake } from '../complaintIntake';
 import { complaintEventView, ComplaintEventViewSchema, complaintView, ComplaintViewSchema } from '../complaintViews';
-import { runUpdate } from '../caseUpdates';
+import { runComplaintUpdate } from '../caseUpdates';
 import { HttpError } from '../errors';
 import { IdempotencyHeaders, idempotencyKeyOf } from '../idempotency';
 import { defineRoute, type RouteSpec } from '../routeSpec';
@@ -83,10 +83,7 @@ export function complaintRoutes(deps: { client: Client; db: Database; taskQueue:
       async handler({ res, actor, params, body: input }) {
         const row = await load(params.complaintNo);
         const def = COMPLAINT_UPDATES[action] as unknown as UpdateDefinition<ComplaintState, [Actor, B]>;
-        await runUpdate(client, row.workflowId, def, actor, input, async () => {
-          const now = await findComplaint(db, row.complaintNo);
-          return new HttpError(409, 'illegal_transition', `complaint ${row.complaintNo} is ${now?.stage ?? row.stage}`, { currentStage: now?.stage ?? row.stage });
-        });
+        await runComplaintUpdate(client, db, row, def, actor, input);
         res.json({ complaint: complaintView((await findComplaint(db, row.complaintNo)) ?? row) });
       },
     });

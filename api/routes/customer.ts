@@ -10,7 +10,7 @@ import type { Database } from '../../db/client';
 import { caseTimeline, findCase, type CaseRow } from '../../db/queries/cases';
 import { confirmCase, decideQuote } from '../../workflows/definitions';
 import { runCaseUpdate } from '../caseUpdates';
-import { verifyCustomerToken, type CustomerLinkConfig } from '../customerLinks';
+import { linkSubjectOrThrow, type CustomerLinkConfig } from '../customerLinks';
 import { HttpError } from '../errors';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
@@ -74,12 +74,7 @@ export function customerRoutes(deps: { client: Client; db: Database; customerLin
   const { client, db } = deps;
 
   async function caseForToken(req: Request, token: string): Promise<{ row: CaseRow; actor: Actor }> {
-    const check = verifyCustomerToken(deps.customerLinks.secret, token);
-    if (!check.ok) {
-      req.log?.warn({ reason: check.reason }, 'customer link refused');
-      throw new HttpError(401, check.reason === 'expired' ? 'link_expired' : 'invalid_link', check.reason === 'expired' ? 'this link has expired; ask us for a new one' : 'this link is not valid');
-    }
-    const row = await findCase(db, check.caseNo);
+    const row = await findCase(db, linkSubjectOrThrow(req, deps.customerLinks.secret, token, 'case'));
     if (!row) throw new HttpError(401, 'invalid_link', 'this link is not valid');
     return { row, actor: { role: 'customer', subject: row.caseNo } };
   }

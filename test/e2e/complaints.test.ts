@@ -2,8 +2,8 @@
 // server, PostgreSQL, worker, local SMS receiver): registering (idempotent), every
 // move with its refusals, the tracking list and the statistics sheet.
 import { notificationKey } from '../../domain/notifications';
-import { intakeInput } from '../support/fixtures';
-import { call, eventually, idempotencyKey, openCase } from '../support/http';
+import { futureSlot, intakeInput } from '../support/fixtures';
+import { call, eventually, idempotencyKey, openCase, waitForStage } from '../support/http';
 
 const owner = `QA-${Date.now().toString(36)}`;
 const phone = () => `+86 137 ${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')} ${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
@@ -146,6 +146,83 @@ describe('working a complaint', () => {
     expect(moved.body.complaint.owner).toBe(`${owner}-B`);
     const withdrawn = await call('POST', `/complaints/${complaintNo}/withdraw`, { as: 'agent', body: { reason: '客户撤诉' } });
     expect(withdrawn.body.complaint).toMatchObject({ stage: 'withdrawn' });
+  });
+});
+
+/** The link in the one SMS with this idempotency key at the local gateway, as a path on the API. */
+async function linkInSms(smsKey: string, kind: 'cases' | 'complaints'): Promise<string> {
+  const sms = await eventually(`SMS ${smsKey} at the gateway`, async () => {
+    const outbox = await call('GET', '/dev/outbox', { as: 'ops' });
+    const found = outbox.body.sms.filter((x: { idempotencyKey: string }) => x.idempotencyKey === smsKey);
+    return found.length ? found : undefined;
+  });
+  expect(sms).toHaveLength(1);
+  const url = new RegExp(`https?://[^\\s]+/customer/${kind}/[A-Za-z0-9_.-]+`).exec(sms[0].text)?.[0];
+  expect(url).toBeDefined();
+  return new URL(url!).pathname;
+}
+
+describe('the customer side', () => {
+  test('the customer rejects the proposed resolution through the link in the SMS', async () => {
+    const body = standalone({ customer: { name: 'Wang', phone: phone(), language: 'en' } });
+    const { complaintNo } = (await register(body)).body.complaint;
+    for (const [path, b] of [['acknowledge', {}], ['investigate', {}], ['resolution', { resolution: 'A free second visit' }]] as const) {
+      expect((await call('POST', `/complaints/${complaintNo}/${path}`, { as: 'supervisor', body: b })).status).toBe(200);
+    }
+    const seq = (await call('GET', `/complaints/${complaintNo}`, { as: 'agent' })).body.timeline.length;
+    const path = await linkInSms(notificationKey(`${complaintNo}#resolution-${seq}`, 'complaint.resolution_proposed', (body.customer as { phone: string }).phone, 'sms'), 'complaints');
+
+    const view = await call('GET', path, { as: null });
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({ complaintNo, stage: 'resolution_proposed', canDecide: true, resolution: { text: 'A free second visit', compensation: null } });
+    expect(view.body.timeline.map((e: { label: string }) => e.label)).toEqual(['Complaint registered', 'We contacted you', 'Being investigated', 'Resolution proposed']);
+    const bad = await call('POST', `${path}/decision`, { as: null, body: { accepted: 'no' } });
+    expect([bad.status, bad.body.error.fields[0].path]).toEqual([400, 'body.accepted']);
+    const answered = await call('POST', `${path}/decision`, { as: null, body: { accepted: false, comment: 'Not enough' } });
+    expect(answered.body).toMatchObject({ stage: 'investigating', canDecide: false });
+    const again = await call('POST', `${path}/decision`, { as: null, body: { accepted: true } });
+    expect([again.status, again.body.error.currentStage]).toEqual([409, 'investigating']);
+
+    const detail = await call('GET', `/complaints/${complaintNo}`, { as: 'agent' });
+    expect(detail.body.complaint).toMatchObject({ grade: 'serious', reopenCount: 1 });
+    expect(detail.body.timeline.at(-1)).toMatchObject({ type: 'complaint.reopened', actor: { role: 'customer', subject: complaintNo } });
+
+    const token = path.split('/').pop()!;
+    const forged = `${token.slice(0, -2)}xx`;
+    expect((await call('GET', `/customer/complaints/${forged}`, { as: null })).status).toBe(401);
+    // A complaint's link does not open a case, nor the other way round.
+    expect((await call('GET', `/customer/cases/${token}`, { as: null })).status).toBe(401);
+  });
+
+  test('a customer rating 1 through the confirmation link opens a complaint by itself', async () => {
+    const input = intakeInput();
+    const opened = await openCase(input);
+    const caseNo = opened.body.case.caseNo;
+    await waitForStage(caseNo, 'manual_dispatch');
+    for (const [path, as, b] of [
+      ['assign', 'dispatcher', { engineerId: 'E001' }],
+      ['contact', 'engineerE001', { confirmedAddress: '世纪大道100号', diagnosis: '待查' }],
+      ['appointment', 'engineerE001', futureSlot()],
+      ['check-in', 'engineerE001', {}],
+      ['check-out', 'engineerE001', { result: 'fixed', resolution: '已修复' }],
+    ] as const) {
+      const r = await call('POST', `/cases/${caseNo}/${path}`, { as, body: b });
+      expect([path, r.status]).toEqual([path, 200]);
+    }
+    // The visit is over: the customer gets an SMS asking to confirm, with their link.
+    const path = await linkInSms(notificationKey(`${caseNo}#confirm-0-1`, 'case.awaiting_confirmation', input.customer.phone, 'sms'), 'cases');
+    expect((await call('GET', path, { as: null })).body).toMatchObject({ caseNo, canConfirm: true });
+    const confirmed = await call('POST', `${path}/confirm`, { as: null, body: { rating: 1, comment: '态度很差', fixed: true } });
+    expect(confirmed.body.stage).toBe('archived');
+
+    const complaint = await eventually('automatic complaint registered', async () => {
+      const r = await call('GET', `/complaints?caseNo=${caseNo}`, { as: 'supervisor' });
+      return r.body.items[0];
+    });
+    expect(complaint).toMatchObject({ complaintNo: `CP-${caseNo}-LR`, source: 'auto', trigger: 'low_rating', grade: 'serious', stage: 'received', customer: { phone: input.customer.phone } });
+    const detail = await call('GET', `/cases/${caseNo}`, { as: 'agent' });
+    expect(detail.body.timeline.at(-1)).toMatchObject({ type: 'complaint.opened', data: { complaintNo: complaint.complaintNo, trigger: 'low_rating' } });
+    await call('POST', `/complaints/${complaint.complaintNo}/withdraw`, { as: 'agent', body: { reason: 'test over' } });
   });
 });
 

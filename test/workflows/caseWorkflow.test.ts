@@ -18,6 +18,7 @@ import { createEngineers, ensureKeyedEngineers, uniqueRegion } from '../support/
 import { stackInfo } from '../support/stackInfo';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 import { endCases } from '../support/caseTestEnv';
+import { eventually } from '../support/http';
 
 const TASK_QUEUE = 'case-workflow-test';
 const agent: Actor = { role: 'agent', subject: 'A01' };
@@ -250,7 +251,11 @@ describe('dispatch', () => {
     const first = await stageIs(handle, 'offered');
     expect(Date.parse(first.offer!.expiresAt) - Date.parse(first.offer!.offeredAt)).toBe(1200);
     await until(handle, (s) => s.offer?.engineerId === id('B'), 'offer to B');
-    const events = await eventsOf(caseNo);
+    // The state moves before its event is written (the write is the step's activity).
+    const events = await eventually('offer to B recorded', async () => {
+      const rows = await eventsOf(caseNo);
+      return rows.filter((e) => e.type === 'offer.sent').length === 2 ? rows : undefined;
+    });
     expect(events.map((e) => e.type).filter((t) => !t.startsWith('sla.'))).toEqual(['case.opened', 'dispatch.ranked', 'offer.sent', 'offer.expired', 'offer.sent']);
     expect(events.find((e) => e.type === 'offer.sent')!.data).toMatchObject({ windowMinutes: 0.02 });
   });
