@@ -1,7 +1,6 @@
 // A worker killed (SIGKILL) with cases in flight: a new worker picks them up, nothing
 // is lost and nothing is written twice. Worker processes run `npm run worker`'s entry
 // point against the test stack's Temporal and PostgreSQL, on a task queue of their own.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Pool } from 'pg';
@@ -9,30 +8,11 @@ import { futureSlot, intakeInput } from '../support/fixtures';
 import { call, idempotencyKey, waitForStage } from '../support/http';
 import { startApi, type InProcessApi } from '../support/inProcessApi';
 import { ARTIFACTS, stackInfo } from '../support/stackInfo';
+import { killWorkerProcesses, startWorkerProcess } from '../support/workerProcess';
 
 const TASK_QUEUE = `crash-test-${Date.now()}`;
-const root = path.resolve(__dirname, '..', '..');
 const logFile = path.join(ARTIFACTS, 'worker-crash.log');
-
-function startWorker(): { child: ChildProcess; ready: Promise<void> } {
-  const info = stackInfo();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'worker', 'main.ts')], {
-    cwd: root,
-    env: { ...process.env, TEMPORAL_ADDRESS: info.temporalAddress, DATABASE_URL: info.databaseUrl, TASK_QUEUE, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out = fs.createWriteStream(logFile, { flags: 'a' });
-  child.stderr!.pipe(out);
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out.write(chunk);
-      if (chunk.toString().includes('worker running')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code}; see ${logFile}`)));
-  });
-  ready.catch(() => undefined);
-  return { child, ready };
-}
+const startWorker = () => startWorkerProcess({ taskQueue: TASK_QUEUE, logFile });
 
 let api: InProcessApi;
 let base: string;
@@ -46,6 +26,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await killWorkerProcesses();
   await api.close();
   await pool.end();
 });
@@ -68,8 +49,7 @@ test('SIGKILL of the worker mid-flight: cases resume on a new worker, each event
     expect(contacted.status).toBe(200);
   }
 
-  first.child.kill('SIGKILL');
-  await new Promise((r) => first.child.once('exit', r));
+  await first.stop('SIGKILL');
 
   // Bookings sent while no worker runs wait in Temporal, then complete on the new one.
   const bookings = Promise.all(
@@ -91,7 +71,6 @@ test('SIGKILL of the worker mid-flight: cases resume on a new worker, each event
     const seqs = [1, 2, 3, 4, 5, 6, 7];
     expect(rows).toEqual([...caseNos].sort().map((caseNo) => ({ case_no: caseNo, seqs, n: seqs.length })));
   } finally {
-    second.child.kill('SIGTERM');
-    await new Promise((r) => second.child.once('exit', r));
+    await second.stop('SIGTERM');
   }
 });

@@ -89,3 +89,64 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** One request as the fake SMS provider saw it arrive. */
+export interface SmsArrival {
+  key: string;
+  request: Received;
+  /** Set when the provider has written its answer (the sender may never read it). */
+  answeredAt?: number;
+  /** The provider's message id: the same for every request with this key. */
+  providerId: string;
+  /** false: this key had been seen before; nothing new was delivered. */
+  firstForKey: boolean;
+}
+
+export interface SmsProvider {
+  url: string;
+  receiver: HttpReceiver;
+  /** Every request, in arrival order, recorded before it is answered. */
+  arrivals: SmsArrival[];
+  /** The messages delivered to handsets: one per Idempotency-Key, the first request's. */
+  delivered: Map<string, SmsArrival>;
+  /** How long to hold a request before answering (default: answer at once). */
+  delayMs: (arrival: SmsArrival) => number;
+  inFlight(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * An SMS gateway that behaves like a real provider: it deduplicates on the
+ * Idempotency-Key header (a repeat is answered 200 with the first request's message id
+ * and delivers nothing), and can hold answers (`delayMs`) to keep sends in flight.
+ * A request without the header is refused 400.
+ */
+export async function startSmsProvider(): Promise<SmsProvider> {
+  const receiver = await startHttpReceiver();
+  const provider: SmsProvider = {
+    url: receiver.url,
+    receiver,
+    arrivals: [],
+    delivered: new Map(),
+    delayMs: () => 0,
+    inFlight: () => provider.arrivals.filter((a) => a.answeredAt === undefined).length,
+    close: () => receiver.close(),
+  };
+  receiver.respond = async (request) => {
+    const header = request.headers['idempotency-key'];
+    const key = typeof header === 'string' ? header : '';
+    const first = key ? provider.delivered.get(key) : undefined;
+    const arrival: SmsArrival = { key, request, providerId: first?.providerId ?? `sms-${provider.delivered.size + 1}`, firstForKey: !first };
+    provider.arrivals.push(arrival);
+    if (!key) {
+      arrival.answeredAt = Date.now();
+      return { status: 400, body: { error: 'Idempotency-Key header required' } };
+    }
+    if (!first) provider.delivered.set(key, arrival);
+    const delay = provider.delayMs(arrival);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    arrival.answeredAt = Date.now();
+    return { status: 200, body: { id: arrival.providerId, duplicate: !arrival.firstForKey } };
+  };
+  return provider;
+}
