@@ -154,7 +154,7 @@ export function createNotificationActivities(db: Database, gateways: Gateways | 
           createdAt: row.createdAt,
         };
         try {
-          const result = await gatewayFor(request.channel).send(message, { db: tx as unknown as Database });
+          const result = await whileHeartbeating(() => gatewayFor(request.channel).send(message, { db: tx as unknown as Database }));
           const now = new Date();
           await tx
             .update(notifications)
@@ -198,3 +198,24 @@ export function createNotificationActivities(db: Database, gateways: Gateways | 
 }
 
 export type NotificationActivities = ReturnType<typeof createNotificationActivities>;
+
+/**
+ * Heartbeats while a send is in flight, so a worker that dies mid-send is noticed within
+ * the heartbeat timeout (workflows/notify.ts) and the message retried in seconds, not
+ * after the whole start-to-close timeout. Outside an activity (unit tests) it just runs.
+ */
+async function whileHeartbeating<T>(send: () => Promise<T>): Promise<T> {
+  let ctx: Context;
+  try {
+    ctx = Context.current();
+  } catch {
+    return send();
+  }
+  ctx.heartbeat();
+  const beat = setInterval(() => ctx.heartbeat(), 2_000);
+  try {
+    return await send();
+  } finally {
+    clearInterval(beat);
+  }
+}

@@ -12,6 +12,8 @@ import type { NotificationRequest } from '../domain/notifications';
  */
 export const NOTIFY_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',
+  // The send heartbeats: a worker that dies mid-send is noticed in seconds, not a minute.
+  heartbeatTimeout: '10 seconds',
   // No maximumAttempts: unlimited.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 };
