@@ -1,14 +1,16 @@
-// `npm run bench`: drives N cases from intake to archive through the HTTP API of a
-// running casework (npm start) with C concurrent clients, and prints throughput and
-// per-call latency. Loopback only; bounded by N. Needs engineer E001 in the roster
+// `npm run bench`: drives N cases from intake to archive (or, with BENCH_KIND=complaints,
+// N complaints from registration to closed) through the HTTP API of a running casework
+// (npm start) with C concurrent clients, and prints throughput and per-call latency.
+// Loopback only; bounded by N. Cases need engineer E001 in the roster
 // (`npm run seed:engineers`).
-//   BENCH_API=http://localhost:3000 BENCH_CASES=200 BENCH_CONCURRENCY=8 \
+//   BENCH_API=http://localhost:3000 BENCH_CASES=200 BENCH_CONCURRENCY=8 [BENCH_KIND=complaints] \
 //   API_KEYS=... (the same keys the server was started with) npm run bench
 import { performance } from 'node:perf_hooks';
 
 const api = process.env.BENCH_API ?? 'http://localhost:3000';
 const total = Number(process.env.BENCH_CASES ?? 100);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const kind = process.env.BENCH_KIND === 'complaints' ? 'complaints' : 'cases';
 const keys = Object.fromEntries(
   (process.env.API_KEYS ?? '')
     .split(',')
@@ -18,7 +20,7 @@ const keys = Object.fromEntries(
       return [who!, key!];
     }),
 );
-const need = ['agent', 'dispatcher', 'engineer:E001'];
+const need = kind === 'cases' ? ['agent', 'dispatcher', 'engineer:E001'] : ['agent', 'supervisor'];
 for (const who of need) {
   if (!keys[who]) {
     console.error(`API_KEYS must include ${need.join(', ')} (the keys the server runs with)`);
@@ -64,6 +66,23 @@ async function oneCase(i: number): Promise<void> {
   await timed('GET /cases/:caseNo', 'GET', `/cases/${c}`, 'agent', undefined);
 }
 
+async function oneComplaint(i: number): Promise<void> {
+  const opened = (await timed('POST /complaints', 'POST', '/complaints', 'agent', {
+    category: 'service_attitude',
+    channel: 'phone',
+    summary: 'benchmark complaint',
+    customer: { name: `Bench ${i}`, phone: `+86 139 ${String(i).padStart(8, '0')}` },
+  }, { 'idempotency-key': `bench-c-${run}-${i}` })) as { complaint?: { complaintNo: string } };
+  const c = opened.complaint!.complaintNo;
+  await timed('acknowledge', 'POST', `/complaints/${c}/acknowledge`, 'supervisor', {});
+  await timed('investigate', 'POST', `/complaints/${c}/investigate`, 'supervisor', {});
+  await timed('resolution', 'POST', `/complaints/${c}/resolution`, 'supervisor', { resolution: 'bench' });
+  await timed('decision', 'POST', `/complaints/${c}/decision`, 'agent', { accepted: true });
+  await timed('callback', 'POST', `/complaints/${c}/callback`, 'agent', { satisfied: true });
+  await timed('close', 'POST', `/complaints/${c}/close`, 'supervisor', { rootCause: 'bench', responsibility: 'none' });
+  await timed('GET /complaints/:no', 'GET', `/complaints/${c}`, 'agent', undefined);
+}
+
 function pct(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -74,12 +93,14 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < total) await oneCase(next++);
+      while (next < total) await (kind === 'cases' ? oneCase : oneComplaint)(next++);
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  console.log(`casework bench: ${total} cases intake→archived, ${concurrency} concurrent clients, ${api}`);
-  console.log(`  wall ${seconds.toFixed(1)} s · ${(total / seconds).toFixed(1)} cases/s · ${((total * 7) / seconds).toFixed(0)} requests/s`);
+  const requests = [...timings.values()].reduce((n, v) => n + v.length, 0);
+  const unit = kind === 'cases' ? 'cases intake→archived' : 'complaints registered→closed';
+  console.log(`casework bench: ${total} ${unit}, ${concurrency} concurrent clients, ${api}`);
+  console.log(`  wall ${seconds.toFixed(1)} s · ${(total / seconds).toFixed(1)} ${kind}/s · ${(requests / seconds).toFixed(0)} requests/s`);
   console.log('  call                    p50 ms   p95 ms   p99 ms   max ms');
   for (const [label, values] of timings) {
     const f = (n: number) => n.toFixed(1).padStart(8);

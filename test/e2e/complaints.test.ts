@@ -3,7 +3,11 @@
 // move with its refusals, the tracking list and the statistics sheet.
 import { notificationKey } from '../../domain/notifications';
 import { futureSlot, intakeInput } from '../support/fixtures';
+import { Client, Connection } from '@temporalio/client';
+import { SA } from '../../domain/searchAttributes';
 import { call, eventually, idempotencyKey, openCase, waitForStage } from '../support/http';
+import { replayWorkflow } from '../support/replay';
+import { stackInfo } from '../support/stackInfo';
 
 const owner = `QA-${Date.now().toString(36)}`;
 const phone = () => `+86 137 ${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')} ${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
@@ -135,6 +139,20 @@ describe('working a complaint', () => {
     ]);
     expect(detail.body.timeline.map((e: { actor: { role: string } }) => e.actor.role)).toEqual(['agent', 'supervisor', 'supervisor', 'agent', 'supervisor', 'agent', 'supervisor', 'agent', 'agent', 'supervisor']);
     expect(detail.body.live).toMatchObject({ stage: 'closed' });
+
+    // What ops see in the Temporal UI, and the real history replays on the current code.
+    const connection = await Connection.connect({ address: stackInfo().temporalAddress });
+    try {
+      const description = await new Client({ connection }).workflow.getHandle(`complaint-${complaintNo}`).describe();
+      expect(description.status.name).toBe('COMPLETED');
+      expect(description.typedSearchAttributes.get(SA.ComplaintNo)).toBe(complaintNo);
+      expect(description.typedSearchAttributes.get(SA.ComplaintStage)).toBe('closed');
+      expect(description.typedSearchAttributes.get(SA.ComplaintGrade)).toBe('serious');
+      expect(await description.staticSummary()).toContain(complaintNo);
+    } finally {
+      await connection.close();
+    }
+    await replayWorkflow(`complaint-${complaintNo}`);
     expect((await call('GET', '/complaints/CP-19990101-000001', { as: 'agent' })).status).toBe(404);
     expect((await call('GET', '/complaints/nope', { as: 'agent' })).status).toBe(400);
     expect((await call('GET', `/complaints/${complaintNo}`, { as: 'engineerE001' })).status).toBe(403);
@@ -223,6 +241,9 @@ describe('the customer side', () => {
     const detail = await call('GET', `/cases/${caseNo}`, { as: 'agent' });
     expect(detail.body.timeline.at(-1)).toMatchObject({ type: 'complaint.opened', data: { complaintNo: complaint.complaintNo, trigger: 'low_rating' } });
     await call('POST', `/complaints/${complaint.complaintNo}/withdraw`, { as: 'agent', body: { reason: 'test over' } });
+    // The case that started a child complaint, and the complaint, replay on the current code.
+    await replayWorkflow(`case-${caseNo}`);
+    await replayWorkflow(`complaint-${complaint.complaintNo}`);
   });
 });
 
