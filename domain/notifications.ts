@@ -305,3 +305,17 @@ export function maskRecipient(channel: NotificationChannel | string, recipient: 
 export function linkOrHotline(link: { url: string } | null, locale: NotificationLocale): string {
   return link?.url ?? (locale === 'en' ? 'our service hotline' : '客服热线');
 }
+
+/**
+ * An instant as people in the service area read it: "2026-11-22 17:30 (UTC+8)". Messages
+ * show this instead of ISO-8601; the offset is the SLA calendar's (Asia/Shanghai: +480).
+ */
+export function localTime(instant: string | number, utcOffsetMinutes: number): string {
+  const ms = typeof instant === 'number' ? instant : Date.parse(instant);
+  if (Number.isNaN(ms)) return String(instant);
+  const local = new Date(ms + utcOffsetMinutes * 60_000).toISOString();
+  const sign = utcOffsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(utcOffsetMinutes);
+  const offset = `UTC${sign}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, '0')}` : ''}`;
+  return `${local.slice(0, 10)} ${local.slice(11, 16)} (${offset})`;
+}

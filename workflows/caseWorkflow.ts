@@ -38,7 +38,7 @@ import {
 import { FAILURE } from '../domain/failures';
 import { SA } from '../domain/searchAttributes';
 import { DEFAULT_REMINDER_POLICY, DEFAULT_SLA_POLICY, type ReminderPolicy } from '../domain';
-import { linkOrHotline, notificationKey, type NotificationChannel, type NotificationEvent, type NotificationVars } from '../domain/notifications';
+import { linkOrHotline, localTime, notificationKey, type NotificationChannel, type NotificationEvent, type NotificationVars } from '../domain/notifications';
 import { aftercareWorkflow } from './aftercareWorkflow';
 import { complaintWorkflow } from './complaintWorkflow';
 import { autoComplaintNo, complaintWorkflowId, LOW_RATING_THRESHOLD, type ComplaintGrade, type ComplaintTrigger } from '../domain/complaints';
@@ -133,7 +133,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     recordResult: (r) =>
       activities.recordSlaResult({ ...r, caseNo: state.caseNo, workflowId: state.workflowId, priority: state.priority, policyVersion: state.sla.policyVersion, stoppedAt: now() }),
     notify: (c, t, dueAt) => {
-      const vars = { stage: STAGE_LABELS[state.stage], deadline: new Date(Math.max(dueAt, Date.parse(state.openedAt))).toISOString(), level: t.level };
+      const vars = { stage: STAGE_LABELS[state.stage], deadline: localTime(Math.max(dueAt, Date.parse(state.openedAt)), state.sla.policy.calendar.utcOffsetMinutes), level: t.level };
       const subject = `${state.caseNo}#sla-${c.clock}-${c.cycle}-${t.key}`;
       if (t.kind === 'warning') queueMessage(subject, 'sla.warning', 'email', contacts.supervisorEmail, vars);
       if (t.actions.includes('notify_supervisor')) queueMessage(subject, 'sla.escalation', 'email', contacts.supervisorEmail, { ...vars, role: 'supervisor' });
@@ -464,7 +464,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       queueMessage(`${state.caseNo}#${bookingId}`, 'engineer.assigned', 'sms', state.intake.customer.phone, {
         engineerName: state.engineerName ?? '',
         engineerId: state.engineerBadgeNo ?? state.engineerId ?? '',
-        eta: body.start,
+        eta: localTime(body.start, state.sla.policy.calendar.utcOffsetMinutes),
       });
       await advance(SYSTEM_ACTOR, 'customer.notified', {
         template: 'appointment.booked',
@@ -733,7 +733,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       return;
     }
     const to = r.kind.endsWith('engineer') ? 'engineer' : 'customer';
-    const visit = { engineerName: state.engineerName ?? '', start: state.appointment?.start ?? '', customerName: state.intake.customer.name, address: state.intake.customer.address };
+    const visit = { engineerName: state.engineerName ?? '', start: state.appointment ? localTime(state.appointment.start, state.sla.policy.calendar.utcOffsetMinutes) : '', customerName: state.intake.customer.name, address: state.intake.customer.address };
     if (r.kind === 'visit.customer') queueMessage(`${state.caseNo}#${r.key}`, 'appointment.reminder', 'sms', state.intake.customer.phone, visit);
     if (r.kind === 'visit.engineer') queueMessage(`${state.caseNo}#${r.key}`, 'engineer.reminder', 'sms', state.engineerPhone, visit);
     if (r.kind === 'confirmation.customer') queueMessage(`${state.caseNo}#${r.key}`, 'confirmation.reminder', 'sms', state.intake.customer.phone, { link: await customerLink() });

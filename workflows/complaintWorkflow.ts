@@ -32,7 +32,7 @@ import {
   type ComplaintWorkflowInput,
 } from '../domain/complaints';
 import { FAILURE } from '../domain/failures';
-import { linkOrHotline, notificationKey, WEBHOOK_SUBSCRIBERS, type NotificationChannel, type NotificationEvent, type NotificationVars } from '../domain/notifications';
+import { linkOrHotline, localTime, notificationKey, WEBHOOK_SUBSCRIBERS, type NotificationChannel, type NotificationEvent, type NotificationVars } from '../domain/notifications';
 import { SA } from '../domain/searchAttributes';
 import { DEFAULT_SLA_POLICY } from '../domain/sla';
 import { complaintReceipt, COMPLAINT_UPDATES, getComplaintState } from './complaintDefinitions';
@@ -253,7 +253,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       dueAt: new Date(due).toISOString(),
       firedAt: now(),
     });
-    const vars = { grade: state.grade, stage: COMPLAINT_STAGE_LABELS[state.stage], clock: c.clock, deadline: new Date(due).toISOString(), owner: state.owner, level: t.level };
+    const vars = { grade: state.grade, stage: COMPLAINT_STAGE_LABELS[state.stage], clock: c.clock, deadline: localTime(due, cal().utcOffsetMinutes), owner: state.owner, level: t.level };
     const occurrence = `sla-${c.clock}-${c.cycle}-${t.key}`;
     if (t.kind === 'warning') queueMessage(occurrence, 'complaint.warning', 'email', contacts.supervisorEmail, vars);
     if (t.actions.includes('notify_supervisor')) queueMessage(occurrence, 'complaint.escalation', 'email', contacts.supervisorEmail, { ...vars, role: 'supervisor' });
@@ -395,8 +395,9 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   });
   state.recorded = true;
   const customerName = state.customer.name ?? (state.customer.language === 'en' ? 'customer' : '客户');
-  queueMessage('opened', 'complaint.opened', 'sms', state.customer.phone, { customerName, acknowledgeBy: state.acknowledgeBy! });
-  queueMessage('opened', 'complaint.opened', 'webhook', WEBHOOK_SUBSCRIBERS, { customerName, acknowledgeBy: state.acknowledgeBy! });
+  const acknowledgeBy = localTime(state.acknowledgeBy!, cal().utcOffsetMinutes);
+  queueMessage('opened', 'complaint.opened', 'sms', state.customer.phone, { customerName, acknowledgeBy });
+  queueMessage('opened', 'complaint.opened', 'webhook', WEBHOOK_SUBSCRIBERS, { customerName, acknowledgeBy });
 
   await Promise.all([runClocks(), outbox.run(isClosed)]);
   await condition(allHandlersFinished);

@@ -32,6 +32,7 @@ import {
 } from '../../domain/schemas';
 import type { Database } from '../../db/client';
 import { BadCursorError, caseTimeline, findCase, listCases, type CaseRow } from '../../db/queries/cases';
+import { complaintsAboutCase } from '../../db/queries/complaints';
 import { ACTION_UPDATES, getCaseState } from '../../workflows/definitions';
 import { engineers } from '../../db/schema';
 import { eq } from 'drizzle-orm';
@@ -182,6 +183,9 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
               case: CaseViewSchema,
               live: z.record(z.string(), z.unknown()).nullable().meta({ description: 'Workflow query result; null if the workflow could not be queried' }),
               timeline: z.array(CaseEventViewSchema),
+              complaints: z
+                .array(z.object({ complaintNo: z.string(), stage: z.string(), grade: z.string(), category: z.string(), source: z.string(), createdAt: z.string() }))
+                .meta({ description: 'Complaints about this case, oldest first (GET /complaints/:no for each)' }),
             })
             .meta({ id: 'CaseDetail' }),
         },
@@ -193,7 +197,7 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
         // A closed case's workflow has finished: its last snapshot is its final state, and
         // querying it would make Temporal replay the whole history.
         const closed = !OPEN_STAGES.includes(row.stage as Stage);
-        const [timeline, live] = await Promise.all([
+        const [timeline, live, complaints] = await Promise.all([
           caseTimeline(db, row.caseNo),
           closed && row.snapshot
             ? row.snapshot
@@ -204,8 +208,15 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
                   req.log?.warn({ err, caseNo: row.caseNo }, 'live state unavailable');
                   return null;
                 }),
+          // Engineers see their case, not the complaints about it.
+          actor.role === 'engineer' ? [] : complaintsAboutCase(db, row.caseNo),
         ]);
-        res.json({ case: caseView(row), live, timeline: timeline.map(caseEventView) });
+        res.json({
+          case: caseView(row),
+          live,
+          timeline: timeline.map(caseEventView),
+          complaints: complaints.map((c) => ({ complaintNo: c.complaintNo, stage: c.stage, grade: c.grade, category: c.category, source: c.source, createdAt: c.createdAt.toISOString() })),
+        });
       },
     }),
 

@@ -21,6 +21,10 @@ export async function complaintTimeline(db: Database, complaintNo: string): Prom
   return db.select().from(complaintEvents).where(eq(complaintEvents.complaintNo, complaintNo)).orderBy(asc(complaintEvents.seq));
 }
 
+export async function complaintsAboutCase(db: Database, caseNo: string): Promise<ComplaintRow[]> {
+  return db.select().from(complaints).where(eq(complaints.caseNo, caseNo)).orderBy(asc(complaints.createdAt), asc(complaints.complaintNo));
+}
+
 function encodeCursor(row: ComplaintRow): string {
   return Buffer.from(`${row.createdAt.toISOString()}|${row.complaintNo}`).toString('base64url');
 }

@@ -240,6 +240,7 @@ describe('the customer side', () => {
     expect(complaint).toMatchObject({ complaintNo: `CP-${caseNo}-LR`, source: 'auto', trigger: 'low_rating', grade: 'serious', stage: 'received', customer: { phone: input.customer.phone } });
     const detail = await call('GET', `/cases/${caseNo}`, { as: 'agent' });
     expect(detail.body.timeline.at(-1)).toMatchObject({ type: 'complaint.opened', data: { complaintNo: complaint.complaintNo, trigger: 'low_rating' } });
+    expect(detail.body.complaints).toEqual([expect.objectContaining({ complaintNo: complaint.complaintNo, source: 'auto', grade: 'serious' })]);
     await call('POST', `/complaints/${complaint.complaintNo}/withdraw`, { as: 'agent', body: { reason: 'test over' } });
     // The case that started a child complaint, and the complaint, replay on the current code.
     await replayWorkflow(`case-${caseNo}`);

@@ -1,5 +1,6 @@
 // The template catalogue and the idempotency key (pure domain code).
 import {
+  localTime,
   maskRecipient,
   NOTIFICATION_EVENTS,
   NOTIFICATION_LOCALES,
@@ -82,4 +83,13 @@ test('masking for logs', () => {
   expect(maskRecipient('email', 'zhang.san@example.com')).toBe('z***@example.com');
   expect(maskRecipient('sms', '13800138000')).not.toContain('0013');
   expect(scrubForLog('550 mailbox zhang.san@example.com unknown; phone +86 138 0013 8000')).toBe('550 mailbox z***@example.com unknown; phone +86138****8000');
+});
+
+describe('localTime', () => {
+  test('shows an instant in the service area\'s time, not ISO-8601', () => {
+    expect(localTime('2026-11-22T15:30:00Z', 480)).toBe('2026-11-22 23:30 (UTC+8)');
+    expect(localTime(Date.parse('2026-12-31T20:00:00Z'), 480)).toBe('2027-01-01 04:00 (UTC+8)');
+    expect(localTime('2026-11-22T15:30:00+08:00', 330)).toBe('2026-11-22 13:00 (UTC+5:30)');
+    expect(localTime('2026-11-22T15:30:00Z', -300)).toBe('2026-11-22 10:30 (UTC-5)');
+  });
 });

@@ -2,6 +2,7 @@
 // PostgreSQL: every stage move, the graded response standard (hours pass in
 // milliseconds), re-opening with a raised grade, and the automatic complaints a case
 // opens by itself.
+import { Context } from '@temporalio/activity';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq } from 'drizzle-orm';
@@ -34,8 +35,21 @@ const engineer: Actor = { role: 'engineer', subject: 'E001' };
 let t: CaseTestEnv;
 const openComplaints: string[] = [];
 
+/** Complaints whose first recordComplaintEvent attempt "crashes" right after committing. */
+const crashAfterCommit = new Set<string>();
+const retried = new Map<string, number>();
+
 beforeAll(async () => {
-  t = await startCaseTestEnv(TASK_QUEUE);
+  t = await startCaseTestEnv(TASK_QUEUE, (real) => ({
+    ...real,
+    async recordComplaintEvent(...args: Parameters<typeof real.recordComplaintEvent>) {
+      const result = await real.recordComplaintEvent(...args);
+      const no = args[0].complaintNo;
+      if (Context.current().info.attempt > 1) retried.set(no, (retried.get(no) ?? 0) + 1);
+      if (crashAfterCommit.has(no) && Context.current().info.attempt === 1) throw new Error('simulated worker crash after the write committed');
+      return result;
+    },
+  }));
 });
 afterEach(async () => {
   await t.endTest();
@@ -50,8 +64,7 @@ afterAll(() => t?.close());
 
 type Handle = WorkflowHandle<typeof complaintWorkflow>;
 
-async function openComplaint(intake: Partial<ComplaintIntake> = {}): Promise<{ complaintNo: string; handle: Handle }> {
-  const complaintNo = testComplaintNo();
+async function openComplaint(intake: Partial<ComplaintIntake> = {}, complaintNo = testComplaintNo()): Promise<{ complaintNo: string; handle: Handle }> {
   const handle = await t.env.client.workflow.start(complaintWorkflow, {
     taskQueue: TASK_QUEUE,
     workflowId: complaintWorkflowId(complaintNo),
@@ -193,7 +206,35 @@ describe('complaint stages', () => {
   });
 });
 
+describe('retries', () => {
+  test('a timeline write retried after its commit leaves each event once', async () => {
+    const complaintNo = testComplaintNo();
+    crashAfterCommit.add(complaintNo);
+    const { handle } = await openComplaint({}, complaintNo);
+    for (const a of PATH.resolution_proposed) await act(handle, a, BODIES[a]);
+    const events = await eventsOf(complaintNo);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    // Every write was attempted twice (the first "crashed" after committing).
+    expect(retried.get(complaintNo)).toBe(4);
+    expect((await rowOf(complaintNo)).lastEventSeq).toBe(4);
+  });
+});
+
 describe('graded response standard', () => {
+  test('resolve lapse: warning at 75% and level 1 at the critical grade\'s 8 h, while acknowledged in time', async () => {
+    const { complaintNo, handle } = await openComplaint({ grade: 'critical' });
+    await act(handle, 'acknowledge', {});
+    await act(handle, 'investigate', {});
+    await t.env.sleep(8 * H + M);
+    await untilComplaint(handle, (x) => x.sla.level >= 1, 'resolve level 1');
+    expect(await slaTimeline(complaintNo, 'acknowledge')).toEqual([]);
+    expect((await slaTimeline(complaintNo, 'resolve')).slice(0, 2)).toEqual([
+      ['sla.warning', 0, 360],
+      ['sla.escalated', 1, 480],
+    ]);
+    expect(await rowOf(complaintNo)).toMatchObject({ acknowledgedOnTime: true, slaBreached: true, escalationLevel: 1 });
+  });
+
   test('acknowledged late: warning, then each level once when due; level 2 raises the grade', async () => {
     // general: acknowledge within 120 min → warning 90, L1 120, L2 180 (grade → serious,
     // whose 60 min target is already 3× past: L3 follows at once).
