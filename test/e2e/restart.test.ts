@@ -1,12 +1,13 @@
 // The embedded default keeps its data: a case opened before a restart is still there,
 // still open, and moves on after it. Stopping leaves no server process behind.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { futureSlot, intakeInput } from '../support/fixtures';
 import { freePort, launch, type Launched } from '../support/globalSetup';
-import { call, waitForStage } from '../support/http';
+import { call, eventually, waitForStage } from '../support/http';
 import { ARTIFACTS } from '../support/stackInfo';
 
 function listening(port: number): Promise<boolean> {
@@ -20,6 +21,12 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
+/** The ports still listening once every one is closed or 60 s have passed. */
+async function serversLeft(ports: number[]): Promise<number[]> {
+  const open = async () => (await Promise.all(ports.map(async (port) => ((await listening(port)) ? port : 0)))).filter((p) => p > 0);
+  return eventually('every server stopped', async () => ((await open()).length === 0 ? [] : undefined), 60_000).catch(open);
+}
+
 let current: Launched | undefined;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-restart-'));
 afterAll(async () => {
@@ -31,7 +38,8 @@ test('cases survive a restart of npm start, and stopping leaves no servers runni
   const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), pg: await freePort() };
   const logFile = path.join(ARTIFACTS, 'restart.log');
   fs.writeFileSync(logFile, '');
-  current = await launch({ dataDir, logFile, taskQueue: 'casework-restart', ports });
+  // Started and stopped exactly as a user does: `npm start`, then Ctrl-C in the terminal.
+  current = await launch({ dataDir, logFile, taskQueue: 'casework-restart', ports, viaNpmStart: true });
   const base = current.info.apiUrl;
   const { body } = await call('POST', '/cases', { base, body: intakeInput(), headers: { 'idempotency-key': `restart-${Date.now()}` } });
   const caseNo = body.case.caseNo;
@@ -46,10 +54,12 @@ test('cases survive a restart of npm start, and stopping leaves no servers runni
   const local = current.info.localGateways!;
   const localPorts = [local.smtpUrl!, local.smsUrl!].map((u) => Number(new URL(u).port));
   expect(await listening(localPorts[0]!)).toBe(true);
-  expect(await current.stop('SIGINT')).toBe(0);
-  for (const port of [...Object.values(ports), ...localPorts]) expect(await listening(port)).toBe(false);
+  // npm itself dies of the SIGINT (exit by signal); the launcher goes on stopping the
+  // servers it started, and then nothing listens any more.
+  await current.stop('SIGINT');
+  expect(await serversLeft([...Object.values(ports), ...localPorts])).toEqual([]);
 
-  current = await launch({ dataDir, logFile, taskQueue: 'casework-restart', ports });
+  current = await launch({ dataDir, logFile, taskQueue: 'casework-restart', ports, viaNpmStart: true });
   const after = await call('GET', `/cases/${caseNo}`, { base });
   expect(after.status).toBe(200);
   expect(after.body.case.stage).toBe('contacted');
@@ -69,4 +79,29 @@ test('cases survive a restart of npm start, and stopping leaves no servers runni
   } finally {
     fs.rmSync(otherDir, { recursive: true, force: true });
   }
+
+  // A process manager that signals only the Node process `npm start` runs (tsx), not the
+  // whole group: tsx relays it to the launcher, which still stops every server it started.
+  const tsx = descendants(current.child.pid!).find((p) => /node_modules\/\.bin\/tsx launcher\/start\.ts/.test(p.args));
+  expect(tsx).toBeDefined();
+  process.kill(tsx!.pid, 'SIGTERM');
+  expect(await serversLeft([...Object.values(ports), ...localPorts])).toEqual([]);
 });
+
+/** Processes below `root` (pid and command line), from ps. */
+function descendants(root: number): Array<{ pid: number; args: string }> {
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
+  const found: Array<{ pid: number; args: string }> = [];
+  const walk = (pid: number) => {
+    for (const r of rows.filter((x) => x.ppid === pid)) {
+      found.push({ pid: r.pid, args: r.args });
+      walk(r.pid);
+    }
+  };
+  walk(root);
+  return found;
+}

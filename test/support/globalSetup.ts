@@ -29,14 +29,26 @@ export interface Launched {
 }
 
 /** Runs launcher/start.ts (what `npm start` runs) and waits for its ready line. */
-export async function launch(opts: { dataDir: string; logFile: string; taskQueue: string; ports?: { api: number; temporal: number; ui: number; pg: number } }): Promise<Launched> {
+export async function launch(opts: {
+  dataDir: string;
+  logFile: string;
+  taskQueue: string;
+  ports?: { api: number; temporal: number; ui: number; pg: number };
+  /**
+   * Run `npm start` itself in a process group of its own, and stop it the way a terminal's
+   * Ctrl-C does: the signal goes to the whole group (npm, tsx and the launcher at once).
+   */
+  viaNpmStart?: boolean;
+}): Promise<Launched> {
   const root = path.resolve(__dirname, '..', '..');
   const ports = opts.ports ?? { api: await freePort(), temporal: await freePort(), ui: await freePort(), pg: await freePort() };
   // Only what this launch writes counts (a restart appends to the same log).
   const startOffset = fs.existsSync(opts.logFile) ? fs.statSync(opts.logFile).size : 0;
   const log = fs.openSync(opts.logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'launcher', 'start.ts')], {
+  const [command, args] = opts.viaNpmStart ? ['npm', ['start', '--silent']] : [process.execPath, ['--import', 'tsx', path.join(root, 'launcher', 'start.ts')]];
+  const child = spawn(command, args as string[], {
     cwd: root,
+    detached: opts.viaNpmStart === true,
     env: {
       ...process.env,
       DATA_DIR: opts.dataDir,
@@ -79,7 +91,8 @@ export async function launch(opts: { dataDir: string; logFile: string; taskQueue
     logFile: opts.logFile,
     async stop(signal = 'SIGTERM') {
       if (exitCode !== undefined) return exitCode;
-      child.kill(signal);
+      if (opts.viaNpmStart) process.kill(-child.pid!, signal);
+      else child.kill(signal);
       return exited;
     },
   };
