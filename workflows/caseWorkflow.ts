@@ -4,10 +4,9 @@
 // dispatch with offers that time out, and the engineer's contact window.
 import {
   ActivityFailure,
-  allHandlersFinished,
   ApplicationFailure,
+  allHandlersFinished,
   condition,
-  proxyActivities,
   setCurrentDetails,
   startChild,
   setHandler,
@@ -15,7 +14,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { CaseActivities } from '../activities';
 import {
   canPerform,
   DEFAULT_DISPATCH_POLICY,
@@ -42,20 +40,11 @@ import { linkOrHotline, localTime, notificationKey, type NotificationChannel, ty
 import { aftercareWorkflow } from './aftercareWorkflow';
 import { complaintWorkflow } from './complaintWorkflow';
 import { autoComplaintNo, complaintWorkflowId, LOW_RATING_THRESHOLD, type ComplaintGrade, type ComplaintTrigger } from '../domain/complaints';
+import { activities, reject } from './activities';
 import { Outbox } from './outbox';
 import { runReminders, type DueReminder } from './caseReminders';
 import { CaseSlaClocks } from './caseSla';
 import { ACTION_UPDATES, getCaseState, intakeReceipt } from './definitions';
-
-// Ordinary (not local) activities on purpose: local activities ran about twice as fast,
-// but the case has loops woken by conditions (SLA clocks, reminders) whose timers must
-// keep their order relative to update completions on replay, and with local activities
-// that order differed (a nondeterminism error in the replay test). Correctness first.
-const activities = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '30 seconds',
-  // A database outage delays the case; it never loses a step.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 export interface CaseOutcome {
   caseNo: string;
@@ -71,10 +60,6 @@ export function dispatchPolicyFrom(input?: DispatchPolicyOverrides): DispatchPol
     ...input,
     offerWindowMinutes: { ...DEFAULT_DISPATCH_POLICY.offerWindowMinutes, ...input?.offerWindowMinutes },
   };
-}
-
-function reject(type: string, message: string, details?: Record<string, unknown>): never {
-  throw ApplicationFailure.create({ type, message, details: details ? [details] : undefined, nonRetryable: true });
 }
 
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcome> {

@@ -5,16 +5,13 @@
 // activities.
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { CaseActivities } from '../activities';
 import { addWorkingMs, elapsedMs, maskPhone, nextDue, pauseClock, resumeClock, stopClock, type Actor, type SlaClock, type Threshold } from '../domain';
 import {
   canPerformComplaint,
@@ -36,13 +33,9 @@ import { linkOrHotline, localTime, notificationKey, WEBHOOK_SUBSCRIBERS, type No
 import { SA } from '../domain/searchAttributes';
 import { DEFAULT_SLA_POLICY } from '../domain/sla';
 import { complaintReceipt, COMPLAINT_UPDATES, getComplaintState } from './complaintDefinitions';
+import { activities, reject } from './activities';
 import { Outbox } from './outbox';
 import { Alarm } from './timers';
-
-const activities = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 const SYSTEM: Actor = { role: 'system', subject: 'complaintWorkflow' };
 const MINUTE = 60_000;
@@ -51,10 +44,6 @@ export interface ComplaintOutcome {
   complaintNo: string;
   stage: ComplaintStage;
   closedAt?: string;
-}
-
-function reject(type: string, message: string, details?: Record<string, unknown>): never {
-  throw ApplicationFailure.create({ type, message, details: details ? [details] : undefined, nonRetryable: true });
 }
 
 export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<ComplaintOutcome> {

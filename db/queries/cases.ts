@@ -1,6 +1,7 @@
 // Reads of the case projection for the API.
 import { and, asc, desc, eq, gt, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { CaseListQuery } from '../../domain/schemas';
+import { BadCursorError, decodeCursor, encodeCursor } from './cursor';
 import type { Database } from '../client';
 import { caseEvents, cases } from '../schema';
 
@@ -16,18 +17,7 @@ export async function caseTimeline(db: Database, caseNo: string): Promise<CaseEv
   return db.select().from(caseEvents).where(eq(caseEvents.caseNo, caseNo)).orderBy(asc(caseEvents.seq));
 }
 
-export class BadCursorError extends Error {}
-
-function encodeCursor(row: CaseRow): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.caseNo}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; caseNo: string } {
-  const [at, caseNo] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (!caseNo || Number.isNaN(createdAt.getTime())) throw new BadCursorError('cursor is not one this API issued');
-  return { createdAt, caseNo };
-}
+export { BadCursorError };
 
 /** Newest first, keyset-paginated on (created_at, case_no). */
 export async function listCases(db: Database, q: CaseListQuery): Promise<{ items: CaseRow[]; nextCursor: string | null }> {
@@ -41,7 +31,7 @@ export async function listCases(db: Database, q: CaseListQuery): Promise<{ items
   if (q.createdTo) where.push(lte(cases.createdAt, new Date(q.createdTo)));
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
-    where.push(or(lt(cases.createdAt, c.createdAt), and(eq(cases.createdAt, c.createdAt), lt(cases.caseNo, c.caseNo)))!);
+    where.push(or(lt(cases.createdAt, c.at), and(eq(cases.createdAt, c.at), lt(cases.caseNo, c.id)))!);
   }
   const rows = await db
     .select()
@@ -51,7 +41,7 @@ export async function listCases(db: Database, q: CaseListQuery): Promise<{ items
     .limit(q.limit + 1);
   const items = rows.slice(0, q.limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+  return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.caseNo) : null };
 }
 
 /** The manual-dispatch queue: oldest first (longest waiting), keyset on (updated_at, case_no). */
@@ -63,7 +53,7 @@ export async function dispatchQueue(
   if (q.region) where.push(eq(cases.region, q.region));
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
-    where.push(or(gt(cases.updatedAt, c.createdAt), and(eq(cases.updatedAt, c.createdAt), gt(cases.caseNo, c.caseNo)))!);
+    where.push(or(gt(cases.updatedAt, c.at), and(eq(cases.updatedAt, c.at), gt(cases.caseNo, c.id)))!);
   }
   const rows = await db
     .select()
@@ -75,6 +65,6 @@ export async function dispatchQueue(
   const last = items[items.length - 1];
   return {
     items,
-    nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.updatedAt.toISOString()}|${last.caseNo}`).toString('base64url') : null,
+    nextCursor: rows.length > q.limit && last ? encodeCursor(last.updatedAt, last.caseNo) : null,
   };
 }

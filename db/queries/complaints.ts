@@ -7,7 +7,7 @@ import type { ComplaintListQuery } from '../../domain/complaintSchemas';
 import type { Actor } from '../../domain';
 import type { Database } from '../client';
 import { complaintEvents, complaintNoSequence, complaintRequests, complaints } from '../schema';
-import { BadCursorError } from './cases';
+import { decodeCursor, encodeCursor } from './cursor';
 
 export type ComplaintRow = typeof complaints.$inferSelect;
 export type ComplaintEventRow = typeof complaintEvents.$inferSelect;
@@ -23,17 +23,6 @@ export async function complaintTimeline(db: Database, complaintNo: string): Prom
 
 export async function complaintsAboutCase(db: Database, caseNo: string): Promise<ComplaintRow[]> {
   return db.select().from(complaints).where(eq(complaints.caseNo, caseNo)).orderBy(asc(complaints.createdAt), asc(complaints.complaintNo));
-}
-
-function encodeCursor(row: ComplaintRow): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.complaintNo}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; complaintNo: string } {
-  const [at, complaintNo] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (!complaintNo || Number.isNaN(createdAt.getTime())) throw new BadCursorError('cursor is not one this API issued');
-  return { createdAt, complaintNo };
 }
 
 /** The tracking sheet: newest first, keyset-paginated on (created_at, complaint_no). */
@@ -54,7 +43,7 @@ export async function listComplaints(db: Database, q: ComplaintListQuery): Promi
   if (q.createdTo) where.push(lt(complaints.createdAt, new Date(q.createdTo)));
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
-    where.push(or(lt(complaints.createdAt, c.createdAt), and(eq(complaints.createdAt, c.createdAt), lt(complaints.complaintNo, c.complaintNo)))!);
+    where.push(or(lt(complaints.createdAt, c.at), and(eq(complaints.createdAt, c.at), lt(complaints.complaintNo, c.id)))!);
   }
   const rows = await db
     .select()
@@ -64,7 +53,7 @@ export async function listComplaints(db: Database, q: ComplaintListQuery): Promi
     .limit(q.limit + 1);
   const items = rows.slice(0, q.limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+  return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.complaintNo) : null };
 }
 
 export interface ComplaintStatsRow {
