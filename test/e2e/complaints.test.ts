@@ -292,6 +292,24 @@ describe('tracking list and statistics', () => {
     for (const no of made) await call('POST', `/complaints/${no}/withdraw`, { as: 'agent', body: { reason: 'test over' } });
   });
 
+  test('the response standard comes from the SLA policy table: a new version applies to new complaints', async () => {
+    const current = (await call('GET', '/sla/policy', { as: 'admin' })).body.policy;
+    const slower = { ...current, complaints: { ...current.complaints, general: { calendar: '24x7', acknowledgeMinutes: 90, resolveMinutes: 2000 } } };
+    const inverted = { ...current, complaints: { ...current.complaints, critical: { calendar: '24x7', acknowledgeMinutes: 500, resolveMinutes: 480 } } };
+    const bad = await call('PUT', '/sla/policy', { as: 'admin', body: { policy: inverted } });
+    expect([bad.status, bad.body.error.fields[0].path]).toEqual([400, 'body.policy.complaints']);
+    expect((await call('PUT', '/sla/policy', { as: 'admin', body: { policy: slower, note: 'e2e: complaint standard' } })).status).toBe(201);
+    try {
+      expect((await call('GET', '/complaints/standard', { as: 'agent' })).body.grades.general).toEqual({ calendar: '24x7', acknowledgeMinutes: 90, resolveMinutes: 2000 });
+      const c = (await register(standalone())).body.complaint;
+      expect(Date.parse(c.acknowledgeBy) - Date.parse(c.createdAt)).toBe(90 * 60_000);
+      expect(Date.parse(c.resolveBy) - Date.parse(c.createdAt)).toBe(2000 * 60_000);
+      await call('POST', `/complaints/${c.complaintNo}/withdraw`, { as: 'agent', body: { reason: 'test over' } });
+    } finally {
+      await call('PUT', '/sla/policy', { as: 'admin', body: { policy: current, note: 'e2e: restore' } });
+    }
+  });
+
   test('the routes are in the OpenAPI document', async () => {
     const doc = await call('GET', '/openapi.json', { as: null });
     for (const path of ['/complaints', '/complaints/stats', '/complaints/standard', '/complaints/{complaintNo}', '/complaints/{complaintNo}/acknowledge', '/complaints/{complaintNo}/decision']) {
