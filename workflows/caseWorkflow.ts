@@ -15,6 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
+  addWorkingMs,
   canPerform,
   DEFAULT_DISPATCH_POLICY,
   ENGINEER_OWN_ACTIONS,
@@ -117,8 +118,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       }),
     recordResult: (r) =>
       activities.recordSlaResult({ ...r, caseNo: state.caseNo, workflowId: state.workflowId, priority: state.priority, policyVersion: state.sla.policyVersion, stoppedAt: now() }),
-    notify: (c, t, dueAt) => {
-      const vars = { stage: STAGE_LABELS[state.stage], deadline: localTime(Math.max(dueAt, Date.parse(state.openedAt)), state.sla.policy.calendar.utcOffsetMinutes), level: t.level };
+    notify: (c, t) => {
+      // The clock's own deadline (100% of the target), whichever threshold fired.
+      const deadline = addWorkingMs(c.startedAt, c.targetMs + c.pausedMs, c.mode, state.sla.policy.calendar);
+      const vars = { stage: STAGE_LABELS[state.stage], deadline: localTime(deadline, state.sla.policy.calendar.utcOffsetMinutes), level: t.level };
       const subject = `${state.caseNo}#sla-${c.clock}-${c.cycle}-${t.key}`;
       if (t.kind === 'warning') queueMessage(subject, 'sla.warning', 'email', contacts.supervisorEmail, vars);
       if (t.actions.includes('notify_supervisor')) queueMessage(subject, 'sla.escalation', 'email', contacts.supervisorEmail, { ...vars, role: 'supervisor' });

@@ -242,7 +242,9 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       dueAt: new Date(due).toISOString(),
       firedAt: now(),
     });
-    const vars = { grade: state.grade, stage: COMPLAINT_STAGE_LABELS[state.stage], clock: c.clock, deadline: localTime(due, cal().utcOffsetMinutes), owner: state.owner, level: t.level };
+    // The clock's own deadline (100% of the target), whichever threshold fired.
+    const deadline = addWorkingMs(c.startedAt, c.targetMs + c.pausedMs, c.mode, cal());
+    const vars = { grade: state.grade, stage: COMPLAINT_STAGE_LABELS[state.stage], clock: c.clock, deadline: localTime(deadline, cal().utcOffsetMinutes), owner: state.owner, level: t.level };
     const occurrence = `sla-${c.clock}-${c.cycle}-${t.key}`;
     if (t.kind === 'warning') queueMessage(occurrence, 'complaint.warning', 'email', contacts.supervisorEmail, vars);
     if (t.actions.includes('notify_supervisor')) queueMessage(occurrence, 'complaint.escalation', 'email', contacts.supervisorEmail, { ...vars, role: 'supervisor' });

@@ -6,7 +6,8 @@ import type { Client } from '@temporalio/client';
 import { and, asc, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/client';
-import { caseEvents, cases } from '../../db/schema';
+import { caseEvents, cases, complaints } from '../../db/schema';
+import { CLOSED_COMPLAINT_STAGES } from '../../domain/complaints';
 import { CLOSED_STAGES } from '../../domain';
 import { CaseNoSchema, ErrorSchema } from '../../domain/schemas';
 import { HttpError } from '../errors';
@@ -40,6 +41,18 @@ const StuckItem = z
   })
   .meta({ id: 'StuckCase' });
 
+const StuckComplaint = z
+  .object({
+    complaintNo: z.string(),
+    stage: z.string(),
+    grade: z.string(),
+    owner: z.string(),
+    caseNo: z.string().nullable(),
+    updatedAt: z.string(),
+    reasons: z.array(z.object({ kind: z.enum(['sla_breached', 'stalled']), detail: z.string() })),
+  })
+  .meta({ id: 'StuckComplaint' });
+
 const roles = ['ops', 'supervisor', 'admin'] as const;
 const errors = {
   400: { description: 'Invalid input', schema: ErrorSchema },
@@ -59,7 +72,13 @@ export function opsRoutes(deps: { client: Client; db: Database }): RouteSpec[] {
       summary: 'Open cases that need a person: SLA breached, not moving, or an activity failing repeatedly — each with its reasons',
       roles,
       query: StuckQuery,
-      responses: { 200: { description: 'Stuck cases, most escalated first', schema: z.object({ items: z.array(StuckItem) }) }, ...errors },
+      responses: {
+        200: {
+          description: 'Stuck cases, most escalated first; and open complaints past their response standard or not moving',
+          schema: z.object({ items: z.array(StuckItem), complaints: z.array(StuckComplaint) }),
+        },
+        ...errors,
+      },
       async handler({ req, res, query }) {
         const stalledBefore = new Date(Date.now() - query.stalledMinutes * 60_000);
         const flagged = await db
@@ -126,7 +145,27 @@ export function opsRoutes(deps: { client: Client; db: Database }): RouteSpec[] {
             }
           }),
         );
-        res.json({ items: [...byCase.values()].filter((i) => i.reasons.length > 0) });
+        const stuckComplaints = await db
+          .select()
+          .from(complaints)
+          .where(and(notInArray(complaints.stage, [...CLOSED_COMPLAINT_STAGES]), sql`(${complaints.slaBreached} OR ${complaints.updatedAt} < ${stalledBefore})`))
+          .orderBy(desc(complaints.escalationLevel), asc(complaints.updatedAt))
+          .limit(query.limit);
+        res.json({
+          items: [...byCase.values()].filter((i) => i.reasons.length > 0),
+          complaints: stuckComplaints.map((c) => ({
+            complaintNo: c.complaintNo,
+            stage: c.stage,
+            grade: c.grade,
+            owner: c.owner,
+            caseNo: c.caseNo,
+            updatedAt: c.updatedAt.toISOString(),
+            reasons: [
+              ...(c.slaBreached ? [{ kind: 'sla_breached' as const, detail: `response standard breached: escalation level ${c.escalationLevel} (${c.acknowledgedAt ? 'resolve' : 'acknowledge'} clock)` }] : []),
+              ...(c.updatedAt < stalledBefore ? [{ kind: 'stalled' as const, detail: `no movement for ${Math.round((Date.now() - c.updatedAt.getTime()) / 60_000)} min in stage ${c.stage}` }] : []),
+            ],
+          })),
+        });
       },
     }),
     defineRoute<{ caseNo: string }, unknown, z.output<typeof RetryBody>>({

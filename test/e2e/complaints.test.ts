@@ -1,7 +1,7 @@
 // The complaint closed loop through HTTP on the real stack (launcher: Temporal dev
 // server, PostgreSQL, worker, local SMS receiver): registering (idempotent), every
 // move with its refusals, the tracking list and the statistics sheet.
-import { notificationKey } from '../../domain/notifications';
+import { localTime, notificationKey } from '../../domain/notifications';
 import { futureSlot, intakeInput } from '../support/fixtures';
 import { Client, Connection } from '@temporalio/client';
 import { SA } from '../../domain/searchAttributes';
@@ -308,6 +308,43 @@ describe('tracking list and statistics', () => {
     } finally {
       await call('PUT', '/sla/policy', { as: 'admin', body: { policy: current, note: 'e2e: restore' } });
     }
+  });
+
+  test('a lapse on the real stack: escalation e-mails to supervisor and manager, and GET /ops/stuck lists the complaint', async () => {
+    // A critical complaint acknowledged within 3 s (policy version for this test only).
+    const current = (await call('GET', '/sla/policy', { as: 'admin' })).body.policy;
+    const fast = { ...current, complaints: { ...current.complaints, critical: { calendar: '24x7', acknowledgeMinutes: 0.05, resolveMinutes: 480 } } };
+    expect((await call('PUT', '/sla/policy', { as: 'admin', body: { policy: fast, note: 'e2e: 3 s critical acknowledge' } })).status).toBe(201);
+    let complaintNo: string;
+    let createdAt: string;
+    try {
+      ({ complaintNo, createdAt } = (await register(standalone({ grade: 'critical', customer: { name: 'Wang', phone: phone(), language: 'en' } }))).body.complaint);
+    } finally {
+      await call('PUT', '/sla/policy', { as: 'admin', body: { policy: current, note: 'e2e: restore' } });
+    }
+    const stuck = await eventually('complaint in /ops/stuck at level 3', async () => {
+      const r = await call('GET', '/ops/stuck?scan=0', { as: 'ops' });
+      const found = r.body.complaints.find((c: { complaintNo: string }) => c.complaintNo === complaintNo);
+      return found && found.reasons[0].detail.includes('level 3') ? found : undefined;
+    });
+    expect(stuck).toMatchObject({ stage: 'received', grade: 'critical', reasons: [{ kind: 'sla_breached', detail: 'response standard breached: escalation level 3 (acknowledge clock)' }] });
+    const mails = await eventually('escalation e-mails', async () => {
+      const outbox = await call('GET', '/dev/outbox', { as: 'ops' });
+      const found = outbox.body.emails.filter((m: { subject: string }) => m.subject.includes(complaintNo));
+      return found.length >= 3 ? found : undefined;
+    });
+    // Level 3 asks management to act (timeline), it sends no further e-mail.
+    expect(mails.map((m: { to: string; subject: string }) => [m.to, m.subject])).toEqual([
+      ['supervisor@casework.local', `Complaint warning: ${complaintNo} (critical)`],
+      ['supervisor@casework.local', `Complaint escalation (level 1): ${complaintNo}`],
+      ['manager@casework.local', `Complaint escalation (level 2): ${complaintNo}`],
+    ]);
+    // Every message names the acknowledge deadline itself (opened + 3 s), in local time.
+    const deadline = localTime(Date.parse(createdAt!) + 3000, 480);
+    for (const m of mails) expect(m.text).toContain(`deadline at ${deadline}`);
+    const detail = await call('GET', `/complaints/${complaintNo!}`, { as: 'agent' });
+    expect(detail.body.timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['sla.warning', 'sla.escalated', 'sla.ops_action_required']));
+    await call('POST', `/complaints/${complaintNo!}/withdraw`, { as: 'agent', body: { reason: 'test over' } });
   });
 
   test('the routes are in the OpenAPI document', async () => {
