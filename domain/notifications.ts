@@ -160,6 +160,16 @@ export const TEMPLATES = {
       text: 'Our proposed resolution for complaint {complaintNo}: {resolution}. Please accept or reply: {link}',
     },
   },
+  'complaint.closed': {
+    'zh-CN': {
+      subject: '投诉 {complaintNo} 已结案',
+      text: '尊敬的{customerName}，您的投诉 {complaintNo} 已处理完毕并结案。感谢您的反馈，如仍有问题请随时联系我们。',
+    },
+    en: {
+      subject: 'Complaint {complaintNo} closed',
+      text: 'Dear {customerName}, your complaint {complaintNo} has been resolved and closed. Thank you for telling us; contact us any time if anything is still wrong.',
+    },
+  },
   'complaint.warning': {
     'zh-CN': {
       subject: '投诉预警：{complaintNo}（{grade}）',

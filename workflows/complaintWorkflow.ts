@@ -93,6 +93,8 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     });
   }
 
+  const customerName = () => state.customer.name ?? (state.customer.language === 'en' ? 'customer' : '客户');
+
   // Clocks -----------------------------------------------------------------------
 
   const cal = () => state.sla.policy.calendar;
@@ -341,12 +343,15 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     );
   });
 
-  on('close', (actor, body: { rootCause: string; responsibility: string; summary?: string }) =>
-    advance(actor, 'complaint.closed', { ...body }, (s) => {
+  on('close', async (actor, body: { rootCause: string; responsibility: string; summary?: string }) => {
+    await advance(actor, 'complaint.closed', { ...body }, (s) => {
       s.closing = { ...body, at: now(), by: actor };
       return 'closed';
-    }),
-  );
+    });
+    // Closing the loop with the customer too (the outbox drains before the workflow ends).
+    queueMessage('closed', 'complaint.closed', 'sms', state.customer.phone, { customerName: customerName() });
+    return state;
+  });
 
   on('reassign', (actor, body: { owner: string; reason?: string }) =>
     advance(actor, 'complaint.reassigned', { from: state.owner, to: body.owner, reason: body.reason }, (s) => {
@@ -385,10 +390,9 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     occurredAt: openedAt,
   });
   state.recorded = true;
-  const customerName = state.customer.name ?? (state.customer.language === 'en' ? 'customer' : '客户');
   const acknowledgeBy = localTime(state.acknowledgeBy!, cal().utcOffsetMinutes);
-  queueMessage('opened', 'complaint.opened', 'sms', state.customer.phone, { customerName, acknowledgeBy });
-  queueMessage('opened', 'complaint.opened', 'webhook', WEBHOOK_SUBSCRIBERS, { customerName, acknowledgeBy });
+  queueMessage('opened', 'complaint.opened', 'sms', state.customer.phone, { customerName: customerName(), acknowledgeBy });
+  queueMessage('opened', 'complaint.opened', 'webhook', WEBHOOK_SUBSCRIBERS, { customerName: customerName(), acknowledgeBy });
 
   await Promise.all([runClocks(), outbox.run(isClosed)]);
   await condition(allHandlersFinished);

@@ -96,7 +96,7 @@ describe('registering a complaint', () => {
 
 describe('working a complaint', () => {
   test('the closed loop through HTTP, with a rejection that re-opens it one grade up', async () => {
-    const { complaintNo } = (await register(standalone())).body.complaint;
+    const { complaintNo, customer } = (await register(standalone())).body.complaint;
     const act = (path: string, body: unknown, as: 'agent' | 'supervisor' = 'supervisor') => call('POST', `/complaints/${complaintNo}/${path}`, { as, body });
 
     // The owner's moves are the supervisor's; the agent records the customer's answers.
@@ -121,6 +121,14 @@ describe('working a complaint', () => {
     const closed = await act('close', { rootCause: '维修不彻底', responsibility: 'engineer', summary: '已复训' });
     expect(closed.body.complaint).toMatchObject({ stage: 'closed', closing: { rootCause: '维修不彻底', responsibility: 'engineer' } });
     expect(closed.body.complaint.closedAt).not.toBeNull();
+    // The customer is told it is closed (once).
+    const closedKey = notificationKey(`${complaintNo}#closed`, 'complaint.closed', customer.phone, 'sms');
+    const closedSms = await eventually('complaint.closed SMS', async () => {
+      const found = (await call('GET', '/dev/outbox', { as: 'ops' })).body.sms.filter((x: { idempotencyKey: string }) => x.idempotencyKey === closedKey);
+      return found.length ? found : undefined;
+    });
+    expect(closedSms).toHaveLength(1);
+    expect(closedSms[0].text).toContain(`${complaintNo} 已处理完毕并结案`);
     const after = await act('notes', { note: 'late' }, 'agent');
     expect([after.status, after.body.error.currentStage]).toEqual([409, 'closed']);
 
@@ -204,6 +212,12 @@ describe('the customer side', () => {
     const detail = await call('GET', `/complaints/${complaintNo}`, { as: 'agent' });
     expect(detail.body.complaint).toMatchObject({ grade: 'serious', reopenCount: 1 });
     expect(detail.body.timeline.at(-1)).toMatchObject({ type: 'complaint.reopened', actor: { role: 'customer', subject: complaintNo } });
+
+    // The agent can issue the same kind of link again (the customer lost the SMS).
+    const reissued = await call('POST', `/complaints/${complaintNo}/customer-link`, { as: 'agent' });
+    expect(reissued.status).toBe(201);
+    expect((await call('GET', new URL(reissued.body.url).pathname, { as: null })).body).toMatchObject({ complaintNo, stage: 'investigating' });
+    expect((await call('POST', `/complaints/${complaintNo}/customer-link`, { as: 'engineerE001' })).status).toBe(403);
 
     const token = path.split('/').pop()!;
     const forged = `${token.slice(0, -2)}xx`;
