@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { SA } from '../../domain/searchAttributes';
 import { call, eventually, idempotencyKey, openCase, waitForStage } from '../support/http';
 import { replayWorkflow } from '../support/replay';
+import { uiListShows, withTemporalUi } from '../support/temporalUi';
 import { stackInfo } from '../support/stackInfo';
 
 const owner = `QA-${Date.now().toString(36)}`;
@@ -358,6 +359,10 @@ describe('tracking list and statistics', () => {
     for (const m of mails) expect(m.text).toContain(`deadline at ${deadline}`);
     const detail = await call('GET', `/complaints/${complaintNo!}`, { as: 'agent' });
     expect(detail.body.timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['sla.warning', 'sla.escalated', 'sla.ops_action_required']));
+    // Ops find it in the Temporal Web UI by its complaint search attributes (screenshot kept).
+    await withTemporalUi((page, uiUrl) =>
+      uiListShows(page, uiUrl, `ComplaintGrade = 'critical' AND SlaBreached = true AND ComplaintNo = '${complaintNo!}'`, `complaint-${complaintNo!}`, 'temporal-ui-complaint-breached.png'),
+    );
     await call('POST', `/complaints/${complaintNo!}/withdraw`, { as: 'agent', body: { reason: 'test over' } });
   });
 

@@ -2,15 +2,14 @@
 // seconds: the case breaches by itself, ops find it with `temporal workflow list
 // --query` and GET /ops/stuck, and the escalations are on record.
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { chromium } from 'playwright-core';
 import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../../domain/sla';
 import { findTemporalCli } from '../../launcher/temporalBinaries';
 import { intakeInput } from '../support/fixtures';
 import { call, eventually, openCase } from '../support/http';
 import { replayCase } from '../support/replay';
+import { withTemporalUi, uiListShows } from '../support/temporalUi';
 import { ARTIFACTS, stackInfo } from '../support/stackInfo';
 
 /** P1 dispatch in 3 seconds: warning 2.25 s, levels at 3, 4.5 and 6 s. */
@@ -110,28 +109,14 @@ describe('a breached SLA on the real stack', () => {
   });
 
   test('a headless Chromium sees it in the Temporal Web UI with that query (screenshot kept)', async () => {
-    const info = stackInfo();
-    expect(info.temporalUiUrl).toBeDefined();
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      // Flags for a machine without general internet (no background fetches) as root.
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-      const query = encodeURIComponent(`SlaBreached = true AND CaseNo = '${caseNo}'`);
-      await page.goto(`${info.temporalUiUrl}/namespaces/default/workflows?query=${query}`, { waitUntil: 'domcontentloaded' });
-      await page.getByText(`case-${caseNo}`).first().waitFor({ timeout: 30_000 });
-      fs.mkdirSync(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-sla-breached.png'), fullPage: true });
+    await withTemporalUi(async (page, uiUrl) => {
+      await uiListShows(page, uiUrl, `SlaBreached = true AND CaseNo = '${caseNo}'`, `case-${caseNo}`, 'temporal-ui-sla-breached.png');
       // The workflow's own page (summary, current details, history), kept for people to look at.
       const runId = await describeRunId(`case-${caseNo}`);
-      await page.goto(`${info.temporalUiUrl}/namespaces/default/workflows/case-${caseNo}/${runId}/history`, { waitUntil: 'domcontentloaded' });
+      await page.goto(`${uiUrl}/namespaces/default/workflows/case-${caseNo}/${runId}/history`, { waitUntil: 'domcontentloaded' });
       await page.getByText(`case-${caseNo}`).first().waitFor({ timeout: 30_000 });
       await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-case-details.png'), fullPage: true });
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   test('GET /ops/stuck lists it with the reason', async () => {
