@@ -357,8 +357,12 @@ describe('tracking list and statistics', () => {
     // Every message names the acknowledge deadline itself (opened + 3 s), in local time.
     const deadline = localTime(Date.parse(createdAt!) + 3000, 480);
     for (const m of mails) expect(m.text).toContain(`deadline at ${deadline}`);
-    const detail = await call('GET', `/complaints/${complaintNo!}`, { as: 'agent' });
-    expect(detail.body.timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['sla.warning', 'sla.escalated', 'sla.ops_action_required']));
+    // Level 3's request for action is the step after the level-3 event itself.
+    const types = await eventually('sla.ops_action_required on the timeline', async () => {
+      const t = (await call('GET', `/complaints/${complaintNo!}`, { as: 'agent' })).body.timeline.map((e: { type: string }) => e.type);
+      return t.includes('sla.ops_action_required') ? t : undefined;
+    });
+    expect(types).toEqual(['complaint.opened', 'sla.warning', 'sla.escalated', 'sla.escalated', 'sla.escalated', 'sla.ops_action_required']);
     // Ops find it in the Temporal Web UI by its complaint search attributes (screenshot kept).
     await withTemporalUi((page, uiUrl) =>
       uiListShows(page, uiUrl, `ComplaintGrade = 'critical' AND SlaBreached = true AND ComplaintNo = '${complaintNo!}'`, `complaint-${complaintNo!}`, 'temporal-ui-complaint-breached.png'),
