@@ -56,6 +56,26 @@ describe('registering a complaint', () => {
     expect(sms[0].text).toContain(`编号 ${c.complaintNo}`);
   });
 
+  test('six concurrent retries with one key make one complaint, with one opening SMS', async () => {
+    const key = idempotencyKey();
+    const body = standalone();
+    const replies = await Promise.all(Array.from({ length: 6 }, () => register(body, key)));
+    expect(replies.every((r) => r.status === 200 || r.status === 201)).toBe(true);
+    const numbers = new Set(replies.map((r) => r.body.complaint.complaintNo));
+    expect(numbers.size).toBe(1);
+    const [complaintNo] = [...numbers];
+    const listed = await call('GET', `/complaints?phone=${encodeURIComponent(body.customer.phone)}`, { as: 'supervisor' });
+    expect(listed.body.items.map((c: { complaintNo: string }) => c.complaintNo)).toEqual([complaintNo]);
+    const detail = await call('GET', `/complaints/${complaintNo}`, { as: 'agent' });
+    expect(detail.body.timeline.filter((e: { type: string }) => e.type === 'complaint.opened')).toHaveLength(1);
+    const smsKey = notificationKey(`${complaintNo}#opened`, 'complaint.opened', body.customer.phone, 'sms');
+    const sms = await eventually('the opening SMS', async () => {
+      const found = (await call('GET', '/dev/outbox', { as: 'ops' })).body.sms.filter((x: { idempotencyKey: string }) => x.idempotencyKey === smsKey);
+      return found.length ? found : undefined;
+    });
+    expect(sms).toHaveLength(1);
+  });
+
   test('linked to a case: the customer comes from the case', async () => {
     const input = intakeInput();
     const opened = await openCase(input);
