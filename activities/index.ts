@@ -28,10 +28,14 @@ export interface ActivityDeps {
 export function createActivities(db: Database, deps: ActivityDeps = {}) {
   const timeZone = deps.timeZone ?? 'Asia/Shanghai';
   const gateways = deps.gateways ?? (() => gatewaysFromConfig(deps.gatewayConfig ?? gatewayConfigFromEnv(loadEnv())));
-  const links = (): CustomerLinkConfig | undefined => {
-    if (deps.customerLinks) return deps.customerLinks;
-    const env = loadEnv();
-    return env.CUSTOMER_LINK_SECRET ? customerLinkConfig(env) : undefined;
+  // Read from the environment once, at the first link (as the gateways are).
+  let linkConfig: CustomerLinkConfig | null | undefined = deps.customerLinks;
+  const links = (): CustomerLinkConfig | null => {
+    if (linkConfig === undefined) {
+      const env = loadEnv();
+      linkConfig = env.CUSTOMER_LINK_SECRET ? customerLinkConfig(env) : null;
+    }
+    return linkConfig;
   };
   return {
     /**

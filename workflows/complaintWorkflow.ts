@@ -142,12 +142,18 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     const resolve = runningClock('resolve');
     if (ack) state.acknowledgeBy = dueAt(ack, at);
     if (resolve) state.resolveBy = dueAt(resolve, at);
-    let next: number | undefined;
+    const next = nextThreshold();
+    state.sla.nextDeadline = next ? new Date(next.at).toISOString() : undefined;
+  }
+
+  /** The earliest unfired threshold over the running clocks. */
+  function nextThreshold(): { clock: SlaClock<ComplaintClock>; threshold: Threshold; at: number } | undefined {
+    let next: { clock: SlaClock<ComplaintClock>; threshold: Threshold; at: number } | undefined;
     for (const c of running()) {
       const due = nextDue(c, state.sla.policy);
-      if (due && (next === undefined || due.at < next)) next = due.at;
+      if (due && (!next || due.at < next.at)) next = { clock: c, ...due };
     }
-    state.sla.nextDeadline = next === undefined ? undefined : new Date(next).toISOString();
+    return next;
   }
 
   // State changes -----------------------------------------------------------------
@@ -262,11 +268,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   async function runClocks(): Promise<void> {
     for (;;) {
       if (isClosed()) return;
-      let next: { clock: SlaClock<ComplaintClock>; threshold: Threshold; at: number } | undefined;
-      for (const c of running()) {
-        const due = nextDue(c, state.sla.policy);
-        if (due && (!next || due.at < next.at)) next = { clock: c, ...due };
-      }
+      const next = nextThreshold();
       if (next && next.at <= Date.now()) {
         await fire(next.clock, next.threshold, next.at);
         continue;

@@ -79,9 +79,10 @@ export function customerRoutes(deps: { client: Client; db: Database; customerLin
     return { row, actor: { role: 'customer', subject: row.caseNo } };
   }
 
-  async function respond(row: CaseRow): Promise<z.infer<typeof CustomerCaseViewSchema>> {
-    const fresh = (await findCase(db, row.caseNo)) ?? row;
-    return customerView(fresh, await caseTimeline(db, row.caseNo));
+  /** The view of `row`; after a move, pass `fresh` to read the row the move wrote. */
+  async function respond(row: CaseRow, fresh = false): Promise<z.infer<typeof CustomerCaseViewSchema>> {
+    const current = fresh ? ((await findCase(db, row.caseNo)) ?? row) : row;
+    return customerView(current, await caseTimeline(db, row.caseNo));
   }
 
   const stageErrors = { ...linkErrors, 409: { description: 'Not possible in the current stage', schema: ErrorSchema } };
@@ -109,7 +110,7 @@ export function customerRoutes(deps: { client: Client; db: Database; customerLin
       async handler({ req, res, params, body }) {
         const { row, actor } = await caseForToken(req, params.token);
         await runCaseUpdate(client, db, row, decideQuote, actor, body);
-        res.json(await respond(row));
+        res.json(await respond(row, true));
       },
     }),
     defineRoute<{ token: string }, unknown, z.output<typeof ConfirmBodySchema>>({
@@ -123,7 +124,7 @@ export function customerRoutes(deps: { client: Client; db: Database; customerLin
       async handler({ req, res, params, body }) {
         const { row, actor } = await caseForToken(req, params.token);
         await runCaseUpdate(client, db, row, confirmCase, actor, body);
-        res.json(await respond(row));
+        res.json(await respond(row, true));
       },
     }),
   ];

@@ -44,8 +44,8 @@ export function customerComplaintRoutes(deps: { client: Client; db: Database; cu
     return { row, actor: { role: 'customer', subject: row.complaintNo } };
   }
 
-  async function view(complaintNo: string): Promise<z.infer<typeof CustomerComplaintViewSchema>> {
-    const row = (await findComplaint(db, complaintNo))!;
+  async function view(row: ComplaintRow): Promise<z.infer<typeof CustomerComplaintViewSchema>> {
+    const complaintNo = row.complaintNo;
     const snap = row.snapshot as unknown as Partial<ComplaintState>;
     const lang = snap.customer?.language === 'en' ? 'en' : 'zh-CN';
     const stage = row.stage as ComplaintStage;
@@ -73,7 +73,7 @@ export function customerComplaintRoutes(deps: { client: Client; db: Database; cu
       responses: { 200: { description: 'The complaint as the customer sees it', schema: CustomerComplaintViewSchema }, ...linkErrors },
       async handler({ req, res, params }) {
         const { row } = await complaintForToken(req, params.token);
-        res.json(await view(row.complaintNo));
+        res.json(await view(row));
       },
     }),
     defineRoute<{ token: string }, unknown, z.output<typeof DecisionBodySchema>>({
@@ -91,7 +91,7 @@ export function customerComplaintRoutes(deps: { client: Client; db: Database; cu
       async handler({ req, res, params, body }) {
         const { row, actor } = await complaintForToken(req, params.token);
         await runComplaintUpdate(client, db, row, COMPLAINT_UPDATES.recordDecision, actor, body);
-        res.json(await view(row.complaintNo));
+        res.json(await view((await findComplaint(db, row.complaintNo)) ?? row));
       },
     }),
   ];
