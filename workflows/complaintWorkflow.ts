@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import { addWorkingMs, elapsedMs, maskPhone, nextDue, pauseClock, resumeClock, stopClock, type Actor, type SlaClock, type Threshold } from '../domain';
+import { addWorkingMs, elapsedMs, workingMsBetween, maskPhone, nextDue, pauseClock, resumeClock, stopClock, type Actor, type SlaClock, type Threshold } from '../domain';
 import {
   canPerformComplaint,
   COMPLAINT_STAGE_LABELS,
@@ -118,7 +118,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
 
   /** When a clock is due if it runs on from now (a paused clock's pause so far excluded). */
   function dueAt(c: SlaClock<ComplaintClock>, at: number): string {
-    const pausing = c.pausedSince !== undefined ? at - c.pausedSince : 0;
+    const pausing = c.pausedSince !== undefined ? workingMsBetween(c.pausedSince, at, c.mode, cal()) : 0;
     return new Date(addWorkingMs(c.startedAt, c.targetMs + c.pausedMs + pausing, c.mode, cal())).toISOString();
   }
 
