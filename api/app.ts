@@ -13,6 +13,7 @@ import { engineerRoutes } from './routes/engineers';
 import { opsRoutes } from './routes/ops';
 import { aftercareRoutes } from './routes/aftercare';
 import { createCaseIntake } from './caseIntake';
+import { DEFAULT_DEADLINES, requestDeadline, type ApiDeadlines } from './deadlines';
 import { slaRoutes } from './routes/sla';
 import type { Database } from '../db/client';
 import { authenticate, requireRole } from './auth';
@@ -36,11 +37,13 @@ export interface AppDeps {
   maxBodyBytes: number;
   /** Set (dev mode, DEV_OUTBOX): GET /dev/outbox shows what the local gateways received. */
   devOutbox?: DevOutboxSource;
+  /** How long a request may wait (unset: DEFAULT_DEADLINES). */
+  deadlines?: { [K in keyof ApiDeadlines]?: number | undefined };
 }
 
 const VERSION = '0.1.0';
 
-export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox'>;
+export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox'> & { deadlines: ApiDeadlines };
 
 export function allRoutes(deps: RouteDeps): RouteSpec[] {
   return [
@@ -59,11 +62,15 @@ export function allRoutes(deps: RouteDeps): RouteSpec[] {
   ];
 }
 
-export function createApp(deps: AppDeps): express.Express {
+export function createApp(appDeps: AppDeps): express.Express {
+  const deadlines: ApiDeadlines = { ...DEFAULT_DEADLINES };
+  for (const [k, v] of Object.entries(appDeps.deadlines ?? {})) if (v !== undefined) deadlines[k as keyof ApiDeadlines] = v;
+  const deps = { ...appDeps, deadlines };
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(pinoHttp({ logger: deps.logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }));
+  app.use(requestDeadline(deadlines.requestMs));
   app.use(express.json({ limit: deps.maxBodyBytes, strict: true, type: () => true }));
 
   const routes = allRoutes(deps);
@@ -87,7 +94,10 @@ export function createApp(deps: AppDeps): express.Express {
         const params = route.params ? parseOrThrow(route.params, req.params, 'params') : req.params;
         const query = route.query ? parseOrThrow(route.query, req.query, 'query') : req.query;
         const body = route.body ? parseOrThrow(route.body, req.body, 'body') : undefined;
-        await route.handler({ req, res, actor: req.actor!, params, query, body });
+        // Every Temporal call the handler makes carries this deadline (isTemporalTimeout → 503).
+        await deps.client.withDeadline(Date.now() + deadlines.temporalMs, () =>
+          route.handler({ req, res, actor: req.actor!, params, query, body }),
+        );
       } catch (err) {
         next(err);
       }

@@ -9,6 +9,8 @@ import { SA } from '../domain/searchAttributes';
 import type { Database } from '../db/client';
 import { findCase, type CaseRow } from '../db/queries/cases';
 import { findIntakeRequest, reserveIntake, type ReserveResult } from '../db/queries/intake';
+import { claimStart, releaseStart } from '../db/queries/moves';
+import { intakeRequests } from '../db/schema';
 import { intakeReceipt } from '../workflows/definitions';
 import type { caseWorkflow } from '../workflows';
 import { HttpError } from './errors';
@@ -18,76 +20,82 @@ export type OpenCase = (body: CaseIntake, key: string, actor: Actor) => Promise<
 export function createCaseIntake(deps: { client: Client; db: Database; taskQueue: string; dispatchPolicy?: DispatchPolicyOverrides }): OpenCase {
   const { client, db, taskQueue } = deps;
 
-async function startCase(input: CaseWorkflowInput): Promise<CaseState> {
-  const c = input.intake.customer;
-  const p = input.intake.product;
-  return client.workflow.executeUpdateWithStart(intakeReceipt, {
-    startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>('caseWorkflow', {
-      workflowId: workflowIdFor(input.caseNo),
-      taskQueue,
-      args: [input],
-      // A retried intake attaches to the running case; a closed case is never re-run.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: SA.CaseNo, value: input.caseNo },
-        { key: SA.CaseStage, value: 'accepted' },
-        { key: SA.Priority, value: input.intake.priority },
-        { key: SA.Region, value: c.region ?? 'unassigned' },
-        { key: SA.SlaBreached, value: false },
-      ],
-      staticSummary: `${input.caseNo} · ${input.intake.priority} · ${p.category} ${p.model} · ${c.name} ${maskPhone(c.phone)}`,
-      staticDetails: `Channel: ${input.intake.channel}\n\nFault: ${input.intake.faultDescription.slice(0, 300)}`,
-    }),
-  });
-}
+  async function startCase(input: CaseWorkflowInput): Promise<CaseState> {
+    const c = input.intake.customer;
+    const p = input.intake.product;
+    return client.workflow.executeUpdateWithStart(intakeReceipt, {
+      // One Update per key: concurrent replays attach to it instead of adding their own.
+      updateId: `intake:${input.idempotencyKey}`,
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>('caseWorkflow', {
+        workflowId: workflowIdFor(input.caseNo),
+        taskQueue,
+        args: [input],
+        // A retried intake attaches to the running case; a closed case is never re-run.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: SA.CaseNo, value: input.caseNo },
+          { key: SA.CaseStage, value: 'accepted' },
+          { key: SA.Priority, value: input.intake.priority },
+          { key: SA.Region, value: c.region ?? 'unassigned' },
+          { key: SA.SlaBreached, value: false },
+        ],
+        staticSummary: `${input.caseNo} · ${input.intake.priority} · ${p.category} ${p.model} · ${c.name} ${maskPhone(c.phone)}`,
+        staticDetails: `Channel: ${input.intake.channel}\n\nFault: ${input.intake.faultDescription.slice(0, 300)}`,
+      }),
+    });
+  }
 
-/**
- * Opens a case under an idempotency key: a replay returns the same case, a key reused
- * with another body is 422, a duplicate of an open case is 409 (unless allowed).
- */
-async function openCaseIdempotently(body: CaseIntake, key: string, actor: Actor): Promise<{ created: boolean; row: CaseRow }> {
-      const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-  const phoneKey = normalizePhone(body.customer.phone);
-  let result: ReserveResult;
-  try {
-    result = await reserveIntake(db, {
-      key,
-      requestHash,
-      phoneKey,
-      serial: body.product.serial,
-      allowDuplicate: body.allowDuplicate,
-      actor,
-      now: new Date(),
-    });
-  } catch (err) {
-    // Same key raced in from another request: it is a replay.
-    if ((err as { code?: string }).code !== '23505') throw err;
-    const request = await findIntakeRequest(db, key);
-    if (!request) throw err;
-    result = { kind: 'replay', request };
-  }
-  if (result.kind === 'duplicate') {
-    throw new HttpError(409, 'duplicate_case', `an open case ${result.existingCaseNo} exists for this customer and product; set allowDuplicate to open another`, {
-      existingCaseNo: result.existingCaseNo,
-    });
-  }
-  if (result.request.requestHash !== requestHash) {
-    throw new HttpError(422, 'idempotency_key_reused', `Idempotency-Key was used for case ${result.request.caseNo} with a different body`, {
-      existingCaseNo: result.request.caseNo,
-    });
-  }
-  const caseNo = result.request.caseNo;
-  let row = result.kind === 'replay' ? await findCase(db, caseNo) : undefined;
-  const created = !row;
-  if (!row) {
+  /**
+   * Opens a case under an idempotency key: a replay returns the same case, a key reused
+   * with another body is 422, a duplicate of an open case is 409 (unless allowed).
+   * Exactly one request per key answers 201: the one holding the start claim when the
+   * workflow started (concurrent replays wait on the same Update and answer 200).
+   */
+  return async function openCaseIdempotently(body: CaseIntake, key: string, actor: Actor): Promise<{ created: boolean; row: CaseRow }> {
+    const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    const phoneKey = normalizePhone(body.customer.phone);
+    let result: ReserveResult;
+    try {
+      result = await reserveIntake(db, {
+        key,
+        requestHash,
+        phoneKey,
+        serial: body.product.serial,
+        allowDuplicate: body.allowDuplicate,
+        actor,
+        now: new Date(),
+      });
+    } catch (err) {
+      // Same key raced in from another request: it is a replay.
+      if ((err as { code?: string }).code !== '23505') throw err;
+      const request = await findIntakeRequest(db, key);
+      if (!request) throw err;
+      result = { kind: 'replay', request };
+    }
+    if (result.kind === 'duplicate') {
+      throw new HttpError(409, 'duplicate_case', `an open case ${result.existingCaseNo} exists for this customer and product; set allowDuplicate to open another`, {
+        existingCaseNo: result.existingCaseNo,
+      });
+    }
+    if (result.request.requestHash !== requestHash) {
+      throw new HttpError(422, 'idempotency_key_reused', `Idempotency-Key was used for case ${result.request.caseNo} with a different body`, {
+        existingCaseNo: result.request.caseNo,
+      });
+    }
+    const caseNo = result.request.caseNo;
+    let row = result.kind === 'replay' ? await findCase(db, caseNo) : undefined;
+    if (row) return { created: false, row };
     // New, or a replay whose first attempt did not reach Temporal: start (idempotent).
-    await startCase({ caseNo, intake: body, openedBy: actor, idempotencyKey: key, policy: deps.dispatchPolicy });
+    const claimed = result.kind === 'reserved' || (await claimStart(db, intakeRequests, key));
+    try {
+      await startCase({ caseNo, intake: body, openedBy: actor, idempotencyKey: key, policy: deps.dispatchPolicy });
+    } catch (err) {
+      if (claimed) await releaseStart(db, intakeRequests, key).catch(() => undefined);
+      throw err;
+    }
     row = await findCase(db, caseNo);
-  }
-  if (!row) throw new Error(`case ${caseNo} started but its row is missing`);
-  return { created, row };
-}
-
-  return openCaseIdempotently;
+    if (!row) throw new Error(`case ${caseNo} started but its row is missing`);
+    return { created: claimed, row };
+  };
 }

@@ -1,4 +1,8 @@
 // Sends one case or complaint Update and maps the workflow's refusals to HTTP errors.
+// A move with an Idempotency-Key is idempotent: the key is the Update id, so Temporal
+// returns a retry the first run's outcome (also after a 503 or an API restart), and the
+// move ledger refuses the key for another move or body (422).
+import { createHash } from 'node:crypto';
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Actor, CaseState, Stage } from '../domain';
@@ -6,6 +10,7 @@ import { FAILURE } from '../domain/failures';
 import type { Database } from '../db/client';
 import { findCase, type CaseRow } from '../db/queries/cases';
 import { findComplaint, type ComplaintRow } from '../db/queries/complaints';
+import { claimMove, markMoveCompleted, type MoveRequest } from '../db/queries/moves';
 import type { ComplaintState } from '../domain/complaints';
 import { HttpError } from './errors';
 
@@ -14,21 +19,40 @@ interface FailureDetails {
   fields?: Array<{ path: string; message: string }>;
 }
 
+/** Which move this is, and the caller's Idempotency-Key if it sent one. */
+export interface Move {
+  action: string;
+  key?: string;
+}
+
 /**
  * Runs an Update; a refusal becomes its HTTP error, and a finished workflow becomes the
- * 409 that `closed()` builds (with the stage it closed in).
+ * 409 that `closed()` builds (with the stage it closed in), unless this key's move had
+ * already succeeded (the retry of a move that closed the workflow answers as the first).
  */
 export async function runUpdate<R, B>(
   client: Client,
-  workflowId: string,
+  db: Database,
+  target: { no: string; workflowId: string },
   def: UpdateDefinition<R, [Actor, B]>,
   actor: Actor,
   body: B,
+  move: Move,
   closed: () => Promise<HttpError>,
-): Promise<R> {
-  const handle = client.workflow.getHandle(workflowId);
+): Promise<void> {
+  let replayOf: MoveRequest | undefined;
+  if (move.key) {
+    const requestHash = createHash('sha256').update(JSON.stringify([actor.role, actor.subject ?? null, body])).digest('hex');
+    const { replay, request } = await claimMove(db, { targetNo: target.no, key: move.key, action: move.action, requestHash, actor });
+    if (request.action !== move.action || request.requestHash !== requestHash) {
+      throw new HttpError(422, 'idempotency_key_reused', `Idempotency-Key was used for another move on ${target.no} (${request.action}) or with a different body`);
+    }
+    if (replay) replayOf = request;
+  }
+  const handle = client.workflow.getHandle(target.workflowId);
   try {
-    return await handle.executeUpdate(def, { args: [actor, body] });
+    await handle.executeUpdate(def, { args: [actor, body], ...(move.key ? { updateId: `${move.action}:${move.key}` } : {}) });
+    if (move.key && !replayOf?.completedAt) await markMoveCompleted(db, target.no, move.key);
   } catch (err) {
     const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
     if (cause instanceof ApplicationFailure) {
@@ -47,6 +71,7 @@ export async function runUpdate<R, B>(
       }
     }
     if (err instanceof WorkflowNotFoundError || /already completed|workflow not found/i.test(String((err as Error).message))) {
+      if (replayOf?.completedAt) return;
       throw await closed();
     }
     throw err;
@@ -60,8 +85,9 @@ export async function runCaseUpdate<B>(
   def: UpdateDefinition<CaseState, [Actor, B]>,
   actor: Actor,
   body: B,
-): Promise<CaseState> {
-  return runUpdate(client, row.workflowId, def, actor, body, async () => {
+  move: Move,
+): Promise<void> {
+  return runUpdate(client, db, { no: row.caseNo, workflowId: row.workflowId }, def, actor, body, move, async () => {
     // The workflow has finished: the case is closed.
     const now = await findCase(db, row.caseNo);
     return new HttpError(409, 'illegal_transition', `case ${row.caseNo} is closed`, { currentStage: (now?.stage ?? row.stage) as Stage });
@@ -75,8 +101,9 @@ export async function runComplaintUpdate<B>(
   def: UpdateDefinition<ComplaintState, [Actor, B]>,
   actor: Actor,
   body: B,
-): Promise<ComplaintState> {
-  return runUpdate(client, row.workflowId, def, actor, body, async () => {
+  move: Move,
+): Promise<void> {
+  return runUpdate(client, db, { no: row.complaintNo, workflowId: row.workflowId }, def, actor, body, move, async () => {
     const now = await findComplaint(db, row.complaintNo);
     return new HttpError(409, 'illegal_transition', `complaint ${row.complaintNo} is ${now?.stage ?? row.stage}`, { currentStage: now?.stage ?? row.stage });
   });

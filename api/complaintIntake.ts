@@ -11,6 +11,8 @@ import type { Database } from '../db/client';
 import { findCase } from '../db/queries/cases';
 import { findComplaint, reserveComplaint, type ComplaintRow } from '../db/queries/complaints';
 import { complaintReceipt } from '../workflows/complaintDefinitions';
+import { claimStart, releaseStart } from '../db/queries/moves';
+import { complaintRequests } from '../db/schema';
 import type { complaintWorkflow } from '../workflows';
 import { HttpError } from './errors';
 
@@ -20,6 +22,8 @@ export function createComplaintIntake(deps: { client: Client; db: Database; task
   async function start(input: ComplaintWorkflowInput): Promise<void> {
     const i = input.intake;
     await client.workflow.executeUpdateWithStart(complaintReceipt, {
+      // One Update per key: concurrent replays attach to it instead of adding their own.
+      updateId: `intake:${input.idempotencyKey}`,
       startWorkflowOperation: new WithStartWorkflowOperation<typeof complaintWorkflow>('complaintWorkflow', {
         workflowId: complaintWorkflowId(input.complaintNo),
         taskQueue,
@@ -55,14 +59,19 @@ export function createComplaintIntake(deps: { client: Client; db: Database; task
       });
     }
     let row = kind === 'replay' ? await findComplaint(db, request.complaintNo) : undefined;
-    const created = !row;
-    if (!row) {
-      // New, or a replay whose first attempt did not reach Temporal: start (idempotent).
-      const { caseNo, category, grade, channel, summary, owner } = body;
+    if (row) return { created: false, row };
+    // New, or a replay whose first attempt did not reach Temporal: start (idempotent).
+    // The request holding the start claim answers 201, concurrent replays 200.
+    const claimed = kind === 'reserved' || (await claimStart(db, complaintRequests, key));
+    const { caseNo, category, grade, channel, summary, owner } = body;
+    try {
       await start({ complaintNo: request.complaintNo, source: 'agent', openedBy: actor, idempotencyKey: key, intake: { category, grade, channel, summary, caseNo, owner, customer: customer! } });
-      row = await findComplaint(db, request.complaintNo);
+    } catch (err) {
+      if (claimed) await releaseStart(db, complaintRequests, key).catch(() => undefined);
+      throw err;
     }
+    row = await findComplaint(db, request.complaintNo);
     if (!row) throw new Error(`complaint ${request.complaintNo} started but its row is missing`);
-    return { created, row };
+    return { created: claimed, row };
   };
 }

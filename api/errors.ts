@@ -1,6 +1,10 @@
 // Every error leaves the API as JSON: { error: { code, message, fields?, currentStage? } }.
 import type { ErrorRequestHandler } from 'express';
+import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { z } from 'zod';
+
+/** Seconds a client should wait before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 5;
 
 export class HttpError extends Error {
   constructor(
@@ -35,7 +39,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, whe
 }
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001', '08003', '08004']);
-const UNAVAILABLE_TEXT = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|UNAVAILABLE|DEADLINE_EXCEEDED|Failed to connect|No connection established/i;
+const UNAVAILABLE_TEXT = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|UNAVAILABLE|Failed to connect|No connection established/i;
 
 /**
  * Connection-level failures of PostgreSQL or Temporal: the client's request was fine.
@@ -44,15 +48,33 @@ const UNAVAILABLE_TEXT = /Connection terminated|timeout exceeded when trying to 
 export function isUnavailable(err: unknown): boolean {
   for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
     if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
-    // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) from the Temporal client.
-    if (e.code === 14 || e.code === 4) return true;
+    // gRPC UNAVAILABLE (14) from the Temporal client (DEADLINE_EXCEEDED: isTemporalTimeout).
+    if (e.code === 14) return true;
     if (typeof e.message === 'string' && UNAVAILABLE_TEXT.test(e.message)) return true;
   }
   return false;
 }
 
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_CANCELLED = 1;
+
+/**
+ * Temporal did not answer in time: it is reachable (an unreachable server fails fast,
+ * see isUnavailable) but no worker ran the request within its deadline.
+ */
+export function isTemporalTimeout(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
+    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+    if (e.code === GRPC_DEADLINE_EXCEEDED || e.code === GRPC_CANCELLED) return true;
+  }
+  return false;
+}
+
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  // The request deadline already answered; the handler finished (or failed) too late.
+  if (res.headersSent) return;
   if (err instanceof HttpError) {
+    if (err.status === 503) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(err.status).json({ error: { code: err.code, message: err.message, ...err.extra } });
     return;
   }
@@ -69,9 +91,19 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(bodyErr.status).json({ error: { code: 'bad_request', message: String((err as Error).message) } });
     return;
   }
+  if (isTemporalTimeout(err)) {
+    req.log?.warn({ err }, 'no worker answered in time');
+    res.set('Retry-After', String(RETRY_AFTER_SECONDS)).status(503).json({
+      error: {
+        code: 'worker_unavailable',
+        message: 'no worker completed the request in time; it may still be applied: retry with the same Idempotency-Key to get its outcome',
+      },
+    });
+    return;
+  }
   if (isUnavailable(err)) {
     req.log?.warn({ err }, 'dependency unavailable');
-    res.status(503).json({
+    res.set('Retry-After', String(RETRY_AFTER_SECONDS)).status(503).json({
       error: { code: 'service_unavailable', message: 'Temporal or the database is unreachable; retry later (with the same Idempotency-Key for POST /cases)' },
     });
     return;

@@ -1,5 +1,7 @@
-// The Idempotency-Key header of the POSTs that open something (cases, complaints).
+// The Idempotency-Key header: required on the POSTs that open something (cases,
+// complaints) and on the moves of the roles that work from flaky mobile networks.
 import type { Request } from 'express';
+import type { Actor } from '../domain';
 import { z } from 'zod';
 import { HttpError } from './errors';
 
@@ -18,4 +20,20 @@ export function idempotencyKeyOf(req: Request): string {
     });
   }
   return headers.data['idempotency-key'];
+}
+
+/** Agents and engineers retry over unreliable links: their moves must carry a key. */
+const KEY_REQUIRED_FOR: readonly Actor['role'][] = ['agent', 'engineer'];
+
+export const MoveIdempotencyHeaders = z.object({
+  'idempotency-key': IdempotencyHeaders.shape['idempotency-key']
+    .optional()
+    .meta({ description: 'Unique per intended move (8-200 printable ASCII); a retry with it returns the first outcome. Required for agents and engineers' }),
+});
+
+/** The move's Idempotency-Key: required for agents and engineers, optional for the others. */
+export function moveKeyOf(req: Request, actor: Actor): string | undefined {
+  const raw = req.get('idempotency-key');
+  if (raw === undefined && !KEY_REQUIRED_FOR.includes(actor.role)) return undefined;
+  return idempotencyKeyOf(req);
 }

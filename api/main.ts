@@ -1,7 +1,7 @@
 // `npm run api`: the HTTP API alone, against TEMPORAL_ADDRESS and DATABASE_URL.
 import type { Server } from 'node:http';
 import { Client } from '@temporalio/client';
-import { customerLinkConfig, loadEnv } from '../config/env';
+import { apiDeadlines, customerLinkConfig, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     maxBodyBytes: env.MAX_BODY_BYTES,
     customerLinks: customerLinkConfig(env),
     dispatchPolicy: env.DISPATCH_POLICY,
+    deadlines: apiDeadlines(env),
   });
   const server: Server = app.listen(env.PORT, env.HOST, () => logger.info({ port: env.PORT }, 'API listening'));
   const stop = () => {

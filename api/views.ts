@@ -126,3 +126,7 @@ export function caseEventView(e: CaseEventRow): z.infer<typeof CaseEventViewSche
     occurredAt: e.occurredAt.toISOString(),
   };
 }
+
+export const LiveSourceSchema = z
+  .enum(['workflow', 'projection', 'none'])
+  .meta({ description: "Where `live` comes from: the running workflow, or PostgreSQL's last snapshot when the workflow is closed or could not be queried in time" });

@@ -45,6 +45,12 @@ export const EnvSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   EMBEDDED_PG_PORT: port.default(5433),
   TEMPORAL_CLI_PATH: optionalUrl,
+  /** How long an API request waits for Temporal (an Update's outcome, intake, describe) before 503 worker_unavailable. */
+  API_TEMPORAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
+  /** How long GET of a case/complaint waits for the live workflow query before answering from PostgreSQL. */
+  API_LIVE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).optional(),
+  /** Last-resort deadline of any API request (503 timeout). */
+  API_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).optional(),
   /** Largest JSON body the API accepts. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
   /** Where `npm start` runs the worker: 'true' (in the launcher) or 'false' (run `npm run worker` yourself). */
@@ -108,4 +114,9 @@ export const EnvSchema = z.object({
 export function customerLinkConfig(env: Env, secret = env.CUSTOMER_LINK_SECRET): { secret: string; baseUrl: string; ttlHours: number } {
   if (!secret) throw new ConfigError('CUSTOMER_LINK_SECRET is required (at least 16 characters): it signs the links sent to customers');
   return { secret, baseUrl: env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`, ttlHours: env.CUSTOMER_LINK_TTL_HOURS };
+}
+
+/** The API's deadlines as set in the environment (unset ones keep the API's defaults). */
+export function apiDeadlines(env: Env): { temporalMs?: number; liveQueryMs?: number; requestMs?: number } {
+  return { temporalMs: env.API_TEMPORAL_TIMEOUT_MS, liveQueryMs: env.API_LIVE_QUERY_TIMEOUT_MS, requestMs: env.API_REQUEST_TIMEOUT_MS };
 }

@@ -87,4 +87,6 @@ export const complaintRequests = pgTable('complaint_requests', {
   actorRole: text('actor_role').notNull(),
   actorSubject: text('actor_subject'),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /** Which request is starting the workflow (the one that answers 201); cleared if that start failed. */
+  startClaimedAt: ts('start_claimed_at'),
 });

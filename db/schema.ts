@@ -129,6 +129,8 @@ export const intakeRequests = pgTable(
     actorRole: text('actor_role').notNull(),
     actorSubject: text('actor_subject'),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /** Which request is starting the workflow (the one that answers 201); cleared if that start failed. */
+    startClaimedAt: ts('start_claimed_at'),
   },
   (t) => [index('intake_requests_customer_product_idx').on(t.customerPhoneKey, t.productSerial)],
 );
@@ -149,3 +151,4 @@ export * from './slaSchema';
 export * from './aftercareSchema';
 export * from './notificationsSchema';
 export * from './complaintsSchema';
+export * from './requestsSchema';

@@ -54,6 +54,8 @@ export interface CaseMetrics {
 }
 
 export interface CaseState {
+  /** Steps parked because the database refused them for good (worker/activityErrors.ts); ops resume them. */
+  attention?: Array<{ activity: string; error: string; since: string }>;
   caseNo: string;
   workflowId: string;
   stage: Stage;

@@ -137,6 +137,8 @@ export interface ComplaintWorkflowInput {
 }
 
 export interface ComplaintState {
+  /** Steps parked because the database refused them for good; ops resume them. */
+  attention?: Array<{ activity: string; error: string; since: string }>;
   complaintNo: string;
   workflowId: string;
   stage: ComplaintStage;

@@ -13,3 +13,9 @@ export const FAILURE = {
   invalid: 'InvalidRequest',
 } as const;
 export type FailureType = (typeof FAILURE)[keyof typeof FAILURE];
+
+/**
+ * An activity failure a retry cannot fix (the database refuses the data itself): the
+ * workflow parks the case for a person instead of retrying for ever.
+ */
+export const UNFIXABLE_BY_RETRY = 'UnfixableByRetry';

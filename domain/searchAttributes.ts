@@ -11,6 +11,8 @@ export const SA = {
   SlaBreached: defineSearchAttributeKey('SlaBreached', SearchAttributeType.BOOL),
   EscalationLevel: defineSearchAttributeKey('EscalationLevel', SearchAttributeType.INT),
   NextDeadline: defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME),
+  /** A step the database refused for good: the workflow waits for ops (set only once it happens). */
+  NeedsAttention: defineSearchAttributeKey('NeedsAttention', SearchAttributeType.BOOL),
   // Complaint workflows also carry CaseNo (the linked case), SlaBreached, EscalationLevel, NextDeadline.
   ComplaintNo: defineSearchAttributeKey('ComplaintNo', SearchAttributeType.KEYWORD),
   ComplaintStage: defineSearchAttributeKey('ComplaintStage', SearchAttributeType.KEYWORD),

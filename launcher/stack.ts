@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { parseApiKeys } from '../api/auth';
 import { apiConnectionOptions } from '../api/temporalConnection';
-import { customerLinkConfig, type Env } from '../config/env';
+import { apiDeadlines, customerLinkConfig, type Env } from '../config/env';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { createCaseWorker } from '../worker/createWorker';
@@ -134,6 +134,7 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
       maxBodyBytes: env.MAX_BODY_BYTES,
       customerLinks,
       dispatchPolicy: env.DISPATCH_POLICY,
+      deadlines: apiDeadlines(env),
       devOutbox: devOutbox && local ? local.outbox : undefined,
     });
     const server = await new Promise<Server>((resolve, reject) => {

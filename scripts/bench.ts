@@ -5,6 +5,7 @@
 // (`npm run seed:engineers`).
 //   BENCH_API=http://localhost:3000 BENCH_CASES=200 BENCH_CONCURRENCY=8 [BENCH_KIND=complaints] \
 //   API_KEYS=... (the same keys the server was started with) npm run bench
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
 const api = process.env.BENCH_API ?? 'http://localhost:3000';
@@ -33,7 +34,8 @@ async function timed(label: string, method: string, path: string, who: string, b
   const t0 = performance.now();
   const res = await fetch(`${api}${path}`, {
     method,
-    headers: { authorization: `Bearer ${keys[who]}`, 'content-type': 'application/json', ...headers },
+    // Every write carries an Idempotency-Key (agents' and engineers' moves require one).
+    headers: { authorization: `Bearer ${keys[who]}`, 'content-type': 'application/json', ...(method === 'POST' ? { 'idempotency-key': `bench-${randomUUID()}` } : {}), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = (await res.json()) as { case?: { caseNo: string }; error?: unknown };

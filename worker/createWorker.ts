@@ -4,6 +4,7 @@ import { createActivities } from '../activities';
 import type { GatewayConfig } from '../activities/gateways';
 import type { CustomerLinkConfig } from '../api/customerLinks';
 import type { Database } from '../db/client';
+import { activityErrorInterceptor } from './activityErrors';
 
 export interface CaseWorkerOptions {
   address: string;
@@ -44,6 +45,7 @@ export async function createCaseWorker(opts: CaseWorkerOptions): Promise<{ worke
     taskQueue: opts.taskQueue,
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities(opts.db, { timeZone: opts.timeZone, gatewayConfig: opts.gatewayConfig, customerLinks: opts.customerLinks }),
+    interceptors: { activity: [activityErrorInterceptor] },
   });
   return { worker, connection };
 }

@@ -41,7 +41,8 @@ import { linkOrHotline, localTime, notificationKey, type NotificationChannel, ty
 import { aftercareWorkflow } from './aftercareWorkflow';
 import { complaintWorkflow } from './complaintWorkflow';
 import { autoComplaintNo, complaintWorkflowId, LOW_RATING_THRESHOLD, type ComplaintGrade, type ComplaintTrigger } from '../domain/complaints';
-import { activities, reject } from './activities';
+import { activities as retryingActivities, reject } from './activities';
+import { Parking } from './parking';
 import { Outbox } from './outbox';
 import { runReminders, type DueReminder } from './caseReminders';
 import { CaseSlaClocks } from './caseSla';
@@ -90,6 +91,19 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     complaints: [],
     eventSeq: 0,
   };
+  // A call the database refuses for good parks the case for ops (POST /ops/cases/:no/retry-now).
+  const parking = new Parking({
+    onPark: () => {
+      state.attention = parking.calls;
+      publishAttention();
+    },
+    onResume: (calls, actor, reason) => {
+      state.attention = undefined;
+      publishAttention();
+      void advance(actor, 'case.resumed', { reason, parked: calls });
+    },
+  });
+  const activities = parking.guard(retryingActivities);
   const reminderPolicy: ReminderPolicy = { ...DEFAULT_REMINDER_POLICY, ...input.reminders };
   /** Messages go out from a background loop, so a gateway outage never holds up the case. */
   const outbox = new Outbox();
@@ -186,6 +200,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     return JSON.parse(JSON.stringify(state)) as CaseState;
   }
 
+  /** Its own upsert, so workflows that never park issue exactly the commands they did before. */
+  function publishAttention(): void {
+    upsertSearchAttributes([{ key: SA.NeedsAttention, value: !!state.attention }]);
+    publishForOps();
+  }
+
   function publishForOps(): void {
     const nextDeadline = slaClocks.nextDeadlineIso();
     upsertSearchAttributes([
@@ -211,6 +231,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     if (state.sla.nextDeadline) lines.push(`Next SLA deadline: ${state.sla.nextDeadline}`);
     if (state.sla.breached) lines.push(`SLA breached · escalation level ${state.sla.level}`);
     if (state.cancellation) lines.push(`Cancelled: ${state.cancellation.reason}`);
+    for (const p of state.attention ?? []) lines.push(`**Needs attention** since ${p.since}: ${p.error}`);
     setCurrentDetails(lines.join('\n\n'));
   }
 

@@ -33,7 +33,8 @@ import { linkOrHotline, localTime, notificationKey, WEBHOOK_SUBSCRIBERS, type No
 import { SA } from '../domain/searchAttributes';
 import { DEFAULT_SLA_POLICY } from '../domain/sla';
 import { complaintReceipt, COMPLAINT_UPDATES, getComplaintState } from './complaintDefinitions';
-import { activities, reject } from './activities';
+import { activities as retryingActivities, reject } from './activities';
+import { Parking } from './parking';
 import { Outbox } from './outbox';
 import { Alarm } from './timers';
 
@@ -72,6 +73,19 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     eventSeq: 0,
     recorded: false,
   };
+  // A call the database refuses for good parks the complaint for ops (POST /ops/complaints/:no/retry-now).
+  const parking = new Parking({
+    onPark: () => {
+      state.attention = parking.calls;
+      publishAttention();
+    },
+    onResume: (calls, actor, reason) => {
+      state.attention = undefined;
+      publishAttention();
+      void advance(actor, 'complaint.resumed', { reason, parked: calls });
+    },
+  });
+  const activities = parking.guard(retryingActivities);
   const contacts = { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager@casework.local', ...input.contacts };
   const outbox = new Outbox();
   const alarm = new Alarm();
@@ -178,6 +192,12 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
 
   function snapshot(): ComplaintState {
     return JSON.parse(JSON.stringify(state)) as ComplaintState;
+  }
+
+  /** Its own upsert, so workflows that never park issue exactly the commands they did before. */
+  function publishAttention(): void {
+    upsertSearchAttributes([{ key: SA.NeedsAttention, value: !!state.attention }]);
+    publishForOps();
   }
 
   function publishForOps(): void {

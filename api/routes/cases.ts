@@ -38,12 +38,14 @@ import { engineers } from '../../db/schema';
 import { eq } from 'drizzle-orm';
 import type { DispatchPolicyOverrides } from '../../domain';
 import { createCaseIntake } from '../caseIntake';
+import type { ApiDeadlines } from '../deadlines';
+import { liveState } from '../liveState';
 import { runCaseUpdate } from '../caseUpdates';
 import { issueCustomerToken, type CustomerLinkConfig } from '../customerLinks';
 import { HttpError } from '../errors';
-import { IdempotencyHeaders, idempotencyKeyOf } from '../idempotency';
+import { IdempotencyHeaders, idempotencyKeyOf, MoveIdempotencyHeaders, moveKeyOf } from '../idempotency';
 import { defineRoute, type RouteSpec } from '../routeSpec';
-import { caseEventView, CaseEventViewSchema, caseView, CaseViewSchema } from '../views';
+import { caseEventView, CaseEventViewSchema, caseView, CaseViewSchema, LiveSourceSchema } from '../views';
 
 export interface CaseRouteDeps {
   client: Client;
@@ -52,6 +54,7 @@ export interface CaseRouteDeps {
   customerLinks: CustomerLinkConfig;
   /** Overrides of the dispatch windows for new cases (DISPATCH_POLICY). */
   dispatchPolicy?: DispatchPolicyOverrides;
+  deadlines: ApiDeadlines;
 }
 
 const CaseParams = z.strictObject({ caseNo: CaseNoSchema });
@@ -92,17 +95,20 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
       summary,
       roles: ACTION_ROLES[action],
       params: CaseParams,
+      headers: MoveIdempotencyHeaders,
       body,
       responses: {
-        200: { description: 'The case after the transition', schema: CaseEnvelope },
+        200: { description: 'The case after the transition (also for a retry with the same Idempotency-Key)', schema: CaseEnvelope },
         ...errors,
         404: { description: 'Unknown case', schema: ErrorSchema },
         409: { description: 'Illegal in the current stage (currentStage says which), a slot conflict or a limit reached', schema: ErrorSchema },
+        422: { description: 'Idempotency-Key already used for another move or body', schema: ErrorSchema },
       },
-      async handler({ res, actor, params, body: input }) {
+      async handler({ req, res, actor, params, body: input }) {
+        const key = moveKeyOf(req, actor);
         await check?.(input);
         const row = await loadCase(params.caseNo, actor);
-        await runCaseUpdate(client, db, row, ACTION_UPDATES[action] as unknown as UpdateDefinition<CaseState, [Actor, B]>, actor, input);
+        await runCaseUpdate(client, db, row, ACTION_UPDATES[action] as unknown as UpdateDefinition<CaseState, [Actor, B]>, actor, input, { action, key });
         const after = await findCase(db, params.caseNo);
         res.json({ case: caseView(after ?? row) });
       },
@@ -181,7 +187,8 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
           schema: z
             .object({
               case: CaseViewSchema,
-              live: z.record(z.string(), z.unknown()).nullable().meta({ description: 'Workflow query result; null if the workflow could not be queried' }),
+              live: z.record(z.string(), z.unknown()).nullable().meta({ description: 'The workflow state (see liveSource); null if neither the workflow nor PostgreSQL had it' }),
+              liveSource: LiveSourceSchema,
               timeline: z.array(CaseEventViewSchema),
               complaints: z
                 .array(z.object({ complaintNo: z.string(), stage: z.string(), grade: z.string(), category: z.string(), source: z.string(), createdAt: z.string() }))
@@ -197,23 +204,16 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
         // A closed case's workflow has finished: its last snapshot is its final state, and
         // querying it would make Temporal replay the whole history.
         const closed = !OPEN_STAGES.includes(row.stage as Stage);
-        const [timeline, live, complaints] = await Promise.all([
+        const [timeline, { live, liveSource }, complaints] = await Promise.all([
           caseTimeline(db, row.caseNo),
-          closed && row.snapshot
-            ? row.snapshot
-            : client.workflow
-                .getHandle(row.workflowId)
-                .query(getCaseState)
-                .catch((err: unknown) => {
-                  req.log?.warn({ err, caseNo: row.caseNo }, 'live state unavailable');
-                  return null;
-                }),
+          liveState({ client, workflowId: row.workflowId, query: getCaseState, closed, snapshot: row.snapshot, deadlineMs: deps.deadlines.liveQueryMs, log: req.log }),
           // Engineers see their case, not the complaints about it.
           actor.role === 'engineer' ? [] : complaintsAboutCase(db, row.caseNo),
         ]);
         res.json({
           case: caseView(row),
           live,
+          liveSource,
           timeline: timeline.map(caseEventView),
           complaints: complaints.map((c) => ({ complaintNo: c.complaintNo, stage: c.stage, grade: c.grade, category: c.category, source: c.source, createdAt: c.createdAt.toISOString() })),
         });

@@ -30,8 +30,11 @@ import { createComplaintIntake } from '../complaintIntake';
 import { issueCustomerToken, type CustomerLinkConfig } from '../customerLinks';
 import { complaintEventView, ComplaintEventViewSchema, complaintView, ComplaintViewSchema } from '../complaintViews';
 import { runComplaintUpdate } from '../caseUpdates';
+import type { ApiDeadlines } from '../deadlines';
 import { HttpError } from '../errors';
-import { IdempotencyHeaders, idempotencyKeyOf } from '../idempotency';
+import { liveState } from '../liveState';
+import { LiveSourceSchema } from '../views';
+import { IdempotencyHeaders, idempotencyKeyOf, MoveIdempotencyHeaders, moveKeyOf } from '../idempotency';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
 const Params = z.strictObject({ complaintNo: ComplaintNoSchema });
@@ -56,7 +59,7 @@ const StatsRowSchema = z.object({
   meanAcknowledgeMinutes: z.number().nullable(),
 });
 
-export function complaintRoutes(deps: { client: Client; db: Database; taskQueue: string; customerLinks: CustomerLinkConfig }): RouteSpec[] {
+export function complaintRoutes(deps: { client: Client; db: Database; taskQueue: string; customerLinks: CustomerLinkConfig; deadlines: ApiDeadlines }): RouteSpec[] {
   const { client, db } = deps;
   const openComplaint = createComplaintIntake(deps);
 
@@ -74,17 +77,20 @@ export function complaintRoutes(deps: { client: Client; db: Database; taskQueue:
       summary,
       roles,
       params: Params,
+      headers: MoveIdempotencyHeaders,
       body,
       responses: {
-        200: { description: 'The complaint after the move', schema: Envelope },
+        200: { description: 'The complaint after the move (also for a retry with the same Idempotency-Key)', schema: Envelope },
         ...errors,
         404: { description: 'Unknown complaint', schema: ErrorSchema },
         409: { description: 'Illegal in the current stage (currentStage says which)', schema: ErrorSchema },
+        422: { description: 'Idempotency-Key already used for another move or body', schema: ErrorSchema },
       },
-      async handler({ res, actor, params, body: input }) {
+      async handler({ req, res, actor, params, body: input }) {
+        const key = moveKeyOf(req, actor);
         const row = await load(params.complaintNo);
         const def = COMPLAINT_UPDATES[action] as unknown as UpdateDefinition<ComplaintState, [Actor, B]>;
-        await runComplaintUpdate(client, db, row, def, actor, input);
+        await runComplaintUpdate(client, db, row, def, actor, input, { action, key });
         res.json({ complaint: complaintView((await findComplaint(db, row.complaintNo)) ?? row) });
       },
     });
@@ -206,7 +212,7 @@ export function complaintRoutes(deps: { client: Client; db: Database; taskQueue:
         200: {
           description: 'The complaint',
           schema: z
-            .object({ complaint: ComplaintViewSchema, live: z.record(z.string(), z.unknown()).nullable(), timeline: z.array(ComplaintEventViewSchema) })
+            .object({ complaint: ComplaintViewSchema, live: z.record(z.string(), z.unknown()).nullable(), liveSource: LiveSourceSchema, timeline: z.array(ComplaintEventViewSchema) })
             .meta({ id: 'ComplaintDetail' }),
         },
         ...errors,
@@ -215,19 +221,11 @@ export function complaintRoutes(deps: { client: Client; db: Database; taskQueue:
       async handler({ req, res, params }) {
         const row = await load(params.complaintNo);
         const closed = !isOpenComplaintStage(row.stage as ComplaintStage);
-        const [timeline, live] = await Promise.all([
+        const [timeline, { live, liveSource }] = await Promise.all([
           complaintTimeline(db, row.complaintNo),
-          closed
-            ? row.snapshot
-            : client.workflow
-                .getHandle(row.workflowId)
-                .query(getComplaintState)
-                .catch((err: unknown) => {
-                  req.log?.warn({ err, complaintNo: row.complaintNo }, 'live state unavailable');
-                  return null;
-                }),
+          liveState({ client, workflowId: row.workflowId, query: getComplaintState, closed, snapshot: row.snapshot, deadlineMs: deps.deadlines.liveQueryMs, log: req.log }),
         ]);
-        res.json({ complaint: complaintView(row), live, timeline: timeline.map(complaintEventView) });
+        res.json({ complaint: complaintView(row), live, liveSource, timeline: timeline.map(complaintEventView) });
       },
     }),
 

@@ -12,6 +12,7 @@ import { confirmCase, decideQuote } from '../../workflows/definitions';
 import { runCaseUpdate } from '../caseUpdates';
 import { linkSubjectOrThrow, type CustomerLinkConfig } from '../customerLinks';
 import { HttpError } from '../errors';
+import { moveKeyOf } from '../idempotency';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
 const TokenParams = z.strictObject({ token: z.string().min(10).max(500) });
@@ -109,7 +110,7 @@ export function customerRoutes(deps: { client: Client; db: Database; customerLin
       responses: { 200: { description: 'The case after the decision', schema: CustomerCaseViewSchema }, ...stageErrors },
       async handler({ req, res, params, body }) {
         const { row, actor } = await caseForToken(req, params.token);
-        await runCaseUpdate(client, db, row, decideQuote, actor, body);
+        await runCaseUpdate(client, db, row, decideQuote, actor, body, { action: 'decideQuote', key: moveKeyOf(req, actor) });
         res.json(await respond(row, true));
       },
     }),
@@ -123,7 +124,7 @@ export function customerRoutes(deps: { client: Client; db: Database; customerLin
       responses: { 200: { description: 'The case after confirmation', schema: CustomerCaseViewSchema }, ...stageErrors },
       async handler({ req, res, params, body }) {
         const { row, actor } = await caseForToken(req, params.token);
-        await runCaseUpdate(client, db, row, confirmCase, actor, body);
+        await runCaseUpdate(client, db, row, confirmCase, actor, body, { action: 'confirm', key: moveKeyOf(req, actor) });
         res.json(await respond(row, true));
       },
     }),

@@ -14,6 +14,7 @@ import { COMPLAINT_UPDATES } from '../../workflows/complaintDefinitions';
 import { runComplaintUpdate } from '../caseUpdates';
 import { linkSubjectOrThrow, type CustomerLinkConfig } from '../customerLinks';
 import { HttpError } from '../errors';
+import { moveKeyOf } from '../idempotency';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
 const TokenParams = z.strictObject({ token: z.string().min(10).max(500) });
@@ -90,7 +91,7 @@ export function customerComplaintRoutes(deps: { client: Client; db: Database; cu
       },
       async handler({ req, res, params, body }) {
         const { row, actor } = await complaintForToken(req, params.token);
-        await runComplaintUpdate(client, db, row, COMPLAINT_UPDATES.recordDecision, actor, body);
+        await runComplaintUpdate(client, db, row, COMPLAINT_UPDATES.recordDecision, actor, body, { action: 'recordDecision', key: moveKeyOf(req, actor) });
         res.json(await view((await findComplaint(db, row.complaintNo)) ?? row));
       },
     }),

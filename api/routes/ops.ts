@@ -3,14 +3,17 @@
 // actions on them. Reassign and cancel are the case routes (audited on the timeline);
 // "retry now" resets the backoff of a failing activity.
 import type { Client } from '@temporalio/client';
-import { and, asc, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/client';
 import { caseEvents, cases, complaints } from '../../db/schema';
 import { CLOSED_COMPLAINT_STAGES } from '../../domain/complaints';
 import { CLOSED_STAGES } from '../../domain';
 import { CaseNoSchema, ErrorSchema } from '../../domain/schemas';
+import { ComplaintNoSchema } from '../../domain/complaintSchemas';
+import type { ApiDeadlines } from '../deadlines';
 import { HttpError } from '../errors';
+import { parkedCalls, parkedWorkflows, retryNow } from '../parkedCases';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
 const StuckQuery = z
@@ -32,7 +35,7 @@ const StuckItem = z
     updatedAt: z.string(),
     reasons: z.array(
       z.object({
-        kind: z.enum(['sla_breached', 'stalled', 'activity_failing', 'workflow_task_failing']),
+        kind: z.enum(['sla_breached', 'stalled', 'activity_failing', 'workflow_task_failing', 'needs_attention']),
         detail: z.string(),
         activityId: z.string().optional(),
         attempt: z.int().optional(),
@@ -49,7 +52,7 @@ const StuckComplaint = z
     owner: z.string(),
     caseNo: z.string().nullable(),
     updatedAt: z.string(),
-    reasons: z.array(z.object({ kind: z.enum(['sla_breached', 'stalled']), detail: z.string() })),
+    reasons: z.array(z.object({ kind: z.enum(['sla_breached', 'stalled', 'needs_attention']), detail: z.string() })),
   })
   .meta({ id: 'StuckComplaint' });
 
@@ -60,7 +63,7 @@ const errors = {
   403: { description: 'Role not allowed', schema: ErrorSchema },
 };
 
-export function opsRoutes(deps: { client: Client; db: Database }): RouteSpec[] {
+export function opsRoutes(deps: { client: Client; db: Database; deadlines: ApiDeadlines }): RouteSpec[] {
   const { client, db } = deps;
   const open = notInArray(cases.stage, [...CLOSED_STAGES]);
 
@@ -118,6 +121,20 @@ export function opsRoutes(deps: { client: Client; db: Database }): RouteSpec[] {
             item(r).reasons.push({ kind: 'stalled', detail: `no movement for ${minutes} min in stage ${r.stage}` });
           }
         }
+        // Parked cases (a step the database refused for good) wait for a person: find them
+        // by their search attribute, and what they wait on from their live state.
+        const parked = await parkedWorkflows(client, 'case', query.limit);
+        if (parked.length) {
+          const rows = await db.select().from(cases).where(inArray(cases.caseNo, parked.map((p) => p.no)));
+          await Promise.all(
+            rows.map(async (r) => {
+              const calls = await parkedCalls(client, 'case', r.workflowId, deps.deadlines.liveQueryMs);
+              for (const c of calls.length ? calls : [{ activity: 'a step', error: 'refused by the database (see the Temporal UI)' }]) {
+                item(r).reasons.push({ kind: 'needs_attention', detail: `${c.activity} parked: ${c.error}; fix the cause, then POST /ops/cases/${r.caseNo}/retry-now` });
+              }
+            }),
+          );
+        }
         // Repeated failures are only visible in Temporal: describe the stalest open cases.
         const scanned = query.scan
           ? await db.select().from(cases).where(open).orderBy(asc(cases.updatedAt)).limit(query.scan)
@@ -146,26 +163,9 @@ export function opsRoutes(deps: { client: Client; db: Database }): RouteSpec[] {
             }
           }),
         );
-        const stuckComplaints = await db
-          .select()
-          .from(complaints)
-          .where(and(notInArray(complaints.stage, [...CLOSED_COMPLAINT_STAGES]), sql`(${complaints.slaBreached} OR ${complaints.updatedAt} < ${stalledBefore})`))
-          .orderBy(desc(complaints.escalationLevel), asc(complaints.updatedAt))
-          .limit(query.limit);
         res.json({
           items: [...byCase.values()].filter((i) => i.reasons.length > 0),
-          complaints: stuckComplaints.map((c) => ({
-            complaintNo: c.complaintNo,
-            stage: c.stage,
-            grade: c.grade,
-            owner: c.owner,
-            caseNo: c.caseNo,
-            updatedAt: c.updatedAt.toISOString(),
-            reasons: [
-              ...(c.slaBreached ? [{ kind: 'sla_breached' as const, detail: `response standard breached: escalation level ${c.escalationLevel} (${c.acknowledgedAt ? 'resolve' : 'acknowledge'} clock)` }] : []),
-              ...(c.updatedAt < stalledBefore ? [{ kind: 'stalled' as const, detail: `no movement for ${Math.round((Date.now() - c.updatedAt.getTime()) / 60_000)} min in stage ${c.stage}` }] : []),
-            ],
-          })),
+          complaints: await stuckComplaints(deps, stalledBefore, query.limit),
         });
       },
     }),
@@ -173,31 +173,90 @@ export function opsRoutes(deps: { client: Client; db: Database }): RouteSpec[] {
       method: 'post',
       path: '/ops/cases/:caseNo/retry-now',
       tag: 'Ops',
-      summary: "Retry the case's failing activities now instead of waiting for their backoff",
+      summary: "Retry the case's failing activities now instead of waiting for their backoff, and resume its parked steps",
+      description: 'A step the database refused for good parks the case (needs_attention in /ops/stuck); after fixing the cause, this runs it again.',
       roles,
       params: z.strictObject({ caseNo: CaseNoSchema }),
       body: RetryBody,
-      responses: { 200: { description: 'Activities reset', schema: z.object({ reset: z.array(z.string()) }) }, ...errors, 404: { description: 'Unknown case', schema: ErrorSchema } },
+      responses: {
+        200: { description: 'Activities reset and parked steps resumed', schema: RetryResult },
+        ...errors,
+        404: { description: 'Unknown case', schema: ErrorSchema },
+      },
       async handler({ req, res, actor, params, body }) {
         const [row] = await db.select().from(cases).where(eq(cases.caseNo, params.caseNo));
         if (!row) throw new HttpError(404, 'case_not_found', `no case ${params.caseNo}`);
-        const d = await client.workflow.getHandle(row.workflowId).describe();
-        const failing = (d.raw.pendingActivities ?? []).filter((a) => (a.attempt ?? 0) > 1 && a.activityId);
-        for (const a of failing) {
-          await client.workflowService.resetActivity({
-            namespace: client.options.namespace,
-            execution: { workflowId: row.workflowId },
-            id: a.activityId,
-            identity: `casework-api:${actor.role}:${actor.subject ?? ''}`,
-            resetHeartbeat: false,
-            keepPaused: false,
-          });
-        }
-        req.log?.info({ caseNo: row.caseNo, actor, reason: body.reason, reset: failing.map((a) => a.activityId) }, 'ops retry-now');
-        res.json({ reset: failing.map((a) => a.activityId!) });
+        const result = await retryNow(client, row.workflowId, actor, body.reason);
+        req.log?.info({ caseNo: row.caseNo, actor, reason: body.reason, ...result }, 'ops retry-now');
+        res.json(result);
+      },
+    }),
+    defineRoute<{ complaintNo: string }, unknown, z.output<typeof RetryBody>>({
+      method: 'post',
+      path: '/ops/complaints/:complaintNo/retry-now',
+      tag: 'Ops',
+      summary: "Retry the complaint's failing activities now and resume its parked steps",
+      description: 'A step the database refused for good parks the complaint (needs_attention in /ops/stuck); after fixing the cause, this runs it again.',
+      roles,
+      params: z.strictObject({ complaintNo: ComplaintNoSchema }),
+      body: RetryBody,
+      responses: {
+        200: { description: 'Activities reset and parked steps resumed', schema: RetryResult },
+        ...errors,
+        404: { description: 'Unknown complaint', schema: ErrorSchema },
+      },
+      async handler({ req, res, actor, params, body }) {
+        const [row] = await db.select().from(complaints).where(eq(complaints.complaintNo, params.complaintNo));
+        if (!row) throw new HttpError(404, 'complaint_not_found', `no complaint ${params.complaintNo}`);
+        const result = await retryNow(client, row.workflowId, actor, body.reason);
+        req.log?.info({ complaintNo: row.complaintNo, actor, reason: body.reason, ...result }, 'ops retry-now');
+        res.json(result);
       },
     }),
   ];
 }
 
 const RetryBody = z.strictObject({ reason: z.string().trim().min(1).max(500) }).meta({ id: 'RetryNowBody' });
+const RetryResult = z.object({ reset: z.array(z.string()), resumed: z.int() }).meta({ id: 'RetryNowResult' });
+
+/** Open complaints past their response standard, not moving, or parked for a person. */
+async function stuckComplaints(deps: { client: Client; db: Database; deadlines: ApiDeadlines }, stalledBefore: Date, limit: number) {
+  const { client, db } = deps;
+  const parked = await parkedWorkflows(client, 'complaint', limit);
+  const parkedNos = parked.map((p) => p.no);
+  const rows = await db
+    .select()
+    .from(complaints)
+    .where(
+      and(
+        notInArray(complaints.stage, [...CLOSED_COMPLAINT_STAGES]),
+        or(complaints.slaBreached, lt(complaints.updatedAt, stalledBefore), parkedNos.length ? inArray(complaints.complaintNo, parkedNos) : sql`false`),
+      ),
+    )
+    .orderBy(desc(complaints.escalationLevel), asc(complaints.updatedAt))
+    .limit(limit);
+  return Promise.all(
+    rows.map(async (c) => {
+      const calls = parkedNos.includes(c.complaintNo) ? await parkedCalls(client, 'complaint', c.workflowId, deps.deadlines.liveQueryMs) : [];
+      const parkedReasons = parkedNos.includes(c.complaintNo)
+        ? (calls.length ? calls : [{ activity: 'a step', error: 'refused by the database (see the Temporal UI)' }]).map((call) => ({
+            kind: 'needs_attention' as const,
+            detail: `${call.activity} parked: ${call.error}; fix the cause, then POST /ops/complaints/${c.complaintNo}/retry-now`,
+          }))
+        : [];
+      return {
+        complaintNo: c.complaintNo,
+        stage: c.stage,
+        grade: c.grade,
+        owner: c.owner,
+        caseNo: c.caseNo,
+        updatedAt: c.updatedAt.toISOString(),
+        reasons: [
+          ...(c.slaBreached ? [{ kind: 'sla_breached' as const, detail: `response standard breached: escalation level ${c.escalationLevel} (${c.acknowledgedAt ? 'resolve' : 'acknowledge'} clock)` }] : []),
+          ...(c.updatedAt < stalledBefore ? [{ kind: 'stalled' as const, detail: `no movement for ${Math.round((Date.now() - c.updatedAt.getTime()) / 60_000)} min in stage ${c.stage}` }] : []),
+          ...parkedReasons,
+        ],
+      };
+    }),
+  );
+}

@@ -137,6 +137,7 @@ export async function reserveComplaint(
       complaintNo: formatComplaintNo(args.now, Number(seq?.n)),
       actorRole: args.actor.role,
       actorSubject: args.actor.subject ?? null,
+      startClaimedAt: args.now,
     })
     .onConflictDoNothing({ target: complaintRequests.idempotencyKey })
     .returning();

@@ -57,6 +57,7 @@ export async function reserveIntake(
         productSerial: args.serial,
         actorRole: args.actor.role,
         actorSubject: args.actor.subject ?? null,
+        startClaimedAt: args.now,
       })
       .returning();
     return { kind: 'reserved', request: request! };

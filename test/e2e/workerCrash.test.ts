@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { futureSlot, intakeInput } from '../support/fixtures';
-import { call, idempotencyKey, waitForStage } from '../support/http';
+import { call, callRetrying, idempotencyKey, waitForStage } from '../support/http';
 import { startApi, type InProcessApi } from '../support/inProcessApi';
 import { ARTIFACTS, stackInfo } from '../support/stackInfo';
 import { killWorkerProcesses, startWorkerProcess } from '../support/workerProcess';
@@ -53,7 +53,7 @@ test('SIGKILL of the worker mid-flight: cases resume on a new worker, each event
 
   // Bookings sent while no worker runs wait in Temporal, then complete on the new one.
   const bookings = Promise.all(
-    caseNos.map((caseNo) => call('POST', `/cases/${caseNo}/appointment`, { base, as: 'engineerE001', body: futureSlot() })),
+    caseNos.map((caseNo) => callRetrying('POST', `/cases/${caseNo}/appointment`, { base, as: 'engineerE001', body: futureSlot() })),
   );
   const second = startWorker();
   try {

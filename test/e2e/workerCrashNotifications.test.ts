@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { notificationKey } from '../../domain/notifications';
 import { futureSlot, intakeInput } from '../support/fixtures';
-import { call, eventually, idempotencyKey, waitForStage, type Reply } from '../support/http';
+import { call, callRetrying, eventually, idempotencyKey, waitForStage, type Reply } from '../support/http';
 import { startApi, type InProcessApi } from '../support/inProcessApi';
 import { startSmsProvider, type SmsProvider } from '../support/receivers';
 import { ARTIFACTS, stackInfo } from '../support/stackInfo';
@@ -82,7 +82,7 @@ test(
     // is answered, others are still in flight for a while — the moment to kill.
     sms.delayMs = (a) => (a.providerId === 'sms-1' && a.firstForKey ? 300 : 1500);
     const bookings: Promise<Reply[]> = Promise.all(
-      caseNos.map((caseNo) => call('POST', `/cases/${caseNo}/appointment`, { base, as: 'engineerE001', body: futureSlot() })),
+      caseNos.map((caseNo) => callRetrying('POST', `/cases/${caseNo}/appointment`, { base, as: 'engineerE001', body: futureSlot() })),
     );
     bookings.catch(() => undefined);
 

@@ -3,6 +3,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
+import { activityErrorInterceptor } from '../../worker/activityErrors';
 import { createActivities, type CaseActivities } from '../../activities';
 import { createDatabase, type Database } from '../../db/client';
 import { caseEvents } from '../../db/schema';
@@ -36,6 +37,8 @@ export async function startCaseTestEnv(taskQueue: string, wrap: (real: CaseActiv
     taskQueue,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') }),
     activities: wrap(createActivities(db)),
+    // As the real worker classifies activity errors (worker/createWorker.ts).
+    interceptors: { activity: [activityErrorInterceptor] },
   });
   const running = worker.run();
   // Cases a test opened; endTest() terminates those still running, so a later test's

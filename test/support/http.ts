@@ -14,6 +14,10 @@ export async function call<T = any>(
   opts: { as?: KeyName | null; key?: string; body?: unknown; raw?: string; headers?: Record<string, string>; base?: string } = {},
 ): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...opts.headers };
+  // Moves of agents and engineers require an Idempotency-Key; tests about the key pass
+  // their own (or `idempotency-key: ''` to send none).
+  if (method === 'POST' && MOVE_PATH.test(path) && !('idempotency-key' in headers)) headers['idempotency-key'] = idempotencyKey();
+  if (headers['idempotency-key'] === '') delete headers['idempotency-key'];
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
   else if (opts.as !== null) headers.authorization = `Bearer ${KEYS[opts.as ?? 'agent']}`;
   let payload: string | undefined;
@@ -30,6 +34,8 @@ export async function call<T = any>(
   }
   return { status: res.status, body: body as T };
 }
+
+const MOVE_PATH = /^\/(cases|complaints)\/[^/?]+\/[^?]+/;
 
 let keyCounter = 0;
 export function idempotencyKey(): string {
@@ -64,5 +70,19 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     if (got !== undefined) return got;
     if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
     await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * A write as a careful client makes it: one Idempotency-Key, retried while the API says
+ * 503 (no worker in time, a dependency down) until another answer comes.
+ */
+export async function callRetrying<T = any>(method: string, path: string, opts: Parameters<typeof call>[2] = {}, timeoutMs = 90_000): Promise<Reply<T>> {
+  const headers = { 'idempotency-key': idempotencyKey(), ...opts.headers };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await call<T>(method, path, { ...opts, headers });
+    if (r.status !== 503 || Date.now() > deadline) return r;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

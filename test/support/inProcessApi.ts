@@ -14,7 +14,12 @@ export interface InProcessApi {
   close(): Promise<void>;
 }
 
-export async function startApi(opts: { temporalAddress: string; databaseUrl: string; taskQueue: string }): Promise<InProcessApi> {
+export async function startApi(opts: {
+  temporalAddress: string;
+  databaseUrl: string;
+  taskQueue: string;
+  deadlines?: { temporalMs?: number; liveQueryMs?: number; requestMs?: number };
+}): Promise<InProcessApi> {
   const db = createDatabase(opts.databaseUrl, { max: 4 });
   const connection = lazyApiConnection(opts.temporalAddress);
   const app = createApp({
@@ -25,6 +30,7 @@ export async function startApi(opts: { temporalAddress: string; databaseUrl: str
     logger: pino({ level: 'silent' }),
     maxBodyBytes: 64 * 1024,
     customerLinks: { secret: LINK_SECRET, baseUrl: 'http://localhost', ttlHours: 24 },
+    deadlines: opts.deadlines,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
