@@ -45,7 +45,9 @@ export const ComplaintEventViewSchema = z
   .object({
     seq: z.int(),
     type: z.string().meta({ example: 'complaint.acknowledged' }),
-    fromStage: ComplaintStageSchema.nullable(),
+    // A union, not .nullable(): on a named schema the generator writes allOf[$ref, …],
+    // which no null satisfies (the opening event has no fromStage).
+    fromStage: z.union([ComplaintStageSchema, z.null()]),
     toStage: ComplaintStageSchema,
     actor: z.object({ role: z.string(), subject: z.string().nullable() }),
     data: z.record(z.string(), z.unknown()),

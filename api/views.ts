@@ -56,7 +56,9 @@ export const CaseEventViewSchema = z
   .object({
     seq: z.int(),
     type: z.string().meta({ example: 'engineer.assigned' }),
-    fromStage: StageSchema.nullable(),
+    // A union, not .nullable(): on a named schema the generator writes allOf[$ref, …],
+    // which no null satisfies (the opening event has no fromStage).
+    fromStage: z.union([StageSchema, z.null()]),
     toStage: StageSchema,
     actor: z.object({ role: z.string(), subject: z.string().nullable() }),
     data: z.record(z.string(), z.unknown()),
