@@ -14,13 +14,14 @@ WORKDIR /app
 # (npm 10 in this image ignores package.json "allowScripts").
 ENV CASEWORK_SKIP_BINARIES=1 \
     CASEWORK_SKIP_BROWSER=1 \
+    CASEWORK_SKIP_SCHEMATHESIS=1 \
     SCARF_ANALYTICS=false
 
-# The root postinstall runs scripts/install-temporal-binaries.js and
-# scripts/install-browser.js, so they must exist before `npm ci` (both exit at once
-# because of the env above).
+# The root postinstall runs scripts/install-temporal-binaries.js,
+# scripts/install-browser.js and scripts/install-schemathesis.js, so they must exist
+# before `npm ci` (all exit at once because of the env above).
 COPY package.json package-lock.json ./
-COPY scripts/install-temporal-binaries.js scripts/install-browser.js scripts/
+COPY scripts/install-temporal-binaries.js scripts/install-browser.js scripts/install-schemathesis.js scripts/
 RUN npm ci --no-audit --no-fund
 
 COPY . .
@@ -47,11 +48,12 @@ WORKDIR /app
 ENV NODE_ENV=production \
     CASEWORK_SKIP_BINARIES=1 \
     CASEWORK_SKIP_BROWSER=1 \
+    CASEWORK_SKIP_SCHEMATHESIS=1 \
     SCARF_ANALYTICS=false \
     PORT=3000
 
 COPY package.json package-lock.json ./
-COPY scripts/install-temporal-binaries.js scripts/install-browser.js scripts/
+COPY scripts/install-temporal-binaries.js scripts/install-browser.js scripts/install-schemathesis.js scripts/
 RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 

@@ -17,6 +17,7 @@ import { DEFAULT_DEADLINES, requestDeadline, type ApiDeadlines } from './deadlin
 import { slaRoutes } from './routes/sla';
 import type { Database } from '../db/client';
 import { authenticate, requireRole } from './auth';
+import { isJsonMediaType, requireJsonBody } from './contentType';
 import { errorHandler, HttpError, parseOrThrow } from './errors';
 import { openApiDocument } from './openapi';
 import { caseRoutes } from './routes/cases';
@@ -71,7 +72,8 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.set('query parser', 'simple');
   app.use(pinoHttp({ logger: deps.logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }));
   app.use(requestDeadline(deadlines.requestMs));
-  app.use(express.json({ limit: deps.maxBodyBytes, strict: true, type: () => true }));
+  // Only JSON is parsed; a route taking a body refuses any other with 415 (requireJsonBody).
+  app.use(express.json({ limit: deps.maxBodyBytes, strict: true, type: (req) => isJsonMediaType(req.headers['content-type']) }));
 
   const routes = allRoutes(deps);
   const document = openApiDocument(routes, VERSION);
@@ -82,7 +84,7 @@ export function createApp(appDeps: AppDeps): express.Express {
 
   const auth = authenticate(deps.envKeys, deps.db);
   for (const route of routes) {
-    const guards = route.roles ? [auth, requireRole(route.roles)] : [];
+    const guards = [...(route.roles ? [auth, requireRole(route.roles)] : []), ...(route.body ? [requireJsonBody] : [])];
     app[route.method](route.path, ...guards, async (req: Request, res: Response, next: NextFunction) => {
       try {
         const unstorable = [

@@ -87,6 +87,10 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(413).json({ error: { code: 'body_too_large', message: `request body exceeds ${bodyErr.limit} bytes` } });
     return;
   }
+  if (bodyErr.type === 'charset.unsupported' || bodyErr.type === 'encoding.unsupported') {
+    res.status(415).json({ error: { code: 'unsupported_media_type', message: String((err as Error).message) } });
+    return;
+  }
   if (bodyErr.status && bodyErr.status >= 400 && bodyErr.status < 500) {
     res.status(bodyErr.status).json({ error: { code: 'bad_request', message: String((err as Error).message) } });
     return;

@@ -1,6 +1,7 @@
 // The OpenAPI document, generated from the route specs and their zod schemas.
 import { OpenApiGeneratorV31, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { edgeResponses } from './edgeResponses';
 import type { RouteSpec } from './routeSpec';
 
 export function openApiDocument(routes: RouteSpec[], version: string): ReturnType<OpenApiGeneratorV31['generateDocument']> {
@@ -25,10 +26,11 @@ export function openApiDocument(routes: RouteSpec[], version: string): ReturnTyp
         body: r.body ? { required: true, content: { 'application/json': { schema: r.body } } } : undefined,
       },
       responses: Object.fromEntries(
-        Object.entries(r.responses).map(([status, resp]) => [
+        Object.entries({ ...edgeResponses(r), ...r.responses }).map(([status, resp]) => [
           status,
           {
             description: resp.description,
+            ...(status === '503' ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const, minimum: 0 } } } } : {}),
             ...(resp.schema ? { content: { 'application/json': { schema: resp.schema } } } : {}),
           },
         ]),

@@ -57,7 +57,9 @@ export const CaseEventViewSchema = z
     seq: z.int().meta({ description: 'Position in its workflow run (a reset starts a new run that counts again from the reset point)' }),
     runId: z.string().meta({ description: "The workflow run that recorded it ('' for events recorded before runs were)" }),
     type: z.string().meta({ example: 'engineer.assigned' }),
-    fromStage: StageSchema.nullable(),
+    // A union, not .nullable(): on a named schema the generator writes allOf[$ref, …],
+    // which no null satisfies (the opening event has no fromStage).
+    fromStage: z.union([StageSchema, z.null()]),
     toStage: StageSchema,
     actor: z.object({ role: z.string(), subject: z.string().nullable() }),
     data: z.record(z.string(), z.unknown()),

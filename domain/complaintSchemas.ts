@@ -2,6 +2,7 @@
 // source of the validation, the TypeScript types and the OpenAPI document.
 import { z } from 'zod';
 import { CaseNoSchema, ChannelSchema, CustomerSchema, LANGUAGES } from './schemas';
+import { strictInt } from './strictInt';
 import {
   COMPLAINT_CATEGORIES,
   COMPLAINT_GRADES,
@@ -94,7 +95,7 @@ export const ComplaintListQuerySchema = z
     breached: z.enum(['true', 'false']).optional(),
     createdFrom: isoDateTime.optional(),
     createdTo: isoDateTime.optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    limit: strictInt(1, 100).default(20),
     cursor: z.string().max(200).optional().meta({ description: 'nextCursor of the previous page' }),
   })
   .meta({ id: 'ComplaintListQuery' });

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { CASE_NO_PATTERN } from './caseNumber';
 import { CHECK_OUT_RESULTS, STAGES } from './stages';
+import { strictInt } from './strictInt';
 
 export const CHANNELS = ['phone', 'web', 'app', 'wechat', 'email', 'walk_in'] as const;
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
@@ -251,7 +252,7 @@ export const EngineerListQuerySchema = z
     region: identifier.optional(),
     category: z.string().trim().min(1).max(60).optional(),
     active: z.enum(['true', 'false']).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(50),
+    limit: strictInt(1, 100).default(50),
     cursor: identifier.optional().meta({ description: 'nextCursor of the previous page' }),
   })
   .meta({ id: 'EngineerListQuery' });
@@ -267,7 +268,7 @@ export const CaseListQuerySchema = z
     region: identifier.optional(),
     createdFrom: isoDateTime.optional(),
     createdTo: isoDateTime.optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    limit: strictInt(1, 100).default(20),
     cursor: z.string().max(200).optional().meta({ description: 'nextCursor of the previous page' }),
   })
   .meta({ id: 'CaseListQuery' });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/client';
 import { callbackTasks, maintenanceReminders } from '../../db/schema';
 import { CaseIntakeSchema, ErrorSchema } from '../../domain/schemas';
+import { strictInt } from '../../domain/strictInt';
 import type { OpenCase } from '../caseIntake';
 import { HttpError } from '../errors';
 import { defineRoute, type RouteSpec } from '../routeSpec';
@@ -16,12 +17,12 @@ const errors = {
   401: { description: 'Missing or unknown API key', schema: ErrorSchema },
   403: { description: 'Role not allowed', schema: ErrorSchema },
 };
-const IdParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const IdParams = z.strictObject({ id: strictInt(1, Number.MAX_SAFE_INTEGER) });
 const PageQuery = (statuses: readonly [string, ...string[]]) =>
   z.strictObject({
     status: z.enum(statuses).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.coerce.number().int().positive().optional().meta({ description: 'nextCursor of the previous page' }),
+    limit: strictInt(1, 100).default(20),
+    cursor: strictInt(1, Number.MAX_SAFE_INTEGER).optional().meta({ description: 'nextCursor of the previous page' }),
   });
 const CallbackQuery = PageQuery(['open', 'done']);
 const MaintenanceQuery = PageQuery(['due', 'opened']);

@@ -12,7 +12,7 @@ import { confirmCase, decideQuote } from '../../workflows/definitions';
 import { runCaseUpdate } from '../caseUpdates';
 import { linkSubjectOrThrow, type CustomerLinkConfig } from '../customerLinks';
 import { HttpError } from '../errors';
-import { moveKeyOf } from '../idempotency';
+import { MoveIdempotencyHeaders, moveKeyOf } from '../idempotency';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
 const TokenParams = z.strictObject({ token: z.string().min(10).max(500) });
@@ -86,7 +86,11 @@ export function customerRoutes(deps: { client: Client; db: Database; customerLin
     return customerView(current, await caseTimeline(db, row.caseNo));
   }
 
-  const stageErrors = { ...linkErrors, 409: { description: 'Not possible in the current stage', schema: ErrorSchema } };
+  const stageErrors = {
+    ...linkErrors,
+    409: { description: 'Not possible in the current stage', schema: ErrorSchema },
+    422: { description: 'Idempotency-Key already used for another move or body', schema: ErrorSchema },
+  };
   return [
     defineRoute<{ token: string }, unknown, unknown>({
       method: 'get',
@@ -106,6 +110,7 @@ export function customerRoutes(deps: { client: Client; db: Database; customerLin
       tag: 'Customer',
       summary: 'The customer approves or rejects the quote',
       params: TokenParams,
+      headers: MoveIdempotencyHeaders,
       body: QuoteDecisionBodySchema,
       responses: { 200: { description: 'The case after the decision', schema: CustomerCaseViewSchema }, ...stageErrors },
       async handler({ req, res, params, body }) {
@@ -120,6 +125,7 @@ export function customerRoutes(deps: { client: Client; db: Database; customerLin
       tag: 'Customer',
       summary: 'The customer confirms with a 1-5 rating; fixed=false asks for another repair',
       params: TokenParams,
+      headers: MoveIdempotencyHeaders,
       body: ConfirmBodySchema,
       responses: { 200: { description: 'The case after confirmation', schema: CustomerCaseViewSchema }, ...stageErrors },
       async handler({ req, res, params, body }) {

@@ -14,7 +14,7 @@ import { COMPLAINT_UPDATES } from '../../workflows/complaintDefinitions';
 import { runComplaintUpdate } from '../caseUpdates';
 import { linkSubjectOrThrow, type CustomerLinkConfig } from '../customerLinks';
 import { HttpError } from '../errors';
-import { moveKeyOf } from '../idempotency';
+import { MoveIdempotencyHeaders, moveKeyOf } from '../idempotency';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
 const TokenParams = z.strictObject({ token: z.string().min(10).max(500) });
@@ -83,11 +83,13 @@ export function customerComplaintRoutes(deps: { client: Client; db: Database; cu
       tag: 'Customer',
       summary: 'The customer accepts the proposed resolution, or rejects it (re-opened, one grade more severe)',
       params: TokenParams,
+      headers: MoveIdempotencyHeaders,
       body: DecisionBodySchema,
       responses: {
         200: { description: 'The complaint after the answer', schema: CustomerComplaintViewSchema },
         ...linkErrors,
         409: { description: 'No proposal waits for an answer', schema: ErrorSchema },
+        422: { description: 'Idempotency-Key already used for another move or body', schema: ErrorSchema },
       },
       async handler({ req, res, params, body }) {
         const { row, actor } = await complaintForToken(req, params.token);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ACTION_ROLES } from '../../domain';
 import { ErrorSchema } from '../../domain/schemas';
+import { strictInt } from '../../domain/strictInt';
 import type { Database } from '../../db/client';
 import { BadCursorError, dispatchQueue } from '../../db/queries/cases';
 import { HttpError } from '../errors';
@@ -11,7 +12,7 @@ import { caseView, CaseViewSchema } from '../views';
 const QueueQuery = z
   .strictObject({
     region: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    limit: strictInt(1, 100).default(20),
     cursor: z.string().max(200).optional(),
   })
   .meta({ id: 'DispatchQueueQuery' });

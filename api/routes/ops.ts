@@ -12,16 +12,17 @@ import { CLOSED_STAGES } from '../../domain';
 import { CaseNoSchema, ErrorSchema } from '../../domain/schemas';
 import { ComplaintNoSchema } from '../../domain/complaintSchemas';
 import type { ApiDeadlines } from '../deadlines';
+import { strictInt } from '../../domain/strictInt';
 import { HttpError } from '../errors';
 import { parkedCalls, parkedWorkflows, retryNow } from '../parkedCases';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
 const StuckQuery = z
   .strictObject({
-    stalledMinutes: z.coerce.number().int().min(1).max(60 * 24 * 30).default(240).meta({ description: 'A case not moved for this long is stalled' }),
-    minAttempts: z.coerce.number().int().min(2).max(1000).default(3).meta({ description: 'An activity failing this many times is reported' }),
-    scan: z.coerce.number().int().min(0).max(500).default(100).meta({ description: 'How many of the stalest open cases to describe in Temporal' }),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
+    stalledMinutes: strictInt(1, 60 * 24 * 30).default(240).meta({ description: 'A case not moved for this long is stalled' }),
+    minAttempts: strictInt(2, 1000).default(3).meta({ description: 'An activity failing this many times is reported' }),
+    scan: strictInt(0, 500).default(100).meta({ description: 'How many of the stalest open cases to describe in Temporal' }),
+    limit: strictInt(1, 500).default(100),
   })
   .meta({ id: 'StuckQuery' });
 

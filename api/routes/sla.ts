@@ -8,6 +8,7 @@ import { escalations, slaPolicies, slaResults } from '../../db/schema';
 import { CLOCK_LABELS } from '../../domain';
 import { CaseNoSchema, ErrorSchema } from '../../domain/schemas';
 import { SlaPolicySchema } from '../../domain/slaPolicySchema';
+import { strictInt } from '../../domain/strictInt';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
 const PolicyVersionSchema = z
@@ -139,4 +140,4 @@ export function slaRoutes(deps: { db: Database }): RouteSpec[] {
 }
 
 const PutBody = z.strictObject({ policy: SlaPolicySchema, note: z.string().trim().max(500).optional() }).meta({ id: 'SlaPolicyUpdate' });
-const ReportQuery = z.strictObject({ days: z.coerce.number().int().min(1).max(366).default(30) });
+const ReportQuery = z.strictObject({ days: strictInt(1, 366).default(30) });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { maskRecipient, NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS, NOTIFICATION_STATUSES } from '../../domain/notifications';
 import type { Role } from '../../domain';
 import { CaseNoSchema, ErrorSchema } from '../../domain/schemas';
+import { MAX_PG_INT, strictInt } from '../../domain/strictInt';
 import type { Database } from '../../db/client';
 import {
   BadCursorError,
@@ -106,9 +107,9 @@ const NotificationViewSchema = z
   })
   .meta({ id: 'Notification' });
 
-const WebhookParams = z.strictObject({ id: z.coerce.number().int().min(1).max(2_147_483_647) });
+const WebhookParams = z.strictObject({ id: strictInt(1, MAX_PG_INT) });
 const PageQuery = {
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: strictInt(1, 100).default(20),
   cursor: z.string().max(200).optional().meta({ description: 'nextCursor of the previous page' }),
 };
 const DeliveriesQuery = z.strictObject(PageQuery).meta({ id: 'DeliveriesQuery' });
@@ -283,7 +284,7 @@ export function notificationRoutes(deps: { db: Database; devOutbox?: DevOutboxSo
         summary: 'What the local gateways received (dev mode only, DEV_OUTBOX)',
         description: 'E-mails captured by the local SMTP server, SMS and webhook POSTs received by the local HTTP receiver, and the latest notifications rows (real recipients: dev data only).',
         roles: DEV_OUTBOX_READERS,
-        query: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+        query: z.strictObject({ limit: strictInt(1, 1000).default(100) }),
         responses: {
           200: {
             description: 'The outbox',

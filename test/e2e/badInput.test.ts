@@ -2,8 +2,8 @@
 // PostgreSQL or Temporal.
 import { Pool } from 'pg';
 import { futureSlot, intakeInput } from '../support/fixtures';
-import { call, idempotencyKey, openCase, waitForStage } from '../support/http';
-import { stackInfo } from '../support/stackInfo';
+import { call, idempotencyKey, openCase, waitForStage, type KeyName } from '../support/http';
+import { KEYS, stackInfo } from '../support/stackInfo';
 
 let pool: Pool;
 let caseNo: string;
@@ -34,6 +34,17 @@ function fieldPaths(body: { error: { fields?: Array<{ path: string }> } }): stri
 }
 
 const valid = () => intakeInput();
+
+/** A body sent with exactly this Content-Type, or none at all (fetch adds none to bytes). */
+async function sendAs(method: string, path: string, contentType: string | null, body: unknown, as: KeyName = 'agent', headers: Record<string, string> = {}) {
+  const res = await fetch(`${stackInfo().apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${KEYS[as]}`, ...(contentType === null ? {} : { 'content-type': contentType }), ...headers },
+    body: new TextEncoder().encode(JSON.stringify(body)),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
 const cases: Array<{ name: string; send: () => Promise<{ status: number; body: any }>; status: number; code: string; fields?: string[] }> = [
   {
     name: 'malformed JSON',
@@ -211,6 +222,91 @@ const cases: Array<{ name: string; send: () => Promise<{ status: number; body: a
     fields: ['query.limit'],
   },
   {
+    name: 'a JSON body sent as text/plain',
+    send: () => sendAs('POST', '/cases', 'text/plain', valid(), 'agent', { 'idempotency-key': idempotencyKey() }),
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'a JSON body with no Content-Type',
+    send: () => sendAs('POST', `/cases/${caseNo}/cancel`, null, { reason: 'customer called back' }),
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'a JSON body sent as a form',
+    send: () => sendAs('PATCH', '/engineers/E001', 'application/x-www-form-urlencoded', { maxOpenCases: 9 }, 'admin'),
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'JSON in a charset the parser does not read',
+    send: () => sendAs('POST', `/cases/${caseNo}/cancel`, 'application/json; charset=latin1', { reason: 'x' }),
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'application/json; charset=utf-8 (accepted: reaches the case lookup)',
+    send: () => sendAs('POST', '/cases/CS-19990101-999998/cancel', 'application/json; charset=utf-8', { reason: 'x' }, 'agent', { 'idempotency-key': idempotencyKey() }),
+    status: 404,
+    code: 'case_not_found',
+  },
+  {
+    name: 'application/merge-patch+json (accepted: reaches the roster)',
+    send: () => sendAs('PATCH', '/engineers/NOBODY-3', 'application/merge-patch+json', { maxOpenCases: 9 }, 'admin'),
+    status: 404,
+    code: 'engineer_not_found',
+  },
+  {
+    name: 'no body where one is required',
+    send: () => call('POST', `/cases/${caseNo}/cancel`),
+    status: 400,
+    code: 'validation_failed',
+    fields: ['body.reason'],
+  },
+  ...['0x10', '1e1', '+5', '5.0', '%205', '0b11', '5abc'].map((limit) => ({
+    name: `a limit spelled ${limit}`,
+    send: () => call('GET', `/cases?limit=${limit}`),
+    status: 400,
+    code: 'validation_failed',
+    fields: ['query.limit'],
+  })),
+  {
+    name: 'a hexadecimal number in another query',
+    send: () => call('GET', '/ops/stuck?stalledMinutes=0x10', { as: 'ops' }),
+    status: 400,
+    code: 'validation_failed',
+    fields: ['query.stalledMinutes'],
+  },
+  {
+    name: 'a hexadecimal id in the path',
+    send: () => call('DELETE', '/webhooks/0x1', { as: 'admin' }),
+    status: 400,
+    code: 'validation_failed',
+    fields: ['params.id'],
+  },
+  {
+    name: 'an id in the path in exponent notation',
+    send: () => call('POST', '/callbacks/1e3/result', { body: { reached: false } }),
+    status: 400,
+    code: 'validation_failed',
+    fields: ['params.id'],
+  },
+  {
+    name: 'a cursor in exponent notation',
+    send: () => call('GET', '/callbacks?cursor=1e3'),
+    status: 400,
+    code: 'validation_failed',
+    fields: ['query.cursor'],
+  },
+  {
+    name: 'a boolean query spelled 1',
+    send: () => call('GET', '/complaints?open=1'),
+    status: 400,
+    code: 'validation_failed',
+    fields: ['query.open'],
+  },
+  {
     name: 'an unknown route',
     send: () => call('GET', '/nope'),
     status: 404,
@@ -230,6 +326,12 @@ describe('bad input', () => {
       expect(await footprint()).toEqual(before);
     });
   }
+
+  test('a plain decimal limit is still read', async () => {
+    const r = await call('GET', '/cases?limit=016');
+    expect(r.status).toBe(200);
+    expect(r.body.items.length).toBeLessThanOrEqual(16);
+  });
 
   test('an appointment in the past is refused with the field named', async () => {
     const assigned = await call('POST', `/cases/${caseNo}/assign`, { as: 'dispatcher', body: { engineerId: 'E001' } });

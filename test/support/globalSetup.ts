@@ -39,6 +39,8 @@ export async function launch(opts: {
    * Ctrl-C does: the signal goes to the whole group (npm, tsx and the launcher at once).
    */
   viaNpmStart?: boolean;
+  /** Overrides of the stack's environment (e.g. LOG_LEVEL). */
+  env?: Record<string, string>;
 }): Promise<Launched> {
   const root = path.resolve(__dirname, '..', '..');
   const ports = opts.ports ?? { api: await freePort(), temporal: await freePort(), ui: await freePort(), pg: await freePort() };
@@ -63,6 +65,7 @@ export async function launch(opts: {
       LOG_LEVEL: 'warn',
       TEMPORAL_ADDRESS: '',
       DATABASE_URL: '',
+      ...opts.env,
     },
     // Output goes straight to a file so the launcher never writes to a closed pipe.
     stdio: ['ignore', log, log],
