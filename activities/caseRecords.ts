@@ -1,13 +1,16 @@
 // Writes of the case projection and its timeline. Idempotent: the event is keyed by
-// (workflow_id, seq) and the row only moves forward (last_event_seq), so a retried or
-// replayed activity changes nothing the second time.
+// (workflow_id, run_id, seq) and the row only moves forward, so a retried or replayed
+// activity changes nothing the second time. The run is in the key because a workflow
+// reset starts a new run that counts seq again from the reset point; the row moves
+// forward by (updated_at, last_event_seq): the event's workflow time orders runs (a new
+// run's events all come after the reset), seq orders events of one instant.
 import { sql } from 'drizzle-orm';
 import type { CaseEvent, CaseState } from '../domain';
 import { normalizePhone } from '../domain';
 import type { Database } from '../db/client';
 import { caseEvents, cases } from '../db/schema';
 
-export function caseRowFrom(state: CaseState): typeof cases.$inferInsert {
+export function caseRowFrom(state: CaseState, runId = ''): typeof cases.$inferInsert {
   const { intake } = state;
   return {
     caseNo: state.caseNo,
@@ -51,16 +54,19 @@ export function caseRowFrom(state: CaseState): typeof cases.$inferInsert {
     nextDeadline: state.sla?.nextDeadline ? new Date(state.sla.nextDeadline) : null,
     snapshot: state as unknown as Record<string, unknown>,
     lastEventSeq: state.eventSeq,
+    runId,
   };
 }
 
 export async function writeCaseEvent(db: Database, state: CaseState, event: CaseEvent): Promise<{ inserted: boolean }> {
+  const runId = event.runId ?? '';
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(caseEvents)
       .values({
         caseNo: state.caseNo,
         workflowId: state.workflowId,
+        runId,
         seq: event.seq,
         type: event.type,
         fromStage: event.fromStage,
@@ -70,10 +76,10 @@ export async function writeCaseEvent(db: Database, state: CaseState, event: Case
         data: event.data,
         occurredAt: new Date(event.occurredAt),
       })
-      .onConflictDoNothing({ target: [caseEvents.workflowId, caseEvents.seq] })
+      .onConflictDoNothing({ target: [caseEvents.workflowId, caseEvents.runId, caseEvents.seq] })
       .returning({ id: caseEvents.id });
 
-    const row = caseRowFrom(state);
+    const row = caseRowFrom(state, runId);
     const { caseNo: _key, ...changes } = row;
     await tx
       .insert(cases)
@@ -81,8 +87,9 @@ export async function writeCaseEvent(db: Database, state: CaseState, event: Case
       .onConflictDoUpdate({
         target: cases.caseNo,
         set: changes,
-        // Snapshots can land out of order when two updates persist concurrently.
-        setWhere: sql`${cases.lastEventSeq} < excluded.last_event_seq`,
+        // Snapshots can land out of order when two updates persist concurrently, and an
+        // old run's activity still in flight at a reset may land after the new run's.
+        setWhere: sql`(${cases.updatedAt}, ${cases.lastEventSeq}) < (excluded.updated_at, excluded.last_event_seq)`,
       });
     return { inserted: inserted.length > 0 };
   });

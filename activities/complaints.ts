@@ -1,5 +1,7 @@
 // Writes of the complaint projection and its timeline. Idempotent like the case's: the
-// event is keyed by (workflow_id, seq) and the row only moves forward (last_event_seq).
+// event is keyed by (workflow_id, run_id, seq) and the row only moves forward by
+// (updated_at, last_event_seq), so a reset's new run (seq counted again from the reset
+// point) still moves it; see caseRecords.ts.
 import { sql } from 'drizzle-orm';
 import { normalizePhone } from '../domain';
 import type { ComplaintEvent, ComplaintState } from '../domain/complaints';
@@ -14,7 +16,7 @@ function onTime(state: ComplaintState, clock: 'acknowledge' | 'resolve'): boolea
   return results.every((r) => r.met);
 }
 
-export function complaintRowFrom(state: ComplaintState): typeof complaints.$inferInsert {
+export function complaintRowFrom(state: ComplaintState, runId = ''): typeof complaints.$inferInsert {
   return {
     complaintNo: state.complaintNo,
     workflowId: state.workflowId,
@@ -50,16 +52,19 @@ export function complaintRowFrom(state: ComplaintState): typeof complaints.$infe
     closedAt: date(state.closedAt),
     snapshot: state as unknown as Record<string, unknown>,
     lastEventSeq: state.eventSeq,
+    runId,
   };
 }
 
 export async function writeComplaintEvent(db: Database, state: ComplaintState, event: ComplaintEvent): Promise<{ inserted: boolean }> {
+  const runId = event.runId ?? '';
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(complaintEvents)
       .values({
         complaintNo: state.complaintNo,
         workflowId: state.workflowId,
+        runId,
         seq: event.seq,
         type: event.type,
         fromStage: event.fromStage,
@@ -69,14 +74,18 @@ export async function writeComplaintEvent(db: Database, state: ComplaintState, e
         data: event.data,
         occurredAt: new Date(event.occurredAt),
       })
-      .onConflictDoNothing({ target: [complaintEvents.workflowId, complaintEvents.seq] })
+      .onConflictDoNothing({ target: [complaintEvents.workflowId, complaintEvents.runId, complaintEvents.seq] })
       .returning({ id: complaintEvents.id });
-    const row = complaintRowFrom(state);
+    const row = complaintRowFrom(state, runId);
     const { complaintNo: _key, ...changes } = row;
     await tx
       .insert(complaints)
       .values(row)
-      .onConflictDoUpdate({ target: complaints.complaintNo, set: changes, setWhere: sql`${complaints.lastEventSeq} < excluded.last_event_seq` });
+      .onConflictDoUpdate({
+        target: complaints.complaintNo,
+        set: changes,
+        setWhere: sql`(${complaints.updatedAt}, ${complaints.lastEventSeq}) < (excluded.updated_at, excluded.last_event_seq)`,
+      });
     return { inserted: inserted.length > 0 };
   });
 }

@@ -7,6 +7,7 @@ import type { CaseEvent, CaseMetrics, CaseState, DispatchRequest, Ranking } from
 import type { Database } from '../db/client';
 import { writeCaseEvent } from './caseRecords';
 import { writeComplaintEvent } from './complaints';
+import { eventRunId } from './runId';
 import type { ComplaintEvent, ComplaintState } from '../domain/complaints';
 import * as dispatch from './dispatch';
 import * as sla from './sla';
@@ -51,13 +52,13 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
     },
     /** Persists a case snapshot and appends one timeline event, exactly once. */
     async recordCaseEvent(state: CaseState, event: CaseEvent): Promise<{ inserted: boolean }> {
-      const result = await writeCaseEvent(db, state, event);
+      const result = await writeCaseEvent(db, state, { ...event, runId: eventRunId(event) });
       log.info('case event recorded', { caseNo: state.caseNo, seq: event.seq, type: event.type, ...result });
       return result;
     },
     /** Persists a complaint snapshot and appends one complaint timeline event, exactly once. */
     async recordComplaintEvent(state: ComplaintState, event: ComplaintEvent): Promise<{ inserted: boolean }> {
-      const result = await writeComplaintEvent(db, state, event);
+      const result = await writeComplaintEvent(db, state, { ...event, runId: eventRunId(event) });
       log.info('complaint event recorded', { complaintNo: state.complaintNo, seq: event.seq, type: event.type, ...result });
       return result;
     },

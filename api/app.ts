@@ -23,6 +23,7 @@ import { complaintRoutes } from './routes/complaints';
 import { healthRoutes } from './routes/health';
 import { notificationRoutes, webhookRoutes, type DevOutboxSource } from './routes/webhooks';
 import type { RouteSpec } from './routeSpec';
+import { unstorableText } from './storableText';
 
 export interface AppDeps {
   client: Client;
@@ -77,6 +78,12 @@ export function createApp(deps: AppDeps): express.Express {
     const guards = route.roles ? [auth, requireRole(route.roles)] : [];
     app[route.method](route.path, ...guards, async (req: Request, res: Response, next: NextFunction) => {
       try {
+        const unstorable = [
+          ...unstorableText(req.params, 'params'),
+          ...unstorableText(req.query, 'query'),
+          ...(route.body ? unstorableText(req.body, 'body') : []),
+        ];
+        if (unstorable.length > 0) throw new HttpError(400, 'validation_failed', 'input contains text that cannot be stored', { fields: unstorable });
         const params = route.params ? parseOrThrow(route.params, req.params, 'params') : req.params;
         const query = route.query ? parseOrThrow(route.query, req.query, 'query') : req.query;
         const body = route.body ? parseOrThrow(route.body, req.body, 'body') : undefined;

@@ -43,7 +43,8 @@ export type ComplaintView = z.infer<typeof ComplaintViewSchema>;
 
 export const ComplaintEventViewSchema = z
   .object({
-    seq: z.int(),
+    seq: z.int().meta({ description: 'Position in its workflow run (a reset starts a new run that counts again from the reset point)' }),
+    runId: z.string().meta({ description: "The workflow run that recorded it ('' for events recorded before runs were)" }),
     type: z.string().meta({ example: 'complaint.acknowledged' }),
     fromStage: ComplaintStageSchema.nullable(),
     toStage: ComplaintStageSchema,
@@ -90,6 +91,7 @@ export function complaintView(r: ComplaintRow): ComplaintView {
 export function complaintEventView(e: ComplaintEventRow): z.infer<typeof ComplaintEventViewSchema> {
   return {
     seq: e.seq,
+    runId: e.runId,
     type: e.type,
     fromStage: (e.fromStage as ComplaintStage | null) ?? null,
     toStage: e.toStage as ComplaintStage,

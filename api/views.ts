@@ -54,7 +54,8 @@ export type CaseView = z.infer<typeof CaseViewSchema>;
 
 export const CaseEventViewSchema = z
   .object({
-    seq: z.int(),
+    seq: z.int().meta({ description: 'Position in its workflow run (a reset starts a new run that counts again from the reset point)' }),
+    runId: z.string().meta({ description: "The workflow run that recorded it ('' for events recorded before runs were)" }),
     type: z.string().meta({ example: 'engineer.assigned' }),
     fromStage: StageSchema.nullable(),
     toStage: StageSchema,
@@ -116,6 +117,7 @@ export function caseView(r: CaseRow): CaseView {
 export function caseEventView(e: CaseEventRow): z.infer<typeof CaseEventViewSchema> {
   return {
     seq: e.seq,
+    runId: e.runId,
     type: e.type,
     fromStage: (e.fromStage as Stage | null) ?? null,
     toStage: e.toStage as Stage,

@@ -43,7 +43,10 @@ export const complaints = pgTable(
     updatedAt: ts('updated_at').notNull(),
     closedAt: ts('closed_at'),
     snapshot: jsonb('snapshot').$type<Record<string, unknown>>().notNull(),
+    /** With updated_at, orders writes across runs (see cases.last_event_seq). */
     lastEventSeq: integer('last_event_seq').notNull(),
+    /** The workflow run whose state this row reflects ('' if written before runs were recorded). */
+    runId: text('run_id').notNull().default(''),
   },
   (t) => [
     index('complaints_stage_idx').on(t.stage),
@@ -60,6 +63,8 @@ export const complaintEvents = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     complaintNo: text('complaint_no').notNull(),
     workflowId: text('workflow_id').notNull(),
+    /** The run that made the event ('' before runs were recorded): seq is per run. */
+    runId: text('run_id').notNull().default(''),
     seq: integer('seq').notNull(),
     type: text('type').notNull(),
     fromStage: text('from_stage'),
@@ -70,7 +75,8 @@ export const complaintEvents = pgTable(
     occurredAt: ts('occurred_at').notNull(),
     recordedAt: ts('recorded_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('complaint_events_workflow_seq_uq').on(t.workflowId, t.seq), index('complaint_events_complaint_idx').on(t.complaintNo, t.seq)],
+  // A reset's new run repeats the old run's seq numbers: the run is part of the key.
+  (t) => [uniqueIndex('complaint_events_run_seq_uq').on(t.workflowId, t.runId, t.seq), index('complaint_events_complaint_idx').on(t.complaintNo, t.seq)],
 );
 
 /** One row per Idempotency-Key of POST /complaints; reserves the complaint number. */

@@ -47,7 +47,7 @@ export const engineerLoad = pgTable(
 export const engineerBookings = pgTable(
   'engineer_bookings',
   {
-    /** Deterministic per case and booking attempt, so a retried activity inserts nothing new. */
+    /** Deterministic per case, workflow run and booking attempt, so a retried activity inserts nothing new. */
     id: text('id').primaryKey(),
     engineerId: text('engineer_id').notNull(),
     caseNo: text('case_no').notNull(),

@@ -64,8 +64,14 @@ export const cases = pgTable(
     nextDeadline: ts('next_deadline'),
     /** The full workflow state at last_event_seq: quote, contact, parts, metrics. */
     snapshot: jsonb('snapshot').$type<Record<string, unknown>>(),
-    /** The timeline seq this row reflects: an older snapshot never overwrites a newer one. */
+    /**
+     * The timeline seq this row reflects. With updated_at (the event's workflow time) it
+     * orders writes: an older snapshot never overwrites a newer one, and after a reset
+     * the new run's events (seq restarting lower) still move the row.
+     */
     lastEventSeq: integer('last_event_seq').notNull(),
+    /** The workflow run whose state this row reflects ('' if written before runs were recorded). */
+    runId: text('run_id').notNull().default(''),
   },
   (t) => [
     index('cases_stage_idx').on(t.stage),
@@ -86,6 +92,8 @@ export const caseEvents = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     caseNo: text('case_no').notNull(),
     workflowId: text('workflow_id').notNull(),
+    /** The run that made the event ('' for events recorded before runs were): seq is per run. */
+    runId: text('run_id').notNull().default(''),
     seq: integer('seq').notNull(),
     type: text('type').notNull(),
     fromStage: text('from_stage'),
@@ -97,8 +105,9 @@ export const caseEvents = pgTable(
     recordedAt: ts('recorded_at').notNull().defaultNow(),
   },
   (t) => [
-    // Idempotency of the timeline: a retried activity hits this and writes nothing.
-    uniqueIndex('case_events_workflow_seq_uq').on(t.workflowId, t.seq),
+    // Idempotency of the timeline: a retried activity hits this and writes nothing. The run
+    // is part of the key: after a reset the new run's seq numbers repeat the old run's.
+    uniqueIndex('case_events_run_seq_uq').on(t.workflowId, t.runId, t.seq),
     index('case_events_case_idx').on(t.caseNo, t.seq),
   ],
 );

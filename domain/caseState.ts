@@ -106,7 +106,7 @@ export interface CaseState {
   /** Complaints this case opened by itself (low rating, second rework). */
   complaints: string[];
   closedAt?: string;
-  /** Sequence number of the last timeline event; events are keyed by workflow + seq. */
+  /** Sequence number of the last timeline event; events are keyed by workflow run + seq. */
   eventSeq: number;
 }
 
@@ -128,6 +128,12 @@ export interface CaseSla {
 /** One entry of the append-only timeline. */
 export interface CaseEvent {
   seq: number;
+  /**
+   * The workflow run that made the event. A reset starts a new run whose seq numbers
+   * restart from the reset point, so seq is unique per run only. Absent in events
+   * scheduled by older code: the activity then takes its own run id.
+   */
+  runId?: string;
   type: string;
   fromStage: Stage | null;
   toStage: Stage;

@@ -181,6 +181,8 @@ export interface ComplaintState {
 
 export interface ComplaintEvent {
   seq: number;
+  /** The workflow run that made the event (seq is unique per run only; see CaseEvent). */
+  runId?: string;
   type: string;
   fromStage: ComplaintStage | null;
   toStage: ComplaintStage;

@@ -169,6 +169,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     epoch++;
     const event: CaseEvent = {
       seq: ++state.eventSeq,
+      runId: workflowInfo().runId,
       type,
       fromStage,
       toStage: state.stage,
@@ -427,7 +428,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     'appointment',
     async (actor, body: { start: string; end: string; note?: string; requestedBy?: 'customer' | 'engineer'; reason?: string }) => {
       const rescheduling = state.stage === 'scheduled';
-      const bookingId = `${state.caseNo}-b${++bookingSeq}`;
+      // Unique per run too: a reset's new run counts bookings again from the reset point,
+      // and reusing the old run's id would skip its booking as "already made".
+      const bookingId = `${state.caseNo}-${workflowInfo().runId}-b${++bookingSeq}`;
       const engineerId = state.engineerId!;
       try {
         await activities.reserveVisit({ bookingId, caseNo: state.caseNo, engineerId, start: body.start, end: body.end });
@@ -758,6 +761,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   ]);
   await activities.recordCaseEvent(snapshot(), {
     seq: 1,
+    runId: workflowInfo().runId,
     type: 'case.opened',
     fromStage: null,
     toStage: 'accepted',

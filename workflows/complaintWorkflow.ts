@@ -170,7 +170,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     if (isClosed()) state.closedAt = state.updatedAt;
     refreshDeadlines(at);
     epoch++;
-    const event: ComplaintEvent = { seq: ++state.eventSeq, type, fromStage, toStage: state.stage, actor, data, occurredAt: state.updatedAt };
+    const event: ComplaintEvent = { seq: ++state.eventSeq, runId: workflowInfo().runId, type, fromStage, toStage: state.stage, actor, data, occurredAt: state.updatedAt };
     publishForOps();
     await activities.recordComplaintEvent(snapshot(), event);
     return state;
@@ -384,6 +384,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   publishForOps();
   await activities.recordComplaintEvent(snapshot(), {
     seq: 1,
+    runId: workflowInfo().runId,
     type: 'complaint.opened',
     fromStage: null,
     toStage: 'received',

@@ -101,7 +101,8 @@ export function opsRoutes(deps: { client: Client; db: Database }): RouteSpec[] {
               .selectDistinctOn([caseEvents.caseNo], { caseNo: caseEvents.caseNo, data: caseEvents.data })
               .from(caseEvents)
               .where(and(inArray(caseEvents.caseNo, flagged.map((r) => r.caseNo)), eq(caseEvents.type, 'sla.escalated')))
-              .orderBy(caseEvents.caseNo, desc(caseEvents.seq))
+              // The latest in time: after a reset seq numbers repeat across runs.
+              .orderBy(caseEvents.caseNo, desc(caseEvents.occurredAt), desc(caseEvents.seq), desc(caseEvents.id))
           : [];
         const slaByCase = new Map(lastSla.map((e) => [e.caseNo, e.data as { clock?: string; level?: number; targetMinutes?: number }]));
         for (const r of flagged) {

@@ -13,8 +13,16 @@ export async function findCase(db: Database, caseNo: string): Promise<CaseRow | 
   return row;
 }
 
+/**
+ * In time order, seq within one instant. Not by seq alone: after a workflow reset the new
+ * run's seq numbers repeat the old run's, and its events come after them.
+ */
 export async function caseTimeline(db: Database, caseNo: string): Promise<CaseEventRow[]> {
-  return db.select().from(caseEvents).where(eq(caseEvents.caseNo, caseNo)).orderBy(asc(caseEvents.seq));
+  return db
+    .select()
+    .from(caseEvents)
+    .where(eq(caseEvents.caseNo, caseNo))
+    .orderBy(asc(caseEvents.occurredAt), asc(caseEvents.seq), asc(caseEvents.id));
 }
 
 export { BadCursorError };

@@ -17,8 +17,13 @@ export async function findComplaint(db: Database, complaintNo: string): Promise<
   return row;
 }
 
+/** In time order, seq within one instant (a reset's new run repeats the old run's seq numbers). */
 export async function complaintTimeline(db: Database, complaintNo: string): Promise<ComplaintEventRow[]> {
-  return db.select().from(complaintEvents).where(eq(complaintEvents.complaintNo, complaintNo)).orderBy(asc(complaintEvents.seq));
+  return db
+    .select()
+    .from(complaintEvents)
+    .where(eq(complaintEvents.complaintNo, complaintNo))
+    .orderBy(asc(complaintEvents.occurredAt), asc(complaintEvents.seq), asc(complaintEvents.id));
 }
 
 export async function complaintsAboutCase(db: Database, caseNo: string): Promise<ComplaintRow[]> {
