@@ -73,6 +73,8 @@ export async function runLauncherScenario(cfg: ChaosConfig, logDir: string, log:
       duplicated: findings.duplicated.length,
       mismatched: findings.mismatched.length,
       undelivered: findings.undelivered.length,
+      messages: findings.messages,
+      retriedMessages: findings.retriedMessages,
       clientErrors: batch.clientErrors.length,
       restarts,
       requiredRestarts: 1,

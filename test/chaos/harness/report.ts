@@ -30,6 +30,9 @@ export interface ScenarioResult extends Counts {
   duplicated: number;
   mismatched: number;
   undelivered: number;
+  /** Notifications of the batch per channel; those that needed a retry. */
+  messages: Record<string, number>;
+  retriedMessages: number;
   clientErrors: number;
   restarts: number;
   /** Processes other than the victim that went away. */
@@ -66,6 +69,9 @@ export function formatTable(results: ScenarioResult[]): string {
     ['dup', (r) => r.duplicated],
     ['mismatch', (r) => r.mismatched],
     ['undeliv', (r) => r.undelivered],
+    ['sms', (r) => r.messages.sms ?? 0],
+    ['mail', (r) => r.messages.email ?? 0],
+    ['msgRetry', (r) => r.retriedMessages],
     ['restarts', (r) => r.restarts],
     ['exits', (r) => r.unexpectedExits],
     ['s', (r) => r.seconds],

@@ -1,5 +1,7 @@
 // The faults of the split topology, one victim each: how it is killed and brought back.
 // The outage lasts `outageMs` (a fault's length, not a timing assertion).
+import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../../../domain/sla';
+import { KEYS } from '../../support/stackInfo';
 import { pgCtlStop } from './pgctl';
 import type { Topology } from './topology';
 
@@ -9,9 +11,31 @@ export interface Scenario {
   victim: 'worker' | 'temporal' | 'postgres' | 'api' | 'gateways';
   /** Takes the victim down, holds the outage, brings it back; returns how many restarts the harness did. */
   inject(t: Topology, outageMs: number): Promise<number>;
+  /** Before the batch opens its cases. */
+  prepare?(t: Topology): Promise<void>;
 }
 
 const hold = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * P3 resolution in 6 s (24x7): the batch's cases breach while they move, so the SLA
+ * e-mails (warning, levels 1-2) go through SMTP during the gateway outage. The case path
+ * itself mails nothing.
+ */
+const MAILING_SLA: SlaPolicy = {
+  ...DEFAULT_SLA_POLICY,
+  priorities: { ...DEFAULT_SLA_POLICY.priorities, P3: { calendar: '24x7', targetsMinutes: { ...DEFAULT_SLA_POLICY.priorities.P3.targetsMinutes, resolution: 0.1 } } },
+};
+
+async function publishSla(apiUrl: string, policy: SlaPolicy): Promise<void> {
+  const res = await fetch(`${apiUrl}/sla/policy`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ policy, note: 'chaos: SLA e-mails during the gateway outage' }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  if (res.status !== 201) throw new Error(`PUT /sla/policy: ${res.status} ${await res.text()}`);
+}
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -70,6 +94,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'SMS + SMTP gateways unreachable',
     victim: 'gateways',
+    prepare: (t) => publishSla(t.apiUrl, MAILING_SLA),
     async inject(t, outageMs) {
       await Promise.all([t.smsProxy.down(), t.smtpProxy.down()]);
       await hold(outageMs);

@@ -29,6 +29,7 @@ export async function runSplitScenarios(cfg: ChaosConfig, logDir: string, log: (
       const exitsBefore = { worker: t.worker.unexpectedExits.length, api: t.api.unexpectedExits.length };
       const workerLog = t.worker.logSize();
       const run = `${Date.now().toString(36)}`;
+      await scenario.prepare?.(t);
       const batch = await runBatch({
         base: () => t.apiUrl,
         run,
@@ -70,6 +71,8 @@ export async function runSplitScenarios(cfg: ChaosConfig, logDir: string, log: (
         duplicated: findings.duplicated.length,
         mismatched: findings.mismatched.length,
         undelivered: findings.undelivered.length,
+        messages: findings.messages,
+        retriedMessages: findings.retriedMessages,
         clientErrors: batch.clientErrors.length,
         restarts: batch.injected + supervisorRestarts,
         unexpectedExits: died.length,

@@ -6,6 +6,9 @@ import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { getCaseState } from '../../../workflows/definitions';
 
+/** The SMS every case on this path sends: the booking (engineer, ETA) and "please confirm". */
+const PATH_SMS = ['engineer.assigned', 'case.awaiting_confirmation'];
+
 export interface Findings {
   /** Cases that never reached `archived` (or intakes that made no case). */
   lost: string[];
@@ -15,6 +18,9 @@ export interface Findings {
   mismatched: string[];
   /** Notifications never delivered. */
   undelivered: string[];
+  /** Messages of the batch by channel, and how many needed more than one attempt (the fault bit). */
+  messages: Record<string, number>;
+  retriedMessages: number;
 }
 
 /** Polls until `done` or the shared deadline; then returns the last answer. */
@@ -44,7 +50,7 @@ export async function verifyBatch(opts: {
   outboxFiles: string[];
   timeoutMs: number;
 }): Promise<Findings> {
-  const f: Findings = { lost: [], duplicated: [], mismatched: [], undelivered: [] };
+  const f: Findings = { lost: [], duplicated: [], mismatched: [], undelivered: [], messages: {}, retriedMessages: 0 };
   const { pool, run } = opts;
   // One budget for all the waiting below, so a dead dependency cannot multiply it.
   const deadline = Date.now() + opts.timeoutMs;
@@ -62,8 +68,13 @@ export async function verifyBatch(opts: {
   for (const r of rows) if (r.stage !== 'archived') f.lost.push(`${r.case_no} stuck in ${r.stage}`);
   const caseNos = rows.map((r) => r.case_no as string);
 
-  // Timeline: seq 1..n without gaps, and no event type twice (this path has none twice).
-  const events = await pool.query(`SELECT case_no, seq, type FROM case_events WHERE case_no = ANY($1) ORDER BY case_no, seq`, [caseNos]);
+  // Timeline: seq 1..n without gaps, and no event twice: this path makes each move once;
+  // SLA events repeat only per clock and level.
+  const events = await pool.query(
+    `SELECT case_no, seq, type || coalesce(' ' || (data->>'clock'), '') || coalesce(' level ' || (data->>'level'), '') AS type
+     FROM case_events WHERE case_no = ANY($1) ORDER BY case_no, seq`,
+    [caseNos],
+  );
   const perCase = new Map<string, Array<{ seq: number; type: string }>>();
   for (const e of events.rows) (perCase.get(e.case_no) ?? perCase.set(e.case_no, []).get(e.case_no)!).push(e);
   for (const r of rows) {
@@ -98,10 +109,16 @@ export async function verifyBatch(opts: {
   // by its Idempotency-Key / Message-ID is not a second message).
   const sent = await eventually(
     deadline,
-    async () => (await pool.query(`SELECT key, channel, status FROM notifications WHERE case_no = ANY($1)`, [caseNos])).rows,
-    (n) => n.every((x) => x.status === 'sent'),
+    async () => (await pool.query(`SELECT key, case_no, event, channel, status, attempts FROM notifications WHERE case_no = ANY($1)`, [caseNos])).rows,
+    (n) => n.every((x) => x.status === 'sent') && PATH_SMS.every((event) => caseNos.every((c) => n.some((x) => x.case_no === c && x.event === event))),
   );
-  for (const n of sent) if (n.status !== 'sent') f.undelivered.push(`${n.key}: ${n.status}`);
+  // The outbox queues in the background: a message the path must have made and never did is lost.
+  for (const event of PATH_SMS) for (const c of caseNos) if (!sent.some((x) => x.case_no === c && x.event === event)) f.undelivered.push(`${c}: no ${event} message`);
+  for (const n of sent) {
+    if (n.status !== 'sent') f.undelivered.push(`${n.key}: ${n.status}`);
+    f.messages[n.channel] = (f.messages[n.channel] ?? 0) + 1;
+    if (n.attempts > 1) f.retriedMessages++;
+  }
   const delivered = new Map<string, number>();
   for (const file of opts.outboxFiles) {
     if (!fs.existsSync(file)) continue;
