@@ -1,7 +1,7 @@
 // The short fault-injection run (`CHAOS_PROFILE=short npm run chaos`) inside `npm test`:
 // 6 cases per scenario through a SIGKILLed worker, Temporal dev server and API, PostgreSQL
-// stopped -m fast and -m immediate, the SMS/SMTP gateways unreachable, and PostgreSQL
-// killed under the `npm start` launcher. It runs as its own process (it starts its own
+// stopped -m fast and -m immediate, worker and API booting while both are down, the
+// SMS/SMTP gateways unreachable, and PostgreSQL killed under the `npm start` launcher. It runs as its own process (it starts its own
 // servers, outside jest's module system); the per-scenario table is in its output and in
 // test-artifacts/chaos/.
 import { spawn } from 'node:child_process';
@@ -28,7 +28,7 @@ test('short chaos run: nothing lost, nothing duplicated, no 500, no unanswered r
   const results = JSON.parse(line[1]) as ScenarioResult[];
   // The table, for the CI log.
   console.log(text.slice(text.indexOf('casework chaos'), text.indexOf('CHAOS_RESULT')));
-  expect(results.map((r) => r.scenario)).toHaveLength(7);
+  expect(results.map((r) => r.scenario)).toHaveLength(8);
   expect(results.map((r) => [r.scenario, violations(r), r.details])).toEqual(results.map((r) => [r.scenario, [], []]));
   expect(code).toBe(0);
 }, 480_000);

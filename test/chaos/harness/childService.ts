@@ -33,7 +33,12 @@ export class ChildService {
 
   /** Starts the process and waits (bounded) for its ready line. */
   async start(timeoutMs = 120_000): Promise<void> {
-    const startOffset = fs.existsSync(this.logFile) ? fs.statSync(this.logFile).size : 0;
+    await this.waitReady(this.launch(), timeoutMs);
+  }
+
+  /** Starts the process; returns the log offset its ready line will come after. */
+  launch(): number {
+    const startOffset = this.logSize();
     const log = fs.openSync(this.logFile, 'a');
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, this.entry)], {
       cwd: ROOT,
@@ -47,11 +52,15 @@ export class ChildService {
     child.on('exit', (code, signal) => {
       if (this.child === child && !this.expectingExit) this.unexpectedExits.push({ code, signal });
     });
+    return startOffset;
+  }
+
+  /** Waits (bounded) for the ready line after `offset`; fails if the process exits first. */
+  async waitReady(offset: number, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const text = fs.readFileSync(this.logFile).subarray(startOffset).toString('utf8');
-      if (text.includes(this.readyText)) return;
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${this.name} exited while starting; see ${this.logFile}`);
+      if (this.logSince(offset).includes(this.readyText)) return;
+      if (!this.running) throw new Error(`${this.name} exited while starting; see ${this.logFile}`);
       if (Date.now() > deadline) throw new Error(`${this.name} not ready in ${timeoutMs} ms; see ${this.logFile}`);
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -8,7 +8,7 @@ import type { Topology } from './topology';
 export interface Scenario {
   name: string;
   /** Which process is meant to go away (the others must stay up). */
-  victim: 'worker' | 'temporal' | 'postgres' | 'api' | 'gateways';
+  victim: 'worker' | 'temporal' | 'postgres' | 'api' | 'gateways' | 'all';
   /** Takes the victim down, holds the outage, brings it back; returns how many restarts the harness did. */
   inject(t: Topology, outageMs: number): Promise<number>;
   /** Before the batch opens its cases. */
@@ -89,6 +89,27 @@ export const SCENARIOS: Scenario[] = [
       await hold(outageMs);
       await t.api.start();
       return 1;
+    },
+  },
+  {
+    // Boot order: the worker and the API start while PostgreSQL and Temporal are down.
+    // They must wait (migrations retry; the worker supervisor retries its connection)
+    // instead of exiting; PostgreSQL comes back first, Temporal after a while.
+    name: 'worker + API started with PostgreSQL and Temporal down',
+    victim: 'all',
+    async inject(t, outageMs) {
+      await Promise.all([t.worker.kill('SIGKILL'), t.api.kill('SIGKILL')]);
+      await pgCtlStop(t.pg.databaseDir, 'fast');
+      await t.pg.waitExit();
+      process.kill(t.temporal.pid()!, 'SIGKILL');
+      await t.temporal.waitExit();
+      const ready = { worker: t.worker.launch(), api: t.api.launch() };
+      await hold(outageMs);
+      await t.pg.restart();
+      await hold(outageMs);
+      await t.temporal.restart();
+      await Promise.all([t.worker.waitReady(ready.worker), t.api.waitReady(ready.api)]);
+      return 4;
     },
   },
   {

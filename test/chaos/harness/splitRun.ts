@@ -43,7 +43,7 @@ export async function runSplitScenarios(cfg: ChaosConfig, logDir: string, log: (
       const after = serverPids(t);
       const died: string[] = [];
       for (const name of ['postgres', 'temporal'] as const) {
-        if (scenario.victim !== name && (after[name] === undefined || after[name] !== before[name])) died.push(name);
+        if (scenario.victim !== name && scenario.victim !== 'all' && (after[name] === undefined || after[name] !== before[name])) died.push(name);
       }
       for (const svc of [t.worker, t.api]) {
         const n = svc.unexpectedExits.length - exitsBefore[svc.name as 'worker' | 'api'];

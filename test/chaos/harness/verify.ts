@@ -70,13 +70,24 @@ export async function verifyBatch(opts: {
 
   // Timeline: seq 1..n without gaps, and no event twice: this path makes each move once;
   // SLA events repeat only per clock and level.
-  const events = await pool.query(
-    `SELECT case_no, seq, type || coalesce(' ' || (data->>'clock'), '') || coalesce(' level ' || (data->>'level'), '') AS type
-     FROM case_events WHERE case_no = ANY($1) ORDER BY case_no, seq`,
-    [caseNos],
-  );
-  const perCase = new Map<string, Array<{ seq: number; type: string }>>();
-  for (const e of events.rows) (perCase.get(e.case_no) ?? perCase.set(e.case_no, []).get(e.case_no)!).push(e);
+  // An event whose write was cut off (the worker killed mid-activity) lands when its
+  // activity is retried, after later ones: poll until the timelines are whole.
+  const timelines = async () => {
+    const [events, last] = await Promise.all([
+      pool.query(
+        `SELECT case_no, seq, type || coalesce(' ' || (data->>'clock'), '') || coalesce(' level ' || (data->>'level'), '') AS type
+         FROM case_events WHERE case_no = ANY($1) ORDER BY case_no, seq`,
+        [caseNos],
+      ),
+      pool.query(`SELECT case_no, last_event_seq FROM cases WHERE case_no = ANY($1)`, [caseNos]),
+    ]);
+    const perCase = new Map<string, Array<{ seq: number; type: string }>>();
+    for (const e of events.rows) (perCase.get(e.case_no) ?? perCase.set(e.case_no, []).get(e.case_no)!).push(e);
+    for (const r of rows) r.last_event_seq = last.rows.find((x) => x.case_no === r.case_no)?.last_event_seq;
+    return perCase;
+  };
+  const whole = (p: Map<string, Array<{ seq: number }>>) => rows.every((r) => (p.get(r.case_no) ?? []).length === r.last_event_seq);
+  const perCase = await eventually(deadline, timelines, whole);
   for (const r of rows) {
     const list = perCase.get(r.case_no) ?? [];
     const types = new Map<string, number>();
