@@ -18,10 +18,12 @@ function count(text: string, needle: string): number {
 
 export async function runSplitScenarios(cfg: ChaosConfig, logDir: string, log: (line: string) => void): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
+  const selected = SCENARIOS.filter((s) => !cfg.only || cfg.only.test(s.name));
+  if (selected.length === 0) return results;
   log('starting the split topology (PostgreSQL, Temporal, gateways, worker and API processes)');
   const t = await startTopology(logDir);
   try {
-    for (const scenario of SCENARIOS.filter((s) => !cfg.only || cfg.only.test(s.name))) {
+    for (const scenario of selected) {
       const outageMs = scenario.victim === 'gateways' ? cfg.gatewayOutageMs : cfg.outageMs;
       log(`scenario: ${scenario.name} (${cfg.cases} cases, outage ${outageMs / 1000} s)`);
       const t0 = Date.now();
