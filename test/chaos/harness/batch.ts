@@ -27,6 +27,8 @@ export async function runBatch(opts: {
   requestTimeoutMs: number;
   stepBudgetMs: number;
   inject: () => Promise<number>;
+  /** Start the fault with the batch instead of once cases are moving. */
+  injectAtStart?: boolean;
   log: (line: string) => void;
 }): Promise<BatchResult> {
   const counts = newCounts();
@@ -34,17 +36,19 @@ export async function runBatch(opts: {
   const caseNos: string[] = [];
   const clientErrors: string[] = [];
   let finished = 0;
+  // Off the request path (the gateways): down before the first case, so its messages meet it.
+  const early = opts.injectAtStart ? opts.inject() : undefined;
   const walks = Array.from({ length: opts.cases }, (_, i) =>
     driver
       .walkCase(opts.run, i, nextSlot(), (c) => caseNos.push(c))
       .catch((err: Error) => void clientErrors.push(`case ${i}: ${err.message}`))
       .finally(() => finished++),
   );
-  // Inject once the cases are moving: about one move per case done (bounded by the batch).
+  // Otherwise inject once the cases are moving: about one move per case done (bounded by the batch).
   const moving = () => counts.requests >= opts.cases * 4;
-  while (!moving() && finished < opts.cases) await new Promise((r) => setTimeout(r, 50));
+  while (!early && !moving() && finished < opts.cases) await new Promise((r) => setTimeout(r, 50));
   const hitInFlight = finished < opts.cases;
-  const injected = await opts.inject();
+  const injected = await (early ?? opts.inject());
   await Promise.all(walks);
   return { counts, caseNos, clientErrors, injected, hitInFlight };
 }

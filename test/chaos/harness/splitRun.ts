@@ -39,6 +39,7 @@ export async function runSplitScenarios(cfg: ChaosConfig, logDir: string, log: (
         requestTimeoutMs: cfg.requestTimeoutMs,
         stepBudgetMs: outageMs + cfg.stepBudgetMs,
         inject: () => scenario.inject(t, outageMs),
+        injectAtStart: scenario.atStart,
         log,
       });
       // Who went away without being the victim?
