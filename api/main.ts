@@ -4,7 +4,7 @@ import { Client } from '@temporalio/client';
 import { apiDeadlines, customerLinkConfig, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createDatabase } from '../db/client';
-import { migrateDatabase } from '../db/migrate';
+import { migrateWhenReachable } from '../db/migrate';
 import { createApp } from './app';
 import { parseApiKeys } from './auth';
 import { lazyApiConnection } from './temporalConnection';
@@ -16,8 +16,9 @@ async function main(): Promise<void> {
     throw new Error('npm run api needs TEMPORAL_ADDRESS and DATABASE_URL (use npm start for the embedded default)');
   }
   const envKeys = parseApiKeys(env.API_KEYS);
-  await migrateDatabase(env.DATABASE_URL);
-  const db = createDatabase(env.DATABASE_URL);
+  // PostgreSQL may come up after the API: wait for it rather than exit.
+  await migrateWhenReachable(env.DATABASE_URL, { logger });
+  const db = createDatabase(env.DATABASE_URL, { logger });
   const connection = lazyApiConnection(env.TEMPORAL_ADDRESS);
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const app = createApp({

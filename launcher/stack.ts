@@ -11,11 +11,13 @@ import { parseApiKeys } from '../api/auth';
 import { apiConnectionOptions } from '../api/temporalConnection';
 import { apiDeadlines, customerLinkConfig, type Env } from '../config/env';
 import { createDatabase } from '../db/client';
-import { migrateDatabase } from '../db/migrate';
+import { migrateWhenReachable } from '../db/migrate';
 import { createCaseWorker } from '../worker/createWorker';
+import { superviseWorker } from '../worker/supervisor';
 import { gatewayConfigFromEnv } from '../activities/gateways';
 import { startLocalGateways, type LocalGateways } from './localGateways';
 import { startEmbeddedPostgres } from './embeddedPostgres';
+import { superviseChild } from './supervise';
 import { startTemporalDevServer } from './temporalDevServer';
 import { assertPortFree } from './waitFor';
 
@@ -69,7 +71,9 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
         namespace: env.TEMPORAL_NAMESPACE,
         logger,
       });
-      stops.push(['temporal', temporal.stop]);
+      // Restarted (same port and SQLite file) if it dies; stopped only in order.
+      const supervised = superviseChild('temporal', temporal, logger);
+      stops.push(['temporal', () => supervised.stop()]);
       temporalAddress = temporal.address;
       temporalUiUrl = temporal.uiUrl;
     }
@@ -78,11 +82,12 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
     if (!databaseUrl) {
       await assertPortFree(env.EMBEDDED_PG_PORT, 'EMBEDDED_PG_PORT');
       const pg = await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT, logger });
-      stops.push(['postgres', pg.stop]);
+      const supervised = superviseChild('postgres', pg, logger);
+      stops.push(['postgres', () => supervised.stop()]);
       databaseUrl = pg.url;
     }
-    await migrateDatabase(databaseUrl);
-    const db = createDatabase(databaseUrl);
+    await migrateWhenReachable(databaseUrl, { logger });
+    const db = createDatabase(databaseUrl, { logger });
     stops.push(['database pool', () => db.$client.end()]);
 
     // Notification gateways: what is configured, the local capture for the rest.
@@ -103,22 +108,15 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
 
     const customerLinks = customerLinkConfig(env, env.CUSTOMER_LINK_SECRET ?? localLinkSecret(env.DATA_DIR));
     if (env.EMBED_WORKER === 'true') {
-      const { worker, connection } = await createCaseWorker({
-        address: temporalAddress,
-        namespace: env.TEMPORAL_NAMESPACE,
-        taskQueue: env.TASK_QUEUE,
-        db,
+      const address = temporalAddress;
+      const supervisor = superviseWorker({
+        create: () => createCaseWorker({ address, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TASK_QUEUE, db, logger, timeZone: env.TIME_ZONE, gatewayConfig, customerLinks }),
         logger,
-        timeZone: env.TIME_ZONE,
-        gatewayConfig,
-        customerLinks,
       });
-      const running = worker.run();
-      stops.push(['worker', async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
-        await connection.close();
-      }]);
+      stops.push(['worker', () => supervisor.stop()]);
+      // Ready means polling, as before; but a Temporal that is not there yet must not
+      // keep the API from starting (the supervisor goes on trying).
+      await Promise.race([supervisor.firstRunning, new Promise((r) => setTimeout(r, 60_000).unref())]);
     }
 
     const connection = await Connection.connect(apiConnectionOptions(temporalAddress));

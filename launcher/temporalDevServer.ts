@@ -1,18 +1,20 @@
 // The embedded Temporal: `temporal server start-dev` with a persistent SQLite file, the
 // Web UI, and our search attributes registered.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { SEARCH_ATTRIBUTE_KEYS, searchAttributeCliSpecs } from '../domain/searchAttributes';
+import type { SupervisedChild } from './supervise';
 import { findTemporalCli } from './temporalBinaries';
 import { waitFor } from './waitFor';
 
-export interface EmbeddedTemporal {
+export interface EmbeddedTemporal extends SupervisedChild {
   address: string;
   uiUrl: string;
-  stop(): Promise<void>;
+  /** The dev server's pid (undefined for the SDK's download fallback). */
+  pid(): number | undefined;
 }
 
 export interface DevServerOptions {
@@ -42,25 +44,55 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Em
     '--log-level', 'warn',
     ...searchAttributeCliSpecs().flatMap((spec) => ['--search-attribute', spec]),
   ];
-  const child = spawn(cli.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let current = await spawnDevServer(cli.path, args, address);
+  return {
+    address,
+    uiUrl,
+    pid: () => (current.exited === undefined ? current.child.pid : undefined),
+    waitExit: () => current.exit.then(() => `code ${current.exited}`),
+    async restart() {
+      current = await spawnDevServer(cli.path, args, address);
+    },
+    async stop() {
+      if (current.exited !== undefined) return;
+      current.child.kill('SIGTERM');
+      const timer = setTimeout(() => current.child.kill('SIGKILL'), 10_000);
+      await current.exit;
+      clearTimeout(timer);
+    },
+  };
+}
+
+interface DevServerProcess {
+  child: ChildProcess;
+  exit: Promise<void>;
+  exited: number | null | undefined;
+}
+
+/** One incarnation of `temporal server start-dev`, ready when it answers GetSystemInfo. */
+async function spawnDevServer(cliPath: string, args: string[], address: string): Promise<DevServerProcess> {
+  const child = spawn(cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
   };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  let exited: number | null | undefined;
-  const exit = new Promise<void>((resolve) =>
-    child.on('exit', (code) => {
-      exited = code;
-      resolve();
-    }),
-  );
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const proc: DevServerProcess = {
+    child,
+    exited: undefined,
+    exit: new Promise<void>((resolve) =>
+      child.on('exit', (code) => {
+        proc.exited = code;
+        resolve();
+      }),
+    ),
+  };
 
   await waitFor(
     async () => {
-      if (exited !== undefined) {
-        throw new Error(`temporal server start-dev exited with code ${exited}:\n${output}`);
+      if (proc.exited !== undefined) {
+        throw new Error(`temporal server start-dev exited with code ${proc.exited}:\n${output}`);
       }
       const conn = await Connection.connect({ address, connectTimeout: 1000 });
       try {
@@ -70,19 +102,12 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Em
       }
     },
     { timeoutMs: 60_000, what: 'the Temporal dev server' },
-  );
-
-  return {
-    address,
-    uiUrl,
-    async stop() {
-      if (exited !== undefined) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exit;
-      clearTimeout(timer);
-    },
-  };
+  ).catch((err: unknown) => {
+    // Not ready in time: do not leave it running behind the caller's back.
+    if (proc.exited === undefined) child.kill('SIGKILL');
+    throw err;
+  });
+  return proc;
 }
 
 /** Last resort on machines with internet: the SDK downloads and caches the CLI. */
@@ -106,5 +131,6 @@ async function startWithSdkDownload(
       searchAttributes: SEARCH_ATTRIBUTE_KEYS,
     },
   });
-  return { address, uiUrl, stop: () => env.teardown() };
+  // The SDK owns this process: it is not supervised (waitExit never resolves).
+  return { address, uiUrl, pid: () => undefined, waitExit: () => new Promise<string>(() => undefined), restart: () => Promise.reject(new Error('not supported')), stop: () => env.teardown() };
 }

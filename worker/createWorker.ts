@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, Runtime, makeTelemetryFilterString, DefaultLogger } from '@temporalio/worker';
+import { NativeConnection, Worker, Runtime, makeTelemetryFilterString, DefaultLogger, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import type { GatewayConfig } from '../activities/gateways';
@@ -20,32 +20,57 @@ export interface CaseWorkerOptions {
   customerLinks?: CustomerLinkConfig;
 }
 
-let runtimeInstalled = false;
-
-/** Routes the SDK's own logs into our structured logger (once per process). */
+/**
+ * Routes the SDK's own logs into our structured logger. The runtime is installed again
+ * whenever the SDK dropped it (it does once its last worker and connection are closed,
+ * as a supervised restart does). No shutdown signals: the worker's owner (worker/main.ts,
+ * the launcher) decides when to stop, and a runtime that reacted to SIGINT by itself would
+ * stop the worker behind its supervisor's back.
+ */
 function installRuntimeLogger(logger: Logger): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  Runtime.install({
-    logger: new DefaultLogger('INFO', (entry) => {
-      const fields = { ...(entry.meta ?? {}), sdk: true };
-      const level = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
-      logger[level === 'trace' ? 'trace' : level](fields, entry.message);
-    }),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+  try {
+    Runtime.install({
+      logger: new DefaultLogger('INFO', (entry) => {
+        const fields = { ...(entry.meta ?? {}), sdk: true };
+        const level = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
+        logger[level === 'trace' ? 'trace' : level](fields, entry.message);
+      }),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+      shutdownSignals: [],
+    });
+  } catch {
+    // Already installed (and still alive): keep it.
+  }
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The workflow bundle, built once per process: a restarted worker reuses it (webpack costs seconds). */
+function workflowBundle(logger: Logger): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: Runtime.instance().logger }).catch((err: unknown) => {
+    bundle = undefined;
+    logger.error({ err }, 'bundling the workflows failed');
+    throw err;
   });
+  return bundle;
 }
 
 export async function createCaseWorker(opts: CaseWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   installRuntimeLogger(opts.logger);
+  const code = await workflowBundle(opts.logger);
   const connection = await NativeConnection.connect({ address: opts.address });
-  const worker = await Worker.create({
-    connection,
-    namespace: opts.namespace,
-    taskQueue: opts.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
-    activities: createActivities(opts.db, { timeZone: opts.timeZone, gatewayConfig: opts.gatewayConfig, customerLinks: opts.customerLinks }),
-    interceptors: { activity: [activityErrorInterceptor] },
-  });
-  return { worker, connection };
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: opts.namespace,
+      taskQueue: opts.taskQueue,
+      workflowBundle: code,
+      activities: createActivities(opts.db, { timeZone: opts.timeZone, gatewayConfig: opts.gatewayConfig, customerLinks: opts.customerLinks }),
+      interceptors: { activity: [activityErrorInterceptor] },
+    });
+    return { worker, connection };
+  } catch (err) {
+    await connection.close().catch(() => undefined);
+    throw err;
+  }
 }

@@ -1,9 +1,12 @@
-// `npm run worker`: the worker alone, against TEMPORAL_ADDRESS and DATABASE_URL.
+// `npm run worker`: the worker alone, against TEMPORAL_ADDRESS and DATABASE_URL. It
+// outlives its dependencies: migrations wait for PostgreSQL, and the supervisor makes a
+// new worker whenever the current one fails (Temporal gone too long, a fatal error).
 import { loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createDatabase } from '../db/client';
-import { migrateDatabase } from '../db/migrate';
+import { migrateWhenReachable } from '../db/migrate';
 import { createCaseWorker } from './createWorker';
+import { superviseWorker } from './supervisor';
 
 async function main(): Promise<void> {
   const env = loadEnv();
@@ -11,20 +14,35 @@ async function main(): Promise<void> {
   if (!env.TEMPORAL_ADDRESS || !env.DATABASE_URL) {
     throw new Error('npm run worker needs TEMPORAL_ADDRESS and DATABASE_URL (use npm start for the embedded default)');
   }
-  await migrateDatabase(env.DATABASE_URL);
-  const db = createDatabase(env.DATABASE_URL);
-  const { worker, connection } = await createCaseWorker({
-    address: env.TEMPORAL_ADDRESS,
-    namespace: env.TEMPORAL_NAMESPACE,
-    taskQueue: env.TASK_QUEUE,
-    db,
+  const stopping = new AbortController();
+  let supervisor: ReturnType<typeof superviseWorker> | undefined;
+  const stop = (signal: string) => {
+    if (stopping.signal.aborted) return;
+    logger.info({ signal }, 'worker stopping');
+    stopping.abort();
+    void supervisor?.stop();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  try {
+    await migrateWhenReachable(env.DATABASE_URL, { logger, signal: stopping.signal });
+  } catch (err) {
+    if (stopping.signal.aborted) process.exit(0);
+    throw err;
+  }
+  const db = createDatabase(env.DATABASE_URL, { logger });
+  const address = env.TEMPORAL_ADDRESS;
+  supervisor = superviseWorker({
+    create: () => createCaseWorker({ address, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TASK_QUEUE, db, logger }),
     logger,
+    onRunning: (incarnation) => logger.info({ taskQueue: env.TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE, incarnation }, 'worker running'),
   });
-  logger.info({ taskQueue: env.TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE }, 'worker running');
-  // The SDK shuts the worker down gracefully on SIGINT/SIGTERM.
-  await worker.run();
-  await connection.close();
+  // A signal that came while migrations ran.
+  if (stopping.signal.aborted) void supervisor.stop();
+  await supervisor.done;
   await db.$client.end();
+  process.exit(0);
 }
 
 main().catch((err) => {
