@@ -1,5 +1,4 @@
 // `npm run api`: the HTTP API alone, against TEMPORAL_ADDRESS and DATABASE_URL.
-import type { Server } from 'node:http';
 import { Client } from '@temporalio/client';
 import { apiDeadlines, customerLinkConfig, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
@@ -7,6 +6,7 @@ import { createDatabase } from '../db/client';
 import { migrateWhenReachable } from '../db/migrate';
 import { createApp } from './app';
 import { parseApiKeys } from './auth';
+import { gatedServer } from './bootGate';
 import { lazyApiConnection } from './temporalConnection';
 
 async function main(): Promise<void> {
@@ -15,11 +15,30 @@ async function main(): Promise<void> {
   if (!env.TEMPORAL_ADDRESS || !env.DATABASE_URL) {
     throw new Error('npm run api needs TEMPORAL_ADDRESS and DATABASE_URL (use npm start for the embedded default)');
   }
+  // Configuration errors stop the process before it listens.
   const envKeys = parseApiKeys(env.API_KEYS);
+  const customerLinks = customerLinkConfig(env);
+  const deadlines = apiDeadlines(env);
+  // Listen first: while PostgreSQL is not there yet, callers get 503 + Retry-After.
+  const { server, open } = gatedServer();
+  server.listen(env.PORT, env.HOST, () => logger.info({ port: env.PORT }, 'API listening (starting)'));
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    server.close(() => {
+      void Promise.all([connection?.close(), db?.$client.end()]).then(() => process.exit(0));
+    });
+    server.closeAllConnections();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  let connection: ReturnType<typeof lazyApiConnection> | undefined;
+  let db: ReturnType<typeof createDatabase> | undefined;
   // PostgreSQL may come up after the API: wait for it rather than exit.
   await migrateWhenReachable(env.DATABASE_URL, { logger });
-  const db = createDatabase(env.DATABASE_URL, { logger });
-  const connection = lazyApiConnection(env.TEMPORAL_ADDRESS);
+  if (stopping) return;
+  db = createDatabase(env.DATABASE_URL, { logger });
+  connection = lazyApiConnection(env.TEMPORAL_ADDRESS);
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const app = createApp({
     client,
@@ -28,19 +47,12 @@ async function main(): Promise<void> {
     envKeys,
     logger,
     maxBodyBytes: env.MAX_BODY_BYTES,
-    customerLinks: customerLinkConfig(env),
+    customerLinks,
     dispatchPolicy: env.DISPATCH_POLICY,
-    deadlines: apiDeadlines(env),
+    deadlines,
   });
-  const server: Server = app.listen(env.PORT, env.HOST, () => logger.info({ port: env.PORT }, 'API listening'));
-  const stop = () => {
-    server.close(() => {
-      void Promise.all([connection.close(), db.$client.end()]).then(() => process.exit(0));
-    });
-    server.closeAllConnections();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  open(app);
+  logger.info({ port: env.PORT }, 'API ready');
 }
 
 main().catch((err) => {

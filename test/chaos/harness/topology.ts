@@ -68,7 +68,7 @@ export async function startTopology(logDir: string): Promise<Topology> {
     // A gateway that is down answers "refused" at once; keep a hung one short too.
     NOTIFY_TIMEOUT_MS: '5000',
   }, path.join(logDir, 'worker.log'), 'worker running');
-  const api = new ChildService('api', 'api/main.ts', { ...common, PORT: String(apiPort), HOST: '127.0.0.1', API_KEYS: API_KEYS_SPEC }, path.join(logDir, 'api.log'), 'API listening');
+  const api = new ChildService('api', 'api/main.ts', { ...common, PORT: String(apiPort), HOST: '127.0.0.1', API_KEYS: API_KEYS_SPEC }, path.join(logDir, 'api.log'), 'API ready');
   await Promise.all([worker.start(), api.start()]);
 
   return {

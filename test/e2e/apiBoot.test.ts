@@ -1,0 +1,65 @@
+// The API started while PostgreSQL is unreachable listens at once and answers 503 with
+// Retry-After (liveness 200), instead of refusing connections or hanging; when PostgreSQL
+// comes, it migrates and serves without a restart.
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { startTcpProxy, type TcpProxy } from '../chaos/harness/tcpProxy';
+import { eventually } from '../support/http';
+import { API_KEYS_SPEC, KEYS, LINK_SECRET, stackInfo } from '../support/stackInfo';
+
+const root = path.resolve(__dirname, '..', '..');
+let api: ChildProcess | undefined;
+let proxy: TcpProxy | undefined;
+afterAll(async () => {
+  api?.kill('SIGKILL');
+  await proxy?.close();
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+test('an API started before PostgreSQL answers 503 + Retry-After, then serves once PostgreSQL is there', async () => {
+  const info = stackInfo();
+  const pg = new URL(info.databaseUrl);
+  proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port) });
+  await proxy.down();
+  const viaProxy = new URL(info.databaseUrl);
+  viaProxy.port = String(proxy.port);
+  const port = await freePort();
+  let log = '';
+  api = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'api', 'main.ts')], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: viaProxy.toString(), TEMPORAL_ADDRESS: info.temporalAddress, PORT: String(port), HOST: '127.0.0.1', API_KEYS: API_KEYS_SPEC, CUSTOMER_LINK_SECRET: LINK_SECRET, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  api.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+  api.on('exit', (code) => code !== null && console.log(`API exited ${code}:\n${log}`));
+  api.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  const get = (p: string) => fetch(`${base}${p}`, { headers: { authorization: `Bearer ${KEYS.agent}` }, signal: AbortSignal.timeout(5_000) });
+
+  await eventually('the API listening', async () => (log.includes('API listening') ? true : undefined));
+  const waiting = await eventually('migrations waiting for PostgreSQL', async () => (log.includes('migrations wait') ? true : undefined));
+  expect(waiting).toBe(true);
+  const early = await get('/cases?limit=1');
+  expect(early.status).toBe(503);
+  expect(early.headers.get('retry-after')).toMatch(/^\d+$/);
+  expect(((await early.json()) as { error: { code: string } }).error.code).toBe('service_unavailable');
+  expect((await get('/health/live')).status).toBe(200);
+  expect((await get('/health')).status).toBe(503);
+
+  await proxy.up();
+  const served = await eventually('the API serving', async () => {
+    const r = await get('/cases?limit=1');
+    return r.status === 503 ? undefined : r;
+  }, 60_000);
+  expect(served.status).toBe(200);
+  expect(api.exitCode).toBeNull();
+}, 90_000);
