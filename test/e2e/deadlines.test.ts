@@ -4,7 +4,7 @@
 // The API runs in this process on a task queue of the test's own, with short deadlines.
 import path from 'node:path';
 import { Pool } from 'pg';
-import { intakeInput } from '../support/fixtures';
+import { futureSlot, intakeInput } from '../support/fixtures';
 import { call, eventually, idempotencyKey, waitForStage } from '../support/http';
 import { startApi, type InProcessApi } from '../support/inProcessApi';
 import { ARTIFACTS, stackInfo } from '../support/stackInfo';
@@ -121,6 +121,31 @@ describe('moves with an Idempotency-Key', () => {
     const noKey = await answered('POST', `/cases/${caseNo}/contact`, { as: 'engineerE001', body: { confirmedAddress: 'x', diagnosis: 'y' }, headers: { 'idempotency-key': '' } });
     expect(noKey.status).toBe(400);
     expect(noKey.body.error.fields[0].path).toBe('headers.Idempotency-Key');
+  });
+
+  test('a retried reschedule books once, counts once and is answered with the first outcome', async () => {
+    const opened = await answered('POST', '/cases', { body: intakeInput(), headers: { 'idempotency-key': idempotencyKey() } });
+    const other: string = opened.body.case.caseNo;
+    await waitForStage(other, 'manual_dispatch', { base });
+    const move = (path: string, as: 'dispatcher' | 'engineerE001', body: unknown, key = idempotencyKey()) =>
+      answered('POST', `/cases/${other}/${path}`, { as, body, headers: { 'idempotency-key': key } });
+    expect((await move('assign', 'dispatcher', { engineerId: 'E001' })).status).toBe(200);
+    expect((await move('contact', 'engineerE001', { confirmedAddress: '世纪大道100号', diagnosis: '待查' })).status).toBe(200);
+    expect((await move('appointment', 'engineerE001', futureSlot())).status).toBe(200);
+    const key = idempotencyKey();
+    const body = { ...futureSlot(), requestedBy: 'engineer', reason: '零件未到' };
+    const first = await move('appointment', 'engineerE001', body, key);
+    const retried = await move('appointment', 'engineerE001', body, key);
+    expect([first.status, retried.status]).toEqual([200, 200]);
+    expect(retried.body.case.appointment).toEqual(first.body.case.appointment);
+    expect(await events(other, 'appointment.rescheduled')).toBe(1);
+    const live = await answered('GET', `/cases/${other}`, { as: 'supervisor' });
+    expect(live.body.live.reschedules).toEqual({ customer: 0, engineer: 1 });
+    const { rows } = await pool.query(`SELECT status, count(*)::int AS n FROM engineer_bookings WHERE case_no = $1 GROUP BY status ORDER BY status`, [other]);
+    expect(rows).toEqual([
+      { status: 'active', n: 1 },
+      { status: 'cancelled', n: 1 },
+    ]);
   });
 
   test('no worker: GET answers from PostgreSQL and says so; a move is 503, and its retry after recovery runs once', async () => {
