@@ -12,6 +12,7 @@ import type { CaseIntakeInput } from '../../domain/schemas';
 import { caseWorkflow } from '../../workflows';
 import * as defs from '../../workflows/definitions';
 import { intake, testCaseNo } from './fixtures';
+import { recordHistories } from './historyRecorder';
 import { ensureKeyedEngineers } from './roster';
 import { stackInfo } from './stackInfo';
 import { createTimeSkippingEnv } from './timeSkipping';
@@ -94,6 +95,7 @@ export async function eventsOf(db: Database, caseNo: string) {
  * aftercare children terminated.
  */
 export async function endCases(env: TestWorkflowEnvironment, workflowIds: string[]): Promise<void> {
+  await recordHistories(env.client.workflow, workflowIds);
   await Promise.all(
     workflowIds.map(async (id) => {
       // No result() here: awaiting a result lets the test server skip time.

@@ -23,6 +23,7 @@ import { complaintWorkflow } from '../../workflows';
 import { COMPLAINT_UPDATES, complaintReceipt, getComplaintState } from '../../workflows/complaintDefinitions';
 import * as defs from '../../workflows/definitions';
 import { agent, stageIs, startCaseTestEnv, type CaseTestEnv } from '../support/caseTestEnv';
+import { recordHistories } from '../support/historyRecorder';
 import { testComplaintNo } from '../support/fixtures';
 import { eventually } from '../support/http';
 
@@ -54,6 +55,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await t.endTest();
+  await recordHistories(t.env.client.workflow, openComplaints);
   // Withdrawn through their own update: nothing left in flight to hold the test clock.
   await Promise.all(
     openComplaints.splice(0).map((id) =>
