@@ -1,10 +1,10 @@
 // The case as its workflow holds it: the state, the one way it changes (`advance`:
 // apply the change, project it to PostgreSQL with its timeline event, publish it for
-// ops), the guard every move passes, and what the handler modules share (activities that
-// park on an unfixable failure, the outbox, the customer's link, letting an engineer
-// go). The modules (caseDispatch, caseVisit, caseClosure, caseReminders) register their
-// handlers and loops on it. Deterministic.
-import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+// ops), the guard every move passes, and what the handler modules share: with
+// WorkflowCore, activities that park on an unfixable failure and the outbox; the
+// customer's link; letting an engineer go. The modules (caseDispatch, caseVisit,
+// caseClosure, caseReminders) register their handlers and loops on it. Deterministic.
+import { setHandler, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   canPerform,
@@ -24,12 +24,11 @@ import {
 } from '../domain';
 import { FAILURE } from '../domain/failures';
 import { linkOrHotline, notificationKey, type NotificationChannel, type NotificationEvent, type NotificationVars } from '../domain/notifications';
-import { activities as retryingActivities, reject } from './activities';
-import { publishAttention, publishForOps, publishOpening } from './caseOps';
+import { reject } from './activities';
+import { publishForOps, publishOpening } from './caseOps';
 import type { CaseSlaClocks } from './caseSla';
 import { ACTION_UPDATES, getCaseState, intakeReceipt } from './definitions';
-import { Outbox } from './outbox';
-import { Parking } from './parking';
+import { WorkflowCore } from './workflowCore';
 
 export function dispatchPolicyFrom(input?: DispatchPolicyOverrides): DispatchPolicy {
   return {
@@ -72,13 +71,7 @@ function initialState(input: CaseWorkflowInput): CaseState {
 /** The update handler of a move: the validated actor and body in, the new state out. */
 export type Handler<B> = (actor: Actor, body: B) => Promise<CaseState>;
 
-export class CaseCore {
-  readonly state: CaseState;
-  /** A call the database refuses for good parks the case for ops (POST /ops/cases/:no/retry-now). */
-  readonly parking: Parking;
-  readonly activities: typeof retryingActivities;
-  /** Messages go out from a background loop, so a gateway outage never holds up the case. */
-  private readonly outbox = new Outbox();
+export class CaseCore extends WorkflowCore<CaseState> {
   readonly sla: CaseSlaClocks;
   /** Bumped on every change: the main loop and the reminders sleep until it moves. */
   epoch = 0;
@@ -88,32 +81,16 @@ export class CaseCore {
     readonly input: CaseWorkflowInput,
     slaFor: (core: CaseCore) => CaseSlaClocks,
   ) {
-    this.state = initialState(input);
-    this.parking = new Parking({
-      onPark: () => {
-        this.state.attention = this.parking.calls;
-        this.publishAttention();
-      },
-      onResume: (calls, actor, reason) => {
-        this.state.attention = undefined;
-        this.publishAttention();
-        void this.advance(actor, 'case.resumed', { reason, parked: calls });
-      },
-    });
-    this.activities = this.parking.guard(retryingActivities);
+    super(initialState(input), 'case.resumed');
     this.sla = slaFor(this);
   }
 
-  /** The queries and the intake receipt. */
+  /** The query and the intake receipt. */
   setup(): void {
-    setHandler(getCaseState, () => this.state);
-    setHandler(intakeReceipt, async () => {
-      await condition(() => this.state.recorded);
-      return this.state;
-    });
+    this.registerQueries(getCaseState, intakeReceipt);
   }
 
-  isClosed(): boolean {
+  override isClosed(): boolean {
     return !isOpenStage(this.state.stage);
   }
 
@@ -134,7 +111,7 @@ export class CaseCore {
    * runs synchronously before any await, so a concurrent update's validator already
    * sees the new stage. `change` returns the stage to enter, if any.
    */
-  async advance(actor: Actor, type: string, data: Record<string, unknown>, change: (s: CaseState) => Stage | void = () => undefined): Promise<CaseState> {
+  override async advance(actor: Actor, type: string, data: Record<string, unknown>, change: (s: CaseState) => Stage | void = () => undefined): Promise<CaseState> {
     const state = this.state;
     const fromStage = state.stage;
     const to = change(state);
@@ -157,18 +134,8 @@ export class CaseCore {
     return state;
   }
 
-  private snapshot(): CaseState {
-    return JSON.parse(JSON.stringify(this.state)) as CaseState;
-  }
-
-  /** Search attributes and the Web UI summary, in step with every change. */
-  private publish(): void {
+  protected override publish(): void {
     publishForOps(this.state, this.sla.nextDeadlineIso());
-  }
-
-  private publishAttention(): void {
-    publishAttention(this.state);
-    this.publish();
   }
 
   /**
@@ -232,11 +199,6 @@ export class CaseCore {
     if (!recipient) return;
     const state = this.state;
     this.outbox.push({ key: notificationKey(subject, event, recipient, channel), channel, recipient, event, locale: state.intake.customer.language, vars: { caseNo: state.caseNo, ...vars }, caseNo: state.caseNo });
-  }
-
-  /** Sends queued messages until the case is closed and nothing is left. */
-  runOutbox(): Promise<void> {
-    return this.outbox.run(() => this.isClosed());
   }
 
   /** A signed link for the customer (issued by an activity: the workflow holds no secret). */

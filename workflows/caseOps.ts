@@ -38,11 +38,6 @@ function summary(state: CaseState): string {
   return lines.join('\n\n');
 }
 
-/** Its own upsert, so workflows that never park issue exactly the commands they did before. */
-export function publishAttention(state: CaseState): void {
-  upsertSearchAttributes([{ key: SA.NeedsAttention, value: !!state.attention }]);
-}
-
 /** The attributes set once, when the case opens (after the first publishForOps). */
 export function publishOpening(state: CaseState): void {
   upsertSearchAttributes([

@@ -1,9 +1,9 @@
 // The complaint as its workflow holds it: the state, the one way it changes (`advance`:
 // apply the change, move the clocks, project it to PostgreSQL with its timeline event,
 // publish it for ops), its graded response clocks wired to the complaint (recorded
-// thresholds, warnings and escalations to the contacts it was opened with), and the
-// outbox. The actions (complaintActions.ts) register on it. Deterministic.
-import { condition, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+// thresholds, warnings and escalations to the contacts it was opened with), and (with
+// WorkflowCore) parking activities and the outbox. The actions (complaintActions.ts) register on it. Deterministic.
+import { setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import { addWorkingMs, maskPhone, type Actor, type SlaClock, type Threshold } from '../domain';
 import {
@@ -24,11 +24,10 @@ import { FAILURE } from '../domain/failures';
 import { localTime, notificationKey, WEBHOOK_SUBSCRIBERS, type NotificationChannel, type NotificationEvent, type NotificationVars } from '../domain/notifications';
 import { SA } from '../domain/searchAttributes';
 import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../domain/sla';
-import { activities as retryingActivities, reject } from './activities';
+import { reject } from './activities';
 import { complaintReceipt, COMPLAINT_UPDATES, getComplaintState } from './complaintDefinitions';
 import { ComplaintSlaClocks } from './complaintSla';
-import { Outbox } from './outbox';
-import { Parking } from './parking';
+import { WorkflowCore } from './workflowCore';
 
 export const COMPLAINT_SYSTEM: Actor = { role: 'system', subject: 'complaintWorkflow' };
 const MINUTE = 60_000;
@@ -65,28 +64,11 @@ function initialState(input: ComplaintWorkflowInput, openedAt: string): Complain
 /** The update handler of an action: the actor and body in, the new state out. */
 export type ComplaintHandler<B> = (actor: Actor, body: B) => Promise<ComplaintState>;
 
-export class ComplaintCore {
-  readonly state: ComplaintState;
-  /** A call the database refuses for good parks the complaint for ops (POST /ops/complaints/:no/retry-now). */
-  readonly parking: Parking;
-  readonly activities: typeof retryingActivities;
-  private readonly outbox = new Outbox();
+export class ComplaintCore extends WorkflowCore<ComplaintState> {
   readonly sla: ComplaintSlaClocks;
 
   constructor(readonly input: ComplaintWorkflowInput) {
-    this.state = initialState(input, now());
-    this.parking = new Parking({
-      onPark: () => {
-        this.state.attention = this.parking.calls;
-        this.publishAttention();
-      },
-      onResume: (calls, actor, reason) => {
-        this.state.attention = undefined;
-        this.publishAttention();
-        void this.advance(actor, 'complaint.resumed', { reason, parked: calls });
-      },
-    });
-    this.activities = this.parking.guard(retryingActivities);
+    super(initialState(input, now()), 'complaint.resumed');
     this.sla = new ComplaintSlaClocks({
       state: this.state,
       advance: (type, data, change) => this.advance(COMPLAINT_SYSTEM, type, data, change),
@@ -98,14 +80,10 @@ export class ComplaintCore {
 
   /** The query and the intake receipt. */
   setup(): void {
-    setHandler(getComplaintState, () => this.state);
-    setHandler(complaintReceipt, async () => {
-      await condition(() => this.state.recorded);
-      return this.state;
-    });
+    this.registerQueries(getComplaintState, complaintReceipt);
   }
 
-  isClosed(): boolean {
+  override isClosed(): boolean {
     return !isOpenComplaintStage(this.state.stage);
   }
 
@@ -115,7 +93,7 @@ export class ComplaintCore {
 
   // State changes --------------------------------------------------------------------
 
-  async advance(actor: Actor, type: string, data: Record<string, unknown>, change: (s: ComplaintState) => ComplaintStage | void = () => undefined): Promise<ComplaintState> {
+  override async advance(actor: Actor, type: string, data: Record<string, unknown>, change: (s: ComplaintState) => ComplaintStage | void = () => undefined): Promise<ComplaintState> {
     const state = this.state;
     const fromStage = state.stage;
     const to = change(state);
@@ -134,18 +112,7 @@ export class ComplaintCore {
     return state;
   }
 
-  private snapshot(): ComplaintState {
-    return JSON.parse(JSON.stringify(this.state)) as ComplaintState;
-  }
-
-  /** Its own upsert, so workflows that never park issue exactly the commands they did before. */
-  private publishAttention(): void {
-    upsertSearchAttributes([{ key: SA.NeedsAttention, value: !!this.state.attention }]);
-    this.publish();
-  }
-
-  /** Search attributes and the Web UI summary, in step with every change. */
-  private publish(): void {
+  protected override publish(): void {
     const state = this.state;
     upsertSearchAttributes([
       { key: SA.ComplaintStage, value: state.stage },
@@ -223,11 +190,6 @@ export class ComplaintCore {
       complaintNo: state.complaintNo,
       caseNo: state.caseNo,
     });
-  }
-
-  /** Sends queued messages until the complaint is closed and nothing is left. */
-  runOutbox(): Promise<void> {
-    return this.outbox.run(() => this.isClosed());
   }
 
   private recordThreshold(c: SlaClock<ComplaintClock>, t: Threshold, due: number): Promise<unknown> {
