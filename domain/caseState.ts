@@ -4,6 +4,8 @@ import type { DispatchPolicy, DispatchPolicyOverrides, RankedCandidate } from '.
 import type { Actor } from './roles';
 import type { CaseIntake, ContactBody, QuoteBody } from './schemas';
 import type { CheckOutResult, Stage, VisitOutcome } from './stages';
+import { CALLBACK_AFTER_MINUTES, maintenanceIntervalDays } from './aftercare';
+import { escalationContactsFrom, type EscalationContacts } from './notifications';
 
 export interface Appointment {
   start: string;
@@ -110,6 +112,34 @@ export interface CaseState {
   closedAt?: string;
   /** Sequence number of the last timeline event; events are keyed by workflow run + seq. */
   eventSeq: number;
+  /** The defaults that shape this run, resolved once when it opened (see CaseSettings). */
+  settings: CaseSettings;
+}
+
+/**
+ * Every default that shapes a case run (DEFAULT_REMINDER_POLICY, the escalation
+ * contacts, the aftercare intervals), resolved from the input over the code's defaults
+ * once, when the case opens, and read only from the state after that. The workflow code
+ * never reads these defaults again, so a change of one is a change at this single place:
+ * guard it with patched() there, or let the starter pass the resolved values in the input
+ * (the fields are optional), which puts them in the run's history. The case passes its
+ * resolved values on to the children it starts (aftercare, automatic complaints).
+ */
+export interface CaseSettings {
+  reminders: ReminderPolicy;
+  contacts: EscalationContacts;
+  aftercare: { callbackAfterMinutes: number; maintenanceAfterDays: number };
+}
+
+export function caseSettingsFrom(input: Pick<CaseWorkflowInput, 'intake' | 'reminders' | 'contacts' | 'aftercare'>): CaseSettings {
+  return {
+    reminders: { ...DEFAULT_REMINDER_POLICY, ...input.reminders },
+    contacts: escalationContactsFrom(input.contacts),
+    aftercare: {
+      callbackAfterMinutes: input.aftercare?.callbackAfterMinutes ?? CALLBACK_AFTER_MINUTES,
+      maintenanceAfterDays: input.aftercare?.maintenanceAfterDays ?? maintenanceIntervalDays(input.intake.product.category),
+    },
+  };
 }
 
 export interface CaseSla {

@@ -4,7 +4,7 @@
 // drives case clocks, complaint clocks and the reports of both.
 import type { Actor } from './roles';
 import type { CalendarMode, ClockResult, SlaClock, SlaPolicy } from './sla';
-import type { NotificationLocale } from './notifications';
+import { escalationContactsFrom, type EscalationContacts, type NotificationLocale } from './notifications';
 
 export const COMPLAINT_CATEGORIES = ['service_attitude', 'repair_quality', 'timeliness', 'price_parts', 'other'] as const;
 export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
@@ -179,6 +179,21 @@ export interface ComplaintState {
   resolveBy?: string;
   eventSeq: number;
   recorded: boolean;
+  /** The defaults that shape this run, resolved once when it opened (see ComplaintSettings). */
+  settings: ComplaintSettings;
+}
+
+/**
+ * The defaults that shape a complaint run (the escalation contacts), resolved from the
+ * input once, when the complaint opens, and read only from the state after that; as
+ * CaseSettings. A case passes its own resolved contacts to the complaints it opens.
+ */
+export interface ComplaintSettings {
+  contacts: EscalationContacts;
+}
+
+export function complaintSettingsFrom(input: Pick<ComplaintWorkflowInput, 'contacts'>): ComplaintSettings {
+  return { contacts: escalationContactsFrom(input.contacts) };
 }
 
 export interface ComplaintEvent {

@@ -16,6 +16,19 @@ export const WEBHOOK_SUBSCRIBERS = '*';
 
 export type NotificationVars = Record<string, string | number>;
 
+/** Who hears about SLA and complaint warnings and escalations (e-mail). */
+export interface EscalationContacts {
+  supervisorEmail: string;
+  managerEmail: string;
+}
+
+export const DEFAULT_ESCALATION_CONTACTS: EscalationContacts = { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager@casework.local' };
+
+/** The contacts a workflow input names, over the defaults. */
+export function escalationContactsFrom(overrides?: Partial<EscalationContacts>): EscalationContacts {
+  return { ...DEFAULT_ESCALATION_CONTACTS, ...overrides };
+}
+
 export interface NotificationRequest {
   /** Idempotency key: notificationKey(...). One message per key, ever. */
   key: string;

@@ -3,6 +3,8 @@
 // activities make about a dozen history events, so neither continue-as-new nor a
 // Schedule is needed: a Schedule fires on a calendar shared by many runs, whereas each
 // case's moments depend on when it was archived; and the history never grows.
+// The case passes both intervals in the input (fixed when the case opened, so they are
+// in this run's history); the defaults below only serve inputs without them.
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities';
 import { CALLBACK_AFTER_MINUTES, maintenanceIntervalDays, type AftercareInput } from '../domain/aftercare';

@@ -1,8 +1,11 @@
 // Reminder timers of an open case, derived from its state each time it changes: visit
 // reminders (customer 24 h and 2 h before, engineer 1 h before; a reschedule moves
 // them), the engineer's contact reminder, the confirmation reminder and auto-confirm.
+// The delays are the case's own (state.settings.reminders, fixed when it opened).
 import { Alarm } from './timers';
-import type { CaseState, ReminderPolicy } from '../domain';
+import { SYSTEM_ACTOR, type Actor, type CaseState, type ReminderPolicy } from '../domain';
+import { localTime } from '../domain/notifications';
+import type { CaseCore } from './caseCore';
 
 export interface DueReminder {
   key: string;
@@ -62,5 +65,37 @@ export async function runReminders(
     const seen = epoch();
     const wake = () => epoch() !== seen || isClosed();
     await alarm.wait(pending[0]?.at, wake);
+  }
+}
+
+/** The case's reminders: sent as SMS, recorded on the timeline; auto-confirm archives. */
+export class CaseReminders {
+  /** `archive` is the closure's: an unanswered confirmation ends as auto_confirmed. */
+  constructor(
+    private readonly core: CaseCore,
+    private readonly archive: (actor: Actor, type: string, c: { fixed: boolean; auto?: boolean }) => Promise<void>,
+  ) {}
+
+  run(): Promise<void> {
+    const core = this.core;
+    return runReminders(core.state, core.state.settings.reminders, () => core.epoch, () => core.isClosed(), (r) => this.send(r));
+  }
+
+  private async send(r: DueReminder): Promise<void> {
+    const { core } = this;
+    const state = core.state;
+    if (r.kind === 'auto_confirm') {
+      state.remindersSent.push(r.key);
+      if (state.stage === 'awaiting_confirmation') await this.archive(SYSTEM_ACTOR, 'case.auto_confirmed', { fixed: true, auto: true });
+      return;
+    }
+    const to = r.kind.endsWith('engineer') ? 'engineer' : 'customer';
+    const visit = { engineerName: state.engineerName ?? '', start: state.appointment ? localTime(state.appointment.start, state.sla.policy.calendar.utcOffsetMinutes) : '', customerName: state.intake.customer.name, address: state.intake.customer.address };
+    if (r.kind === 'visit.customer') core.queueMessage(`${state.caseNo}#${r.key}`, 'appointment.reminder', 'sms', state.intake.customer.phone, visit);
+    if (r.kind === 'visit.engineer') core.queueMessage(`${state.caseNo}#${r.key}`, 'engineer.reminder', 'sms', state.engineerPhone, visit);
+    if (r.kind === 'confirmation.customer') core.queueMessage(`${state.caseNo}#${r.key}`, 'confirmation.reminder', 'sms', state.intake.customer.phone, { link: await core.customerLink() });
+    await core.advance(SYSTEM_ACTOR, 'reminder.sent', { kind: r.kind, to, ...r.data }, (s) => {
+      s.remindersSent.push(r.key);
+    });
   }
 }

@@ -37,6 +37,10 @@ describe('aftercare', () => {
     const [maintenance] = await t.db.select().from(maintenanceReminders).where(eq(maintenanceReminders.caseNo, caseNo));
     expect(maintenance).toMatchObject({ status: 'due', product: expect.objectContaining({ category: 'air_conditioner' }) });
     // Small history: no continue-as-new needed.
-    expect((await aftercare.fetchHistory()).events!.length).toBeLessThan(30);
+    const history = await aftercare.fetchHistory();
+    expect(history.events!.length).toBeLessThan(30);
+    // The intervals come from the case (fixed when it opened), in the child's own input.
+    const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+    expect(JSON.parse(Buffer.from(input.data!).toString('utf8'))).toMatchObject({ callbackAfterMinutes: 24 * 60, maintenanceAfterDays: 180 });
   });
 });

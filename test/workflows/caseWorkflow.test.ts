@@ -434,6 +434,27 @@ describe('confirmation, rework and archive', () => {
   });
 });
 
+describe('settings fixed at start', () => {
+  test('the defaults that shape a run are in its state from the start; values in the input win', async () => {
+    const { handle } = await openCase();
+    expect((await state(handle)).settings).toEqual({
+      reminders: { customerBeforeVisitMinutes: [1440, 120], engineerBeforeVisitMinutes: [60], contactBeforeLapseMinutes: 10, confirmationReminderMinutes: 1440, autoConfirmMinutes: 4320 },
+      contacts: { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager@casework.local' },
+      aftercare: { callbackAfterMinutes: 1440, maintenanceAfterDays: 180 }, // air_conditioner
+    });
+    const custom = await openCase({ product: { category: 'tv', model: 'X', serial: `TV-${Date.now()}` } }, {}, {
+      reminders: { autoConfirmMinutes: 60 },
+      contacts: { managerEmail: 'manager-7@example.com' },
+      aftercare: { callbackAfterMinutes: 5 },
+    });
+    expect((await state(custom.handle)).settings).toEqual({
+      reminders: { customerBeforeVisitMinutes: [1440, 120], engineerBeforeVisitMinutes: [60], contactBeforeLapseMinutes: 10, confirmationReminderMinutes: 1440, autoConfirmMinutes: 60 },
+      contacts: { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager-7@example.com' },
+      aftercare: { callbackAfterMinutes: 5, maintenanceAfterDays: 0 }, // tv: no maintenance reminder
+    });
+  });
+});
+
 describe('stage rules', () => {
   // Every action not legal in a stage is refused by the validator, with the current
   // stage, and changes nothing (state and timeline).

@@ -18,6 +18,7 @@ import {
   type ComplaintIntake,
   type ComplaintStage,
   type ComplaintState,
+  type ComplaintWorkflowInput,
 } from '../../domain/complaints';
 import { complaintWorkflow } from '../../workflows';
 import { COMPLAINT_UPDATES, complaintReceipt, getComplaintState } from '../../workflows/complaintDefinitions';
@@ -67,7 +68,7 @@ afterAll(() => t?.close());
 
 type Handle = WorkflowHandle<typeof complaintWorkflow>;
 
-async function openComplaint(intake: Partial<ComplaintIntake> = {}, complaintNo = testComplaintNo()): Promise<{ complaintNo: string; handle: Handle }> {
+async function openComplaint(intake: Partial<ComplaintIntake> = {}, complaintNo = testComplaintNo(), extra: Partial<ComplaintWorkflowInput> = {}): Promise<{ complaintNo: string; handle: Handle }> {
   const handle = await t.env.client.workflow.start(complaintWorkflow, {
     taskQueue: TASK_QUEUE,
     workflowId: complaintWorkflowId(complaintNo),
@@ -77,6 +78,7 @@ async function openComplaint(intake: Partial<ComplaintIntake> = {}, complaintNo 
         source: 'agent',
         openedBy: agent,
         intake: { category: 'service_attitude', grade: 'general', channel: 'phone', summary: '工程师态度恶劣', customer: { name: '张三', phone: '+86 139 0000 1111', language: 'zh-CN' }, ...intake },
+        ...extra,
       },
     ],
   });
@@ -217,6 +219,15 @@ describe('complaint stages', () => {
   });
 });
 
+describe('settings fixed at start', () => {
+  test('the escalation contacts are in the state from the start; values in the input win', async () => {
+    const { handle } = await openComplaint();
+    expect((await handle.query(getComplaintState)).settings).toEqual({ contacts: { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager@casework.local' } });
+    const custom = await openComplaint({}, testComplaintNo(), { contacts: { managerEmail: 'manager-3@example.com' } });
+    expect((await custom.handle.query(getComplaintState)).settings).toEqual({ contacts: { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager-3@example.com' } });
+  });
+});
+
 describe('retries', () => {
   test('a timeline write retried after its commit leaves each event once', async () => {
     const complaintNo = testComplaintNo();
@@ -315,7 +326,7 @@ describe('automatic complaints', () => {
   }
 
   test('a rating of 2 or less opens one complaint linked to the case', async () => {
-    const { caseNo, handle } = await t.openCase({ priority: 'P2' });
+    const { caseNo, handle } = await t.openCase({ priority: 'P2' }, {}, { contacts: { supervisorEmail: 'supervisor-9@example.com' } });
     await toConfirmation(handle);
     await handle.executeUpdate(defs.confirmCase, { args: [agent, { rating: 1, comment: '态度差', fixed: true }] });
     const complaintNo = autoComplaintNo(caseNo, 'low_rating');
@@ -323,6 +334,8 @@ describe('automatic complaints', () => {
     openComplaints.push(child.workflowId);
     const s = await untilComplaint(child, (x) => x.recorded, 'complaint recorded');
     expect(s).toMatchObject({ complaintNo, caseNo, source: 'auto', trigger: { kind: 'low_rating', rating: 1 }, grade: 'serious', stage: 'received', customer: { phone: '+86 138 0013 8000' } });
+    // The contacts the case was opened with.
+    expect(s.settings).toEqual({ contacts: { supervisorEmail: 'supervisor-9@example.com', managerEmail: 'manager@casework.local' } });
     const row = await rowOf(complaintNo);
     expect(row).toMatchObject({ caseNo, source: 'auto', trigger: 'low_rating', openedByRole: 'system' });
     const caseState = await handle.query(defs.getCaseState);

@@ -1,0 +1,145 @@
+// How a case ends (用户确认与评价, 归档): the customer's confirmation and rating or a
+// rework, cancellation, the archive with its metrics and aftercare, and the complaint a
+// low rating or a second rework opens by itself. Deterministic.
+import { startChild } from '@temporalio/workflow';
+import { SYSTEM_ACTOR, type Actor, type CaseMetrics, type CaseState } from '../domain';
+import type { CancelBody, ConfirmBody } from '../domain/schemas';
+import { autoComplaintNo, complaintWorkflowId, LOW_RATING_THRESHOLD, type ComplaintGrade, type ComplaintTrigger } from '../domain/complaints';
+import { SA } from '../domain/searchAttributes';
+import { aftercareWorkflow } from './aftercareWorkflow';
+import { clearEngineer, now, type CaseCore } from './caseCore';
+import { complaintWorkflow } from './complaintWorkflow';
+
+export class CaseClosure {
+  constructor(private readonly core: CaseCore) {}
+
+  private get state(): CaseState {
+    return this.core.state;
+  }
+
+  setup(): void {
+    this.core.on<ConfirmBody>('confirm', (actor, body) => this.confirm(actor, body));
+    this.core.on<CancelBody>('cancel', (actor, body) => this.cancel(actor, body));
+  }
+
+  private async confirm(actor: Actor, body: ConfirmBody): Promise<CaseState> {
+    const { core, state } = this;
+    const engineerId = state.engineerId;
+    if (!body.fixed && state.visitOutcome !== 'repair_declined') {
+      // Not fixed: rework, back to dispatch with the same engineer preferred.
+      await core.advance(actor, 'case.rework', { rating: body.rating, comment: body.comment, previousEngineerId: engineerId, rework: state.reworks + 1 }, (s) => {
+        s.reworks += 1;
+        core.sla.newCycle(Date.now());
+        s.dispatch.preferred = engineerId;
+        s.confirmation = undefined;
+        s.quote = undefined;
+        s.checkOut = undefined;
+        s.visitOutcome = undefined;
+        clearEngineer(s);
+        return 'accepted';
+      });
+      await core.letGo(engineerId, false);
+      if (state.reworks >= 2) await this.openAutoComplaint('second_rework', body);
+      else if (body.rating <= LOW_RATING_THRESHOLD) await this.openAutoComplaint('low_rating', body);
+      return state;
+    }
+    await this.archive(actor, 'case.confirmed', { rating: body.rating, comment: body.comment, fixed: body.fixed });
+    if (body.rating <= LOW_RATING_THRESHOLD) await this.openAutoComplaint('low_rating', body);
+    return state;
+  }
+
+  private async cancel(actor: Actor, body: CancelBody): Promise<CaseState> {
+    const { core, state } = this;
+    const hadBooking = !!state.appointment;
+    await core.advance(actor, 'case.cancelled', { reason: body.reason }, (s) => {
+      s.cancellation = { reason: body.reason, at: now(), by: actor };
+      s.offer = undefined;
+      return 'cancelled';
+    });
+    await core.activities.releaseEngineer({ caseNo: state.caseNo });
+    if (hadBooking) await core.activities.closeBookings({ caseNo: state.caseNo, status: 'cancelled' });
+    return state;
+  }
+
+  /** The visit is over: the customer is asked to confirm and rate, through their link. */
+  async askForConfirmation(): Promise<void> {
+    const { core, state } = this;
+    core.queueMessage(`${state.caseNo}#confirm-${state.reworks}-${state.visits}`, 'case.awaiting_confirmation', 'sms', state.intake.customer.phone, { link: await core.customerLink() });
+  }
+
+  /** Archives the case: metrics, engineer rating, aftercare. */
+  async archive(actor: Actor, type: string, c: { rating?: number; comment?: string; fixed: boolean; auto?: boolean }): Promise<void> {
+    const { core, state } = this;
+    const engineerId = state.engineerId;
+    let metrics: CaseMetrics | undefined;
+    await core.advance(actor, type, { ...c }, (s) => {
+      s.confirmation = { ...c, at: now(), by: actor };
+      core.enter('archived');
+      metrics = {
+        stageMs: { ...s.stageMs },
+        visits: s.visits,
+        reworks: s.reworks,
+        firstTimeFix: s.reworks === 0 && s.visits === 1 && s.checkOut?.result === 'fixed' && c.fixed && !c.auto,
+        totalMs: Date.parse(s.stageSince) - Date.parse(s.openedAt),
+      };
+      s.metrics = metrics;
+      return 'archived';
+    });
+    await core.activities.recordArchive({ caseNo: state.caseNo, engineerId, metrics: metrics!, rating: c.rating, archivedAt: state.closedAt! });
+    // Callback and maintenance outlive the case: a child that the case does not wait for,
+    // on the intervals the case was opened with.
+    await startChild(aftercareWorkflow, {
+      workflowId: `aftercare-${state.caseNo}`,
+      parentClosePolicy: 'ABANDON',
+      args: [{ caseNo: state.caseNo, archivedAt: state.closedAt!, customer: state.intake.customer, product: state.intake.product, engineerId, rating: c.rating, ...state.settings.aftercare }],
+    });
+  }
+
+  /**
+   * A low rating or a second rework opens a complaint by itself: a child that outlives
+   * the case, named after case and trigger so it can only ever be opened once.
+   */
+  private async openAutoComplaint(trigger: ComplaintTrigger, c: { rating: number; comment?: string }): Promise<void> {
+    const { core, state } = this;
+    const complaintNo = autoComplaintNo(state.caseNo, trigger);
+    if (state.complaints.includes(complaintNo)) return;
+    state.complaints.push(complaintNo);
+    const customer = state.intake.customer;
+    const grade: ComplaintGrade = trigger === 'second_rework' || c.rating <= 1 ? 'serious' : 'general';
+    const summary =
+      trigger === 'second_rework'
+        ? `Automatic: case ${state.caseNo} needed a second rework (${state.reworks} reworks)${c.comment ? `; customer: ${c.comment}` : ''}`
+        : `Automatic: the customer rated case ${state.caseNo} ${c.rating}/5${c.comment ? `: ${c.comment}` : ''}`;
+    await startChild(complaintWorkflow, {
+      workflowId: complaintWorkflowId(complaintNo),
+      parentClosePolicy: 'ABANDON',
+      typedSearchAttributes: [
+        { key: SA.ComplaintNo, value: complaintNo },
+        { key: SA.ComplaintStage, value: 'received' },
+        { key: SA.ComplaintGrade, value: grade },
+        { key: SA.CaseNo, value: state.caseNo },
+        { key: SA.SlaBreached, value: false },
+      ],
+      staticSummary: `${complaintNo} · ${grade} · automatic (${trigger}) · case ${state.caseNo}`,
+      args: [
+        {
+          complaintNo,
+          source: 'auto',
+          trigger: { kind: trigger, rating: c.rating, reworks: state.reworks, comment: c.comment },
+          openedBy: SYSTEM_ACTOR,
+          // The contacts this case was opened with.
+          contacts: state.settings.contacts,
+          intake: {
+            category: trigger === 'second_rework' ? 'repair_quality' : 'other',
+            grade,
+            channel: 'auto',
+            summary,
+            caseNo: state.caseNo,
+            customer: { name: customer.name, phone: customer.phone, language: customer.language },
+          },
+        },
+      ],
+    });
+    await core.advance(SYSTEM_ACTOR, 'complaint.opened', { complaintNo, trigger, grade, rating: c.rating });
+  }
+}

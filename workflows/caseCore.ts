@@ -1,0 +1,226 @@
+// The case as its workflow holds it: the state, the one way it changes (`advance`:
+// apply the change, project it to PostgreSQL with its timeline event, publish it for
+// ops), the guard every move passes, and what the handler modules share: with
+// WorkflowCore, activities that park on an unfixable failure and the outbox; the
+// customer's link; letting an engineer go. The modules (caseDispatch, caseVisit,
+// caseClosure, caseReminders) register their handlers and loops on it. Deterministic.
+import { setHandler, workflowInfo } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import {
+  canPerform,
+  caseSettingsFrom,
+  DEFAULT_DISPATCH_POLICY,
+  DEFAULT_SLA_POLICY,
+  ENGINEER_OWN_ACTIONS,
+  isOpenStage,
+  type Actor,
+  type CaseAction,
+  type CaseEvent,
+  type CaseState,
+  type CaseWorkflowInput,
+  type DispatchPolicy,
+  type DispatchPolicyOverrides,
+  type Stage,
+} from '../domain';
+import { FAILURE } from '../domain/failures';
+import { linkOrHotline, notificationKey, type NotificationChannel, type NotificationEvent, type NotificationVars } from '../domain/notifications';
+import { reject } from './activities';
+import { publishForOps, publishOpening } from './caseOps';
+import type { CaseSlaClocks } from './caseSla';
+import { ACTION_UPDATES, getCaseState, intakeReceipt } from './definitions';
+import { WorkflowCore } from './workflowCore';
+
+export function dispatchPolicyFrom(input?: DispatchPolicyOverrides): DispatchPolicy {
+  return {
+    ...DEFAULT_DISPATCH_POLICY,
+    ...input,
+    offerWindowMinutes: { ...DEFAULT_DISPATCH_POLICY.offerWindowMinutes, ...input?.offerWindowMinutes },
+  };
+}
+
+export const now = () => new Date(Date.now()).toISOString();
+
+function initialState(input: CaseWorkflowInput): CaseState {
+  return {
+    caseNo: input.caseNo,
+    workflowId: workflowInfo().workflowId,
+    stage: 'accepted',
+    priority: input.intake.priority,
+    intake: input.intake,
+    openedBy: input.openedBy,
+    openedAt: now(),
+    updatedAt: now(),
+    recorded: false,
+    policy: dispatchPolicyFrom(input.policy),
+    dispatch: { round: 0, offeredThisRound: [], excluded: [] },
+    reschedules: { customer: 0, engineer: 0 },
+    noShows: { customer: 0, engineer: 0 },
+    visits: 0,
+    partsUsed: [],
+    reworks: 0,
+    stageSince: now(),
+    stageMs: {},
+    sla: { policyVersion: 0, policy: DEFAULT_SLA_POLICY, cycle: 0, clocks: [], results: [], breached: false, level: 0 },
+    remindersSent: [],
+    complaints: [],
+    eventSeq: 0,
+    settings: caseSettingsFrom(input),
+  };
+}
+
+/** The update handler of a move: the validated actor and body in, the new state out. */
+export type Handler<B> = (actor: Actor, body: B) => Promise<CaseState>;
+
+export class CaseCore extends WorkflowCore<CaseState> {
+  readonly sla: CaseSlaClocks;
+  /** Bumped on every change: the main loop and the reminders sleep until it moves. */
+  epoch = 0;
+
+  /** `slaFor` wires the SLA clocks to this case (caseSlaWiring). */
+  constructor(
+    readonly input: CaseWorkflowInput,
+    slaFor: (core: CaseCore) => CaseSlaClocks,
+  ) {
+    super(initialState(input), 'case.resumed');
+    this.sla = slaFor(this);
+  }
+
+  /** The query and the intake receipt. */
+  setup(): void {
+    this.registerQueries(getCaseState, intakeReceipt);
+  }
+
+  override isClosed(): boolean {
+    return !isOpenStage(this.state.stage);
+  }
+
+  // State changes --------------------------------------------------------------------
+
+  enter(stage: Stage): void {
+    const state = this.state;
+    if (stage === state.stage) return;
+    const at = now();
+    this.sla.onStage(state.stage, stage, Date.parse(at));
+    state.stageMs[state.stage] = (state.stageMs[state.stage] ?? 0) + (Date.parse(at) - Date.parse(state.stageSince));
+    state.stage = stage;
+    state.stageSince = at;
+  }
+
+  /**
+   * Applies a change, then persists the new snapshot and its timeline event. The change
+   * runs synchronously before any await, so a concurrent update's validator already
+   * sees the new stage. `change` returns the stage to enter, if any.
+   */
+  override async advance(actor: Actor, type: string, data: Record<string, unknown>, change: (s: CaseState) => Stage | void = () => undefined): Promise<CaseState> {
+    const state = this.state;
+    const fromStage = state.stage;
+    const to = change(state);
+    if (to) this.enter(to);
+    state.updatedAt = now();
+    if (!isOpenStage(state.stage)) state.closedAt = state.updatedAt;
+    this.epoch++;
+    const event: CaseEvent = {
+      seq: ++state.eventSeq,
+      runId: workflowInfo().runId,
+      type,
+      fromStage,
+      toStage: state.stage,
+      actor,
+      data,
+      occurredAt: state.updatedAt,
+    };
+    this.publish();
+    await this.activities.recordCaseEvent(this.snapshot(), event);
+    return state;
+  }
+
+  protected override publish(): void {
+    publishForOps(this.state, this.sla.nextDeadlineIso());
+  }
+
+  /**
+   * Start, once the SLA policy in force is loaded (the case keeps that version): the
+   * clocks, the search attributes, and the intake as the first timeline event, whose
+   * write is returned (its caller awaits it, then marks the intake recorded).
+   */
+  recordOpening(slaPolicy: { version: number; policy: CaseState['sla']['policy'] }): Promise<unknown> {
+    const state = this.state;
+    state.sla.policyVersion = slaPolicy.version;
+    state.sla.policy = slaPolicy.policy;
+    this.sla.onStage(null, 'accepted', Date.parse(state.openedAt));
+
+    // The intake itself is the first timeline event.
+    state.eventSeq = 1;
+    this.publish();
+    publishOpening(state);
+    return this.activities.recordCaseEvent(this.snapshot(), {
+      seq: 1,
+      runId: workflowInfo().runId,
+      type: 'case.opened',
+      fromStage: null,
+      toStage: 'accepted',
+      actor: this.input.openedBy,
+      data: { channel: this.input.intake.channel, idempotencyKey: this.input.idempotencyKey },
+      occurredAt: state.openedAt,
+    });
+  }
+
+  // Moves -----------------------------------------------------------------------------
+
+  private ownerFor(action: CaseAction): string | undefined {
+    return action === 'acceptOffer' || action === 'declineOffer' ? this.state.offer?.engineerId : this.state.engineerId;
+  }
+
+  /** Refuses a move the stage does not allow, or an engineer's move on a case not theirs. */
+  guard(action: CaseAction, actor: Actor): void {
+    const state = this.state;
+    if (!canPerform(action, state.stage)) {
+      reject(FAILURE.illegalTransition, `cannot ${action} a case in stage '${state.stage}'`, { currentStage: state.stage });
+    }
+    if (actor.role === 'engineer' && ENGINEER_OWN_ACTIONS.includes(action) && actor.subject !== this.ownerFor(action)) {
+      reject(FAILURE.forbidden, `case ${state.caseNo} is not ${action.endsWith('Offer') ? 'offered' : 'assigned'} to engineer ${actor.subject ?? '(unknown)'}`);
+    }
+  }
+
+  /** Registers the update of a move: guarded, then checked by `validate`, then handled. */
+  on<B>(action: CaseAction, handle: Handler<B>, validate?: (actor: Actor, body: B) => void): void {
+    const def = ACTION_UPDATES[action] as unknown as UpdateDefinition<CaseState, [Actor, B]>;
+    setHandler(def, handle, {
+      validator: (actor: Actor, body: B) => {
+        this.guard(action, actor);
+        validate?.(actor, body);
+      },
+    });
+  }
+
+  // Shared means ----------------------------------------------------------------------
+
+  queueMessage(subject: string, event: NotificationEvent, channel: NotificationChannel, recipient: string | undefined, vars: NotificationVars): void {
+    if (!recipient) return;
+    const state = this.state;
+    this.outbox.push({ key: notificationKey(subject, event, recipient, channel), channel, recipient, event, locale: state.intake.customer.language, vars: { caseNo: state.caseNo, ...vars }, caseNo: state.caseNo });
+  }
+
+  /** A signed link for the customer (issued by an activity: the workflow holds no secret). */
+  async customerLink(): Promise<string> {
+    return linkOrHotline(await this.activities.issueCustomerLink({ subjectNo: this.state.caseNo }), this.state.intake.customer.language);
+  }
+
+  /** Releases capacity and the booking an engineer held on this case. */
+  async letGo(engineerId: string | undefined, hadBooking: boolean): Promise<void> {
+    if (engineerId) await this.activities.releaseEngineer({ caseNo: this.state.caseNo, engineerId });
+    if (hadBooking) await this.activities.closeBookings({ caseNo: this.state.caseNo, status: 'cancelled' });
+  }
+}
+
+/** The case no longer has an engineer (nor their contact, booking or offer). */
+export function clearEngineer(s: CaseState): void {
+  s.engineerId = undefined;
+  s.engineerName = undefined;
+  s.engineerBadgeNo = undefined;
+  s.engineerPhone = undefined;
+  s.acceptedAt = undefined;
+  s.contact = undefined;
+  s.appointment = undefined;
+  s.offer = undefined;
+}

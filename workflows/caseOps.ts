@@ -1,0 +1,48 @@
+// What ops see of a case in the Temporal Web UI and its visibility queries: search
+// attributes and the current-details summary, published in step with every change
+// (caseCore's `advance`), never from a loop woken by a condition. Deterministic.
+import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { maskPhone, STAGE_LABELS, type CaseState } from '../domain';
+import { SA } from '../domain/searchAttributes';
+
+/** Stage, priority, engineer, SLA state and the next deadline; the summary in Markdown. */
+export function publishForOps(state: CaseState, nextDeadline: string | undefined): void {
+  upsertSearchAttributes([
+    { key: SA.CaseStage, value: state.stage },
+    { key: SA.Priority, value: state.priority },
+    { key: SA.AssignedEngineer, value: state.engineerId ?? null },
+    { key: SA.SlaBreached, value: state.sla.breached },
+    { key: SA.EscalationLevel, value: state.sla.level },
+    { key: SA.NextDeadline, value: nextDeadline ? new Date(nextDeadline) : null },
+  ]);
+  setCurrentDetails(summary(state));
+}
+
+function summary(state: CaseState): string {
+  const c = state.intake.customer;
+  const p = state.intake.product;
+  const lines = [
+    `**${state.caseNo}** · ${state.priority} · ${STAGE_LABELS[state.stage]}`,
+    `Customer: ${c.name} (${maskPhone(c.phone)})${c.tier === 'vip' ? ' · VIP' : ''}`,
+    `Product: ${p.category} ${p.model} #${p.serial}`,
+    `Engineer: ${state.engineerId ? `${state.engineerName ?? ''} ${state.engineerId}`.trim() : '—'}`,
+  ];
+  if (state.offer) lines.push(`Offer: ${state.offer.engineerName} ${state.offer.engineerId} until ${state.offer.expiresAt}`);
+  if (state.appointment) lines.push(`Appointment: ${state.appointment.start} → ${state.appointment.end}`);
+  if (state.quote) lines.push(`Quote: ${state.quote.total} ${state.quote.currency} (${state.quote.status})`);
+  if (state.reworks) lines.push(`Rework: ${state.reworks}`);
+  if (state.sla.nextDeadline) lines.push(`Next SLA deadline: ${state.sla.nextDeadline}`);
+  if (state.sla.breached) lines.push(`SLA breached · escalation level ${state.sla.level}`);
+  if (state.cancellation) lines.push(`Cancelled: ${state.cancellation.reason}`);
+  for (const parked of state.attention ?? []) lines.push(`**Needs attention** since ${parked.since}: ${parked.error}`);
+  return lines.join('\n\n');
+}
+
+/** The attributes set once, when the case opens (after the first publishForOps). */
+export function publishOpening(state: CaseState): void {
+  upsertSearchAttributes([
+    { key: SA.CaseNo, value: state.caseNo },
+    { key: SA.Region, value: state.intake.customer.region ?? 'unassigned' },
+    { key: SA.SlaBreached, value: false },
+  ]);
+}

@@ -1,0 +1,46 @@
+// The case's SLA clocks wired to the case: their events go through `advance`, fired
+// thresholds and stopped clocks are recorded by activities, warnings and escalations go
+// to the contacts the case was opened with, and level 3 takes a held case back.
+import { addWorkingMs, STAGE_LABELS, SYSTEM_ACTOR } from '../domain';
+import { localTime } from '../domain/notifications';
+import { now, type CaseCore } from './caseCore';
+import { CaseSlaClocks } from './caseSla';
+
+const MINUTE = 60_000;
+
+export function wireCaseSla(core: CaseCore, takeBack: (reason: string) => Promise<void>): CaseSlaClocks {
+  const state = core.state;
+  return new CaseSlaClocks({
+    state,
+    advance: (type, data, change) => core.advance(SYSTEM_ACTOR, type, data, change),
+    recordThreshold: (c, t, dueAt) =>
+      core.activities.recordSlaThreshold({
+        caseNo: state.caseNo,
+        workflowId: state.workflowId,
+        clock: c.clock,
+        cycle: c.cycle,
+        kind: t.kind,
+        level: t.level,
+        actions: t.actions,
+        stage: state.stage,
+        targetMinutes: c.targetMs / MINUTE,
+        dueAt: new Date(dueAt).toISOString(),
+        firedAt: now(),
+      }),
+    recordResult: (r) =>
+      core.activities.recordSlaResult({ ...r, caseNo: state.caseNo, workflowId: state.workflowId, priority: state.priority, policyVersion: state.sla.policyVersion, stoppedAt: now() }),
+    notify: (c, t) => {
+      const contacts = state.settings.contacts;
+      // The clock's own deadline (100% of the target), whichever threshold fired.
+      const deadline = addWorkingMs(c.startedAt, c.targetMs + c.pausedMs, c.mode, state.sla.policy.calendar);
+      const vars = { stage: STAGE_LABELS[state.stage], deadline: localTime(deadline, state.sla.policy.calendar.utcOffsetMinutes), level: t.level };
+      const subject = `${state.caseNo}#sla-${c.clock}-${c.cycle}-${t.key}`;
+      if (t.kind === 'warning') core.queueMessage(subject, 'sla.warning', 'email', contacts.supervisorEmail, vars);
+      if (t.actions.includes('notify_supervisor')) core.queueMessage(subject, 'sla.escalation', 'email', contacts.supervisorEmail, { ...vars, role: 'supervisor' });
+      if (t.actions.includes('notify_manager')) core.queueMessage(subject, 'sla.escalation', 'email', contacts.managerEmail, { ...vars, role: 'manager' });
+      if (t.kind === 'escalation') core.queueMessage(subject, 'sla.escalation', 'webhook', '*', { ...vars, role: 'ops' });
+    },
+    forceRedispatch: (clock) => takeBack(`SLA ${clock} level-3 escalation`),
+    isClosed: () => core.isClosed(),
+  });
+}
