@@ -41,7 +41,7 @@ export function bundleWorkflows(change?: SourceChange): Promise<WorkflowBundle> 
 /** The deliberate change of the versioning tests: a one-second pause at the start of every dispatch round. */
 export function dispatchPause(guarded: boolean): SourceChange {
   return {
-    file: 'caseWorkflow.ts',
+    file: 'caseDispatch.ts',
     find: '(const round = \\+\\+[\\w.]*dispatch\\.round;)',
     replace: guarded ? "$1\n    if (__patched('dispatch-round-pause')) await __sleep(1000);" : '$1\n    await __sleep(1000);',
     prepend: "import { patched as __patched, sleep as __sleep } from '@temporalio/workflow';\n",
