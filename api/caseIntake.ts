@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { maskPhone, normalizePhone, workflowIdFor, type Actor, type CaseState, type CaseWorkflowInput, type DispatchPolicyOverrides } from '../domain';
+import { caseSettingsFrom } from '../domain/caseState';
 import type { CaseIntake } from '../domain/schemas';
 import { SA } from '../domain/searchAttributes';
 import type { Database } from '../db/client';
@@ -29,7 +30,9 @@ export function createCaseIntake(deps: { client: Client; db: Database; taskQueue
       startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>('caseWorkflow', {
         workflowId: workflowIdFor(input.caseNo),
         taskQueue,
-        args: [input],
+        // The run's defaults resolved here, so they are in its history: a later change of a
+        // default in code never reaches this case, even on replay.
+        args: [{ ...input, ...caseSettingsFrom(input) }],
         // A retried intake attaches to the running case; a closed case is never re-run.
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { maskPhone, type Actor } from '../domain';
-import { complaintWorkflowId, type ComplaintWorkflowInput } from '../domain/complaints';
+import { complaintSettingsFrom, complaintWorkflowId, type ComplaintWorkflowInput } from '../domain/complaints';
 import type { ComplaintOpen } from '../domain/complaintSchemas';
 import { SA } from '../domain/searchAttributes';
 import type { Database } from '../db/client';
@@ -27,7 +27,8 @@ export function createComplaintIntake(deps: { client: Client; db: Database; task
       startWorkflowOperation: new WithStartWorkflowOperation<typeof complaintWorkflow>('complaintWorkflow', {
         workflowId: complaintWorkflowId(input.complaintNo),
         taskQueue,
-        args: [input],
+        // The run's defaults resolved here, so they are in its history (see api/caseIntake.ts).
+        args: [{ ...input, ...complaintSettingsFrom(input) }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: [

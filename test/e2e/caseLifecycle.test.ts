@@ -1,6 +1,7 @@
 // End-to-end through HTTP against the real launcher stack: Temporal dev server,
 // embedded PostgreSQL, worker and API.
 import { Client, Connection } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { Pool } from 'pg';
 import { SA } from '../../domain/searchAttributes';
 import { futureSlot, intakeInput, MANUAL_REGION } from '../support/fixtures';
@@ -104,6 +105,19 @@ test('a case goes from intake to archived through the API', async () => {
   const again = await call('POST', `/cases/${caseNo}/cancel`, { body: { reason: 'too late' } });
   expect(again.status).toBe(409);
   expect(again.body.error).toMatchObject({ code: 'illegal_transition', currentStage: 'archived' });
+});
+
+test("the defaults that shape a run are in its start input, so a later change of a default in code never reaches it", async () => {
+  const opened = await openCase(intakeInput());
+  const history = await temporal.workflow.getHandle(`case-${opened.body.case.caseNo}`).fetchHistory();
+  const payload = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+  const input = defaultPayloadConverter.fromPayload<Record<string, unknown>>(payload);
+  expect(input).toMatchObject({
+    reminders: expect.objectContaining({ customerBeforeVisitMinutes: expect.any(Array), contactBeforeLapseMinutes: expect.any(Number) }),
+    contacts: { supervisorEmail: expect.any(String), managerEmail: expect.any(String) },
+    aftercare: { callbackAfterMinutes: 24 * 60, maintenanceAfterDays: expect.any(Number) },
+  });
+  await call('POST', `/cases/${opened.body.case.caseNo}/cancel`, { body: { reason: 'test over' } });
 });
 
 test('a case can be cancelled with a reason, and then nothing else moves it', async () => {
