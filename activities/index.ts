@@ -2,7 +2,7 @@
 // worker and the tests pass real connections in.
 import { log } from '@temporalio/activity';
 import { customerLinkConfig, loadEnv } from '../config/env';
-import { issueCustomerToken, type CustomerLinkConfig } from '../api/customerLinks';
+import { issueCustomerToken, type CustomerLinkConfig } from '../shared/customerLinks';
 import type { CaseEvent, CaseMetrics, CaseState, DispatchRequest, Ranking } from '../domain';
 import type { Database } from '../db/client';
 import { writeCaseEvent } from './caseRecords';

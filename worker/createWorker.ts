@@ -2,7 +2,7 @@ import { NativeConnection, Worker, Runtime, makeTelemetryFilterString, DefaultLo
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import type { GatewayConfig } from '../activities/gateways';
-import type { CustomerLinkConfig } from '../api/customerLinks';
+import type { CustomerLinkConfig } from '../shared/customerLinks';
 import type { Database } from '../db/client';
 import { activityErrorInterceptor } from './activityErrors';
 

@@ -41,7 +41,7 @@ import { createCaseIntake } from '../caseIntake';
 import type { ApiDeadlines } from '../deadlines';
 import { liveState } from '../liveState';
 import { runCaseUpdate } from '../caseUpdates';
-import { issueCustomerToken, type CustomerLinkConfig } from '../customerLinks';
+import { issueCustomerToken, type CustomerLinkConfig } from '../../shared/customerLinks';
 import { HttpError } from '../errors';
 import { IdempotencyHeaders, idempotencyKeyOf, MoveIdempotencyHeaders, moveKeyOf } from '../idempotency';
 import { defineRoute, type RouteSpec } from '../routeSpec';

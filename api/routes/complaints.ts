@@ -27,7 +27,7 @@ import { BadCursorError } from '../../db/queries/cases';
 import { complaintStats, complaintTimeline, findComplaint, listComplaints, type ComplaintRow } from '../../db/queries/complaints';
 import { COMPLAINT_UPDATES, getComplaintState } from '../../workflows/complaintDefinitions';
 import { createComplaintIntake } from '../complaintIntake';
-import { issueCustomerToken, type CustomerLinkConfig } from '../customerLinks';
+import { issueCustomerToken, type CustomerLinkConfig } from '../../shared/customerLinks';
 import { complaintEventView, ComplaintEventViewSchema, complaintView, ComplaintViewSchema } from '../complaintViews';
 import { runComplaintUpdate } from '../caseUpdates';
 import type { ApiDeadlines } from '../deadlines';

@@ -19,7 +19,7 @@ import {
   type WebhookDeliveryRow,
   type WebhookSubscriptionRow,
 } from '../../db/queries/notifications';
-import type { OutboxSnapshot } from '../../launcher/localGateways';
+import type { OutboxSnapshot } from '../../shared/devOutbox';
 import { HttpError } from '../errors';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
