@@ -10,7 +10,7 @@ import { writeComplaintEvent } from './complaints';
 import { eventRunId } from './runId';
 import type { ComplaintEvent, ComplaintState } from '../domain/complaints';
 import * as dispatch from './dispatch';
-import * as sla from './sla';
+import * as sla from '../db/queries/sla';
 import * as aftercare from './aftercare';
 import { gatewayConfigFromEnv, gatewaysFromConfig, type GatewayConfig, type Gateways } from './gateways';
 import { createNotificationActivities } from './notifications';

@@ -21,9 +21,9 @@ import {
   WithdrawBodySchema,
 } from '../../domain/complaintSchemas';
 import { ErrorSchema } from '../../domain/schemas';
-import { currentSlaPolicy } from '../../activities/sla';
 import type { Database } from '../../db/client';
 import { BadCursorError } from '../../db/queries/cases';
+import { currentSlaPolicy } from '../../db/queries/sla';
 import { complaintStats, complaintTimeline, findComplaint, listComplaints, type ComplaintRow } from '../../db/queries/complaints';
 import { COMPLAINT_UPDATES, getComplaintState } from '../../workflows/complaintDefinitions';
 import { createComplaintIntake } from '../complaintIntake';
