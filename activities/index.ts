@@ -22,8 +22,8 @@ export interface ActivityDeps {
   gateways?: Gateways;
   /** Default: from the environment (SMS_GATEWAY_URL, SMTP_URL, …), read at first send. */
   gatewayConfig?: GatewayConfig;
-  /** Signs the customer links put in messages; default: CUSTOMER_LINK_SECRET and PUBLIC_BASE_URL, if set. */
-  customerLinks?: CustomerLinkConfig;
+  /** Signs the customer links put in messages; null: no links; default: CUSTOMER_LINK_SECRET and PUBLIC_BASE_URL, if set. */
+  customerLinks?: CustomerLinkConfig | null;
 }
 
 export function createActivities(db: Database, deps: ActivityDeps = {}) {

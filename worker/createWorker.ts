@@ -16,8 +16,8 @@ export interface CaseWorkerOptions {
   timeZone?: string;
   /** Notification gateways; default: from the environment (SMS_GATEWAY_URL, SMTP_URL, …). */
   gatewayConfig?: GatewayConfig;
-  /** Signs customer links in messages; default: from the environment, if set. */
-  customerLinks?: CustomerLinkConfig;
+  /** Signs customer links in messages; null: no links; default: from the environment, if set. */
+  customerLinks?: CustomerLinkConfig | null;
 }
 
 /**
