@@ -29,7 +29,6 @@ import {
   renderNotification,
   TemplateError,
   WEBHOOK_SUBSCRIBERS,
-  type NotificationEvent,
   type NotificationRequest,
 } from '../domain/notifications';
 import type { Database } from '../db/client';
@@ -68,7 +67,14 @@ const silent: Log = { info: () => undefined, warn: () => undefined };
 function logger(): Log {
   try {
     const log = Context.current().log;
-    return { info: (msg: string, meta?: object) => log.info(msg, meta as Record<string, unknown>), warn: (msg: string, meta?: object) => log.warn(msg, meta as Record<string, unknown>) };
+    return {
+      info: (msg: string, meta?: object) => {
+        log.info(msg, meta);
+      },
+      warn: (msg: string, meta?: object) => {
+        log.warn(msg, meta);
+      },
+    };
   } catch {
     return silent;
   }
@@ -102,7 +108,7 @@ export function createNotificationActivities(db: Database, gateways: Gateways | 
       if (!parsed.success) {
         throw ApplicationFailure.nonRetryable(`invalid notification request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, NOTIFICATION_FAILURE.rejected);
       }
-      const request = { ...parsed.data, event: parsed.data.event as NotificationEvent };
+      const request = { ...parsed.data, event: parsed.data.event };
       const badRecipient = checkRecipient(request);
       if (badRecipient) throw ApplicationFailure.nonRetryable(badRecipient, NOTIFICATION_FAILURE.rejected);
       let rendered: { subject: string; text: string };

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import type { Actor, CaseState, Stage } from '../domain';
+import type { Actor, CaseState } from '../domain';
 import { FAILURE } from '../domain/failures';
 import type { Database } from '../db/client';
 import { findCase, type CaseRow } from '../db/queries/cases';
@@ -90,7 +90,7 @@ export async function runCaseUpdate<B>(
   return runUpdate(client, db, { no: row.caseNo, workflowId: row.workflowId }, def, actor, body, move, async () => {
     // The workflow has finished: the case is closed.
     const now = await findCase(db, row.caseNo);
-    return new HttpError(409, 'illegal_transition', `case ${row.caseNo} is closed`, { currentStage: (now?.stage ?? row.stage) as Stage });
+    return new HttpError(409, 'illegal_transition', `case ${row.caseNo} is closed`, { currentStage: now?.stage ?? row.stage });
   });
 }
 

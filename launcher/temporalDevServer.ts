@@ -76,8 +76,8 @@ async function spawnDevServer(cliPath: string, args: string[], address: string):
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const proc: DevServerProcess = {
     child,
     exited: undefined,

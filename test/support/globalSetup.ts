@@ -48,7 +48,7 @@ export async function launch(opts: {
   const startOffset = fs.existsSync(opts.logFile) ? fs.statSync(opts.logFile).size : 0;
   const log = fs.openSync(opts.logFile, 'a');
   const [command, args] = opts.viaNpmStart ? ['npm', ['start', '--silent']] : [process.execPath, ['--import', 'tsx', path.join(root, 'launcher', 'start.ts')]];
-  const child = spawn(command, args as string[], {
+  const child = spawn(command, args, {
     cwd: root,
     detached: opts.viaNpmStart === true,
     env: {
