@@ -55,6 +55,7 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = {
     open: '09:00',
     close: '18:00',
     // Public holidays of mainland China, 2026-2027 (State Council schedule), and make-up days.
+    // prettier-ignore
     holidays: [
       '2026-01-01', '2026-01-02', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-23',
       '2026-04-06', '2026-05-01', '2026-05-04', '2026-05-05', '2026-06-19', '2026-09-25', '2026-10-01', '2026-10-02',
@@ -64,6 +65,7 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = {
     ],
     makeupWorkdays: ['2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10', '2027-02-20', '2027-09-26', '2027-10-09'],
   },
+  // prettier-ignore
   priorities: {
     P1: { calendar: '24x7', targetsMinutes: { firstResponse: 30, dispatch: 10, engineerAcceptance: 10, customerContact: 15, onSiteArrival: 240, resolution: 480 } },
     P2: { calendar: '24x7', targetsMinutes: { firstResponse: 30, dispatch: 20, engineerAcceptance: 20, customerContact: 30, onSiteArrival: 480, resolution: 1440 } },
