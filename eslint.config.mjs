@@ -1,6 +1,8 @@
 // ESLint (flat config): typescript-eslint with type information, and the layering of the
 // tree (README "Layout"). Run: npm run lint (part of npm test).
 import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { includeIgnoreFile } from '@eslint/compat';
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import prettier from 'eslint-config-prettier';
@@ -75,7 +77,8 @@ const sandboxPatterns = [
 ];
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', '.tools/', '.data/', 'test-artifacts/', 'coverage/'] },
+  // What git ignores (build output, tool installs, reports) is not linted either.
+  includeIgnoreFile(fileURLToPath(new URL('.gitignore', import.meta.url))),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
