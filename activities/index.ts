@@ -105,5 +105,4 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
   };
 }
 
-
 export type CaseActivities = ReturnType<typeof createActivities>;

@@ -82,9 +82,7 @@ function logger(): Log {
 
 /** E-mail addresses and phone-like digit runs masked out of free text (provider errors) for logs. */
 export function scrubForLog(text: string): string {
-  return text
-    .replace(/[^\s@<>"']+@[^\s@<>"']+/g, (m) => maskRecipient('email', m))
-    .replace(/\+?\d[\d\s-]{7,}\d/g, (m) => maskRecipient('sms', m));
+  return text.replace(/[^\s@<>"']+@[^\s@<>"']+/g, (m) => maskRecipient('email', m)).replace(/\+?\d[\d\s-]{7,}\d/g, (m) => maskRecipient('sms', m));
 }
 
 function checkRecipient(request: NotificationRequest): string | undefined {
@@ -106,7 +104,10 @@ export function createNotificationActivities(db: Database, gateways: Gateways | 
     async sendNotification(input: NotificationRequest): Promise<NotificationResult> {
       const parsed = NotificationRequestSchema.safeParse(input);
       if (!parsed.success) {
-        throw ApplicationFailure.nonRetryable(`invalid notification request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, NOTIFICATION_FAILURE.rejected);
+        throw ApplicationFailure.nonRetryable(
+          `invalid notification request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          NOTIFICATION_FAILURE.rejected,
+        );
       }
       const request = { ...parsed.data, event: parsed.data.event };
       const badRecipient = checkRecipient(request);

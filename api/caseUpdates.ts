@@ -42,10 +42,16 @@ export async function runUpdate<R, B>(
 ): Promise<void> {
   let replayOf: MoveRequest | undefined;
   if (move.key) {
-    const requestHash = createHash('sha256').update(JSON.stringify([actor.role, actor.subject ?? null, body])).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify([actor.role, actor.subject ?? null, body]))
+      .digest('hex');
     const { replay, request } = await claimMove(db, { targetNo: target.no, key: move.key, action: move.action, requestHash, actor });
     if (request.action !== move.action || request.requestHash !== requestHash) {
-      throw new HttpError(422, 'idempotency_key_reused', `Idempotency-Key was used for another move on ${target.no} (${request.action}) or with a different body`);
+      throw new HttpError(
+        422,
+        'idempotency_key_reused',
+        `Idempotency-Key was used for another move on ${target.no} (${request.action}) or with a different body`,
+      );
     }
     if (replay) replayOf = request;
   }

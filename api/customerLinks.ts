@@ -9,7 +9,11 @@ export function linkSubjectOrThrow(req: Request, secret: string, token: string, 
   const check = verifyCustomerToken(secret, token);
   if (!check.ok) {
     req.log?.warn({ reason: check.reason }, 'customer link refused');
-    throw new HttpError(401, check.reason === 'expired' ? 'link_expired' : 'invalid_link', check.reason === 'expired' ? 'this link has expired; ask us for a new one' : 'this link is not valid');
+    throw new HttpError(
+      401,
+      check.reason === 'expired' ? 'link_expired' : 'invalid_link',
+      check.reason === 'expired' ? 'this link has expired; ask us for a new one' : 'this link is not valid',
+    );
   }
   if (check.kind !== kind) throw new HttpError(401, 'invalid_link', 'this link is not valid');
   return check.subjectNo;

@@ -110,7 +110,13 @@ export interface Threshold {
 export function thresholdsOf(policy: SlaPolicy): Threshold[] {
   return [
     { key: 'warning' as ThresholdKey, kind: 'warning' as const, level: 0, fraction: policy.warningAt, actions: [] as EscalationAction[] },
-    ...policy.ladder.map((l) => ({ key: `L${l.level}` as ThresholdKey, kind: 'escalation' as const, level: l.level, fraction: l.atFraction, actions: l.actions })),
+    ...policy.ladder.map((l) => ({
+      key: `L${l.level}` as ThresholdKey,
+      kind: 'escalation' as const,
+      level: l.level,
+      fraction: l.atFraction,
+      actions: l.actions,
+    })),
   ].sort((a, b) => a.fraction - b.fraction);
 }
 

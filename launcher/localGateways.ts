@@ -61,7 +61,13 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-export async function startLocalGateways(opts: { host?: string; smtpPort?: number; httpPort?: number; outboxFile?: string; logger?: Logger }): Promise<LocalGateways> {
+export async function startLocalGateways(opts: {
+  host?: string;
+  smtpPort?: number;
+  httpPort?: number;
+  outboxFile?: string;
+  logger?: Logger;
+}): Promise<LocalGateways> {
   const host = opts.host ?? '127.0.0.1';
   const outbox = new Outbox(opts.outboxFile);
   const seenMessageIds = new Set<string>();

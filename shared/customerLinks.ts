@@ -17,9 +17,7 @@ export interface CustomerLinkConfig {
 
 export type LinkSubject = 'case' | 'complaint';
 
-export type LinkCheck =
-  | { ok: true; kind: LinkSubject; subjectNo: string; expiresAt: Date }
-  | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
+export type LinkCheck = { ok: true; kind: LinkSubject; subjectNo: string; expiresAt: Date } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
 
 function sign(secret: string, payload: string): string {
   return createHmac('sha256', secret).update(payload).digest('base64url');

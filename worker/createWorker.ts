@@ -1,4 +1,12 @@
-import { NativeConnection, Worker, Runtime, makeTelemetryFilterString, DefaultLogger, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Worker,
+  Runtime,
+  makeTelemetryFilterString,
+  DefaultLogger,
+  bundleWorkflowCode,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import type { GatewayConfig } from '../activities/gateways';

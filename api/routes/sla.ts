@@ -9,9 +9,7 @@ import { SlaPolicySchema } from '../../domain/slaPolicySchema';
 import { strictInt } from '../../domain/strictInt';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
-const PolicyVersionSchema = z
-  .object({ version: z.int(), policy: SlaPolicySchema, clocks: z.record(z.string(), z.string()) })
-  .meta({ id: 'SlaPolicyVersion' });
+const PolicyVersionSchema = z.object({ version: z.int(), policy: SlaPolicySchema, clocks: z.record(z.string(), z.string()) }).meta({ id: 'SlaPolicyVersion' });
 const errors = {
   400: { description: 'Invalid input (field-level messages)', schema: ErrorSchema },
   401: { description: 'Missing or unknown API key', schema: ErrorSchema },
@@ -77,7 +75,18 @@ export function slaRoutes(deps: { db: Database }): RouteSpec[] {
           description: 'Rows per clock and priority',
           schema: z.object({
             since: z.string(),
-            rows: z.array(z.object({ clock: z.string(), priority: z.string(), count: z.int(), met: z.int(), breached: z.int(), metRate: z.number(), avgActualMinutes: z.number(), avgPausedMinutes: z.number() })),
+            rows: z.array(
+              z.object({
+                clock: z.string(),
+                priority: z.string(),
+                count: z.int(),
+                met: z.int(),
+                breached: z.int(),
+                metRate: z.number(),
+                avgActualMinutes: z.number(),
+                avgPausedMinutes: z.number(),
+              }),
+            ),
             escalations: z.array(z.object({ clock: z.string(), kind: z.string(), level: z.int(), count: z.int() })),
           }),
         },

@@ -79,7 +79,7 @@ export async function launch(opts: {
     }),
   );
   const deadline = Date.now() + 180_000;
-  let ready: { apiUrl: string; temporalAddress: string; temporalUiUrl?: string; databaseUrl: string; localGateways?: StackInfo["localGateways"] } | undefined;
+  let ready: { apiUrl: string; temporalAddress: string; temporalUiUrl?: string; databaseUrl: string; localGateways?: StackInfo['localGateways'] } | undefined;
   while (!ready) {
     const text = fs.readFileSync(opts.logFile).subarray(startOffset).toString('utf8');
     const m = /CASEWORK_READY (.*)\n/.exec(text);
