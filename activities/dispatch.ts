@@ -50,11 +50,7 @@ export async function loadEngineerProfiles(db: Database, region?: string): Promi
   }));
 }
 
-export async function rankCandidates(
-  db: Database,
-  timeZone: string,
-  req: Omit<DispatchRequest, 'weekday'> & { at: string },
-): Promise<Ranking> {
+export async function rankCandidates(db: Database, timeZone: string, req: Omit<DispatchRequest, 'weekday'> & { at: string }): Promise<Ranking> {
   const profiles = await loadEngineerProfiles(db, req.region);
   return rankEngineers(profiles, { ...req, weekday: isoWeekday(new Date(req.at), timeZone) });
 }
@@ -91,9 +87,7 @@ export async function claimEngineer(
 
 /** Frees the case's capacity slots: one engineer's, or all of them (`engineerId` unset). */
 export async function releaseEngineer(db: Database, args: { caseNo: string; engineerId?: string }): Promise<void> {
-  await db
-    .delete(engineerLoad)
-    .where(and(eq(engineerLoad.caseNo, args.caseNo), args.engineerId ? eq(engineerLoad.engineerId, args.engineerId) : undefined));
+  await db.delete(engineerLoad).where(and(eq(engineerLoad.caseNo, args.caseNo), args.engineerId ? eq(engineerLoad.engineerId, args.engineerId) : undefined));
 }
 
 /**
@@ -101,10 +95,7 @@ export async function releaseEngineer(db: Database, args: { caseNo: string; engi
  * Overlap with another active booking of the engineer violates the exclusion
  * constraint (23P01) and fails the booking as SlotConflict; the old booking stays.
  */
-export async function reserveVisit(
-  db: Database,
-  args: { bookingId: string; caseNo: string; engineerId: string; start: string; end: string },
-): Promise<void> {
+export async function reserveVisit(db: Database, args: { bookingId: string; caseNo: string; engineerId: string; start: string; end: string }): Promise<void> {
   try {
     await db.transaction(async (tx) => {
       const [existing] = await tx.select().from(engineerBookings).where(eq(engineerBookings.id, args.bookingId));
@@ -168,10 +159,7 @@ export async function recordArchive(
       const [e] = await tx.select().from(engineers).where(eq(engineers.id, args.engineerId)).for('update');
       if (e) {
         const next = nextRating(e.rating, e.ratingCount, args.rating);
-        await tx
-          .update(engineers)
-          .set({ rating: next.rating, ratingCount: next.count, updatedAt: new Date() })
-          .where(eq(engineers.id, e.id));
+        await tx.update(engineers).set({ rating: next.rating, ratingCount: next.count, updatedAt: new Date() }).where(eq(engineers.id, e.id));
       }
     }
     return { inserted: true };

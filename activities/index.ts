@@ -2,7 +2,7 @@
 // worker and the tests pass real connections in.
 import { log } from '@temporalio/activity';
 import { customerLinkConfig, loadEnv } from '../config/env';
-import { issueCustomerToken, type CustomerLinkConfig } from '../api/customerLinks';
+import { issueCustomerToken, type CustomerLinkConfig } from '../shared/customerLinks';
 import type { CaseEvent, CaseMetrics, CaseState, DispatchRequest, Ranking } from '../domain';
 import type { Database } from '../db/client';
 import { writeCaseEvent } from './caseRecords';
@@ -10,7 +10,7 @@ import { writeComplaintEvent } from './complaints';
 import { eventRunId } from './runId';
 import type { ComplaintEvent, ComplaintState } from '../domain/complaints';
 import * as dispatch from './dispatch';
-import * as sla from './sla';
+import * as sla from '../db/queries/sla';
 import * as aftercare from './aftercare';
 import { gatewayConfigFromEnv, gatewaysFromConfig, type GatewayConfig, type Gateways } from './gateways';
 import { createNotificationActivities } from './notifications';
@@ -22,8 +22,8 @@ export interface ActivityDeps {
   gateways?: Gateways;
   /** Default: from the environment (SMS_GATEWAY_URL, SMTP_URL, …), read at first send. */
   gatewayConfig?: GatewayConfig;
-  /** Signs the customer links put in messages; default: CUSTOMER_LINK_SECRET and PUBLIC_BASE_URL, if set. */
-  customerLinks?: CustomerLinkConfig;
+  /** Signs the customer links put in messages; null: no links; default: CUSTOMER_LINK_SECRET and PUBLIC_BASE_URL, if set. */
+  customerLinks?: CustomerLinkConfig | null;
 }
 
 export function createActivities(db: Database, deps: ActivityDeps = {}) {
@@ -104,6 +104,5 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
     ...createNotificationActivities(db, gateways),
   };
 }
-
 
 export type CaseActivities = ReturnType<typeof createActivities>;

@@ -29,7 +29,6 @@ import {
   renderNotification,
   TemplateError,
   WEBHOOK_SUBSCRIBERS,
-  type NotificationEvent,
   type NotificationRequest,
 } from '../domain/notifications';
 import type { Database } from '../db/client';
@@ -68,7 +67,14 @@ const silent: Log = { info: () => undefined, warn: () => undefined };
 function logger(): Log {
   try {
     const log = Context.current().log;
-    return { info: (msg: string, meta?: object) => log.info(msg, meta as Record<string, unknown>), warn: (msg: string, meta?: object) => log.warn(msg, meta as Record<string, unknown>) };
+    return {
+      info: (msg: string, meta?: object) => {
+        log.info(msg, meta);
+      },
+      warn: (msg: string, meta?: object) => {
+        log.warn(msg, meta);
+      },
+    };
   } catch {
     return silent;
   }
@@ -76,9 +82,7 @@ function logger(): Log {
 
 /** E-mail addresses and phone-like digit runs masked out of free text (provider errors) for logs. */
 export function scrubForLog(text: string): string {
-  return text
-    .replace(/[^\s@<>"']+@[^\s@<>"']+/g, (m) => maskRecipient('email', m))
-    .replace(/\+?\d[\d\s-]{7,}\d/g, (m) => maskRecipient('sms', m));
+  return text.replace(/[^\s@<>"']+@[^\s@<>"']+/g, (m) => maskRecipient('email', m)).replace(/\+?\d[\d\s-]{7,}\d/g, (m) => maskRecipient('sms', m));
 }
 
 function checkRecipient(request: NotificationRequest): string | undefined {
@@ -100,9 +104,12 @@ export function createNotificationActivities(db: Database, gateways: Gateways | 
     async sendNotification(input: NotificationRequest): Promise<NotificationResult> {
       const parsed = NotificationRequestSchema.safeParse(input);
       if (!parsed.success) {
-        throw ApplicationFailure.nonRetryable(`invalid notification request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, NOTIFICATION_FAILURE.rejected);
+        throw ApplicationFailure.nonRetryable(
+          `invalid notification request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          NOTIFICATION_FAILURE.rejected,
+        );
       }
-      const request = { ...parsed.data, event: parsed.data.event as NotificationEvent };
+      const request = { ...parsed.data, event: parsed.data.event };
       const badRecipient = checkRecipient(request);
       if (badRecipient) throw ApplicationFailure.nonRetryable(badRecipient, NOTIFICATION_FAILURE.rejected);
       let rendered: { subject: string; text: string };

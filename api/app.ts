@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Client } from '@temporalio/client';
 import type { Actor, DispatchPolicyOverrides } from '../domain';
-import type { CustomerLinkConfig } from './customerLinks';
+import type { CustomerLinkConfig } from '../shared/customerLinks';
 import { customerRoutes } from './routes/customer';
 import { customerComplaintRoutes } from './routes/customerComplaints';
 import { dispatchRoutes } from './routes/dispatch';
@@ -70,7 +70,9 @@ export function createApp(appDeps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(pinoHttp({ logger: deps.logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }));
+  app.use(
+    pinoHttp({ logger: deps.logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }),
+  );
   app.use(requestDeadline(deadlines.requestMs));
   // Only JSON is parsed; a route taking a body refuses any other with 415 (requireJsonBody).
   app.use(express.json({ limit: deps.maxBodyBytes, strict: true, type: (req) => isJsonMediaType(req.headers['content-type']) }));
@@ -97,9 +99,7 @@ export function createApp(appDeps: AppDeps): express.Express {
         const query = route.query ? parseOrThrow(route.query, req.query, 'query') : req.query;
         const body = route.body ? parseOrThrow(route.body, req.body, 'body') : undefined;
         // Every Temporal call the handler makes carries this deadline (isTemporalTimeout → 503).
-        await deps.client.withDeadline(Date.now() + deadlines.temporalMs, () =>
-          route.handler({ req, res, actor: req.actor!, params, query, body }),
-        );
+        await deps.client.withDeadline(Date.now() + deadlines.temporalMs, () => route.handler({ req, res, actor: req.actor!, params, query, body }));
       } catch (err) {
         next(err);
       }

@@ -15,7 +15,10 @@ export function hashKey(key: string): string {
 /** Parses `role[:subject]=key,...`; throws with the offending entry. */
 export function parseApiKeys(spec: string): Map<string, Actor> {
   const byHash = new Map<string, Actor>();
-  for (const raw of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eqAt = raw.indexOf('=');
     const who = eqAt > 0 ? raw.slice(0, eqAt) : '';
     const key = eqAt > 0 ? raw.slice(eqAt + 1) : '';

@@ -13,9 +13,7 @@ function starting(req: IncomingMessage, res: ServerResponse): void {
   });
   res.end(
     JSON.stringify(
-      live
-        ? { status: 'alive' }
-        : { error: { code: 'service_unavailable', message: 'casework is starting: waiting for PostgreSQL; retry shortly' } },
+      live ? { status: 'alive' } : { error: { code: 'service_unavailable', message: 'casework is starting: waiting for PostgreSQL; retry shortly' } },
     ),
   );
 }

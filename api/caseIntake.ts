@@ -77,9 +77,14 @@ export function createCaseIntake(deps: { client: Client; db: Database; taskQueue
       result = { kind: 'replay', request };
     }
     if (result.kind === 'duplicate') {
-      throw new HttpError(409, 'duplicate_case', `an open case ${result.existingCaseNo} exists for this customer and product; set allowDuplicate to open another`, {
-        existingCaseNo: result.existingCaseNo,
-      });
+      throw new HttpError(
+        409,
+        'duplicate_case',
+        `an open case ${result.existingCaseNo} exists for this customer and product; set allowDuplicate to open another`,
+        {
+          existingCaseNo: result.existingCaseNo,
+        },
+      );
     }
     if (result.request.requestHash !== requestHash) {
       throw new HttpError(422, 'idempotency_key_reused', `Idempotency-Key was used for case ${result.request.caseNo} with a different body`, {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import type { Actor, CaseState, Stage } from '../domain';
+import type { Actor, CaseState } from '../domain';
 import { FAILURE } from '../domain/failures';
 import type { Database } from '../db/client';
 import { findCase, type CaseRow } from '../db/queries/cases';
@@ -42,10 +42,16 @@ export async function runUpdate<R, B>(
 ): Promise<void> {
   let replayOf: MoveRequest | undefined;
   if (move.key) {
-    const requestHash = createHash('sha256').update(JSON.stringify([actor.role, actor.subject ?? null, body])).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify([actor.role, actor.subject ?? null, body]))
+      .digest('hex');
     const { replay, request } = await claimMove(db, { targetNo: target.no, key: move.key, action: move.action, requestHash, actor });
     if (request.action !== move.action || request.requestHash !== requestHash) {
-      throw new HttpError(422, 'idempotency_key_reused', `Idempotency-Key was used for another move on ${target.no} (${request.action}) or with a different body`);
+      throw new HttpError(
+        422,
+        'idempotency_key_reused',
+        `Idempotency-Key was used for another move on ${target.no} (${request.action}) or with a different body`,
+      );
     }
     if (replay) replayOf = request;
   }
@@ -90,7 +96,7 @@ export async function runCaseUpdate<B>(
   return runUpdate(client, db, { no: row.caseNo, workflowId: row.workflowId }, def, actor, body, move, async () => {
     // The workflow has finished: the case is closed.
     const now = await findCase(db, row.caseNo);
-    return new HttpError(409, 'illegal_transition', `case ${row.caseNo} is closed`, { currentStage: (now?.stage ?? row.stage) as Stage });
+    return new HttpError(409, 'illegal_transition', `case ${row.caseNo} is closed`, { currentStage: now?.stage ?? row.stage });
   });
 }
 

@@ -66,7 +66,13 @@ export function createComplaintIntake(deps: { client: Client; db: Database; task
     const claimed = kind === 'reserved' || (await claimStart(db, complaintRequests, key));
     const { caseNo, category, grade, channel, summary, owner } = body;
     try {
-      await start({ complaintNo: request.complaintNo, source: 'agent', openedBy: actor, idempotencyKey: key, intake: { category, grade, channel, summary, caseNo, owner, customer: customer! } });
+      await start({
+        complaintNo: request.complaintNo,
+        source: 'agent',
+        openedBy: actor,
+        idempotencyKey: key,
+        intake: { category, grade, channel, summary, caseNo, owner, customer: customer! },
+      });
     } catch (err) {
       if (claimed) await releaseStart(db, complaintRequests, key).catch(() => undefined);
       throw err;

@@ -25,7 +25,10 @@ export const ComplaintViewSchema = z
     acknowledgeBy: z.string().nullable(),
     acknowledgedAt: z.string().nullable(),
     acknowledgedOnTime: z.boolean().nullable(),
-    resolveBy: z.string().nullable().meta({ description: 'While the customer considers a proposal the clock is paused; this is the deadline if it resumed now' }),
+    resolveBy: z
+      .string()
+      .nullable()
+      .meta({ description: 'While the customer considers a proposal the clock is paused; this is the deadline if it resumed now' }),
     resolvedAt: z.string().nullable(),
     resolvedOnTime: z.boolean().nullable(),
     resolution: z.object({ text: z.string(), compensation: z.object({ amount: z.number(), currency: z.string() }).nullable() }).nullable(),

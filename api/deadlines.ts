@@ -22,9 +22,12 @@ export function requestDeadline(ms: number) {
     const timer = setTimeout(() => {
       if (res.headersSent) return;
       req.log?.warn({ deadlineMs: ms }, 'request deadline passed');
-      res.set('Retry-After', String(RETRY_AFTER_SECONDS)).status(503).json({
-        error: { code: 'timeout', message: `no answer within ${ms} ms; retry later (with the same Idempotency-Key for a write)` },
-      });
+      res
+        .set('Retry-After', String(RETRY_AFTER_SECONDS))
+        .status(503)
+        .json({
+          error: { code: 'timeout', message: `no answer within ${ms} ms; retry later (with the same Idempotency-Key for a write)` },
+        });
     }, ms);
     timer.unref();
     res.on('close', () => clearTimeout(timer));

@@ -14,7 +14,10 @@ export function edgeResponses(route: RouteSpec): Responses {
   }
   if (route.body) {
     out[413] = { description: 'Request body larger than MAX_BODY_BYTES (body_too_large)', schema: ErrorSchema };
-    out[415] = { description: 'Request body not JSON: Content-Type must be application/json or application/*+json, charset utf-8 (unsupported_media_type)', schema: ErrorSchema };
+    out[415] = {
+      description: 'Request body not JSON: Content-Type must be application/json or application/*+json, charset utf-8 (unsupported_media_type)',
+      schema: ErrorSchema,
+    };
   }
   if (route.roles) {
     out[401] = { description: 'Missing or unknown API key', schema: ErrorSchema };

@@ -38,8 +38,22 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, whe
   return parsed.data;
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001', '08003', '08004']);
-const UNAVAILABLE_TEXT = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|UNAVAILABLE|Failed to connect|No connection established/i;
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P03',
+  '08006',
+  '08001',
+  '08003',
+  '08004',
+]);
+const UNAVAILABLE_TEXT =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|UNAVAILABLE|Failed to connect|No connection established/i;
 
 /**
  * Connection-level failures of PostgreSQL or Temporal: the client's request was fine.
@@ -97,19 +111,25 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   }
   if (isTemporalTimeout(err)) {
     req.log?.warn({ err }, 'no worker answered in time');
-    res.set('Retry-After', String(RETRY_AFTER_SECONDS)).status(503).json({
-      error: {
-        code: 'worker_unavailable',
-        message: 'no worker completed the request in time; it may still be applied: retry with the same Idempotency-Key to get its outcome',
-      },
-    });
+    res
+      .set('Retry-After', String(RETRY_AFTER_SECONDS))
+      .status(503)
+      .json({
+        error: {
+          code: 'worker_unavailable',
+          message: 'no worker completed the request in time; it may still be applied: retry with the same Idempotency-Key to get its outcome',
+        },
+      });
     return;
   }
   if (isUnavailable(err)) {
     req.log?.warn({ err }, 'dependency unavailable');
-    res.set('Retry-After', String(RETRY_AFTER_SECONDS)).status(503).json({
-      error: { code: 'service_unavailable', message: 'Temporal or the database is unreachable; retry later (with the same Idempotency-Key for POST /cases)' },
-    });
+    res
+      .set('Retry-After', String(RETRY_AFTER_SECONDS))
+      .status(503)
+      .json({
+        error: { code: 'service_unavailable', message: 'Temporal or the database is unreachable; retry later (with the same Idempotency-Key for POST /cases)' },
+      });
     return;
   }
   req.log?.error({ err }, 'unhandled error');

@@ -1,12 +1,10 @@
-// `npm run api`: the HTTP API alone, against TEMPORAL_ADDRESS and DATABASE_URL.
-import { Client } from '@temporalio/client';
-import { apiDeadlines, customerLinkConfig, loadEnv } from '../config/env';
+// `npm run api`: the HTTP API alone, against TEMPORAL_ADDRESS and DATABASE_URL. Wired
+// by api/server.ts, as `npm start`'s API is.
+import { loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createDatabase } from '../db/client';
 import { migrateWhenReachable } from '../db/migrate';
-import { createApp } from './app';
-import { parseApiKeys } from './auth';
-import { gatedServer } from './bootGate';
+import { apiSettings, listenApi } from './server';
 import { lazyApiConnection } from './temporalConnection';
 
 async function main(): Promise<void> {
@@ -16,19 +14,17 @@ async function main(): Promise<void> {
     throw new Error('npm run api needs TEMPORAL_ADDRESS and DATABASE_URL (use npm start for the embedded default)');
   }
   // Configuration errors stop the process before it listens.
-  const envKeys = parseApiKeys(env.API_KEYS);
-  const customerLinks = customerLinkConfig(env);
-  const deadlines = apiDeadlines(env);
+  const settings = apiSettings(env);
   // Listen first: while PostgreSQL is not there yet, callers get 503 + Retry-After.
-  const { server, open } = gatedServer();
-  server.listen(env.PORT, env.HOST, () => logger.info({ port: env.PORT }, 'API listening (starting)'));
+  const api = await listenApi(settings, logger);
+  logger.info({ port: env.PORT }, 'API listening (starting)');
   let stopping = false;
   const stop = () => {
     stopping = true;
-    server.close(() => {
-      void Promise.all([connection?.close(), db?.$client.end()]).then(() => process.exit(0));
-    });
-    server.closeAllConnections();
+    void api
+      .close()
+      .then(() => Promise.all([connection?.close(), db?.$client.end()]))
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -38,20 +34,9 @@ async function main(): Promise<void> {
   await migrateWhenReachable(env.DATABASE_URL, { logger });
   if (stopping) return;
   db = createDatabase(env.DATABASE_URL, { logger });
+  // Lazy: the API starts (and /health reports) even while Temporal is still coming up.
   connection = lazyApiConnection(env.TEMPORAL_ADDRESS);
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-  const app = createApp({
-    client,
-    db,
-    taskQueue: env.TASK_QUEUE,
-    envKeys,
-    logger,
-    maxBodyBytes: env.MAX_BODY_BYTES,
-    customerLinks,
-    dispatchPolicy: env.DISPATCH_POLICY,
-    deadlines,
-  });
-  open(app);
+  api.open({ db, connection });
   logger.info({ port: env.PORT }, 'API ready');
 }
 

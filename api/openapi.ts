@@ -30,7 +30,9 @@ export function openApiDocument(routes: RouteSpec[], version: string): ReturnTyp
           status,
           {
             description: resp.description,
-            ...(status === '503' ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const, minimum: 0 } } } } : {}),
+            ...(status === '503'
+              ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const, minimum: 0 } } } }
+              : {}),
             ...(resp.schema ? { content: { 'application/json': { schema: resp.schema } } } : {}),
           },
         ]),

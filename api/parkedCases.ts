@@ -62,7 +62,8 @@ export async function retryNow(client: Client, workflowId: string, actor: Actor,
     const { resumed } = await handle.executeUpdate(resumeParked, { args: [actor, { reason }] });
     return { reset, resumed };
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && /no registered handler|unknown update/i.test(String(err.cause?.message ?? ''))) return { reset, resumed: 0 };
+    if (err instanceof WorkflowUpdateFailedError && /no registered handler|unknown update/i.test(String(err.cause?.message ?? '')))
+      return { reset, resumed: 0 };
     throw err;
   }
 }

@@ -31,5 +31,5 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
 
 /** Keeps P/Q/B inferred per route while collecting specs in one array. */
 export function defineRoute<P = unknown, Q = unknown, B = unknown>(spec: RouteSpec<P, Q, B>): RouteSpec {
-  return spec as unknown as RouteSpec;
+  return spec;
 }

@@ -6,6 +6,7 @@
 import type { FieldError } from './errors';
 
 // A NUL, or a surrogate half without its partner.
+// eslint-disable-next-line no-control-regex -- NUL is what PostgreSQL cannot store
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function problem(s: string): string | undefined {

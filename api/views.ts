@@ -92,10 +92,7 @@ export function caseView(r: CaseRow): CaseView {
     offer: snap.offer
       ? { engineerId: snap.offer.engineerId, engineerName: snap.offer.engineerName, round: snap.offer.round, expiresAt: snap.offer.expiresAt }
       : null,
-    appointment:
-      r.appointmentStart && r.appointmentEnd
-        ? { start: r.appointmentStart.toISOString(), end: r.appointmentEnd.toISOString() }
-        : null,
+    appointment: r.appointmentStart && r.appointmentEnd ? { start: r.appointmentStart.toISOString(), end: r.appointmentEnd.toISOString() } : null,
     visits: r.visits,
     checkOut: r.checkOutResult ? { result: r.checkOutResult, resolution: r.resolution } : null,
     contact: (snap.contact as Record<string, unknown> | undefined) ?? null,
@@ -129,6 +126,6 @@ export function caseEventView(e: CaseEventRow): z.infer<typeof CaseEventViewSche
   };
 }
 
-export const LiveSourceSchema = z
-  .enum(['workflow', 'projection', 'none'])
-  .meta({ description: "Where `live` comes from: the running workflow, or PostgreSQL's last snapshot when the workflow is closed or could not be queried in time" });
+export const LiveSourceSchema = z.enum(['workflow', 'projection', 'none']).meta({
+  description: "Where `live` comes from: the running workflow, or PostgreSQL's last snapshot when the workflow is closed or could not be queried in time",
+});

@@ -9,7 +9,10 @@ const optionalUrl = z
   .transform((s) => (s === '' ? undefined : s))
   .optional();
 
-const minutes = z.number().positive().max(7 * 24 * 60);
+const minutes = z
+  .number()
+  .positive()
+  .max(7 * 24 * 60);
 const DispatchPolicySchema = z.strictObject({
   offerWindowMinutes: z.strictObject({ P1: minutes, P2: minutes, P3: minutes, P4: minutes }).partial().optional(),
   contactWindowMinutes: minutes.optional(),
@@ -52,14 +55,23 @@ export const EnvSchema = z.object({
   /** Last-resort deadline of any API request (503 timeout). */
   API_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).optional(),
   /** Largest JSON body the API accepts. */
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
   /** Where `npm start` runs the worker: 'true' (in the launcher) or 'false' (run `npm run worker` yourself). */
   EMBED_WORKER: z.enum(['true', 'false']).default('true'),
   /** HMAC key of customer links; `npm start` generates one into DATA_DIR when unset. */
   CUSTOMER_LINK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   /** Base of links sent to customers (defaults to http://localhost:PORT). */
   PUBLIC_BASE_URL: z.url().optional(),
-  CUSTOMER_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(14 * 24),
+  CUSTOMER_LINK_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(14 * 24),
   /** JSON overrides of the dispatch windows, e.g. {"offerWindowMinutes":{"P1":5},"contactWindowMinutes":20}. */
   DISPATCH_POLICY: z
     .string()
@@ -108,7 +120,6 @@ export const EnvSchema = z.object({
   LOCAL_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOCAL_RECEIVER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 });
-
 
 /** Customer-link settings; the secret must come from the caller when env has none. */
 export function customerLinkConfig(env: Env, secret = env.CUSTOMER_LINK_SECRET): { secret: string; baseUrl: string; ttlHours: number } {

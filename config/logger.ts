@@ -6,14 +6,7 @@ export function createLogger(level: string, name = 'casework'): Logger {
     name,
     level,
     redact: {
-      paths: [
-        'req.headers.authorization',
-        'req.headers["idempotency-key"]',
-        '*.phone',
-        '*.*.phone',
-        '*.email',
-        '*.*.email',
-      ],
+      paths: ['req.headers.authorization', 'req.headers["idempotency-key"]', '*.phone', '*.*.phone', '*.email', '*.*.email'],
       censor: '[redacted]',
     },
   });

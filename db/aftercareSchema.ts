@@ -2,7 +2,6 @@
 import { bigserial, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ts } from './columns';
 
-
 export const callbackTasks = pgTable(
   'callback_tasks',
   {

@@ -24,5 +24,5 @@ export function createDatabase(url: string, opts: { max?: number; logger?: Conne
   // unhandled 'error' event. Its query fails on its own and the pool drops the client.
   pool.on('connect', (client) => client.on('error', report));
   pool.on('error', report);
-  return drizzle(pool, { schema }) as Database;
+  return drizzle(pool, { schema });
 }

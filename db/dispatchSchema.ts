@@ -6,7 +6,6 @@ import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, t
 import { ts } from './columns';
 import type { CaseMetrics, SkillLevel, WorkingHours } from '../domain';
 
-
 export const engineers = pgTable(
   'engineers',
   {
@@ -58,7 +57,9 @@ export const engineerBookings = pgTable(
   },
   (t) => [
     index('engineer_bookings_case_idx').on(t.caseNo),
-    index('engineer_bookings_engineer_idx').on(t.engineerId, t.startsAt).where(sql`status = 'active'`),
+    index('engineer_bookings_engineer_idx')
+      .on(t.engineerId, t.startsAt)
+      .where(sql`status = 'active'`),
   ],
 );
 

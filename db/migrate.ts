@@ -43,10 +43,14 @@ export async function migrateWhenReachable(url: string, opts: { logger?: Connect
     }
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, delay);
-      opts.signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      }, { once: true });
+      opts.signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
     });
     if (opts.signal?.aborted) throw new Error('stopped while waiting for PostgreSQL');
     delay = Math.min(delay * 2, opts.maxDelayMs ?? 30_000);

@@ -4,7 +4,6 @@ import { sql } from 'drizzle-orm';
 import { bigserial, boolean, index, integer, jsonb, pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ts } from './columns';
 
-
 export interface NotificationPayload {
   vars: Record<string, string | number>;
   subject?: string;
@@ -47,7 +46,10 @@ export const webhookSubscriptions = pgTable('webhook_subscriptions', {
   /** HMAC-SHA256 key for X-Casework-Signature; shown once, at creation. */
   secret: text('secret').notNull(),
   /** Event names, or ['*'] for all. */
-  events: text('events').array().notNull().default(sql`ARRAY['*']::text[]`),
+  events: text('events')
+    .array()
+    .notNull()
+    .default(sql`ARRAY['*']::text[]`),
   active: boolean('active').notNull().default(true),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
@@ -75,6 +77,8 @@ export const webhookDeliveries = pgTable(
     index('webhook_deliveries_subscription_idx').on(t.subscriptionId, t.id),
     index('webhook_deliveries_key_idx').on(t.notificationKey, t.subscriptionId),
     // At most one successful delivery per subscriber and key.
-    uniqueIndex('webhook_deliveries_delivered_uq').on(t.subscriptionId, t.notificationKey).where(sql`delivered`),
+    uniqueIndex('webhook_deliveries_delivered_uq')
+      .on(t.subscriptionId, t.notificationKey)
+      .where(sql`delivered`),
   ],
 );

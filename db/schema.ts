@@ -2,21 +2,8 @@
 // by activities; `case_events` is the append-only timeline (a trigger forbids UPDATE and
 // DELETE, see migrations/0001_append_only_events.sql).
 import { sql } from 'drizzle-orm';
-import {
-  bigserial,
-  boolean,
-  doublePrecision,
-  index,
-  integer,
-  jsonb,
-  pgSequence,
-  pgTable,
-  serial,
-  text,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { bigserial, boolean, doublePrecision, index, integer, jsonb, pgSequence, pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ts } from './columns';
-
 
 export const caseNoSequence = pgSequence('case_no_seq', { startWith: 1 });
 
@@ -78,7 +65,9 @@ export const cases = pgTable(
     index('cases_priority_idx').on(t.priority),
     index('cases_engineer_idx').on(t.engineerId),
     index('cases_offered_engineer_idx').on(t.offeredEngineerId),
-    index('cases_breached_idx').on(t.slaBreached).where(sql`sla_breached`),
+    index('cases_breached_idx')
+      .on(t.slaBreached)
+      .where(sql`sla_breached`),
     index('cases_created_idx').on(t.createdAt, t.caseNo),
     index('cases_open_duplicate_idx')
       .on(t.customerPhoneKey, t.productSerial)

@@ -3,7 +3,6 @@ import { bigserial, boolean, index, integer, jsonb, pgTable, serial, text, uniqu
 import { ts } from './columns';
 import type { SlaPolicy } from '../domain/sla';
 
-
 /** Append-only versions; the newest is in force. A case keeps the version it started with. */
 export const slaPolicies = pgTable('sla_policies', {
   version: serial('version').primaryKey(),

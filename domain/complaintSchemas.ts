@@ -3,13 +3,7 @@
 import { z } from 'zod';
 import { CaseNoSchema, ChannelSchema, CustomerSchema, LANGUAGES } from './schemas';
 import { strictInt } from './strictInt';
-import {
-  COMPLAINT_CATEGORIES,
-  COMPLAINT_GRADES,
-  COMPLAINT_NO_PATTERN,
-  COMPLAINT_STAGES,
-  COMPLAINT_TRIGGERS,
-} from './complaints';
+import { COMPLAINT_CATEGORIES, COMPLAINT_GRADES, COMPLAINT_NO_PATTERN, COMPLAINT_STAGES, COMPLAINT_TRIGGERS } from './complaints';
 
 const identifier = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, "_" or "-", at most 40');
 const note = z.string().trim().max(2000).optional();
@@ -54,7 +48,13 @@ export const ProposeResolutionBodySchema = z
   .strictObject({
     resolution: text,
     compensation: z
-      .strictObject({ amount: z.number().min(0).max(1_000_000), currency: z.string().regex(/^[A-Z]{3}$/, 'ISO currency, e.g. CNY').default('CNY') })
+      .strictObject({
+        amount: z.number().min(0).max(1_000_000),
+        currency: z
+          .string()
+          .regex(/^[A-Z]{3}$/, 'ISO currency, e.g. CNY')
+          .default('CNY'),
+      })
       .optional(),
   })
   .meta({ id: 'ComplaintProposeBody' });
@@ -64,9 +64,7 @@ export const DecisionBodySchema = z
 export const CallbackBodySchema = z
   .strictObject({ satisfied: z.boolean().meta({ description: 'false re-opens the complaint and raises its grade' }), note })
   .meta({ id: 'ComplaintCallbackBody' });
-export const CloseBodySchema = z
-  .strictObject({ rootCause: text, responsibility: z.enum(RESPONSIBILITIES), summary: note })
-  .meta({ id: 'ComplaintCloseBody' });
+export const CloseBodySchema = z.strictObject({ rootCause: text, responsibility: z.enum(RESPONSIBILITIES), summary: note }).meta({ id: 'ComplaintCloseBody' });
 export const ReassignBodySchema = z.strictObject({ owner: identifier, reason: note }).meta({ id: 'ComplaintReassignBody' });
 export const NoteBodySchema = z.strictObject({ note: text }).meta({ id: 'ComplaintNoteBody' });
 export const WithdrawBodySchema = z.strictObject({ reason: text }).meta({ id: 'ComplaintWithdrawBody' });

@@ -9,9 +9,10 @@ import { escalationContactsFrom, type EscalationContacts, type NotificationLocal
 export const COMPLAINT_CATEGORIES = ['service_attitude', 'repair_quality', 'timeliness', 'price_parts', 'other'] as const;
 export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
 
-/** Least to most severe. */
-export const COMPLAINT_GRADES = ['general', 'serious', 'critical'] as const;
-export type ComplaintGrade = (typeof COMPLAINT_GRADES)[number];
+// The grades and their default targets are a column of the SLA policy table: they live in
+// domain/complaintStandard.ts, below both this module and domain/sla.ts.
+import { DEFAULT_COMPLAINT_POLICY, type ComplaintGrade, type ComplaintSlaPolicy } from './complaintStandard';
+export { COMPLAINT_GRADES, DEFAULT_COMPLAINT_POLICY, type ComplaintGrade, type ComplaintSlaPolicy } from './complaintStandard';
 
 export const COMPLAINT_STAGES = [
   'received', // 受理: registered, the owner must acknowledge it
@@ -82,14 +83,6 @@ export type ComplaintClock = (typeof COMPLAINT_CLOCKS)[number];
 export const COMPLAINT_CLOCK_LABELS: Record<ComplaintClock, string> = {
   acknowledge: 'Acknowledge: complaint received → owner has contacted the customer',
   resolve: 'Resolve: complaint received → customer accepts the resolution (waiting on the customer excluded)',
-};
-
-export type ComplaintSlaPolicy = Record<ComplaintGrade, { calendar: CalendarMode; acknowledgeMinutes: number; resolveMinutes: number }>;
-
-export const DEFAULT_COMPLAINT_POLICY: ComplaintSlaPolicy = {
-  general: { calendar: '24x7', acknowledgeMinutes: 120, resolveMinutes: 48 * 60 },
-  serious: { calendar: '24x7', acknowledgeMinutes: 60, resolveMinutes: 24 * 60 },
-  critical: { calendar: '24x7', acknowledgeMinutes: 30, resolveMinutes: 8 * 60 },
 };
 
 /** The complaint standard of a policy version (versions saved before complaints use the defaults). */

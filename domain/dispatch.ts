@@ -98,9 +98,7 @@ export interface ScoreWeights {
 
 /** VIP customers and P1 cases weigh toward the best-rated and nearest engineer. */
 export function scoreWeightsFor(priority: Priority, vip: boolean): ScoreWeights {
-  return vip || priority === 'P1'
-    ? { distance: 0.4, workload: 0.1, rating: 0.4, skill: 0.1 }
-    : { distance: 0.35, workload: 0.25, rating: 0.25, skill: 0.15 };
+  return vip || priority === 'P1' ? { distance: 0.4, workload: 0.1, rating: 0.4, skill: 0.1 } : { distance: 0.35, workload: 0.25, rating: 0.25, skill: 0.15 };
 }
 
 /** Great-circle distance in kilometres. */
@@ -139,17 +137,14 @@ export function rankEngineers(engineers: EngineerProfile[], req: DispatchRequest
     }
     const skillLevel = Math.max(...e.skills.filter((s) => s.category === req.category).map((s) => s.level));
     const distanceKm =
-      req.lat != null && req.lng != null && e.homeLat != null && e.homeLng != null
-        ? haversineKm(req.lat, req.lng, e.homeLat, e.homeLng)
-        : null;
+      req.lat != null && req.lng != null && e.homeLat != null && e.homeLng != null ? haversineKm(req.lat, req.lng, e.homeLat, e.homeLng) : null;
     const parts = {
       distance: distanceKm == null ? 0.5 : 1 - Math.min(distanceKm, DISTANCE_CAP_KM) / DISTANCE_CAP_KM,
       workload: 1 - e.openCases / e.maxOpenCases,
       rating: Math.max(0, Math.min(1, (e.rating - 1) / 4)),
       skill: Math.min(skillLevel, 3) / 3,
     };
-    let score =
-      weights.distance * parts.distance + weights.workload * parts.workload + weights.rating * parts.rating + weights.skill * parts.skill;
+    let score = weights.distance * parts.distance + weights.workload * parts.workload + weights.rating * parts.rating + weights.skill * parts.skill;
     const reasons = [
       distanceKm == null ? 'distance unknown' : `${distanceKm.toFixed(1)} km away`,
       `${e.openCases}/${e.maxOpenCases} open cases`,

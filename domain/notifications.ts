@@ -317,8 +317,8 @@ export function maskEmail(email: string): string {
   return `${email[0]}***${email.slice(at)}`;
 }
 
-/** Masks a recipient for logs and listings, whatever the channel. */
-export function maskRecipient(channel: NotificationChannel | string, recipient: string): string {
+/** Masks a recipient for logs and listings, whatever the channel (a NotificationChannel, or any string a row holds). */
+export function maskRecipient(channel: string, recipient: string): string {
   if (channel === 'email') return maskEmail(recipient);
   if (channel === 'sms') return maskPhone(recipient);
   return recipient;

@@ -14,9 +14,7 @@ const identifier = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, "
 const isoDateTime = z.iso.datetime({ offset: true }).meta({ example: '2026-11-23T09:00:00+08:00' });
 
 export const ChannelSchema = z.enum(CHANNELS).meta({ id: 'Channel' });
-export const PrioritySchema = z
-  .enum(PRIORITIES)
-  .meta({ id: 'Priority', description: 'P1 most urgent (safety, outage) .. P4 routine' });
+export const PrioritySchema = z.enum(PRIORITIES).meta({ id: 'Priority', description: 'P1 most urgent (safety, outage) .. P4 routine' });
 export type Priority = z.output<typeof PrioritySchema>;
 export const StageSchema = z.enum(STAGES).meta({ id: 'Stage' });
 
@@ -60,12 +58,12 @@ export const CaseIntakeSchema = z
     product: ProductSchema,
     faultDescription: z.string().trim().min(1).max(2000),
     priority: PrioritySchema.default('P3'),
-    attachments: z.array(z.url({ protocol: /^https?$/ })).max(10).default([]),
+    attachments: z
+      .array(z.url({ protocol: /^https?$/ }))
+      .max(10)
+      .default([]),
     preferredWindows: z.array(TimeWindowSchema).max(5).default([]),
-    allowDuplicate: z
-      .boolean()
-      .default(false)
-      .meta({ description: 'Open a new case even if this customer phone + product serial has an open case' }),
+    allowDuplicate: z.boolean().default(false).meta({ description: 'Open a new case even if this customer phone + product serial has an open case' }),
   })
   .meta({ id: 'CaseIntake' });
 export type CaseIntakeInput = z.input<typeof CaseIntakeSchema>;
@@ -73,7 +71,10 @@ export type CaseIntake = z.output<typeof CaseIntakeSchema>;
 
 const note = z.string().trim().max(1000).optional();
 const reason = z.string().trim().min(1).max(500);
-const partNo = z.string().trim().regex(/^[A-Za-z0-9._/-]{1,40}$/, 'a part number: letters, digits, . _ / -');
+const partNo = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._/-]{1,40}$/, 'a part number: letters, digits, . _ / -');
 const quantity = z.int().min(1).max(999);
 
 export const AssignBodySchema = z
@@ -84,9 +85,7 @@ export const RedispatchBodySchema = z.strictObject({ reason }).meta({ id: 'Redis
 export const AcceptOfferBodySchema = z.strictObject({ note }).meta({ id: 'AcceptOfferBody' });
 export const DeclineOfferBodySchema = z.strictObject({ reason }).meta({ id: 'DeclineOfferBody' });
 
-export const PartLineSchema = z
-  .strictObject({ partNo, description: z.string().trim().max(200).optional(), quantity })
-  .meta({ id: 'PartLine' });
+export const PartLineSchema = z.strictObject({ partNo, description: z.string().trim().max(200).optional(), quantity }).meta({ id: 'PartLine' });
 
 export const ContactBodySchema = z
   .strictObject({
@@ -126,9 +125,7 @@ export const CheckInBodySchema = z
   })
   .meta({ id: 'CheckInBody' });
 
-export const DiagnoseBodySchema = z
-  .strictObject({ cause: z.string().trim().min(1).max(2000), note })
-  .meta({ id: 'DiagnoseBody' });
+export const DiagnoseBodySchema = z.strictObject({ cause: z.string().trim().min(1).max(2000), note }).meta({ id: 'DiagnoseBody' });
 
 export const QuoteLineSchema = z
   .strictObject({
@@ -144,7 +141,10 @@ export const QuoteLineSchema = z
 export const QuoteBodySchema = z
   .strictObject({
     lines: z.array(QuoteLineSchema).min(1).max(50),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code like CNY').default('CNY'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code like CNY')
+      .default('CNY'),
     note,
   })
   .meta({ id: 'QuoteBody' });
@@ -209,7 +209,11 @@ export const WorkingHoursSchema = z
 
 const engineerFields = {
   name: z.string().trim().min(1).max(100),
-  badgeNo: z.string().trim().regex(/^[A-Za-z0-9-]{1,40}$/, 'letters, digits or -').meta({ description: 'Engineer ID number shown to customers' }),
+  badgeNo: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{1,40}$/, 'letters, digits or -')
+    .meta({ description: 'Engineer ID number shown to customers' }),
   phone: CustomerSchema.shape.phone.optional(),
   skills: z.array(SkillSchema).max(30),
   home: z.strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).optional(),

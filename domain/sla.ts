@@ -1,9 +1,13 @@
-// SLA clocks: the policy table, business-hours arithmetic and the clock model. Pure and
-// deterministic (no Intl, no Date.now): the case workflow runs it for its timers, the
-// API for reports, and the README table is generated from DEFAULT_SLA_POLICY.
+// SLA clocks: the policy table, business-hours arithmetic (domain/businessHours.ts,
+// re-exported here) and the clock model. Pure and deterministic (no Intl, no Date.now):
+// the case workflow runs it for its timers, the API for reports, and the README table is
+// generated from DEFAULT_SLA_POLICY.
 import type { Priority } from './schemas';
 import type { Stage } from './stages';
-import { DEFAULT_COMPLAINT_POLICY, type ComplaintSlaPolicy } from './complaints';
+import { addWorkingMs, workingMsBetween, type BusinessCalendar, type CalendarMode } from './businessHours';
+import { DEFAULT_COMPLAINT_POLICY, type ComplaintSlaPolicy } from './complaintStandard';
+
+export * from './businessHours';
 
 export const CLOCKS = ['firstResponse', 'dispatch', 'engineerAcceptance', 'customerContact', 'onSiteArrival', 'resolution'] as const;
 export type ClockName = (typeof CLOCKS)[number];
@@ -27,22 +31,6 @@ export interface EscalationLevel {
   actions: EscalationAction[];
 }
 
-export interface BusinessCalendar {
-  /** Offset of the service area's local time from UTC, minutes (Asia/Shanghai: 480). */
-  utcOffsetMinutes: number;
-  /** ISO weekdays that are working days, 1 = Monday. */
-  workdays: number[];
-  /** Working hours, local "HH:MM". */
-  open: string;
-  close: string;
-  /** Local dates "YYYY-MM-DD" that are not worked although their weekday is. */
-  holidays: string[];
-  /** Local dates that are worked although their weekday is not (调休 make-up days). */
-  makeupWorkdays: string[];
-}
-
-export type CalendarMode = '24x7' | 'business';
-
 export interface SlaPolicy {
   warningAt: number;
   ladder: EscalationLevel[];
@@ -53,7 +41,6 @@ export interface SlaPolicy {
 }
 
 const MINUTE = 60_000;
-const DAY = 86_400_000;
 
 export const DEFAULT_SLA_POLICY: SlaPolicy = {
   warningAt: 0.75,
@@ -68,6 +55,7 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = {
     open: '09:00',
     close: '18:00',
     // Public holidays of mainland China, 2026-2027 (State Council schedule), and make-up days.
+    // prettier-ignore
     holidays: [
       '2026-01-01', '2026-01-02', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-23',
       '2026-04-06', '2026-05-01', '2026-05-04', '2026-05-05', '2026-06-19', '2026-09-25', '2026-10-01', '2026-10-02',
@@ -77,6 +65,7 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = {
     ],
     makeupWorkdays: ['2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10', '2027-02-20', '2027-09-26', '2027-10-09'],
   },
+  // prettier-ignore
   priorities: {
     P1: { calendar: '24x7', targetsMinutes: { firstResponse: 30, dispatch: 10, engineerAcceptance: 10, customerContact: 15, onSiteArrival: 240, resolution: 480 } },
     P2: { calendar: '24x7', targetsMinutes: { firstResponse: 30, dispatch: 20, engineerAcceptance: 20, customerContact: 30, onSiteArrival: 480, resolution: 1440 } },
@@ -89,59 +78,6 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = {
 export function slaPolicyFor(policy: SlaPolicy, priority: Priority, clock: ClockName): { targetMs: number; calendar: CalendarMode } {
   const p = policy.priorities[priority];
   return { targetMs: p.targetsMinutes[clock] * MINUTE, calendar: p.calendar };
-}
-
-// Business-hours arithmetic --------------------------------------------------------
-
-function hm(s: string): number {
-  const [h, m] = s.split(':').map(Number);
-  return ((h ?? 0) * 60 + (m ?? 0)) * MINUTE;
-}
-
-function localDate(dayStartLocal: number): string {
-  return new Date(dayStartLocal).toISOString().slice(0, 10);
-}
-
-/** The working interval [from, to) in UTC ms of the local day starting at `dayStartLocal`, or null. */
-function workingInterval(dayStartLocal: number, cal: BusinessCalendar): [number, number] | null {
-  const date = localDate(dayStartLocal);
-  const weekday = ((new Date(dayStartLocal).getUTCDay() + 6) % 7) + 1;
-  const worked = cal.makeupWorkdays.includes(date) || (cal.workdays.includes(weekday) && !cal.holidays.includes(date));
-  if (!worked) return null;
-  const offset = cal.utcOffsetMinutes * MINUTE;
-  return [dayStartLocal + hm(cal.open) - offset, dayStartLocal + hm(cal.close) - offset];
-}
-
-function localDayStart(utcMs: number, cal: BusinessCalendar): number {
-  const local = utcMs + cal.utcOffsetMinutes * MINUTE;
-  return local - (((local % DAY) + DAY) % DAY);
-}
-
-/** Working milliseconds between two instants (0 if b <= a). */
-export function workingMsBetween(a: number, b: number, mode: CalendarMode, cal: BusinessCalendar): number {
-  if (b <= a) return 0;
-  if (mode === '24x7') return b - a;
-  let total = 0;
-  for (let day = localDayStart(a, cal); day - cal.utcOffsetMinutes * MINUTE < b; day += DAY) {
-    const w = workingInterval(day, cal);
-    if (w) total += Math.max(0, Math.min(b, w[1]) - Math.max(a, w[0]));
-  }
-  return total;
-}
-
-/** The instant at which `ms` working milliseconds have passed since `start`. */
-export function addWorkingMs(start: number, ms: number, mode: CalendarMode, cal: BusinessCalendar): number {
-  if (mode === '24x7') return start + ms;
-  let left = ms;
-  for (let day = localDayStart(start, cal), guard = 0; guard < 3660; day += DAY, guard++) {
-    const w = workingInterval(day, cal);
-    if (!w) continue;
-    const from = Math.max(start, w[0]);
-    if (from >= w[1]) continue;
-    if (from + left <= w[1]) return from + left;
-    left -= w[1] - from;
-  }
-  throw new Error('business calendar has no working time in ten years');
 }
 
 // The clock model ------------------------------------------------------------------
@@ -174,7 +110,13 @@ export interface Threshold {
 export function thresholdsOf(policy: SlaPolicy): Threshold[] {
   return [
     { key: 'warning' as ThresholdKey, kind: 'warning' as const, level: 0, fraction: policy.warningAt, actions: [] as EscalationAction[] },
-    ...policy.ladder.map((l) => ({ key: `L${l.level}` as ThresholdKey, kind: 'escalation' as const, level: l.level, fraction: l.atFraction, actions: l.actions })),
+    ...policy.ladder.map((l) => ({
+      key: `L${l.level}` as ThresholdKey,
+      kind: 'escalation' as const,
+      level: l.level,
+      fraction: l.atFraction,
+      actions: l.actions,
+    })),
   ].sort((a, b) => a.fraction - b.fraction);
 }
 

@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { CLOCKS, ESCALATION_ACTIONS, type SlaPolicy } from './sla';
 import { COMPLAINT_GRADES } from './complaints';
 
-const minutes = z.number().positive().max(60 * 24 * 90).meta({ description: 'Minutes (fractions allowed)' });
+const minutes = z
+  .number()
+  .positive()
+  .max(60 * 24 * 90)
+  .meta({ description: 'Minutes (fractions allowed)' });
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-10-01');
 const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'a time like 09:00');
 
@@ -13,9 +17,16 @@ const priorityPolicy = z.strictObject({ calendar: z.enum(['24x7', 'business']), 
 const gradePolicy = z.strictObject({ calendar: z.enum(['24x7', 'business']), acknowledgeMinutes: minutes, resolveMinutes: minutes });
 const complaintStandard = z
   .strictObject(Object.fromEntries(COMPLAINT_GRADES.map((g) => [g, gradePolicy])) as Record<(typeof COMPLAINT_GRADES)[number], typeof gradePolicy>)
-  .refine((c) => c.general.acknowledgeMinutes >= c.serious.acknowledgeMinutes && c.serious.acknowledgeMinutes >= c.critical.acknowledgeMinutes && c.general.resolveMinutes >= c.serious.resolveMinutes && c.serious.resolveMinutes >= c.critical.resolveMinutes, {
-    message: 'a more severe grade cannot have a longer target',
-  })
+  .refine(
+    (c) =>
+      c.general.acknowledgeMinutes >= c.serious.acknowledgeMinutes &&
+      c.serious.acknowledgeMinutes >= c.critical.acknowledgeMinutes &&
+      c.general.resolveMinutes >= c.serious.resolveMinutes &&
+      c.serious.resolveMinutes >= c.critical.resolveMinutes,
+    {
+      message: 'a more severe grade cannot have a longer target',
+    },
+  )
   .meta({ description: 'Complaint response standard per grade (分级响应机制); absent = the defaults' });
 
 export const SlaPolicySchema = z

@@ -8,10 +8,7 @@ const DECIMAL = /^-?[0-9]+$/;
 
 /** An integer in [min, max] written in decimal digits; chain .default() / .optional(). */
 export function strictInt(min: number, max: number) {
-  return z.preprocess(
-    (v) => (typeof v === 'string' && DECIMAL.test(v) ? Number(v) : v),
-    z.int({ error: 'an integer in decimal digits' }).min(min).max(max),
-  );
+  return z.preprocess((v) => (typeof v === 'string' && DECIMAL.test(v) ? Number(v) : v), z.int({ error: 'an integer in decimal digits' }).min(min).max(max));
 }
 
 /** Largest PostgreSQL `integer` (`serial` ids); `bigserial` ids stop at Number.MAX_SAFE_INTEGER here. */

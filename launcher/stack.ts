@@ -3,16 +3,15 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Server } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { createApp } from '../api/app';
-import { parseApiKeys } from '../api/auth';
+import { apiSettings, listenApi } from '../api/server';
 import { apiConnectionOptions } from '../api/temporalConnection';
-import { apiDeadlines, customerLinkConfig, type Env } from '../config/env';
+import type { Env } from '../config/env';
 import { createDatabase } from '../db/client';
 import { migrateWhenReachable } from '../db/migrate';
 import { createCaseWorker } from '../worker/createWorker';
+import { caseWorkerSettings } from '../worker/settings';
 import { superviseWorker } from '../worker/supervisor';
 import { gatewayConfigFromEnv } from '../activities/gateways';
 import { startLocalGateways, type LocalGateways } from './localGateways';
@@ -57,7 +56,9 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
   };
 
   try {
-    const envKeys = parseApiKeys(env.API_KEYS);
+    const customerLinkSecret = env.CUSTOMER_LINK_SECRET ?? localLinkSecret(env.DATA_DIR);
+    // Configuration errors stop here, before any server starts.
+    const api = apiSettings(env, { customerLinkSecret });
 
     let temporalAddress = env.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | undefined;
@@ -106,11 +107,12 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
     }
     const devOutbox = env.DEV_OUTBOX ? env.DEV_OUTBOX === 'true' : local !== undefined;
 
-    const customerLinks = customerLinkConfig(env, env.CUSTOMER_LINK_SECRET ?? localLinkSecret(env.DATA_DIR));
     if (env.EMBED_WORKER === 'true') {
       const address = temporalAddress;
+      // The same settings as `npm run worker`, plus the local gateways and link secret.
+      const settings = caseWorkerSettings(env, { gatewayConfig, customerLinkSecret });
       const supervisor = superviseWorker({
-        create: () => createCaseWorker({ address, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TASK_QUEUE, db, logger, timeZone: env.TIME_ZONE, gatewayConfig, customerLinks }),
+        create: () => createCaseWorker({ address, db, logger, ...settings }),
         logger,
       });
       stops.push(['worker', () => supervisor.stop()]);
@@ -121,27 +123,11 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
 
     const connection = await Connection.connect(apiConnectionOptions(temporalAddress));
     stops.push(['temporal client', () => connection.close()]);
-    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 
-    const app = createApp({
-      client,
-      db,
-      taskQueue: env.TASK_QUEUE,
-      envKeys,
-      logger,
-      maxBodyBytes: env.MAX_BODY_BYTES,
-      customerLinks,
-      dispatchPolicy: env.DISPATCH_POLICY,
-      deadlines: apiDeadlines(env),
-      devOutbox: devOutbox && local ? local.outbox : undefined,
-    });
-    const server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(env.PORT, env.HOST, () => resolve(s)).on('error', reject);
-    });
-    stops.push(['api', () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    })]);
+    // The API as `npm run api` wires it (api/server.ts); here everything it needs is ready.
+    const server = await listenApi(api, logger);
+    stops.push(['api', () => server.close()]);
+    server.open({ db, connection, devOutbox: devOutbox && local ? local.outbox : undefined });
 
     return {
       apiUrl: `http://localhost:${env.PORT}`,

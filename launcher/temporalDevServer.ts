@@ -35,13 +35,20 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Em
 
   opts.logger.info({ cli: cli.path, source: cli.source, dbFile }, 'starting Temporal dev server');
   const args = [
-    'server', 'start-dev',
-    '--db-filename', dbFile,
-    '--ip', '127.0.0.1',
-    '--port', String(opts.port),
-    '--ui-port', String(opts.uiPort),
-    '--namespace', opts.namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--db-filename',
+    dbFile,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--ui-port',
+    String(opts.uiPort),
+    '--namespace',
+    opts.namespace,
+    '--log-level',
+    'warn',
     ...searchAttributeCliSpecs().flatMap((spec) => ['--search-attribute', spec]),
   ];
   let current = await spawnDevServer(cli.path, args, address);
@@ -76,8 +83,8 @@ async function spawnDevServer(cliPath: string, args: string[], address: string):
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const proc: DevServerProcess = {
     child,
     exited: undefined,
@@ -111,12 +118,7 @@ async function spawnDevServer(cliPath: string, args: string[], address: string):
 }
 
 /** Last resort on machines with internet: the SDK downloads and caches the CLI. */
-async function startWithSdkDownload(
-  opts: DevServerOptions,
-  dbFile: string,
-  address: string,
-  uiUrl: string,
-): Promise<EmbeddedTemporal> {
+async function startWithSdkDownload(opts: DevServerOptions, dbFile: string, address: string, uiUrl: string): Promise<EmbeddedTemporal> {
   opts.logger.warn('no temporal CLI found (TEMPORAL_CLI_PATH, PATH, .tools); using the SDK cached download');
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const env = await TestWorkflowEnvironment.createLocal({
@@ -132,5 +134,12 @@ async function startWithSdkDownload(
     },
   });
   // The SDK owns this process: it is not supervised (waitExit never resolves).
-  return { address, uiUrl, pid: () => undefined, waitExit: () => new Promise<string>(() => undefined), restart: () => Promise.reject(new Error('not supported')), stop: () => env.teardown() };
+  return {
+    address,
+    uiUrl,
+    pid: () => undefined,
+    waitExit: () => new Promise<string>(() => undefined),
+    restart: () => Promise.reject(new Error('not supported')),
+    stop: () => env.teardown(),
+  };
 }

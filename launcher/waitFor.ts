@@ -1,8 +1,5 @@
 /** Retries `probe` until it resolves; rethrows the last error after the timeout. */
-export async function waitFor(
-  probe: () => Promise<void>,
-  opts: { timeoutMs: number; intervalMs?: number; what: string },
-): Promise<void> {
+export async function waitFor(probe: () => Promise<void>, opts: { timeoutMs: number; intervalMs?: number; what: string }): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -31,7 +28,13 @@ export async function assertPortFree(port: number, name: string): Promise<void> 
   await new Promise<void>((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new Error(err.code === 'EADDRINUSE' ? `port ${port} (${name}) is in use: is another casework (or a stack still stopping) running? Set ${name} to another port.` : err.message)),
+      reject(
+        new Error(
+          err.code === 'EADDRINUSE'
+            ? `port ${port} (${name}) is in use: is another casework (or a stack still stopping) running? Set ${name} to another port.`
+            : err.message,
+        ),
+      ),
     );
     srv.listen(port, '127.0.0.1', () => srv.close(() => resolve()));
   });

@@ -35,7 +35,12 @@ async function timed(label: string, method: string, path: string, who: string, b
   const res = await fetch(`${api}${path}`, {
     method,
     // Every write carries an Idempotency-Key (agents' and engineers' moves require one).
-    headers: { authorization: `Bearer ${keys[who]}`, 'content-type': 'application/json', ...(method === 'POST' ? { 'idempotency-key': `bench-${randomUUID()}` } : {}), ...headers },
+    headers: {
+      authorization: `Bearer ${keys[who]}`,
+      'content-type': 'application/json',
+      ...(method === 'POST' ? { 'idempotency-key': `bench-${randomUUID()}` } : {}),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = (await res.json()) as { case?: { caseNo: string }; error?: unknown };
@@ -51,13 +56,20 @@ async function oneCase(i: number): Promise<void> {
   const slotAt = Date.parse('2030-01-01T00:00:00Z') + (Date.now() % 1_000_000) * 3_600_000 + i * 3 * 3_600_000;
   const start = new Date(slotAt).toISOString();
   const end = new Date(slotAt + 7_200_000).toISOString();
-  const opened = await timed('POST /cases', 'POST', '/cases', 'agent', {
-    channel: 'phone',
-    customer: { name: `Bench ${i}`, phone: `+86 139 ${String(i).padStart(8, '0')}`, address: 'Bench Road 1', region: 'BENCH' },
-    product: { category: 'air_conditioner', model: 'KFR-35GW', serial: `BENCH-${run}-${i}` },
-    faultDescription: 'benchmark case',
-    priority: 'P3',
-  }, { 'idempotency-key': `bench-${run}-${i}` });
+  const opened = await timed(
+    'POST /cases',
+    'POST',
+    '/cases',
+    'agent',
+    {
+      channel: 'phone',
+      customer: { name: `Bench ${i}`, phone: `+86 139 ${String(i).padStart(8, '0')}`, address: 'Bench Road 1', region: 'BENCH' },
+      product: { category: 'air_conditioner', model: 'KFR-35GW', serial: `BENCH-${run}-${i}` },
+      faultDescription: 'benchmark case',
+      priority: 'P3',
+    },
+    { 'idempotency-key': `bench-${run}-${i}` },
+  );
   const c = opened.case!.caseNo;
   await timed('assign', 'POST', `/cases/${c}/assign`, 'dispatcher', { engineerId: 'E001' });
   await timed('contact', 'POST', `/cases/${c}/contact`, 'engineer:E001', { confirmedAddress: 'Bench Road 1', diagnosis: 'bench' });
@@ -69,12 +81,19 @@ async function oneCase(i: number): Promise<void> {
 }
 
 async function oneComplaint(i: number): Promise<void> {
-  const opened = (await timed('POST /complaints', 'POST', '/complaints', 'agent', {
-    category: 'service_attitude',
-    channel: 'phone',
-    summary: 'benchmark complaint',
-    customer: { name: `Bench ${i}`, phone: `+86 139 ${String(i).padStart(8, '0')}` },
-  }, { 'idempotency-key': `bench-c-${run}-${i}` })) as { complaint?: { complaintNo: string } };
+  const opened = (await timed(
+    'POST /complaints',
+    'POST',
+    '/complaints',
+    'agent',
+    {
+      category: 'service_attitude',
+      channel: 'phone',
+      summary: 'benchmark complaint',
+      customer: { name: `Bench ${i}`, phone: `+86 139 ${String(i).padStart(8, '0')}` },
+    },
+    { 'idempotency-key': `bench-c-${run}-${i}` },
+  )) as { complaint?: { complaintNo: string } };
   const c = opened.complaint!.complaintNo;
   await timed('acknowledge', 'POST', `/complaints/${c}/acknowledge`, 'supervisor', {});
   await timed('investigate', 'POST', `/complaints/${c}/investigate`, 'supervisor', {});

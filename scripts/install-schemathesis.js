@@ -34,5 +34,7 @@ for (const py of pythons) {
   }
 }
 fs.rmSync(venv, { recursive: true, force: true });
-console.warn(`casework: could not install schemathesis ${VERSION} with pip; the OpenAPI conformance test will fail until it is installed:\n` +
-  `  python3 -m venv .tools/schemathesis && .tools/schemathesis/bin/pip install schemathesis==${VERSION}`);
+console.warn(
+  `casework: could not install schemathesis ${VERSION} with pip; the OpenAPI conformance test will fail until it is installed:\n` +
+    `  python3 -m venv .tools/schemathesis && .tools/schemathesis/bin/pip install schemathesis==${VERSION}`,
+);

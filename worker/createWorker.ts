@@ -1,8 +1,16 @@
-import { NativeConnection, Worker, Runtime, makeTelemetryFilterString, DefaultLogger, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Worker,
+  Runtime,
+  makeTelemetryFilterString,
+  DefaultLogger,
+  bundleWorkflowCode,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import type { GatewayConfig } from '../activities/gateways';
-import type { CustomerLinkConfig } from '../api/customerLinks';
+import type { CustomerLinkConfig } from '../shared/customerLinks';
 import type { Database } from '../db/client';
 import { activityErrorInterceptor } from './activityErrors';
 
@@ -16,8 +24,8 @@ export interface CaseWorkerOptions {
   timeZone?: string;
   /** Notification gateways; default: from the environment (SMS_GATEWAY_URL, SMTP_URL, …). */
   gatewayConfig?: GatewayConfig;
-  /** Signs customer links in messages; default: from the environment, if set. */
-  customerLinks?: CustomerLinkConfig;
+  /** Signs customer links in messages; null: no links; default: from the environment, if set. */
+  customerLinks?: CustomerLinkConfig | null;
 }
 
 /**

@@ -1,11 +1,13 @@
-// `npm run worker`: the worker alone, against TEMPORAL_ADDRESS and DATABASE_URL. It
-// outlives its dependencies: migrations wait for PostgreSQL, and the supervisor makes a
+// `npm run worker`: the worker alone, against TEMPORAL_ADDRESS and DATABASE_URL, with
+// the settings `npm start`'s embedded worker has (worker/settings.ts). It outlives its
+// dependencies: migrations wait for PostgreSQL, and the supervisor makes a
 // new worker whenever the current one fails (Temporal gone too long, a fatal error).
 import { loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createDatabase } from '../db/client';
 import { migrateWhenReachable } from '../db/migrate';
 import { createCaseWorker } from './createWorker';
+import { caseWorkerSettings } from './settings';
 import { superviseWorker } from './supervisor';
 
 async function main(): Promise<void> {
@@ -14,6 +16,7 @@ async function main(): Promise<void> {
   if (!env.TEMPORAL_ADDRESS || !env.DATABASE_URL) {
     throw new Error('npm run worker needs TEMPORAL_ADDRESS and DATABASE_URL (use npm start for the embedded default)');
   }
+  const settings = caseWorkerSettings(env);
   const stopping = new AbortController();
   let supervisor: ReturnType<typeof superviseWorker> | undefined;
   const stop = (signal: string) => {
@@ -34,9 +37,9 @@ async function main(): Promise<void> {
   const db = createDatabase(env.DATABASE_URL, { logger });
   const address = env.TEMPORAL_ADDRESS;
   supervisor = superviseWorker({
-    create: () => createCaseWorker({ address, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TASK_QUEUE, db, logger }),
+    create: () => createCaseWorker({ address, db, logger, ...settings }),
     logger,
-    onRunning: (incarnation) => logger.info({ taskQueue: env.TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE, incarnation }, 'worker running'),
+    onRunning: (incarnation) => logger.info({ taskQueue: settings.taskQueue, namespace: settings.namespace, incarnation }, 'worker running'),
   });
   // A signal that came while migrations ran.
   if (stopping.signal.aborted) void supervisor.stop();

@@ -37,7 +37,7 @@ export class Parking {
         return { resumed: calls.length };
       },
       {
-        validator: (_actor, body) => {
+        validator: (_actor: Actor, body: { reason?: string } | undefined) => {
           if (!body?.reason?.trim()) throw ApplicationFailure.nonRetryable('a reason is required', 'InvalidRequest');
         },
       },

@@ -55,6 +55,8 @@ export function createSmsGateway(opts: SmsGatewayOptions): Gateway {
       } catch {
         /* a 2xx without JSON is still accepted */
       }
+      // A provider's id is a string or a number; anything else is stored as it stringifies.
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string
       return { providerMessageId: id === undefined || id === null ? null : String(id) };
     },
   };

@@ -45,12 +45,20 @@ export function aftercareRoutes(deps: { db: Database; openCase: OpenCase }): Rou
       summary: 'Satisfaction callbacks (回访), due one day after a case is archived; oldest first',
       roles,
       query: CallbackQuery,
-      responses: { 200: { description: 'A page', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())), nextCursor: z.number().nullable() }) }, ...errors },
+      responses: {
+        200: { description: 'A page', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())), nextCursor: z.number().nullable() }) },
+        ...errors,
+      },
       async handler({ res, query }) {
         const rows = await db
           .select()
           .from(callbackTasks)
-          .where(and(query.status ? eq(callbackTasks.status, query.status as 'open' | 'done') : undefined, query.cursor ? gt(callbackTasks.id, query.cursor) : undefined))
+          .where(
+            and(
+              query.status ? eq(callbackTasks.status, query.status as 'open' | 'done') : undefined,
+              query.cursor ? gt(callbackTasks.id, query.cursor) : undefined,
+            ),
+          )
           .orderBy(asc(callbackTasks.id))
           .limit(query.limit + 1);
         const items = rows.slice(0, query.limit);
@@ -65,7 +73,12 @@ export function aftercareRoutes(deps: { db: Database; openCase: OpenCase }): Rou
       roles,
       params: IdParams,
       body: CallbackResult,
-      responses: { 200: { description: 'The callback', schema: z.record(z.string(), z.unknown()) }, ...errors, 404: { description: 'Unknown', schema: ErrorSchema }, 409: { description: 'Already done', schema: ErrorSchema } },
+      responses: {
+        200: { description: 'The callback', schema: z.record(z.string(), z.unknown()) },
+        ...errors,
+        404: { description: 'Unknown', schema: ErrorSchema },
+        409: { description: 'Already done', schema: ErrorSchema },
+      },
       async handler({ res, actor, params, body }) {
         const [done] = await db
           .update(callbackTasks)
@@ -85,12 +98,20 @@ export function aftercareRoutes(deps: { db: Database; openCase: OpenCase }): Rou
       summary: 'Maintenance reminders (保养提醒), due per product category after a completed service',
       roles,
       query: MaintenanceQuery,
-      responses: { 200: { description: 'A page', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())), nextCursor: z.number().nullable() }) }, ...errors },
+      responses: {
+        200: { description: 'A page', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())), nextCursor: z.number().nullable() }) },
+        ...errors,
+      },
       async handler({ res, query }) {
         const rows = await db
           .select()
           .from(maintenanceReminders)
-          .where(and(query.status ? eq(maintenanceReminders.status, query.status as 'due' | 'opened') : undefined, query.cursor ? gt(maintenanceReminders.id, query.cursor) : undefined))
+          .where(
+            and(
+              query.status ? eq(maintenanceReminders.status, query.status as 'due' | 'opened') : undefined,
+              query.cursor ? gt(maintenanceReminders.id, query.cursor) : undefined,
+            ),
+          )
           .orderBy(asc(maintenanceReminders.id))
           .limit(query.limit + 1);
         const items = rows.slice(0, query.limit);
@@ -104,7 +125,12 @@ export function aftercareRoutes(deps: { db: Database; openCase: OpenCase }): Rou
       summary: 'Open a maintenance case for the reminder (idempotent: a retry returns the same case)',
       roles,
       params: IdParams,
-      responses: { 201: { description: 'Opened', schema: z.object({ case: CaseViewSchema }) }, 200: { description: 'Already opened', schema: z.object({ case: CaseViewSchema }) }, ...errors, 404: { description: 'Unknown', schema: ErrorSchema } },
+      responses: {
+        201: { description: 'Opened', schema: z.object({ case: CaseViewSchema }) },
+        200: { description: 'Already opened', schema: z.object({ case: CaseViewSchema }) },
+        ...errors,
+        404: { description: 'Unknown', schema: ErrorSchema },
+      },
       async handler({ res, actor, params }) {
         const [r] = await db.select().from(maintenanceReminders).where(eq(maintenanceReminders.id, params.id));
         if (!r) throw new HttpError(404, 'maintenance_not_found', `no maintenance reminder ${params.id}`);

@@ -3,13 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
-import {
-  ACTION_ROLES,
-  OPEN_STAGES,
-  type Actor,
-  type CaseState,
-  type Stage,
-} from '../../domain';
+import { ACTION_ROLES, OPEN_STAGES, type Actor, type CaseState, type Stage } from '../../domain';
 import {
   AcceptOfferBodySchema,
   AppointmentBodySchema,
@@ -41,7 +35,7 @@ import { createCaseIntake } from '../caseIntake';
 import type { ApiDeadlines } from '../deadlines';
 import { liveState } from '../liveState';
 import { runCaseUpdate } from '../caseUpdates';
-import { issueCustomerToken, type CustomerLinkConfig } from '../customerLinks';
+import { issueCustomerToken, type CustomerLinkConfig } from '../../shared/customerLinks';
 import { HttpError } from '../errors';
 import { IdempotencyHeaders, idempotencyKeyOf, MoveIdempotencyHeaders, moveKeyOf } from '../idempotency';
 import { defineRoute, type RouteSpec } from '../routeSpec';
@@ -187,11 +181,16 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
           schema: z
             .object({
               case: CaseViewSchema,
-              live: z.record(z.string(), z.unknown()).nullable().meta({ description: 'The workflow state (see liveSource); null if neither the workflow nor PostgreSQL had it' }),
+              live: z
+                .record(z.string(), z.unknown())
+                .nullable()
+                .meta({ description: 'The workflow state (see liveSource); null if neither the workflow nor PostgreSQL had it' }),
               liveSource: LiveSourceSchema,
               timeline: z.array(CaseEventViewSchema),
               complaints: z
-                .array(z.object({ complaintNo: z.string(), stage: z.string(), grade: z.string(), category: z.string(), source: z.string(), createdAt: z.string() }))
+                .array(
+                  z.object({ complaintNo: z.string(), stage: z.string(), grade: z.string(), category: z.string(), source: z.string(), createdAt: z.string() }),
+                )
                 .meta({ description: 'Complaints about this case, oldest first (GET /complaints/:no for each)' }),
             })
             .meta({ id: 'CaseDetail' }),
@@ -206,7 +205,15 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
         const closed = !OPEN_STAGES.includes(row.stage as Stage);
         const [timeline, { live, liveSource }, complaints] = await Promise.all([
           caseTimeline(db, row.caseNo),
-          liveState({ client, workflowId: row.workflowId, query: getCaseState, closed, snapshot: row.snapshot, deadlineMs: deps.deadlines.liveQueryMs, log: req.log }),
+          liveState({
+            client,
+            workflowId: row.workflowId,
+            query: getCaseState,
+            closed,
+            snapshot: row.snapshot,
+            deadlineMs: deps.deadlines.liveQueryMs,
+            log: req.log,
+          }),
           // Engineers see their case, not the complaints about it.
           actor.role === 'engineer' ? [] : complaintsAboutCase(db, row.caseNo),
         ]);
@@ -215,7 +222,14 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
           live,
           liveSource,
           timeline: timeline.map(caseEventView),
-          complaints: complaints.map((c) => ({ complaintNo: c.complaintNo, stage: c.stage, grade: c.grade, category: c.category, source: c.source, createdAt: c.createdAt.toISOString() })),
+          complaints: complaints.map((c) => ({
+            complaintNo: c.complaintNo,
+            stage: c.stage,
+            grade: c.grade,
+            category: c.category,
+            source: c.source,
+            createdAt: c.createdAt.toISOString(),
+          })),
         });
       },
     }),

@@ -4,7 +4,14 @@ import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import { ACTION_ROLES, type Actor, type Role } from '../../domain';
-import { COMPLAINT_CLOCK_LABELS, complaintPolicyOf, isOpenComplaintStage, type ComplaintAction, type ComplaintStage, type ComplaintState } from '../../domain/complaints';
+import {
+  COMPLAINT_CLOCK_LABELS,
+  complaintPolicyOf,
+  isOpenComplaintStage,
+  type ComplaintAction,
+  type ComplaintStage,
+  type ComplaintState,
+} from '../../domain/complaints';
 import {
   AcknowledgeBodySchema,
   CallbackBodySchema,
@@ -21,13 +28,13 @@ import {
   WithdrawBodySchema,
 } from '../../domain/complaintSchemas';
 import { ErrorSchema } from '../../domain/schemas';
-import { currentSlaPolicy } from '../../activities/sla';
 import type { Database } from '../../db/client';
 import { BadCursorError } from '../../db/queries/cases';
+import { currentSlaPolicy } from '../../db/queries/sla';
 import { complaintStats, complaintTimeline, findComplaint, listComplaints, type ComplaintRow } from '../../db/queries/complaints';
 import { COMPLAINT_UPDATES, getComplaintState } from '../../workflows/complaintDefinitions';
 import { createComplaintIntake } from '../complaintIntake';
-import { issueCustomerToken, type CustomerLinkConfig } from '../customerLinks';
+import { issueCustomerToken, type CustomerLinkConfig } from '../../shared/customerLinks';
 import { complaintEventView, ComplaintEventViewSchema, complaintView, ComplaintViewSchema } from '../complaintViews';
 import { runComplaintUpdate } from '../caseUpdates';
 import type { ApiDeadlines } from '../deadlines';
@@ -59,7 +66,13 @@ const StatsRowSchema = z.object({
   meanAcknowledgeMinutes: z.number().nullable(),
 });
 
-export function complaintRoutes(deps: { client: Client; db: Database; taskQueue: string; customerLinks: CustomerLinkConfig; deadlines: ApiDeadlines }): RouteSpec[] {
+export function complaintRoutes(deps: {
+  client: Client;
+  db: Database;
+  taskQueue: string;
+  customerLinks: CustomerLinkConfig;
+  deadlines: ApiDeadlines;
+}): RouteSpec[] {
   const { client, db } = deps;
   const openComplaint = createComplaintIntake(deps);
 
@@ -131,7 +144,10 @@ export function complaintRoutes(deps: { client: Client; db: Database; taskQueue:
       roles: ACTION_ROLES.complaintRead,
       query: ComplaintListQuerySchema,
       responses: {
-        200: { description: 'A page of complaints', schema: z.object({ items: z.array(ComplaintViewSchema), nextCursor: z.string().nullable() }).meta({ id: 'ComplaintPage' }) },
+        200: {
+          description: 'A page of complaints',
+          schema: z.object({ items: z.array(ComplaintViewSchema), nextCursor: z.string().nullable() }).meta({ id: 'ComplaintPage' }),
+        },
         ...errors,
       },
       async handler({ res, query }) {
@@ -139,7 +155,8 @@ export function complaintRoutes(deps: { client: Client; db: Database; taskQueue:
           const page = await listComplaints(db, query);
           res.json({ items: page.items.map(complaintView), nextCursor: page.nextCursor });
         } catch (err) {
-          if (err instanceof BadCursorError) throw new HttpError(400, 'validation_failed', 'invalid query', { fields: [{ path: 'query.cursor', message: err.message }] });
+          if (err instanceof BadCursorError)
+            throw new HttpError(400, 'validation_failed', 'invalid query', { fields: [{ path: 'query.cursor', message: err.message }] });
           throw err;
         }
       },
@@ -160,7 +177,12 @@ export function complaintRoutes(deps: { client: Client; db: Database; taskQueue:
               from: z.string(),
               to: z.string(),
               overall: StatsRowSchema,
-              by: z.object({ category: z.array(StatsRowSchema), grade: z.array(StatsRowSchema), owner: z.array(StatsRowSchema), source: z.array(StatsRowSchema) }),
+              by: z.object({
+                category: z.array(StatsRowSchema),
+                grade: z.array(StatsRowSchema),
+                owner: z.array(StatsRowSchema),
+                source: z.array(StatsRowSchema),
+              }),
             })
             .meta({ id: 'ComplaintStats' }),
         },
@@ -212,7 +234,12 @@ export function complaintRoutes(deps: { client: Client; db: Database; taskQueue:
         200: {
           description: 'The complaint',
           schema: z
-            .object({ complaint: ComplaintViewSchema, live: z.record(z.string(), z.unknown()).nullable(), liveSource: LiveSourceSchema, timeline: z.array(ComplaintEventViewSchema) })
+            .object({
+              complaint: ComplaintViewSchema,
+              live: z.record(z.string(), z.unknown()).nullable(),
+              liveSource: LiveSourceSchema,
+              timeline: z.array(ComplaintEventViewSchema),
+            })
             .meta({ id: 'ComplaintDetail' }),
         },
         ...errors,
@@ -223,7 +250,15 @@ export function complaintRoutes(deps: { client: Client; db: Database; taskQueue:
         const closed = !isOpenComplaintStage(row.stage as ComplaintStage);
         const [timeline, { live, liveSource }] = await Promise.all([
           complaintTimeline(db, row.complaintNo),
-          liveState({ client, workflowId: row.workflowId, query: getComplaintState, closed, snapshot: row.snapshot, deadlineMs: deps.deadlines.liveQueryMs, log: req.log }),
+          liveState({
+            client,
+            workflowId: row.workflowId,
+            query: getComplaintState,
+            closed,
+            snapshot: row.snapshot,
+            deadlineMs: deps.deadlines.liveQueryMs,
+            log: req.log,
+          }),
         ]);
         res.json({ complaint: complaintView(row), live, liveSource, timeline: timeline.map(complaintEventView) });
       },
@@ -248,10 +283,28 @@ export function complaintRoutes(deps: { client: Client; db: Database; taskQueue:
       },
     }),
 
-    move('acknowledge', 'acknowledge', 'The owner acknowledges: has contacted the customer (stops the acknowledge clock); may re-classify', manage, AcknowledgeBodySchema),
+    move(
+      'acknowledge',
+      'acknowledge',
+      'The owner acknowledges: has contacted the customer (stops the acknowledge clock); may re-classify',
+      manage,
+      AcknowledgeBodySchema,
+    ),
     move('investigate', 'investigate', 'Start the investigation (调查)', manage, InvestigateBodySchema),
-    move('proposeResolution', 'resolution', 'Propose a resolution (处理方案), optionally with compensation; the customer is told by SMS', manage, ProposeResolutionBodySchema),
-    move('recordDecision', 'decision', "Record the customer's answer: accepted stops the resolve clock; rejected re-opens with a raised grade", followUp, DecisionBodySchema),
+    move(
+      'proposeResolution',
+      'resolution',
+      'Propose a resolution (处理方案), optionally with compensation; the customer is told by SMS',
+      manage,
+      ProposeResolutionBodySchema,
+    ),
+    move(
+      'recordDecision',
+      'decision',
+      "Record the customer's answer: accepted stops the resolve clock; rejected re-opens with a raised grade",
+      followUp,
+      DecisionBodySchema,
+    ),
     move('verifyCallback', 'callback', 'Record the follow-up call (回访): satisfied, or re-open with a raised grade', followUp, CallbackBodySchema),
     move('close', 'close', 'Close (结案) with root cause and responsibility', manage, CloseBodySchema),
     move('reassign', 'reassign', 'Hand the complaint to another owner', manage, ReassignBodySchema),

@@ -11,7 +11,10 @@ import { caseView, CaseViewSchema } from '../views';
 
 const QueueQuery = z
   .strictObject({
-    region: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
+    region: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/)
+      .optional(),
     limit: strictInt(1, 100).default(20),
     cursor: z.string().max(200).optional(),
   })
@@ -27,7 +30,10 @@ export function dispatchRoutes(deps: { db: Database }): RouteSpec[] {
       roles: ACTION_ROLES.dispatchQueue,
       query: QueueQuery,
       responses: {
-        200: { description: 'A page, oldest first', schema: z.object({ items: z.array(CaseViewSchema), nextCursor: z.string().nullable() }).meta({ id: 'DispatchQueuePage' }) },
+        200: {
+          description: 'A page, oldest first',
+          schema: z.object({ items: z.array(CaseViewSchema), nextCursor: z.string().nullable() }).meta({ id: 'DispatchQueuePage' }),
+        },
         400: { description: 'Invalid query', schema: ErrorSchema },
         401: { description: 'Missing or unknown API key', schema: ErrorSchema },
         403: { description: 'Role not allowed', schema: ErrorSchema },

@@ -82,7 +82,10 @@ export function engineerRoutes(deps: { db: Database }): RouteSpec[] {
       roles: ACTION_ROLES.engineersRead,
       query: EngineerListQuerySchema,
       responses: {
-        200: { description: 'A page', schema: z.object({ items: z.array(EngineerViewSchema), nextCursor: z.string().nullable() }).meta({ id: 'EngineerPage' }) },
+        200: {
+          description: 'A page',
+          schema: z.object({ items: z.array(EngineerViewSchema), nextCursor: z.string().nullable() }).meta({ id: 'EngineerPage' }),
+        },
         ...errors,
       },
       async handler({ res, query }) {

@@ -19,7 +19,9 @@ import { defineRoute, type RouteSpec } from '../routeSpec';
 
 const StuckQuery = z
   .strictObject({
-    stalledMinutes: strictInt(1, 60 * 24 * 30).default(240).meta({ description: 'A case not moved for this long is stalled' }),
+    stalledMinutes: strictInt(1, 60 * 24 * 30)
+      .default(240)
+      .meta({ description: 'A case not moved for this long is stalled' }),
     minAttempts: strictInt(2, 1000).default(3).meta({ description: 'An activity failing this many times is reported' }),
     scan: strictInt(0, 500).default(100).meta({ description: 'How many of the stalest open cases to describe in Temporal' }),
     limit: strictInt(1, 500).default(100),
@@ -95,7 +97,15 @@ export function opsRoutes(deps: { client: Client; db: Database; deadlines: ApiDe
         const item = (r: typeof cases.$inferSelect) => {
           let it = byCase.get(r.caseNo);
           if (!it) {
-            it = { caseNo: r.caseNo, workflowId: r.workflowId, stage: r.stage, priority: r.priority, engineerId: r.engineerId, updatedAt: r.updatedAt.toISOString(), reasons: [] };
+            it = {
+              caseNo: r.caseNo,
+              workflowId: r.workflowId,
+              stage: r.stage,
+              priority: r.priority,
+              engineerId: r.engineerId,
+              updatedAt: r.updatedAt.toISOString(),
+              reasons: [],
+            };
             byCase.set(r.caseNo, it);
           }
           return it;
@@ -104,7 +114,15 @@ export function opsRoutes(deps: { client: Client; db: Database; deadlines: ApiDe
           ? await db
               .selectDistinctOn([caseEvents.caseNo], { caseNo: caseEvents.caseNo, data: caseEvents.data })
               .from(caseEvents)
-              .where(and(inArray(caseEvents.caseNo, flagged.map((r) => r.caseNo)), eq(caseEvents.type, 'sla.escalated')))
+              .where(
+                and(
+                  inArray(
+                    caseEvents.caseNo,
+                    flagged.map((r) => r.caseNo),
+                  ),
+                  eq(caseEvents.type, 'sla.escalated'),
+                ),
+              )
               // The latest in time: after a reset seq numbers repeat across runs.
               .orderBy(caseEvents.caseNo, desc(caseEvents.occurredAt), desc(caseEvents.seq), desc(caseEvents.id))
           : [];
@@ -126,20 +144,29 @@ export function opsRoutes(deps: { client: Client; db: Database; deadlines: ApiDe
         // by their search attribute, and what they wait on from their live state.
         const parked = await parkedWorkflows(client, 'case', query.limit);
         if (parked.length) {
-          const rows = await db.select().from(cases).where(inArray(cases.caseNo, parked.map((p) => p.no)));
+          const rows = await db
+            .select()
+            .from(cases)
+            .where(
+              inArray(
+                cases.caseNo,
+                parked.map((p) => p.no),
+              ),
+            );
           await Promise.all(
             rows.map(async (r) => {
               const calls = await parkedCalls(client, 'case', r.workflowId, deps.deadlines.liveQueryMs);
               for (const c of calls.length ? calls : [{ activity: 'a step', error: 'refused by the database (see the Temporal UI)' }]) {
-                item(r).reasons.push({ kind: 'needs_attention', detail: `${c.activity} parked: ${c.error}; fix the cause, then POST /ops/cases/${r.caseNo}/retry-now` });
+                item(r).reasons.push({
+                  kind: 'needs_attention',
+                  detail: `${c.activity} parked: ${c.error}; fix the cause, then POST /ops/cases/${r.caseNo}/retry-now`,
+                });
               }
             }),
           );
         }
         // Repeated failures are only visible in Temporal: describe the stalest open cases.
-        const scanned = query.scan
-          ? await db.select().from(cases).where(open).orderBy(asc(cases.updatedAt)).limit(query.scan)
-          : [];
+        const scanned = query.scan ? await db.select().from(cases).where(open).orderBy(asc(cases.updatedAt)).limit(query.scan) : [];
         await Promise.all(
           scanned.map(async (r) => {
             try {
@@ -253,8 +280,17 @@ async function stuckComplaints(deps: { client: Client; db: Database; deadlines: 
         caseNo: c.caseNo,
         updatedAt: c.updatedAt.toISOString(),
         reasons: [
-          ...(c.slaBreached ? [{ kind: 'sla_breached' as const, detail: `response standard breached: escalation level ${c.escalationLevel} (${c.acknowledgedAt ? 'resolve' : 'acknowledge'} clock)` }] : []),
-          ...(c.updatedAt < stalledBefore ? [{ kind: 'stalled' as const, detail: `no movement for ${Math.round((Date.now() - c.updatedAt.getTime()) / 60_000)} min in stage ${c.stage}` }] : []),
+          ...(c.slaBreached
+            ? [
+                {
+                  kind: 'sla_breached' as const,
+                  detail: `response standard breached: escalation level ${c.escalationLevel} (${c.acknowledgedAt ? 'resolve' : 'acknowledge'} clock)`,
+                },
+              ]
+            : []),
+          ...(c.updatedAt < stalledBefore
+            ? [{ kind: 'stalled' as const, detail: `no movement for ${Math.round((Date.now() - c.updatedAt.getTime()) / 60_000)} min in stage ${c.stage}` }]
+            : []),
           ...parkedReasons,
         ],
       };

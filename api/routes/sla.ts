@@ -1,19 +1,15 @@
 // /sla: the policy table (versioned; a case keeps the version it opened with), the
 // escalations that fired, and met/breached reports computed from the clock results.
-import { and, desc, eq, gte, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { currentSlaPolicy, saveSlaPolicy } from '../../activities/sla';
 import type { Database } from '../../db/client';
-import { escalations, slaPolicies, slaResults } from '../../db/schema';
+import { caseEscalations, currentSlaPolicy, listSlaPolicyVersions, saveSlaPolicy, slaReport } from '../../db/queries/sla';
 import { CLOCK_LABELS } from '../../domain';
 import { CaseNoSchema, ErrorSchema } from '../../domain/schemas';
 import { SlaPolicySchema } from '../../domain/slaPolicySchema';
 import { strictInt } from '../../domain/strictInt';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
-const PolicyVersionSchema = z
-  .object({ version: z.int(), policy: SlaPolicySchema, clocks: z.record(z.string(), z.string()) })
-  .meta({ id: 'SlaPolicyVersion' });
+const PolicyVersionSchema = z.object({ version: z.int(), policy: SlaPolicySchema, clocks: z.record(z.string(), z.string()) }).meta({ id: 'SlaPolicyVersion' });
 const errors = {
   400: { description: 'Invalid input (field-level messages)', schema: ErrorSchema },
   401: { description: 'Missing or unknown API key', schema: ErrorSchema },
@@ -63,8 +59,7 @@ export function slaRoutes(deps: { db: Database }): RouteSpec[] {
         ...errors,
       },
       async handler({ res }) {
-        await currentSlaPolicy(db);
-        const rows = await db.select().from(slaPolicies).orderBy(desc(slaPolicies.version)).limit(200);
+        const rows = await listSlaPolicyVersions(db);
         res.json({ items: rows.map((r) => ({ version: r.version, note: r.note, createdBy: r.createdBy, createdAt: r.createdAt.toISOString() })) });
       },
     }),
@@ -80,7 +75,18 @@ export function slaRoutes(deps: { db: Database }): RouteSpec[] {
           description: 'Rows per clock and priority',
           schema: z.object({
             since: z.string(),
-            rows: z.array(z.object({ clock: z.string(), priority: z.string(), count: z.int(), met: z.int(), breached: z.int(), metRate: z.number(), avgActualMinutes: z.number(), avgPausedMinutes: z.number() })),
+            rows: z.array(
+              z.object({
+                clock: z.string(),
+                priority: z.string(),
+                count: z.int(),
+                met: z.int(),
+                breached: z.int(),
+                metRate: z.number(),
+                avgActualMinutes: z.number(),
+                avgPausedMinutes: z.number(),
+              }),
+            ),
             escalations: z.array(z.object({ clock: z.string(), kind: z.string(), level: z.int(), count: z.int() })),
           }),
         },
@@ -88,25 +94,7 @@ export function slaRoutes(deps: { db: Database }): RouteSpec[] {
       },
       async handler({ res, query }) {
         const since = new Date(Date.now() - query.days * 86_400_000);
-        const rows = await db
-          .select({
-            clock: slaResults.clock,
-            priority: slaResults.priority,
-            count: sql<number>`count(*)::int`,
-            met: sql<number>`count(*) filter (where ${slaResults.met})::int`,
-            avgActual: sql<number>`avg(${slaResults.actualMs})::float`,
-            avgPaused: sql<number>`avg(${slaResults.pausedMs})::float`,
-          })
-          .from(slaResults)
-          .where(gte(slaResults.stoppedAt, since))
-          .groupBy(slaResults.clock, slaResults.priority)
-          .orderBy(slaResults.clock, slaResults.priority);
-        const fired = await db
-          .select({ clock: escalations.clock, kind: escalations.kind, level: escalations.level, count: sql<number>`count(*)::int` })
-          .from(escalations)
-          .where(and(gte(escalations.firedAt, since)))
-          .groupBy(escalations.clock, escalations.kind, escalations.level)
-          .orderBy(escalations.clock, escalations.level);
+        const { rows, fired } = await slaReport(db, since);
         res.json({
           since: since.toISOString(),
           rows: rows.map((r) => ({
@@ -132,7 +120,7 @@ export function slaRoutes(deps: { db: Database }): RouteSpec[] {
       params: z.strictObject({ caseNo: CaseNoSchema }),
       responses: { 200: { description: 'Escalations, oldest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) }, ...errors },
       async handler({ res, params }) {
-        const rows = await db.select().from(escalations).where(eq(escalations.caseNo, params.caseNo)).orderBy(escalations.firedAt, escalations.id);
+        const rows = await caseEscalations(db, params.caseNo);
         res.json({ items: rows.map((r) => ({ ...r, dueAt: r.dueAt.toISOString(), firedAt: r.firedAt.toISOString() })) });
       },
     }),

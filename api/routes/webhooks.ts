@@ -19,7 +19,7 @@ import {
   type WebhookDeliveryRow,
   type WebhookSubscriptionRow,
 } from '../../db/queries/notifications';
-import type { OutboxSnapshot } from '../../launcher/localGateways';
+import type { OutboxSnapshot } from '../../shared/devOutbox';
 import { HttpError } from '../errors';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
@@ -53,12 +53,7 @@ const CreateWebhookBody = z
       .max(50)
       .refine((e) => new Set(e).size === e.length, 'events must not repeat')
       .meta({ description: "Event names of the template catalogue, or ['*'] for all" }),
-    secret: z
-      .string()
-      .min(16)
-      .max(200)
-      .optional()
-      .meta({ description: 'HMAC key (16-200 chars); generated and returned once if omitted' }),
+    secret: z.string().min(16).max(200).optional().meta({ description: 'HMAC key (16-200 chars); generated and returned once if omitted' }),
   })
   .meta({ id: 'CreateWebhook' });
 
@@ -180,7 +175,10 @@ export function webhookRoutes(deps: { db: Database }): RouteSpec[] {
       roles: ADMIN,
       body: CreateWebhookBody,
       responses: {
-        201: { description: 'Subscribed; keep the secret', schema: z.object({ webhook: WebhookViewSchema, secret: z.string() }).meta({ id: 'WebhookCreated' }) },
+        201: {
+          description: 'Subscribed; keep the secret',
+          schema: z.object({ webhook: WebhookViewSchema, secret: z.string() }).meta({ id: 'WebhookCreated' }),
+        },
         ...errors,
       },
       async handler({ res, body }) {
@@ -259,7 +257,8 @@ export function notificationRoutes(deps: { db: Database; devOutbox?: DevOutboxSo
       path: '/notifications',
       tag: 'Notifications',
       summary: 'Notifications and their state (newest first, cursor-paginated)',
-      description: 'queued: not sent yet; sent: accepted by the gateway (attempts, provider id); failed: the last attempt failed (lastError) and is retried unless refused for good.',
+      description:
+        'queued: not sent yet; sent: accepted by the gateway (attempts, provider id); failed: the last attempt failed (lastError) and is retried unless refused for good.',
       roles: NOTIFICATION_READERS,
       query: NotificationsQuery,
       responses: {
@@ -282,7 +281,8 @@ export function notificationRoutes(deps: { db: Database; devOutbox?: DevOutboxSo
         path: '/dev/outbox',
         tag: 'Development',
         summary: 'What the local gateways received (dev mode only, DEV_OUTBOX)',
-        description: 'E-mails captured by the local SMTP server, SMS and webhook POSTs received by the local HTTP receiver, and the latest notifications rows (real recipients: dev data only).',
+        description:
+          'E-mails captured by the local SMTP server, SMS and webhook POSTs received by the local HTTP receiver, and the latest notifications rows (real recipients: dev data only).',
         roles: DEV_OUTBOX_READERS,
         query: z.strictObject({ limit: strictInt(1, 1000).default(100) }),
         responses: {

@@ -18,11 +18,7 @@ export async function findCase(db: Database, caseNo: string): Promise<CaseRow | 
  * run's seq numbers repeat the old run's, and its events come after them.
  */
 export async function caseTimeline(db: Database, caseNo: string): Promise<CaseEventRow[]> {
-  return db
-    .select()
-    .from(caseEvents)
-    .where(eq(caseEvents.caseNo, caseNo))
-    .orderBy(asc(caseEvents.occurredAt), asc(caseEvents.seq), asc(caseEvents.id));
+  return db.select().from(caseEvents).where(eq(caseEvents.caseNo, caseNo)).orderBy(asc(caseEvents.occurredAt), asc(caseEvents.seq), asc(caseEvents.id));
 }
 
 export { BadCursorError };

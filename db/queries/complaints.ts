@@ -81,8 +81,15 @@ const DIMENSIONS = { category: complaints.category, grade: complaints.grade, own
 export type StatsDimension = keyof typeof DIMENSIONS;
 
 /** The statistics sheet (客户投诉处理统计表): counts and on-time rates per dimension. */
-export async function complaintStats(db: Database, from: Date, to: Date): Promise<{ overall: ComplaintStatsRow; by: Record<StatsDimension, ComplaintStatsRow[]> }> {
-  const closed = sql.join(CLOSED_COMPLAINT_STAGES.map((s) => sql`${s}`), sql`, `);
+export async function complaintStats(
+  db: Database,
+  from: Date,
+  to: Date,
+): Promise<{ overall: ComplaintStatsRow; by: Record<StatsDimension, ComplaintStatsRow[]> }> {
+  const closed = sql.join(
+    CLOSED_COMPLAINT_STAGES.map((s) => sql`${s}`),
+    sql`, `,
+  );
   const measures = {
     total: sql<number>`count(*)::int`,
     open: sql<number>`count(*) FILTER (WHERE ${complaints.stage} NOT IN (${closed}))::int`,
@@ -113,9 +120,19 @@ export async function complaintStats(db: Database, from: Date, to: Date): Promis
   // Independent reads over the same window: issued together, not one after another.
   const [[overall], ...grouped] = await Promise.all([
     db.select(measures).from(complaints).where(window),
-    ...dimensions.map(([, column]) => db.select({ key: column, ...measures }).from(complaints).where(window).groupBy(column).orderBy(desc(measures.total), asc(column))),
+    ...dimensions.map(([, column]) =>
+      db
+        .select({ key: column, ...measures })
+        .from(complaints)
+        .where(window)
+        .groupBy(column)
+        .orderBy(desc(measures.total), asc(column)),
+    ),
   ]);
-  const by = Object.fromEntries(dimensions.map(([name], i) => [name, grouped[i]!.map(({ key, ...m }) => shape(key, m))])) as Record<StatsDimension, ComplaintStatsRow[]>;
+  const by = Object.fromEntries(dimensions.map(([name], i) => [name, grouped[i]!.map(({ key, ...m }) => shape(key, m))])) as Record<
+    StatsDimension,
+    ComplaintStatsRow[]
+  >;
   return { overall: shape('all', overall!), by };
 }
 

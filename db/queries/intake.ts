@@ -15,9 +15,7 @@ export async function findIntakeRequest(db: Database, key: string): Promise<Inta
 const STALE_RESERVATION = "interval '10 minutes'";
 
 export type ReserveResult =
-  | { kind: 'reserved'; request: IntakeRequest }
-  | { kind: 'replay'; request: IntakeRequest }
-  | { kind: 'duplicate'; existingCaseNo: string };
+  { kind: 'reserved'; request: IntakeRequest } | { kind: 'replay'; request: IntakeRequest } | { kind: 'duplicate'; existingCaseNo: string };
 
 /**
  * Reserves a case number for an Idempotency-Key, or finds what the key already has.
@@ -38,7 +36,10 @@ export async function reserveIntake(
         SELECT ir.case_no FROM intake_requests ir
         LEFT JOIN cases c ON c.case_no = ir.case_no
         WHERE ir.customer_phone_key = ${args.phoneKey} AND ir.product_serial = ${args.serial}
-          AND (c.stage NOT IN (${sql.join(CLOSED_STAGES.map((stage) => sql`${stage}`), sql`, `)})
+          AND (c.stage NOT IN (${sql.join(
+            CLOSED_STAGES.map((stage) => sql`${stage}`),
+            sql`, `,
+          )})
                OR (c.stage IS NULL AND ir.created_at > now() - ${sql.raw(STALE_RESERVATION)}))
         ORDER BY ir.created_at DESC LIMIT 1`);
       const found = dup.rows[0];

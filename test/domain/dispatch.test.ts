@@ -52,7 +52,13 @@ test('VIP or P1 shifts weight from workload to rating', () => {
 });
 
 test('the preferred engineer (rework) comes first', () => {
-  const r = rankEngineers([{ ...base, id: 'best', rating: 5 }, { ...base, id: 'prev', rating: 3, homeLat: 31.3 }], { ...req, preferred: 'prev' });
+  const r = rankEngineers(
+    [
+      { ...base, id: 'best', rating: 5 },
+      { ...base, id: 'prev', rating: 3, homeLat: 31.3 },
+    ],
+    { ...req, preferred: 'prev' },
+  );
   expect(r.candidates[0]).toMatchObject({ engineerId: 'prev', reasons: expect.arrayContaining(['preferred: did the earlier repair']) });
 });
 

@@ -61,7 +61,12 @@ describe('the clock model', () => {
       seen.push([due.threshold.key, (due.at - t0) / M]);
       c.fired.push(due.threshold.key);
     }
-    expect(seen).toEqual([['warning', 7.5], ['L1', 10], ['L2', 15], ['L3', 20]]);
+    expect(seen).toEqual([
+      ['warning', 7.5],
+      ['L1', 10],
+      ['L2', 15],
+      ['L3', 20],
+    ]);
   });
 
   test('paused time does not count and moves the deadlines', () => {

@@ -36,7 +36,16 @@ test('an API started before PostgreSQL answers 503 + Retry-After, then serves on
   let log = '';
   api = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'api', 'main.ts')], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: viaProxy.toString(), TEMPORAL_ADDRESS: info.temporalAddress, PORT: String(port), HOST: '127.0.0.1', API_KEYS: API_KEYS_SPEC, CUSTOMER_LINK_SECRET: LINK_SECRET, LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      DATABASE_URL: viaProxy.toString(),
+      TEMPORAL_ADDRESS: info.temporalAddress,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      API_KEYS: API_KEYS_SPEC,
+      CUSTOMER_LINK_SECRET: LINK_SECRET,
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   api.stdout!.on('data', (d: Buffer) => (log += d.toString()));
@@ -56,10 +65,14 @@ test('an API started before PostgreSQL answers 503 + Retry-After, then serves on
   expect((await get('/health')).status).toBe(503);
 
   await proxy.up();
-  const served = await eventually('the API serving', async () => {
-    const r = await get('/cases?limit=1');
-    return r.status === 503 ? undefined : r;
-  }, 60_000);
+  const served = await eventually(
+    'the API serving',
+    async () => {
+      const r = await get('/cases?limit=1');
+      return r.status === 503 ? undefined : r;
+    },
+    60_000,
+  );
   expect(served.status).toBe(200);
   expect(api.exitCode).toBeNull();
 }, 90_000);

@@ -247,7 +247,8 @@ const cases: Array<{ name: string; send: () => Promise<{ status: number; body: a
   },
   {
     name: 'application/json; charset=utf-8 (accepted: reaches the case lookup)',
-    send: () => sendAs('POST', '/cases/CS-19990101-999998/cancel', 'application/json; charset=utf-8', { reason: 'x' }, 'agent', { 'idempotency-key': idempotencyKey() }),
+    send: () =>
+      sendAs('POST', '/cases/CS-19990101-999998/cancel', 'application/json; charset=utf-8', { reason: 'x' }, 'agent', { 'idempotency-key': idempotencyKey() }),
     status: 404,
     code: 'case_not_found',
   },

@@ -220,7 +220,10 @@ describe('duplicate intake', () => {
 describe('listing', () => {
   test('filters by engineer and created range, pages with a cursor', async () => {
     const engineer = `PG${Date.now().toString(36)}`.slice(0, 12);
-    const created = await call('POST', '/engineers', { as: 'admin', body: { id: engineer, name: '分页工', badgeNo: 'PG-1', skills: [], regions: ['QA-HOLD'], maxOpenCases: 10 } });
+    const created = await call('POST', '/engineers', {
+      as: 'admin',
+      body: { id: engineer, name: '分页工', badgeNo: 'PG-1', skills: [], regions: ['QA-HOLD'], maxOpenCases: 10 },
+    });
     expect(created.status).toBe(201);
     const since = new Date(Date.now() - 1000).toISOString();
     const made: string[] = [];

@@ -34,7 +34,15 @@ describe('registering a complaint', () => {
     const first = await register(body, key);
     expect(first.status).toBe(201);
     const c = first.body.complaint;
-    expect(c).toMatchObject({ stage: 'received', category: 'service_attitude', grade: 'general', owner, caseNo: null, source: 'agent', openedBy: { role: 'agent' } });
+    expect(c).toMatchObject({
+      stage: 'received',
+      category: 'service_attitude',
+      grade: 'general',
+      owner,
+      caseNo: null,
+      source: 'agent',
+      openedBy: { role: 'agent' },
+    });
     expect(c.complaintNo).toMatch(/^CP-\d{8}-\d{6}$/);
     expect(Date.parse(c.acknowledgeBy) - Date.parse(c.createdAt)).toBe(2 * 3600_000);
     expect(Date.parse(c.resolveBy) - Date.parse(c.createdAt)).toBe(48 * 3600_000);
@@ -132,7 +140,10 @@ describe('working a complaint', () => {
     expect((await act('investigate', { note: '调取录音' })).body.complaint.stage).toBe('investigating');
     expect((await act('notes', { note: '客户再次来电' }, 'agent')).status).toBe(200);
     const proposed = await act('resolution', { resolution: '免费复修', compensation: { amount: 50, currency: 'CNY' } });
-    expect(proposed.body.complaint).toMatchObject({ stage: 'resolution_proposed', resolution: { text: '免费复修', compensation: { amount: 50, currency: 'CNY' } } });
+    expect(proposed.body.complaint).toMatchObject({
+      stage: 'resolution_proposed',
+      resolution: { text: '免费复修', compensation: { amount: 50, currency: 'CNY' } },
+    });
     const rejected = await act('decision', { accepted: false, comment: '补偿太少' }, 'agent');
     expect(rejected.body.complaint).toMatchObject({ stage: 'investigating', grade: 'serious', initialGrade: 'general', reopenCount: 1, resolution: null });
     await act('resolution', { resolution: '免费复修并补偿200元', compensation: { amount: 200, currency: 'CNY' } });
@@ -166,7 +177,18 @@ describe('working a complaint', () => {
       'complaint.callback_verified',
       'complaint.closed',
     ]);
-    expect(detail.body.timeline.map((e: { actor: { role: string } }) => e.actor.role)).toEqual(['agent', 'supervisor', 'supervisor', 'agent', 'supervisor', 'agent', 'supervisor', 'agent', 'agent', 'supervisor']);
+    expect(detail.body.timeline.map((e: { actor: { role: string } }) => e.actor.role)).toEqual([
+      'agent',
+      'supervisor',
+      'supervisor',
+      'agent',
+      'supervisor',
+      'agent',
+      'supervisor',
+      'agent',
+      'agent',
+      'supervisor',
+    ]);
     expect(detail.body.live).toMatchObject({ stage: 'closed' });
 
     // What ops see in the Temporal UI, and the real history replays on the current code.
@@ -213,16 +235,33 @@ describe('the customer side', () => {
   test('the customer rejects the proposed resolution through the link in the SMS', async () => {
     const body = standalone({ customer: { name: 'Wang', phone: phone(), language: 'en' } });
     const { complaintNo } = (await register(body)).body.complaint;
-    for (const [path, b] of [['acknowledge', {}], ['investigate', {}], ['resolution', { resolution: 'A free second visit' }]] as const) {
+    for (const [path, b] of [
+      ['acknowledge', {}],
+      ['investigate', {}],
+      ['resolution', { resolution: 'A free second visit' }],
+    ] as const) {
       expect((await call('POST', `/complaints/${complaintNo}/${path}`, { as: 'supervisor', body: b })).status).toBe(200);
     }
     const seq = (await call('GET', `/complaints/${complaintNo}`, { as: 'agent' })).body.timeline.length;
-    const path = await linkInSms(notificationKey(`${complaintNo}#resolution-${seq}`, 'complaint.resolution_proposed', (body.customer as { phone: string }).phone, 'sms'), 'complaints');
+    const path = await linkInSms(
+      notificationKey(`${complaintNo}#resolution-${seq}`, 'complaint.resolution_proposed', (body.customer as { phone: string }).phone, 'sms'),
+      'complaints',
+    );
 
     const view = await call('GET', path, { as: null });
     expect(view.status).toBe(200);
-    expect(view.body).toMatchObject({ complaintNo, stage: 'resolution_proposed', canDecide: true, resolution: { text: 'A free second visit', compensation: null } });
-    expect(view.body.timeline.map((e: { label: string }) => e.label)).toEqual(['Complaint registered', 'We contacted you', 'Being investigated', 'Resolution proposed']);
+    expect(view.body).toMatchObject({
+      complaintNo,
+      stage: 'resolution_proposed',
+      canDecide: true,
+      resolution: { text: 'A free second visit', compensation: null },
+    });
+    expect(view.body.timeline.map((e: { label: string }) => e.label)).toEqual([
+      'Complaint registered',
+      'We contacted you',
+      'Being investigated',
+      'Resolution proposed',
+    ]);
     const bad = await call('POST', `${path}/decision`, { as: null, body: { accepted: 'no' } });
     expect([bad.status, bad.body.error.fields[0].path]).toEqual([400, 'body.accepted']);
     const answered = await call('POST', `${path}/decision`, { as: null, body: { accepted: false, comment: 'Not enough' } });
@@ -272,7 +311,14 @@ describe('the customer side', () => {
       const r = await call('GET', `/complaints?caseNo=${caseNo}`, { as: 'supervisor' });
       return r.body.items[0];
     });
-    expect(complaint).toMatchObject({ complaintNo: `CP-${caseNo}-LR`, source: 'auto', trigger: 'low_rating', grade: 'serious', stage: 'received', customer: { phone: input.customer.phone } });
+    expect(complaint).toMatchObject({
+      complaintNo: `CP-${caseNo}-LR`,
+      source: 'auto',
+      trigger: 'low_rating',
+      grade: 'serious',
+      stage: 'received',
+      customer: { phone: input.customer.phone },
+    });
     const detail = await call('GET', `/cases/${caseNo}`, { as: 'agent' });
     expect(detail.body.timeline.at(-1)).toMatchObject({ type: 'complaint.opened', data: { complaintNo: complaint.complaintNo, trigger: 'low_rating' } });
     expect(detail.body.complaints).toEqual([expect.objectContaining({ complaintNo: complaint.complaintNo, source: 'auto', grade: 'serious' })]);
@@ -288,7 +334,11 @@ describe('tracking list and statistics', () => {
     const statsOwner = `${owner}-S`;
     const p = phone();
     const made: string[] = [];
-    for (const [category, grade] of [['price_parts', 'general'], ['price_parts', 'critical'], ['other', 'general']] as const) {
+    for (const [category, grade] of [
+      ['price_parts', 'general'],
+      ['price_parts', 'critical'],
+      ['other', 'general'],
+    ] as const) {
       made.push((await register(standalone({ category, grade, owner: statsOwner, customer: { phone: p } }))).body.complaint.complaintNo);
     }
     // One acknowledged in time.
@@ -299,7 +349,11 @@ describe('tracking list and statistics', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: Array<{ complaintNo: string }>; nextCursor: string | null } } = await call('GET', `/complaints?phone=${digits}&limit=1${cursor ? `&cursor=${cursor}` : ''}`, { as: 'supervisor' });
+      const page: { body: { items: Array<{ complaintNo: string }>; nextCursor: string | null } } = await call(
+        'GET',
+        `/complaints?phone=${digits}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        { as: 'supervisor' },
+      );
       seen.push(...page.body.items.map((x) => x.complaintNo));
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -335,7 +389,11 @@ describe('tracking list and statistics', () => {
     expect([bad.status, bad.body.error.fields[0].path]).toEqual([400, 'body.policy.complaints']);
     expect((await call('PUT', '/sla/policy', { as: 'admin', body: { policy: slower, note: 'e2e: complaint standard' } })).status).toBe(201);
     try {
-      expect((await call('GET', '/complaints/standard', { as: 'agent' })).body.grades.general).toEqual({ calendar: '24x7', acknowledgeMinutes: 90, resolveMinutes: 2000 });
+      expect((await call('GET', '/complaints/standard', { as: 'agent' })).body.grades.general).toEqual({
+        calendar: '24x7',
+        acknowledgeMinutes: 90,
+        resolveMinutes: 2000,
+      });
       const c = (await register(standalone())).body.complaint;
       expect(Date.parse(c.acknowledgeBy) - Date.parse(c.createdAt)).toBe(90 * 60_000);
       expect(Date.parse(c.resolveBy) - Date.parse(c.createdAt)).toBe(2000 * 60_000);
@@ -353,7 +411,9 @@ describe('tracking list and statistics', () => {
     let complaintNo: string;
     let createdAt: string;
     try {
-      ({ complaintNo, createdAt } = (await register(standalone({ grade: 'critical', customer: { name: 'Wang', phone: phone(), language: 'en' } }))).body.complaint);
+      ({ complaintNo, createdAt } = (
+        await register(standalone({ grade: 'critical', customer: { name: 'Wang', phone: phone(), language: 'en' } }))
+      ).body.complaint);
     } finally {
       await call('PUT', '/sla/policy', { as: 'admin', body: { policy: current, note: 'e2e: restore' } });
     }
@@ -362,7 +422,11 @@ describe('tracking list and statistics', () => {
       const found = r.body.complaints.find((c: { complaintNo: string }) => c.complaintNo === complaintNo);
       return found && found.reasons[0].detail.includes('level 3') ? found : undefined;
     });
-    expect(stuck).toMatchObject({ stage: 'received', grade: 'critical', reasons: [{ kind: 'sla_breached', detail: 'response standard breached: escalation level 3 (acknowledge clock)' }] });
+    expect(stuck).toMatchObject({
+      stage: 'received',
+      grade: 'critical',
+      reasons: [{ kind: 'sla_breached', detail: 'response standard breached: escalation level 3 (acknowledge clock)' }],
+    });
     const mails = await eventually('escalation e-mails', async () => {
       const outbox = await call('GET', '/dev/outbox', { as: 'ops' });
       const found = outbox.body.emails.filter((m: { subject: string }) => m.subject.includes(complaintNo));
@@ -385,14 +449,27 @@ describe('tracking list and statistics', () => {
     expect(types).toEqual(['complaint.opened', 'sla.warning', 'sla.escalated', 'sla.escalated', 'sla.escalated', 'sla.ops_action_required']);
     // Ops find it in the Temporal Web UI by its complaint search attributes (screenshot kept).
     await withTemporalUi((page, uiUrl) =>
-      uiListShows(page, uiUrl, `ComplaintGrade = 'critical' AND SlaBreached = true AND ComplaintNo = '${complaintNo!}'`, `complaint-${complaintNo!}`, 'temporal-ui-complaint-breached.png'),
+      uiListShows(
+        page,
+        uiUrl,
+        `ComplaintGrade = 'critical' AND SlaBreached = true AND ComplaintNo = '${complaintNo!}'`,
+        `complaint-${complaintNo!}`,
+        'temporal-ui-complaint-breached.png',
+      ),
     );
     await call('POST', `/complaints/${complaintNo!}/withdraw`, { as: 'agent', body: { reason: 'test over' } });
   });
 
   test('the routes are in the OpenAPI document', async () => {
     const doc = await call('GET', '/openapi.json', { as: null });
-    for (const path of ['/complaints', '/complaints/stats', '/complaints/standard', '/complaints/{complaintNo}', '/complaints/{complaintNo}/acknowledge', '/complaints/{complaintNo}/decision']) {
+    for (const path of [
+      '/complaints',
+      '/complaints/stats',
+      '/complaints/standard',
+      '/complaints/{complaintNo}',
+      '/complaints/{complaintNo}/acknowledge',
+      '/complaints/{complaintNo}/decision',
+    ]) {
       expect(doc.body.paths[path]).toBeDefined();
     }
   });

@@ -118,7 +118,11 @@ describe('moves with an Idempotency-Key', () => {
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('idempotency_key_reused');
 
-    const noKey = await answered('POST', `/cases/${caseNo}/contact`, { as: 'engineerE001', body: { confirmedAddress: 'x', diagnosis: 'y' }, headers: { 'idempotency-key': '' } });
+    const noKey = await answered('POST', `/cases/${caseNo}/contact`, {
+      as: 'engineerE001',
+      body: { confirmedAddress: 'x', diagnosis: 'y' },
+      headers: { 'idempotency-key': '' },
+    });
     expect(noKey.status).toBe(400);
     expect(noKey.body.error.fields[0].path).toBe('headers.Idempotency-Key');
   });
@@ -156,7 +160,8 @@ describe('moves with an Idempotency-Key', () => {
     expect(got.body.live).toMatchObject({ caseNo, stage: 'dispatched' });
 
     const key = idempotencyKey();
-    const cancel = () => answered('POST', `/cases/${caseNo}/cancel`, { as: 'supervisor', body: { reason: 'customer withdrew' }, headers: { 'idempotency-key': key } });
+    const cancel = () =>
+      answered('POST', `/cases/${caseNo}/cancel`, { as: 'supervisor', body: { reason: 'customer withdrew' }, headers: { 'idempotency-key': key } });
     const down = await cancel();
     expect(down.status).toBe(503);
     expect(down.body.error.code).toBe('worker_unavailable');

@@ -44,7 +44,6 @@ beforeAll(async () => {
 });
 afterAll(() => pool.end());
 
-
 const contact = { confirmedAddress: '世纪大道100号 3楼', diagnosis: '疑似电容故障', partsToBring: [{ partNo: 'CAP-35UF', quantity: 1 }] };
 
 async function offeredCase() {
@@ -113,7 +112,10 @@ describe('automatic dispatch', () => {
       made.push(caseNo);
     }
     const slot = futureSlot();
-    const overlapping = { start: new Date(Date.parse(slot.start) + 30 * 60_000).toISOString(), end: new Date(Date.parse(slot.end) + 30 * 60_000).toISOString() };
+    const overlapping = {
+      start: new Date(Date.parse(slot.start) + 30 * 60_000).toISOString(),
+      end: new Date(Date.parse(slot.end) + 30 * 60_000).toISOString(),
+    };
     const replies = await Promise.all(
       made.map((caseNo, i) => call('POST', `/cases/${caseNo}/appointment`, { key: keys[id('NEAR')], body: i === 1 ? overlapping : slot })),
     );
@@ -157,7 +159,15 @@ describe('customer link', () => {
       ['appointment', futureSlot()],
       ['check-in', {}],
       ['diagnosis', { cause: '启动电容老化' }],
-      ['quote', { lines: [{ kind: 'part', partNo: 'CAP-35UF', description: '启动电容', quantity: 1, unitPrice: 80 }, { kind: 'labour', description: '维修', quantity: 1, unitPrice: 100 }] }],
+      [
+        'quote',
+        {
+          lines: [
+            { kind: 'part', partNo: 'CAP-35UF', description: '启动电容', quantity: 1, unitPrice: 80 },
+            { kind: 'labour', description: '维修', quantity: 1, unitPrice: 100 },
+          ],
+        },
+      ],
     ] as const) {
       const r = await call('POST', `/cases/${caseNo}/${path}`, { ...eng, body });
       expect({ path, status: r.status }).toEqual({ path, status: 200 });
@@ -165,7 +175,9 @@ describe('customer link', () => {
     // The customer got an SMS with the engineer's name, ID number and ETA (local SMS receiver).
     const sms = await eventually('the engineer SMS', async () => {
       const outbox = await call('GET', '/dev/outbox', { as: 'ops' });
-      return outbox.body.sms.find((m: { idempotencyKey: string; event: string }) => m.idempotencyKey.startsWith(`${caseNo}#`) && m.event === 'engineer.assigned');
+      return outbox.body.sms.find(
+        (m: { idempotencyKey: string; event: string }) => m.idempotencyKey.startsWith(`${caseNo}#`) && m.event === 'engineer.assigned',
+      );
     });
     expect(sms).toMatchObject({ to: '+86 138 0013 8000', locale: 'zh-CN', duplicate: false });
     expect(sms.text).toContain('陈近');
@@ -185,14 +197,29 @@ describe('customer link', () => {
       quote: { total: 180, currency: 'CNY', status: 'awaiting_approval' },
     });
     const types = view.body.timeline.map((e: { type: string }) => e.type);
-    expect(types).toEqual(['case.opened', 'offer.accepted', 'contact.recorded', 'appointment.booked', 'visit.checked_in', 'diagnosis.recorded', 'quote.submitted']);
+    expect(types).toEqual([
+      'case.opened',
+      'offer.accepted',
+      'contact.recorded',
+      'appointment.booked',
+      'visit.checked_in',
+      'diagnosis.recorded',
+      'quote.submitted',
+    ]);
     expect(view.body.timeline[0].label).toBe('已受理');
     expect(JSON.stringify(view.body)).not.toMatch(/dispatch\.ranked|offer\.sent|score|phone/);
 
     const approved = await call('POST', `/customer/cases/${token}/quote-decision`, { as: null, body: { approve: true } });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ stage: 'on_site', quote: { status: 'approved' } });
-    expect((await call('POST', `/cases/${caseNo}/check-out`, { ...eng, body: { result: 'fixed', resolution: '更换电容', partsUsed: [{ partNo: 'CAP-35UF', quantity: 1, oldPartReturned: true }] } })).status).toBe(200);
+    expect(
+      (
+        await call('POST', `/cases/${caseNo}/check-out`, {
+          ...eng,
+          body: { result: 'fixed', resolution: '更换电容', partsUsed: [{ partNo: 'CAP-35UF', quantity: 1, oldPartReturned: true }] },
+        })
+      ).status,
+    ).toBe(200);
     const again = await call('POST', `/customer/cases/${token}/quote-decision`, { as: null, body: { approve: true } });
     expect(again.status).toBe(409);
     const confirmed = await call('POST', `/customer/cases/${token}/confirm`, { as: null, body: { rating: 5, comment: '满意' } });

@@ -65,7 +65,10 @@ describe('webhook admin API', () => {
     const bad = await call('POST', '/webhooks', { as: 'admin', body: { url: 'not a url', events: ['*'] } });
     expect(bad.body.error.fields[0].path).toBe('body.url');
 
-    const created = await call('POST', '/webhooks', { as: 'admin', body: { url: 'https://crm.example.com/hooks/casework', events: ['case.opened', 'sla.escalation'] } });
+    const created = await call('POST', '/webhooks', {
+      as: 'admin',
+      body: { url: 'https://crm.example.com/hooks/casework', events: ['case.opened', 'sla.escalation'] },
+    });
     expect(created.status).toBe(201);
     expect(created.body.secret).toMatch(/^whsec_[0-9a-f]{64}$/);
     const id = created.body.webhook.id as number;
@@ -155,7 +158,9 @@ describe('notifications through the stack', () => {
 
     const deliveries = await call('GET', `/webhooks/${subId}/deliveries?limit=10`, { as: 'admin' });
     expect(deliveries.status).toBe(200);
-    expect(deliveries.body.items).toEqual([expect.objectContaining({ notificationKey: requests[2]!.key, attempt: 1, statusCode: 200, delivered: true, error: null })]);
+    expect(deliveries.body.items).toEqual([
+      expect.objectContaining({ notificationKey: requests[2]!.key, attempt: 1, statusCode: 200, delivered: true, error: null }),
+    ]);
     expect(deliveries.body.nextCursor).toBeNull();
 
     // /dev/outbox: what the local SMTP capture and SMS receiver got, plus the rows.

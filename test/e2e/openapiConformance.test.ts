@@ -71,27 +71,31 @@ afterAll(async () => {
 
 describe('the OpenAPI document matches the API (schemathesis)', () => {
   for (const pass of PASSES) {
-    test(`as ${pass.as}: every operation, no 5xx, only documented statuses and bodies`, async () => {
-      const run = await runSchemathesis({
-        cwd: workDir,
-        config,
-        schemaUrl: `${stack!.info.apiUrl}/openapi.json`,
-        apiKey: KEYS[pass.as],
-        maxExamples: pass.maxExamples,
-        seed: SEED,
-        timeoutMs: RUN_TIMEOUT_MS,
-      });
-      fs.writeFileSync(path.join(workDir, `${pass.as}.txt`), run.output);
-      console.log(`schemathesis as ${pass.as} (--max-examples ${pass.maxExamples}) in ${run.seconds} s\n${section(run.output, 'SUMMARY')}`);
+    test(
+      `as ${pass.as}: every operation, no 5xx, only documented statuses and bodies`,
+      async () => {
+        const run = await runSchemathesis({
+          cwd: workDir,
+          config,
+          schemaUrl: `${stack!.info.apiUrl}/openapi.json`,
+          apiKey: KEYS[pass.as],
+          maxExamples: pass.maxExamples,
+          seed: SEED,
+          timeoutMs: RUN_TIMEOUT_MS,
+        });
+        fs.writeFileSync(path.join(workDir, `${pass.as}.txt`), run.output);
+        console.log(`schemathesis as ${pass.as} (--max-examples ${pass.maxExamples}) in ${run.seconds} s\n${section(run.output, 'SUMMARY')}`);
 
-      const failures = section(run.output, 'ERRORS') || section(run.output, 'FAILURES') || run.output;
-      if (run.timedOut) throw new Error(`schemathesis did not finish in ${RUN_TIMEOUT_MS / 1000} s:\n${run.output}`);
-      if (run.exitCode !== 0) throw new Error(`schemathesis as ${pass.as} failed (exit ${run.exitCode}):\n${failures}`);
-      // It ran: every operation of the document, and thousands of cases.
-      expect(run.output).toContain(`Operations:       ${operations} selected / ${operations} total`);
-      expect(run.output).toMatch(new RegExp(`Tested: ${operations}\\b`));
-      const generated = Number(/(\d+) generated/.exec(run.output)?.[1] ?? 0);
-      expect(generated).toBeGreaterThan(operations * pass.maxExamples);
-    }, RUN_TIMEOUT_MS + 10_000);
+        const failures = section(run.output, 'ERRORS') || section(run.output, 'FAILURES') || run.output;
+        if (run.timedOut) throw new Error(`schemathesis did not finish in ${RUN_TIMEOUT_MS / 1000} s:\n${run.output}`);
+        if (run.exitCode !== 0) throw new Error(`schemathesis as ${pass.as} failed (exit ${run.exitCode}):\n${failures}`);
+        // It ran: every operation of the document, and thousands of cases.
+        expect(run.output).toContain(`Operations:       ${operations} selected / ${operations} total`);
+        expect(run.output).toMatch(new RegExp(`Tested: ${operations}\\b`));
+        const generated = Number(/(\d+) generated/.exec(run.output)?.[1] ?? 0);
+        expect(generated).toBeGreaterThan(operations * pass.maxExamples);
+      },
+      RUN_TIMEOUT_MS + 10_000,
+    );
   }
 });

@@ -39,7 +39,8 @@ test('a refused step parks the case for ops, who resume it after the fix; the mo
   const constraint = `qa_refuse_${caseNo.replace(/\W/g, '_').toLowerCase()}`;
   await pool.query(`ALTER TABLE case_events ADD CONSTRAINT ${constraint} CHECK (case_no <> '${caseNo}' OR type <> 'case.cancelled') NOT VALID`);
   const key = idempotencyKey();
-  const cancel = () => call('POST', `/cases/${caseNo}/cancel`, { as: 'supervisor', body: { reason: 'customer withdrew' }, headers: { 'idempotency-key': key } });
+  const cancel = () =>
+    call('POST', `/cases/${caseNo}/cancel`, { as: 'supervisor', body: { reason: 'customer withdrew' }, headers: { 'idempotency-key': key } });
   try {
     // The move cannot be recorded: the request gets its deadline's 503, not a hang.
     const first = await cancel();
@@ -84,13 +85,22 @@ test('a refused step parks the case for ops, who resume it after the fix; the mo
 test('a refused step parks a complaint the same way; ops resume it with /ops/complaints/:no/retry-now', async () => {
   const registered = await call('POST', '/complaints', {
     as: 'agent',
-    body: { category: 'service_attitude', grade: 'general', channel: 'phone', summary: 'parking test', customer: { name: '李四', phone: '+86 137 0000 1234', language: 'zh-CN' }, owner: 'QA-parking' },
+    body: {
+      category: 'service_attitude',
+      grade: 'general',
+      channel: 'phone',
+      summary: 'parking test',
+      customer: { name: '李四', phone: '+86 137 0000 1234', language: 'zh-CN' },
+      owner: 'QA-parking',
+    },
     headers: { 'idempotency-key': idempotencyKey() },
   });
   expect(registered.status).toBe(201);
   const complaintNo: string = registered.body.complaint.complaintNo;
   const constraint = `qa_refuse_${complaintNo.replace(/\W/g, '_').toLowerCase()}`;
-  await pool.query(`ALTER TABLE complaint_events ADD CONSTRAINT ${constraint} CHECK (complaint_no <> '${complaintNo}' OR type <> 'complaint.acknowledged') NOT VALID`);
+  await pool.query(
+    `ALTER TABLE complaint_events ADD CONSTRAINT ${constraint} CHECK (complaint_no <> '${complaintNo}' OR type <> 'complaint.acknowledged') NOT VALID`,
+  );
   const key = idempotencyKey();
   const acknowledge = () => call('POST', `/complaints/${complaintNo}/acknowledge`, { as: 'supervisor', body: {}, headers: { 'idempotency-key': key } });
   const complaintEvents = async (type: string) =>

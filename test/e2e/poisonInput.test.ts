@@ -47,10 +47,16 @@ describe.each(POISONS)('$name', ({ escape }) => {
     const r = await call('POST', '/cases', { raw: rawJson(nested, '@@', escape), headers: { 'idempotency-key': idempotencyKey() } });
     expect(r.status).toBe(400);
     expect(r.body.error.fields[0].path).toBe('body.customer.name');
-    const item = await call('POST', '/cases', { raw: rawJson(intakeInput({ attachments: ['https://example.com/@@.jpg'] }), '@@', escape), headers: { 'idempotency-key': idempotencyKey() } });
+    const item = await call('POST', '/cases', {
+      raw: rawJson(intakeInput({ attachments: ['https://example.com/@@.jpg'] }), '@@', escape),
+      headers: { 'idempotency-key': idempotencyKey() },
+    });
     expect(item.status).toBe(400);
     expect(item.body.error.fields[0].path).toBe('body.attachments.0');
-    const key = await call('POST', '/cases', { raw: rawJson({ ...intakeInput(), ['k@@']: 1 }, '@@', escape), headers: { 'idempotency-key': idempotencyKey() } });
+    const key = await call('POST', '/cases', {
+      raw: rawJson({ ...intakeInput(), ['k@@']: 1 }, '@@', escape),
+      headers: { 'idempotency-key': idempotencyKey() },
+    });
     expect(key.status).toBe(400);
     expect(key.body.error.fields[0].path).toMatch(/^body\./);
   });
@@ -82,7 +88,6 @@ describe.each(POISONS)('$name', ({ escape }) => {
     const after = await pool.query('SELECT count(*)::int AS n FROM case_events WHERE case_no = $1', [caseNo]);
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
-
 });
 
 // A URL carries UTF-8, where a lone surrogate cannot be written; a NUL can (%00).

@@ -21,7 +21,6 @@ const fast: SlaPolicy = {
   },
 };
 
-
 async function describeRunId(workflowId: string): Promise<string> {
   const connection = await Connection.connect({ address: stackInfo().temporalAddress });
   try {
@@ -39,10 +38,18 @@ describe('SLA policy API', () => {
     expect((await call('PUT', '/sla/policy', { as: 'supervisor', body: { policy: fast } })).status).toBe(403);
     const bad = await call('PUT', '/sla/policy', {
       as: 'admin',
-      body: { policy: { ...fast, warningAt: 1.5, priorities: { ...fast.priorities, P3: { calendar: 'business', targetsMinutes: { ...fast.priorities.P3.targetsMinutes, dispatch: -5 } } } } },
+      body: {
+        policy: {
+          ...fast,
+          warningAt: 1.5,
+          priorities: { ...fast.priorities, P3: { calendar: 'business', targetsMinutes: { ...fast.priorities.P3.targetsMinutes, dispatch: -5 } } },
+        },
+      },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.fields.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['body.policy.warningAt', 'body.policy.priorities.P3.targetsMinutes.dispatch']));
+    expect(bad.body.error.fields.map((f: { path: string }) => f.path)).toEqual(
+      expect.arrayContaining(['body.policy.warningAt', 'body.policy.priorities.P3.targetsMinutes.dispatch']),
+    );
   });
 });
 
@@ -88,7 +95,12 @@ describe('a breached SLA on the real stack', () => {
       return mine.length >= 3 ? mine : undefined;
     });
     const to = (addr: string) => mails.filter((m: { to: string }) => m.to === addr).map((m: { subject: string }) => m.subject);
-    expect(to('supervisor@casework.local')).toEqual(expect.arrayContaining([`SLA 预警：工单 ${caseNo}（人工派单）`.replace('人工派单', 'Manual dispatch queue (人工派单)'), `SLA 升级（第 1 级）：工单 ${caseNo}`]));
+    expect(to('supervisor@casework.local')).toEqual(
+      expect.arrayContaining([
+        `SLA 预警：工单 ${caseNo}（人工派单）`.replace('人工派单', 'Manual dispatch queue (人工派单)'),
+        `SLA 升级（第 1 级）：工单 ${caseNo}`,
+      ]),
+    );
     expect(to('manager@casework.local')).toEqual([`SLA 升级（第 2 级）：工单 ${caseNo}`]);
     expect(mails.every((m: { duplicate: boolean }) => !m.duplicate)).toBe(true);
     const types = detail.timeline.map((e: { type: string }) => e.type);
@@ -100,11 +112,19 @@ describe('a breached SLA on the real stack', () => {
     expect(cli).toBeDefined();
     const info = stackInfo();
     const list = await eventually('visible in the query', async () => {
-      const out = execFileSync(cli!.path, ['workflow', 'list', '--address', info.temporalAddress, '--query', `SlaBreached = true AND CaseNo = '${caseNo}'`, '--output', 'json'], { encoding: 'utf8' });
+      const out = execFileSync(
+        cli!.path,
+        ['workflow', 'list', '--address', info.temporalAddress, '--query', `SlaBreached = true AND CaseNo = '${caseNo}'`, '--output', 'json'],
+        { encoding: 'utf8' },
+      );
       return out.includes(`case-${caseNo}`) ? out : undefined;
     });
     expect(list).toContain('"SlaBreached"');
-    const levels = execFileSync(cli!.path, ['workflow', 'list', '--address', info.temporalAddress, '--query', `EscalationLevel >= 3 AND CaseStage = 'manual_dispatch' AND CaseNo = '${caseNo}'`], { encoding: 'utf8' });
+    const levels = execFileSync(
+      cli!.path,
+      ['workflow', 'list', '--address', info.temporalAddress, '--query', `EscalationLevel >= 3 AND CaseStage = 'manual_dispatch' AND CaseNo = '${caseNo}'`],
+      { encoding: 'utf8' },
+    );
     expect(levels).toContain(`case-${caseNo}`);
   });
 

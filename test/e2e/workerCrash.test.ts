@@ -45,16 +45,18 @@ test('SIGKILL of the worker mid-flight: cases resume on a new worker, each event
     await waitForStage(caseNo, 'manual_dispatch', { base });
     const assigned = await call('POST', `/cases/${caseNo}/assign`, { base, as: 'dispatcher', body: { engineerId: 'E001' } });
     expect(assigned.status).toBe(200);
-    const contacted = await call('POST', `/cases/${caseNo}/contact`, { base, as: 'engineerE001', body: { confirmedAddress: '世纪大道100号', diagnosis: '待查' } });
+    const contacted = await call('POST', `/cases/${caseNo}/contact`, {
+      base,
+      as: 'engineerE001',
+      body: { confirmedAddress: '世纪大道100号', diagnosis: '待查' },
+    });
     expect(contacted.status).toBe(200);
   }
 
   await first.stop('SIGKILL');
 
   // Bookings sent while no worker runs wait in Temporal, then complete on the new one.
-  const bookings = Promise.all(
-    caseNos.map((caseNo) => callRetrying('POST', `/cases/${caseNo}/appointment`, { base, as: 'engineerE001', body: futureSlot() })),
-  );
+  const bookings = Promise.all(caseNos.map((caseNo) => callRetrying('POST', `/cases/${caseNo}/appointment`, { base, as: 'engineerE001', body: futureSlot() })));
   const second = startWorker();
   try {
     await second.ready;

@@ -41,7 +41,20 @@ async function resetToFirstWorkflowTask(workflowId: string): Promise<string> {
   const before = await runIdOf(workflowId);
   execFileSync(
     cli!.path,
-    ['workflow', 'reset', '--address', stackInfo().temporalAddress, '--workflow-id', workflowId, '--type', 'FirstWorkflowTask', '--reapply-exclude', 'All', '--reason', 'e2e: reset test'],
+    [
+      'workflow',
+      'reset',
+      '--address',
+      stackInfo().temporalAddress,
+      '--workflow-id',
+      workflowId,
+      '--type',
+      'FirstWorkflowTask',
+      '--reapply-exclude',
+      'All',
+      '--reason',
+      'e2e: reset test',
+    ],
     { encoding: 'utf8' },
   );
   const after = await runIdOf(workflowId);
@@ -117,7 +130,9 @@ test('a case reset to its first workflow task: the row and the timeline follow t
   // Seq 7 again, as the old run's last: the row still takes the new run's.
   const row = await pool.query('SELECT stage, engineer_id, run_id, last_event_seq FROM cases WHERE case_no = $1', [caseNo]);
   expect(row.rows).toEqual([{ stage: 'scheduled', engineer_id: 'E002', run_id: newRun, last_event_seq: 7 }]);
-  const perRun = await pool.query('SELECT run_id, count(*)::int AS n, count(DISTINCT seq)::int AS seqs FROM case_events WHERE case_no = $1 GROUP BY run_id', [caseNo]);
+  const perRun = await pool.query('SELECT run_id, count(*)::int AS n, count(DISTINCT seq)::int AS seqs FROM case_events WHERE case_no = $1 GROUP BY run_id', [
+    caseNo,
+  ]);
   expect(new Map(perRun.rows.map((r) => [r.run_id, [r.n, r.seqs]]))).toEqual(
     new Map([
       [oldRun, [7, 7]],
@@ -203,7 +218,16 @@ test('an old run’s write landing after the new run’s leaves the row with the
   const write = (runId: string, seq: number, second: number, stage: Stage) => {
     const at = new Date(t0 + second * 1000).toISOString();
     const state: CaseState = { ...real, caseNo, workflowId: `case-${caseNo}`, stage, eventSeq: seq, updatedAt: at };
-    return writeCaseEvent(db, state, { seq, runId, type: `test.${stage}`, fromStage: null, toStage: stage, actor: { role: 'agent' }, data: {}, occurredAt: at });
+    return writeCaseEvent(db, state, {
+      seq,
+      runId,
+      type: `test.${stage}`,
+      fromStage: null,
+      toStage: stage,
+      actor: { role: 'agent' },
+      data: {},
+      occurredAt: at,
+    });
   };
   const db = createDatabase(stackInfo().databaseUrl, { max: 1 });
   try {

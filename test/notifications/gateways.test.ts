@@ -66,7 +66,7 @@ function smsRequest(caseNo: string, phone: string, overrides: Partial<Notificati
 }
 
 describe('e-mail through SMTP', () => {
-  test('the SMTP server receives the message in the customer\'s language, with a Message-ID derived from the key', async () => {
+  test("the SMTP server receives the message in the customer's language, with a Message-ID derived from the key", async () => {
     const caseNo = testCaseNo();
     const en: NotificationRequest = {
       key: notificationKey(caseNo, 'case.opened', 'Alice@Example.com', 'email'),
@@ -98,7 +98,9 @@ describe('e-mail through SMTP', () => {
     expect(mailEn!.to).toBe('alice@example.com');
     expect(mailEn!.from).toContain('service@casework.test');
     expect(mailEn!.subject).toBe(`Service case ${caseNo} received`);
-    expect(mailEn!.text).toBe(`Dear Alice, your service request (air conditioner KFR-35GW) has been received as case ${caseNo}. An engineer will contact you shortly.`);
+    expect(mailEn!.text).toBe(
+      `Dear Alice, your service request (air conditioner KFR-35GW) has been received as case ${caseNo}. An engineer will contact you shortly.`,
+    );
     expect(mailEn!.messageId).toBe(messageIdFor(en.key, FROM));
     expect(mailEn!.headers['x-casework-key']).toBe(en.key);
 
@@ -108,7 +110,14 @@ describe('e-mail through SMTP', () => {
     expect(mailZh!.headers['content-language']).toBe('zh-CN');
 
     const stored = await row(en.key);
-    expect(stored).toMatchObject({ status: 'sent', attempts: 1, channel: 'email', recipient: 'alice@example.com', caseNo, providerMessageId: messageIdFor(en.key, FROM) });
+    expect(stored).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      channel: 'email',
+      recipient: 'alice@example.com',
+      caseNo,
+      providerMessageId: messageIdFor(en.key, FROM),
+    });
     expect(stored.sentAt).not.toBeNull();
     expect(stored.payload.subject).toBe(mailEn!.subject);
   });
@@ -156,7 +165,10 @@ describe('SMS through the HTTP gateway', () => {
   });
 
   test('credentials in the URL become HTTP Basic auth', async () => {
-    const basic = createNotificationActivities(db, { ...gateways, sms: createSmsGateway({ url: `${sms.url.replace('http://', 'http://acct:p%40ss@')}/send` }) });
+    const basic = createNotificationActivities(db, {
+      ...gateways,
+      sms: createSmsGateway({ url: `${sms.url.replace('http://', 'http://acct:p%40ss@')}/send` }),
+    });
     const req = smsRequest(testCaseNo(), '13800138000');
     const before = sms.received.length;
     await basic.sendNotification(req);
@@ -218,7 +230,12 @@ describe('SMS through the HTTP gateway', () => {
     expect((await failure(send(noVars))).message).toMatch(/needs .*engineerName/);
     const badEmail = { ...smsRequest(caseNo, 'nobody'), channel: 'email' as const, key: notificationKey(caseNo, 'engineer.assigned', 'nobody', 'email') };
     expect((await failure(send(badEmail))).nonRetryable).toBe(true);
-    expect(await db.select().from(notifications).where(inArray(notifications.key, [noVars.key, badEmail.key]))).toEqual([]);
+    expect(
+      await db
+        .select()
+        .from(notifications)
+        .where(inArray(notifications.key, [noVars.key, badEmail.key])),
+    ).toEqual([]);
 
     const unconfigured = createNotificationActivities(db, gatewaysFromConfig({ mailFrom: FROM, timeoutMs: 1000, webhookMaxAttempts: 3 }));
     const req = smsRequest(caseNo, '13800000006');
@@ -231,7 +248,10 @@ describe('SMS through the HTTP gateway', () => {
 
 describe('webhooks', () => {
   async function subscribe(path: string, events: string[], secret: string) {
-    const [sub] = await db.insert(webhookSubscriptions).values({ url: `${hooks.url}${path}`, secret, events }).returning();
+    const [sub] = await db
+      .insert(webhookSubscriptions)
+      .values({ url: `${hooks.url}${path}`, secret, events })
+      .returning();
     subscriptionIds.push(sub!.id);
     return sub!;
   }
@@ -289,7 +309,10 @@ describe('webhooks', () => {
       [all.id, 2, 204, true],
     ]);
     hooks.respond = () => ({ status: 200 });
-    await db.update(webhookSubscriptions).set({ active: false }).where(inArray(webhookSubscriptions.id, [crm.id, all.id, other.id]));
+    await db
+      .update(webhookSubscriptions)
+      .set({ active: false })
+      .where(inArray(webhookSubscriptions.id, [crm.id, all.id, other.id]));
   });
 
   test('a subscriber that keeps failing is given up on after maxAttempts; a later subscriber does not get older events', async () => {
@@ -314,7 +337,10 @@ describe('webhooks', () => {
     const log = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.notificationKey, req.key));
     expect(log.map((l) => l.subscriptionId)).toEqual([dead.id, dead.id, dead.id]);
     expect(log.some((l) => l.subscriptionId === late.id)).toBe(false);
-    await db.update(webhookSubscriptions).set({ active: false }).where(inArray(webhookSubscriptions.id, [dead.id, late.id]));
+    await db
+      .update(webhookSubscriptions)
+      .set({ active: false })
+      .where(inArray(webhookSubscriptions.id, [dead.id, late.id]));
     hooks.respond = () => ({ status: 200 });
   });
 });

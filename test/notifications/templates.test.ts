@@ -86,7 +86,7 @@ test('masking for logs', () => {
 });
 
 describe('localTime', () => {
-  test('shows an instant in the service area\'s time, not ISO-8601', () => {
+  test("shows an instant in the service area's time, not ISO-8601", () => {
     expect(localTime('2026-11-22T15:30:00Z', 480)).toBe('2026-11-22 23:30 (UTC+8)');
     expect(localTime(Date.parse('2026-12-31T20:00:00Z'), 480)).toBe('2027-01-01 04:00 (UTC+8)');
     expect(localTime('2026-11-22T15:30:00+08:00', 330)).toBe('2026-11-22 13:00 (UTC+5:30)');

@@ -22,7 +22,11 @@ export const agent: Actor = { role: 'agent', subject: 'A01' };
 export interface CaseTestEnv {
   env: TestWorkflowEnvironment;
   db: Database;
-  openCase(overrides?: Partial<CaseIntakeInput>, customer?: Partial<CaseIntakeInput['customer']>, extra?: Partial<CaseWorkflowInput>): Promise<{ caseNo: string; handle: CaseHandle }>;
+  openCase(
+    overrides?: Partial<CaseIntakeInput>,
+    customer?: Partial<CaseIntakeInput['customer']>,
+    extra?: Partial<CaseWorkflowInput>,
+  ): Promise<{ caseNo: string; handle: CaseHandle }>;
   endTest(): Promise<void>;
   close(): Promise<void>;
 }
@@ -47,7 +51,10 @@ export async function startCaseTestEnv(taskQueue: string, wrap: (real: CaseActiv
   const opened: CaseHandle[] = [];
   return {
     async endTest() {
-      await endCases(env, opened.splice(0).map((h) => h.workflowId));
+      await endCases(
+        env,
+        opened.splice(0).map((h) => h.workflowId),
+      );
     },
     env,
     db,
@@ -99,8 +106,14 @@ export async function endCases(env: TestWorkflowEnvironment, workflowIds: string
   await Promise.all(
     workflowIds.map(async (id) => {
       // No result() here: awaiting a result lets the test server skip time.
-      await env.client.workflow.getHandle(id).executeUpdate(defs.cancelCase, { args: [agent, { reason: 'test over' }] }).catch(() => undefined);
-      await env.client.workflow.getHandle(id.replace(/^case-/, 'aftercare-')).terminate('test over').catch(() => undefined);
+      await env.client.workflow
+        .getHandle(id)
+        .executeUpdate(defs.cancelCase, { args: [agent, { reason: 'test over' }] })
+        .catch(() => undefined);
+      await env.client.workflow
+        .getHandle(id.replace(/^case-/, 'aftercare-'))
+        .terminate('test over')
+        .catch(() => undefined);
     }),
   );
 }

@@ -26,7 +26,12 @@ async function ok(method: string, path: string, base: string, as: KeyName | null
 }
 
 /** A case walked from intake by hand (engineer E001) through `steps`, in order. */
-async function walkCase(base: string, steps: ReadonlyArray<readonly [string, unknown]>, warrantyUntil?: string, input: CaseIntakeInput = intakeInput()): Promise<string> {
+async function walkCase(
+  base: string,
+  steps: ReadonlyArray<readonly [string, unknown]>,
+  warrantyUntil?: string,
+  input: CaseIntakeInput = intakeInput(),
+): Promise<string> {
   if (warrantyUntil) input.product = { ...input.product, warrantyUntil };
   const opened = await ok('POST', '/cases', base, 'agent', input, { 'idempotency-key': idempotencyKey() });
   const caseNo: string = opened.case.caseNo;
@@ -60,7 +65,8 @@ export async function seedConformanceData(stack: { apiUrl: string; databaseUrl: 
   const assign = ['assign', { engineerId: 'E001' }] as const;
   const contact = ['contact', { confirmedAddress: '世纪大道100号', diagnosis: '疑似电容故障', partsToBring: [{ partNo: 'CAP-35UF', quantity: 1 }] }] as const;
   // Each booking needs its own slot: E001 is never double-booked.
-  const onSite = () => [assign, contact, ['appointment', futureSlot()], ['check-in', { lat: 31.23, lng: 121.51 }], ['diagnosis', { cause: '电容老化' }]] as const;
+  const onSite = () =>
+    [assign, contact, ['appointment', futureSlot()], ['check-in', { lat: 31.23, lng: 121.51 }], ['diagnosis', { cause: '电容老化' }]] as const;
   const quote = ['quote', { lines: [{ kind: 'part', partNo: 'CAP-35UF', description: '启动电容', quantity: 1, unitPrice: 80 }] }] as const;
   const checkOut = ['check-out', { result: 'fixed', resolution: '更换电容', partsUsed: [{ partNo: 'CAP-35UF', quantity: 1, oldPartReturned: true }] }] as const;
 
@@ -75,16 +81,27 @@ export async function seedConformanceData(stack: { apiUrl: string; databaseUrl: 
 
   const complaint = async (caseNo?: string) =>
     (
-      await ok('POST', '/complaints', base, 'agent', {
-        category: 'service_attitude',
-        channel: 'phone',
-        summary: '工程师迟到',
-        ...(caseNo ? { caseNo } : { customer: { name: '李四', phone: '+86 137 0000 0001' } }),
-      }, { 'idempotency-key': idempotencyKey() })
+      await ok(
+        'POST',
+        '/complaints',
+        base,
+        'agent',
+        {
+          category: 'service_attitude',
+          channel: 'phone',
+          summary: '工程师迟到',
+          ...(caseNo ? { caseNo } : { customer: { name: '李四', phone: '+86 137 0000 0001' } }),
+        },
+        { 'idempotency-key': idempotencyKey() },
+      )
     ).complaint.complaintNo as string;
   const received = await complaint();
   const proposed = await complaint(archived);
-  for (const [path, body] of [['acknowledge', {}], ['investigate', {}], ['resolution', { resolution: '免费上门复检', compensation: { amount: 50 } }]] as const) {
+  for (const [path, body] of [
+    ['acknowledge', {}],
+    ['investigate', {}],
+    ['resolution', { resolution: '免费上门复检', compensation: { amount: 50 } }],
+  ] as const) {
     await ok('POST', `/complaints/${proposed}/${path}`, base, 'supervisor', body);
   }
   const withdrawn = await complaint();

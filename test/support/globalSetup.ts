@@ -48,7 +48,7 @@ export async function launch(opts: {
   const startOffset = fs.existsSync(opts.logFile) ? fs.statSync(opts.logFile).size : 0;
   const log = fs.openSync(opts.logFile, 'a');
   const [command, args] = opts.viaNpmStart ? ['npm', ['start', '--silent']] : [process.execPath, ['--import', 'tsx', path.join(root, 'launcher', 'start.ts')]];
-  const child = spawn(command, args as string[], {
+  const child = spawn(command, args, {
     cwd: root,
     detached: opts.viaNpmStart === true,
     env: {
@@ -79,7 +79,7 @@ export async function launch(opts: {
     }),
   );
   const deadline = Date.now() + 180_000;
-  let ready: { apiUrl: string; temporalAddress: string; temporalUiUrl?: string; databaseUrl: string; localGateways?: StackInfo["localGateways"] } | undefined;
+  let ready: { apiUrl: string; temporalAddress: string; temporalUiUrl?: string; databaseUrl: string; localGateways?: StackInfo['localGateways'] } | undefined;
   while (!ready) {
     const text = fs.readFileSync(opts.logFile).subarray(startOffset).toString('utf8');
     const m = /CASEWORK_READY (.*)\n/.exec(text);

@@ -32,7 +32,8 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
+    // A respond() that throws answers 500 rather than leaving a rejection nobody handles.
+    const answered = async () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       let body: unknown = raw;
       try {
@@ -46,6 +47,12 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
       if (answer.status < 300) receiver.received.push(entry);
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+    };
+    req.on('end', () => {
+      answered().catch((err: unknown) => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: String(err) }));
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -55,16 +55,32 @@ export function writeConfig(dir: string, seeded: Seeded, opts: { allowNul: boole
 }
 
 /** `st run`, killed after `timeoutMs` (a hang is a failure too, not a stuck suite). */
-export function runSchemathesis(args: { cwd: string; config: string; schemaUrl: string; apiKey: string; maxExamples: number; seed: number; timeoutMs: number }): Promise<StRun> {
+export function runSchemathesis(args: {
+  cwd: string;
+  config: string;
+  schemaUrl: string;
+  apiKey: string;
+  maxExamples: number;
+  seed: number;
+  timeoutMs: number;
+}): Promise<StRun> {
   const argv = [
-    '--config-file', args.config,
-    'run', args.schemaUrl,
-    '--header', `Authorization: Bearer ${args.apiKey}`,
-    '--checks', CHECKS.join(','),
-    '--max-examples', String(args.maxExamples),
-    '--seed', String(args.seed),
-    '--workers', '2',
-    '--request-timeout', '20',
+    '--config-file',
+    args.config,
+    'run',
+    args.schemaUrl,
+    '--header',
+    `Authorization: Bearer ${args.apiKey}`,
+    '--checks',
+    CHECKS.join(','),
+    '--max-examples',
+    String(args.maxExamples),
+    '--seed',
+    String(args.seed),
+    '--workers',
+    '2',
+    '--request-timeout',
+    '20',
     '--no-color',
   ];
   const started = Date.now();

@@ -11,7 +11,16 @@ export async function withTemporalUi<T>(use: (page: Page, uiUrl: string) => Prom
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     // Flags for a machine without general internet (no background fetches) as root.
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     return await use(await browser.newPage({ viewport: { width: 1600, height: 900 } }), uiUrl);

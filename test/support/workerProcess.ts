@@ -39,11 +39,11 @@ export function startWorkerProcess(opts: { taskQueue: string; logFile: string; e
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = fs.createWriteStream(opts.logFile, { flags: 'a' });
-  child.stderr!.pipe(out);
+  child.stderr.pipe(out);
   const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   const ready = new Promise<void>((resolve, reject) => {
     let seen = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out.write(chunk);
       // Keep a tail so a line split across chunks is still found.
       seen = (seen + chunk.toString()).slice(-4096);

@@ -31,7 +31,7 @@ describe('aftercare', () => {
     const result = await aftercare.result(); // skips the day and the 180 days
     const closedAt = Date.parse(archived.closedAt!);
     expect(Date.parse(result.callbackAt) - closedAt).toBe(24 * 60 * M);
-    expect(Date.parse(result.maintenanceAt!) - closedAt).toBe(180 * 24 * 60 * M); // air_conditioner
+    expect(Date.parse(result.maintenanceAt) - closedAt).toBe(180 * 24 * 60 * M); // air_conditioner
     const [callback] = await t.db.select().from(callbackTasks).where(eq(callbackTasks.caseNo, caseNo));
     expect(callback).toMatchObject({ status: 'open', engineerId: 'E001', rating: 4 });
     const [maintenance] = await t.db.select().from(maintenanceReminders).where(eq(maintenanceReminders.caseNo, caseNo));

@@ -99,7 +99,7 @@ async function untilComplaint(h: { query: Handle['query'] }, ok: (s: ComplaintSt
 }
 
 const act = <A extends ComplaintAction>(h: Handle, action: A, body: unknown, actor: Actor = supervisor) =>
-  h.executeUpdate(COMPLAINT_UPDATES[action] as never, { args: [actor, body] as never }) as Promise<ComplaintState>;
+  h.executeUpdate<ComplaintState, [Actor, never]>(COMPLAINT_UPDATES[action] as never, { args: [actor, body] as never });
 
 async function eventsOf(complaintNo: string) {
   return t.db.select().from(complaintEvents).where(eq(complaintEvents.complaintNo, complaintNo)).orderBy(complaintEvents.seq);

@@ -125,13 +125,20 @@ export class Driver {
 
   /** One case from intake to archive; resolves with its case number. */
   async walkCase(run: string, i: number, slot: { start: string; end: string }, onCase: (caseNo: string) => void): Promise<string> {
-    const opened = await this.send('intake', 'POST', '/cases', 'agent', {
-      channel: 'phone',
-      customer: { name: `Chaos ${i}`, phone: `+86 139 ${String(i).padStart(8, '0')}`, address: 'Chaos Road 1', region: 'QA-CHAOS' },
-      product: { category: 'air_conditioner', model: 'KFR-35GW', serial: `CHAOS-${run}-${i}` },
-      faultDescription: 'chaos case',
-      priority: 'P3',
-    }, { key: `chaos-${run}-${i}` });
+    const opened = await this.send(
+      'intake',
+      'POST',
+      '/cases',
+      'agent',
+      {
+        channel: 'phone',
+        customer: { name: `Chaos ${i}`, phone: `+86 139 ${String(i).padStart(8, '0')}`, address: 'Chaos Road 1', region: 'QA-CHAOS' },
+        product: { category: 'air_conditioner', model: 'KFR-35GW', serial: `CHAOS-${run}-${i}` },
+        faultDescription: 'chaos case',
+        priority: 'P3',
+      },
+      { key: `chaos-${run}-${i}` },
+    );
     const caseNo: string = opened.case.caseNo;
     onCase(caseNo);
     // No engineer serves QA-CHAOS: the case waits for a dispatcher.

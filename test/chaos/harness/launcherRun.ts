@@ -102,7 +102,15 @@ export async function runLauncherScenario(cfg: ChaosConfig, logDir: string, log:
       unexpectedExits: alive ? 0 : 1,
       hitInFlight: batch.hitInFlight,
       seconds: Math.round((Date.now() - t0) / 1000),
-      details: [...batch.clientErrors, ...findings.lost, ...findings.duplicated, ...findings.mismatched, ...findings.undelivered, ...(alive ? [] : ['died: the launcher']), ...(restarts ? [] : [`the launcher logged no ${victim} restart`])].slice(0, 20),
+      details: [
+        ...batch.clientErrors,
+        ...findings.lost,
+        ...findings.duplicated,
+        ...findings.mismatched,
+        ...findings.undelivered,
+        ...(alive ? [] : ['died: the launcher']),
+        ...(restarts ? [] : [`the launcher logged no ${victim} restart`]),
+      ].slice(0, 20),
     };
   } finally {
     await db.$client.end().catch(() => undefined);

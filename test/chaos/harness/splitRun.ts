@@ -81,7 +81,14 @@ export async function runSplitScenarios(cfg: ChaosConfig, logDir: string, log: (
         unexpectedExits: died.length,
         hitInFlight: batch.hitInFlight,
         seconds: Math.round((Date.now() - t0) / 1000),
-        details: [...batch.clientErrors, ...findings.lost, ...findings.duplicated, ...findings.mismatched, ...findings.undelivered, ...died.map((d) => `died: ${d}`)].slice(0, 20),
+        details: [
+          ...batch.clientErrors,
+          ...findings.lost,
+          ...findings.duplicated,
+          ...findings.mismatched,
+          ...findings.undelivered,
+          ...died.map((d) => `died: ${d}`),
+        ].slice(0, 20),
       });
     }
   } finally {

@@ -44,7 +44,13 @@ export async function startTopology(logDir: string): Promise<Topology> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-chaos-'));
   const logger = pino({ level: 'warn' }, pino.destination(path.join(logDir, 'infra.log')));
   const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), logger });
-  const temporal = await startTemporalDevServer({ dataDir: path.join(dataDir, 'temporal'), port: await freePort(), uiPort: await freePort(), namespace: 'default', logger });
+  const temporal = await startTemporalDevServer({
+    dataDir: path.join(dataDir, 'temporal'),
+    port: await freePort(),
+    uiPort: await freePort(),
+    namespace: 'default',
+    logger,
+  });
   await migrateDatabase(pg.url);
   const db = createDatabase(pg.url, { max: 4 });
   await ensureKeyedEngineers(db);
@@ -61,14 +67,26 @@ export async function startTopology(logDir: string): Promise<Topology> {
     PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
     LOG_LEVEL: 'info',
   };
-  const worker = new ChildService('worker', 'worker/main.ts', {
-    ...common,
-    SMS_GATEWAY_URL: `http://127.0.0.1:${smsProxy.port}/sms`,
-    SMTP_URL: `smtp://127.0.0.1:${smtpProxy.port}`,
-    // A gateway that is down answers "refused" at once; keep a hung one short too.
-    NOTIFY_TIMEOUT_MS: '5000',
-  }, path.join(logDir, 'worker.log'), 'worker running');
-  const api = new ChildService('api', 'api/main.ts', { ...common, PORT: String(apiPort), HOST: '127.0.0.1', API_KEYS: API_KEYS_SPEC }, path.join(logDir, 'api.log'), 'API ready');
+  const worker = new ChildService(
+    'worker',
+    'worker/main.ts',
+    {
+      ...common,
+      SMS_GATEWAY_URL: `http://127.0.0.1:${smsProxy.port}/sms`,
+      SMTP_URL: `smtp://127.0.0.1:${smtpProxy.port}`,
+      // A gateway that is down answers "refused" at once; keep a hung one short too.
+      NOTIFY_TIMEOUT_MS: '5000',
+    },
+    path.join(logDir, 'worker.log'),
+    'worker running',
+  );
+  const api = new ChildService(
+    'api',
+    'api/main.ts',
+    { ...common, PORT: String(apiPort), HOST: '127.0.0.1', API_KEYS: API_KEYS_SPEC },
+    path.join(logDir, 'api.log'),
+    'API ready',
+  );
   await Promise.all([worker.start(), api.start()]);
 
   return {

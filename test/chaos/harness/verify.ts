@@ -58,7 +58,8 @@ export async function verifyBatch(opts: {
   // Cases: one row per intake (serial CHAOS-<run>-<i>), each archived.
   const rows = await eventually(
     deadline,
-    async () => (await pool.query(`SELECT case_no, workflow_id, product_serial, stage, last_event_seq FROM cases WHERE product_serial LIKE $1`, [`CHAOS-${run}-%`])).rows,
+    async () =>
+      (await pool.query(`SELECT case_no, workflow_id, product_serial, stage, last_event_seq FROM cases WHERE product_serial LIKE $1`, [`CHAOS-${run}-%`])).rows,
     (r) => r.length >= opts.expected && r.every((c) => c.stage === 'archived'),
   );
   const bySerial = new Map<string, number>();
@@ -93,7 +94,8 @@ export async function verifyBatch(opts: {
     const types = new Map<string, number>();
     for (const e of list) types.set(e.type, (types.get(e.type) ?? 0) + 1);
     for (const [type, n] of types) if (n > 1) f.duplicated.push(`${r.case_no}: ${type} ×${n}`);
-    if (list.some((e, i) => e.seq !== i + 1) || list.length !== r.last_event_seq) f.mismatched.push(`${r.case_no}: timeline seqs ${list.map((e) => e.seq).join(',')} vs last_event_seq ${r.last_event_seq}`);
+    if (list.some((e, i) => e.seq !== i + 1) || list.length !== r.last_event_seq)
+      f.mismatched.push(`${r.case_no}: timeline seqs ${list.map((e) => e.seq).join(',')} vs last_event_seq ${r.last_event_seq}`);
   }
 
   // Projection vs the live workflow (queried through Temporal).
@@ -104,13 +106,21 @@ export async function verifyBatch(opts: {
       Promise.all(
         rows.map(async (r) => {
           const [state, row] = await Promise.all([
-            client.workflow.getHandle(r.workflow_id).query(getCaseState).then((st) => `${st.stage}@${st.eventSeq}`, (err: Error) => `query failed: ${err.message}`),
+            client.workflow
+              .getHandle(r.workflow_id)
+              .query(getCaseState)
+              .then(
+                (st) => `${st.stage}@${st.eventSeq}`,
+                (err: Error) => `query failed: ${err.message}`,
+              ),
             pool.query(`SELECT stage, last_event_seq FROM cases WHERE case_no = $1`, [r.case_no]),
           ]);
           return { caseNo: r.case_no as string, state, row: `${row.rows[0].stage}@${row.rows[0].last_event_seq}` };
         }),
       );
-    const pairs = await eventually(deadline, compare, (all) => all.every((x) => x.state === x.row)).catch((err: Error) => [{ caseNo: '*', state: `check failed: ${err.message}`, row: '' }]);
+    const pairs = await eventually(deadline, compare, (all) => all.every((x) => x.state === x.row)).catch((err: Error) => [
+      { caseNo: '*', state: `check failed: ${err.message}`, row: '' },
+    ]);
     for (const x of pairs) if (x.state !== x.row) f.mismatched.push(`${x.caseNo}: workflow ${x.state}, row ${x.row}`);
   } finally {
     await connection.close();
@@ -124,7 +134,8 @@ export async function verifyBatch(opts: {
     (n) => n.every((x) => x.status === 'sent') && PATH_SMS.every((event) => caseNos.every((c) => n.some((x) => x.case_no === c && x.event === event))),
   );
   // The outbox queues in the background: a message the path must have made and never did is lost.
-  for (const event of PATH_SMS) for (const c of caseNos) if (!sent.some((x) => x.case_no === c && x.event === event)) f.undelivered.push(`${c}: no ${event} message`);
+  for (const event of PATH_SMS)
+    for (const c of caseNos) if (!sent.some((x) => x.case_no === c && x.event === event)) f.undelivered.push(`${c}: no ${event} message`);
   for (const n of sent) {
     if (n.status !== 'sent') f.undelivered.push(`${n.key}: ${n.status}`);
     f.messages[n.channel] = (f.messages[n.channel] ?? 0) + 1;

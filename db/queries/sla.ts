@@ -1,9 +1,10 @@
-// SLA I/O: the policy in force, the escalations that fired and the clock results.
-// Inserts are keyed (workflow, clock, cycle[, kind, level]) so a retry writes nothing.
-import { desc, sql } from 'drizzle-orm';
-import type { Database } from '../db/client';
-import { escalations, slaPolicies, slaResults } from '../db/schema';
-import { DEFAULT_SLA_POLICY, type ClockResult, type SlaPolicy } from '../domain/sla';
+// SLA rows: the policy in force (read by the SLA activities and the API), the
+// escalations that fired and the clock results (written by activities, reported by the
+// API). Inserts are keyed (workflow, clock, cycle[, kind, level]) so a retry writes nothing.
+import { and, desc, eq, gte, sql } from 'drizzle-orm';
+import { DEFAULT_SLA_POLICY, type ClockResult, type SlaPolicy } from '../../domain/sla';
+import type { Database } from '../client';
+import { escalations, slaPolicies, slaResults } from '../schema';
 
 export interface PolicyVersion {
   version: number;
@@ -74,4 +75,39 @@ export async function recordSlaResult(
     .onConflictDoNothing()
     .returning({ id: slaResults.id });
   return { inserted: rows.length > 0 };
+}
+
+/** Every policy version, newest first (at most 200). */
+export async function listSlaPolicyVersions(db: Database) {
+  await currentSlaPolicy(db);
+  return db.select().from(slaPolicies).orderBy(desc(slaPolicies.version)).limit(200);
+}
+
+/** Clock results per clock and priority, and escalations per clock, kind and level, since `since`. */
+export async function slaReport(db: Database, since: Date) {
+  const rows = await db
+    .select({
+      clock: slaResults.clock,
+      priority: slaResults.priority,
+      count: sql<number>`count(*)::int`,
+      met: sql<number>`count(*) filter (where ${slaResults.met})::int`,
+      avgActual: sql<number>`avg(${slaResults.actualMs})::float`,
+      avgPaused: sql<number>`avg(${slaResults.pausedMs})::float`,
+    })
+    .from(slaResults)
+    .where(gte(slaResults.stoppedAt, since))
+    .groupBy(slaResults.clock, slaResults.priority)
+    .orderBy(slaResults.clock, slaResults.priority);
+  const fired = await db
+    .select({ clock: escalations.clock, kind: escalations.kind, level: escalations.level, count: sql<number>`count(*)::int` })
+    .from(escalations)
+    .where(and(gte(escalations.firedAt, since)))
+    .groupBy(escalations.clock, escalations.kind, escalations.level)
+    .orderBy(escalations.clock, escalations.level);
+  return { rows, fired };
+}
+
+/** A case's warnings and escalations, oldest first. */
+export async function caseEscalations(db: Database, caseNo: string) {
+  return db.select().from(escalations).where(eq(escalations.caseNo, caseNo)).orderBy(escalations.firedAt, escalations.id);
 }
