@@ -20,7 +20,14 @@ export async function aftercareWorkflow(input: AftercareInput): Promise<{ callba
   const archivedAt = Date.parse(input.archivedAt);
   const callbackAt = archivedAt + (input.callbackAfterMinutes ?? CALLBACK_AFTER_MINUTES) * MINUTE;
   await sleep(Math.max(1, callbackAt - Date.now()));
-  await createCallbackTask({ caseNo: input.caseNo, customerName: input.customer.name, customerPhone: input.customer.phone, engineerId: input.engineerId, rating: input.rating, dueAt: new Date(callbackAt).toISOString() });
+  await createCallbackTask({
+    caseNo: input.caseNo,
+    customerName: input.customer.name,
+    customerPhone: input.customer.phone,
+    engineerId: input.engineerId,
+    rating: input.rating,
+    dueAt: new Date(callbackAt).toISOString(),
+  });
 
   const days = input.maintenanceAfterDays ?? maintenanceIntervalDays(input.product.category);
   if (days <= 0) return { callbackAt: new Date(callbackAt).toISOString() };

@@ -27,17 +27,22 @@ export class CaseClosure {
     const engineerId = state.engineerId;
     if (!body.fixed && state.visitOutcome !== 'repair_declined') {
       // Not fixed: rework, back to dispatch with the same engineer preferred.
-      await core.advance(actor, 'case.rework', { rating: body.rating, comment: body.comment, previousEngineerId: engineerId, rework: state.reworks + 1 }, (s) => {
-        s.reworks += 1;
-        core.sla.newCycle(Date.now());
-        s.dispatch.preferred = engineerId;
-        s.confirmation = undefined;
-        s.quote = undefined;
-        s.checkOut = undefined;
-        s.visitOutcome = undefined;
-        clearEngineer(s);
-        return 'accepted';
-      });
+      await core.advance(
+        actor,
+        'case.rework',
+        { rating: body.rating, comment: body.comment, previousEngineerId: engineerId, rework: state.reworks + 1 },
+        (s) => {
+          s.reworks += 1;
+          core.sla.newCycle(Date.now());
+          s.dispatch.preferred = engineerId;
+          s.confirmation = undefined;
+          s.quote = undefined;
+          s.checkOut = undefined;
+          s.visitOutcome = undefined;
+          clearEngineer(s);
+          return 'accepted';
+        },
+      );
       await core.letGo(engineerId, false);
       if (state.reworks >= 2) await this.openAutoComplaint('second_rework', body);
       else if (body.rating <= LOW_RATING_THRESHOLD) await this.openAutoComplaint('low_rating', body);
@@ -64,7 +69,9 @@ export class CaseClosure {
   /** The visit is over: the customer is asked to confirm and rate, through their link. */
   async askForConfirmation(): Promise<void> {
     const { core, state } = this;
-    core.queueMessage(`${state.caseNo}#confirm-${state.reworks}-${state.visits}`, 'case.awaiting_confirmation', 'sms', state.intake.customer.phone, { link: await core.customerLink() });
+    core.queueMessage(`${state.caseNo}#confirm-${state.reworks}-${state.visits}`, 'case.awaiting_confirmation', 'sms', state.intake.customer.phone, {
+      link: await core.customerLink(),
+    });
   }
 
   /** Archives the case: metrics, engineer rating, aftercare. */
@@ -91,7 +98,17 @@ export class CaseClosure {
     await startChild(aftercareWorkflow, {
       workflowId: `aftercare-${state.caseNo}`,
       parentClosePolicy: 'ABANDON',
-      args: [{ caseNo: state.caseNo, archivedAt: state.closedAt!, customer: state.intake.customer, product: state.intake.product, engineerId, rating: c.rating, ...state.settings.aftercare }],
+      args: [
+        {
+          caseNo: state.caseNo,
+          archivedAt: state.closedAt!,
+          customer: state.intake.customer,
+          product: state.intake.product,
+          engineerId,
+          rating: c.rating,
+          ...state.settings.aftercare,
+        },
+      ],
     });
   }
 

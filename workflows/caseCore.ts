@@ -111,7 +111,12 @@ export class CaseCore extends WorkflowCore<CaseState> {
    * runs synchronously before any await, so a concurrent update's validator already
    * sees the new stage. `change` returns the stage to enter, if any.
    */
-  override async advance(actor: Actor, type: string, data: Record<string, unknown>, change: (s: CaseState) => Stage | void = () => undefined): Promise<CaseState> {
+  override async advance(
+    actor: Actor,
+    type: string,
+    data: Record<string, unknown>,
+    change: (s: CaseState) => Stage | void = () => undefined,
+  ): Promise<CaseState> {
     const state = this.state;
     const fromStage = state.stage;
     const to = change(state);
@@ -198,7 +203,15 @@ export class CaseCore extends WorkflowCore<CaseState> {
   queueMessage(subject: string, event: NotificationEvent, channel: NotificationChannel, recipient: string | undefined, vars: NotificationVars): void {
     if (!recipient) return;
     const state = this.state;
-    this.outbox.push({ key: notificationKey(subject, event, recipient, channel), channel, recipient, event, locale: state.intake.customer.language, vars: { caseNo: state.caseNo, ...vars }, caseNo: state.caseNo });
+    this.outbox.push({
+      key: notificationKey(subject, event, recipient, channel),
+      channel,
+      recipient,
+      event,
+      locale: state.intake.customer.language,
+      vars: { caseNo: state.caseNo, ...vars },
+      caseNo: state.caseNo,
+    });
   }
 
   /** A signed link for the customer (issued by an activity: the workflow holds no secret). */

@@ -42,16 +42,21 @@ export class CaseDispatch {
     const previous = state.engineerId;
     const offered = state.offer?.engineerId;
     const hadBooking = !!state.appointment && previous !== body.engineerId;
-    await core.advance(actor, previous ? 'engineer.reassigned' : 'engineer.assigned', { engineerId: body.engineerId, note: body.note, previousEngineerId: previous, manual: true }, (s) => {
-      if (previous !== body.engineerId) clearEngineer(s);
-      s.offer = undefined;
-      s.engineerId = claim.engineer.id;
-      s.engineerName = claim.engineer.name;
-      s.engineerBadgeNo = claim.engineer.badgeNo;
-      s.engineerPhone = claim.engineer.phone;
-      s.acceptedAt = now();
-      return 'dispatched';
-    });
+    await core.advance(
+      actor,
+      previous ? 'engineer.reassigned' : 'engineer.assigned',
+      { engineerId: body.engineerId, note: body.note, previousEngineerId: previous, manual: true },
+      (s) => {
+        if (previous !== body.engineerId) clearEngineer(s);
+        s.offer = undefined;
+        s.engineerId = claim.engineer.id;
+        s.engineerName = claim.engineer.name;
+        s.engineerBadgeNo = claim.engineer.badgeNo;
+        s.engineerPhone = claim.engineer.phone;
+        s.acceptedAt = now();
+        return 'dispatched';
+      },
+    );
     for (const other of [previous, offered]) {
       if (other && other !== body.engineerId) await core.activities.releaseEngineer({ caseNo: state.caseNo, engineerId: other });
     }
@@ -147,18 +152,23 @@ export class CaseDispatch {
       state.dispatch.offeredThisRound.push(candidate.engineerId);
       const windowMs = policy.offerWindowMinutes[state.priority] * MINUTE;
       const offeredAt = now();
-      await core.advance(SYSTEM_ACTOR, 'offer.sent', { engineerId: candidate.engineerId, round, score: candidate.score, windowMinutes: windowMs / MINUTE }, (s) => {
-        s.offer = {
-          engineerId: claim.engineer.id,
-          engineerName: claim.engineer.name,
-          engineerBadgeNo: claim.engineer.badgeNo,
-          engineerPhone: claim.engineer.phone,
-          round,
-          offeredAt,
-          expiresAt: new Date(Date.parse(offeredAt) + windowMs).toISOString(),
-        };
-        return 'offered';
-      });
+      await core.advance(
+        SYSTEM_ACTOR,
+        'offer.sent',
+        { engineerId: candidate.engineerId, round, score: candidate.score, windowMinutes: windowMs / MINUTE },
+        (s) => {
+          s.offer = {
+            engineerId: claim.engineer.id,
+            engineerName: claim.engineer.name,
+            engineerBadgeNo: claim.engineer.badgeNo,
+            engineerPhone: claim.engineer.phone,
+            round,
+            offeredAt,
+            expiresAt: new Date(Date.parse(offeredAt) + windowMs).toISOString(),
+          };
+          return 'offered';
+        },
+      );
       const answered = await condition(() => state.stage !== 'offered' || state.offer?.engineerId !== candidate.engineerId, windowMs);
       if (!answered) {
         await core.advance(SYSTEM_ACTOR, 'offer.expired', { engineerId: candidate.engineerId, round }, (s) => {

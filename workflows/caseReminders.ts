@@ -25,19 +25,35 @@ export function remindersFor(s: CaseState, p: ReminderPolicy): DueReminder[] {
     const add = (kind: 'visit.customer' | 'visit.engineer', minutes: number) => {
       const at = start - minutes * MINUTE;
       // A reminder whose moment had passed when the slot was booked is not sent late.
-      if (at >= bookedAt) out.push({ key: `${kind}:${s.appointment!.bookingId}:${minutes}`, at, kind, data: { minutesBefore: minutes, visitStart: s.appointment!.start, engineerId: s.engineerId } });
+      if (at >= bookedAt)
+        out.push({
+          key: `${kind}:${s.appointment!.bookingId}:${minutes}`,
+          at,
+          kind,
+          data: { minutesBefore: minutes, visitStart: s.appointment!.start, engineerId: s.engineerId },
+        });
     };
     for (const m of p.customerBeforeVisitMinutes) add('visit.customer', m);
     for (const m of p.engineerBeforeVisitMinutes) add('visit.engineer', m);
   }
   if (s.stage === 'dispatched' && s.acceptedAt && s.engineerId) {
     const lapse = Date.parse(s.acceptedAt) + s.policy.contactWindowMinutes * MINUTE;
-    out.push({ key: `contact.engineer:${s.engineerId}:${s.acceptedAt}`, at: lapse - p.contactBeforeLapseMinutes * MINUTE, kind: 'contact.engineer', data: { engineerId: s.engineerId, lapsesAt: new Date(lapse).toISOString() } });
+    out.push({
+      key: `contact.engineer:${s.engineerId}:${s.acceptedAt}`,
+      at: lapse - p.contactBeforeLapseMinutes * MINUTE,
+      kind: 'contact.engineer',
+      data: { engineerId: s.engineerId, lapsesAt: new Date(lapse).toISOString() },
+    });
   }
   if (s.stage === 'awaiting_confirmation') {
     const since = Date.parse(s.stageSince);
     out.push({ key: `confirmation.customer:${s.stageSince}`, at: since + p.confirmationReminderMinutes * MINUTE, kind: 'confirmation.customer', data: {} });
-    out.push({ key: `auto_confirm:${s.stageSince}`, at: since + p.autoConfirmMinutes * MINUTE, kind: 'auto_confirm', data: { afterMinutes: p.autoConfirmMinutes } });
+    out.push({
+      key: `auto_confirm:${s.stageSince}`,
+      at: since + p.autoConfirmMinutes * MINUTE,
+      kind: 'auto_confirm',
+      data: { afterMinutes: p.autoConfirmMinutes },
+    });
   }
   return out.filter((r) => !s.remindersSent.includes(r.key));
 }
@@ -78,7 +94,13 @@ export class CaseReminders {
 
   run(): Promise<void> {
     const core = this.core;
-    return runReminders(core.state, core.state.settings.reminders, () => core.epoch, () => core.isClosed(), (r) => this.send(r));
+    return runReminders(
+      core.state,
+      core.state.settings.reminders,
+      () => core.epoch,
+      () => core.isClosed(),
+      (r) => this.send(r),
+    );
   }
 
   private async send(r: DueReminder): Promise<void> {
@@ -90,10 +112,16 @@ export class CaseReminders {
       return;
     }
     const to = r.kind.endsWith('engineer') ? 'engineer' : 'customer';
-    const visit = { engineerName: state.engineerName ?? '', start: state.appointment ? localTime(state.appointment.start, state.sla.policy.calendar.utcOffsetMinutes) : '', customerName: state.intake.customer.name, address: state.intake.customer.address };
+    const visit = {
+      engineerName: state.engineerName ?? '',
+      start: state.appointment ? localTime(state.appointment.start, state.sla.policy.calendar.utcOffsetMinutes) : '',
+      customerName: state.intake.customer.name,
+      address: state.intake.customer.address,
+    };
     if (r.kind === 'visit.customer') core.queueMessage(`${state.caseNo}#${r.key}`, 'appointment.reminder', 'sms', state.intake.customer.phone, visit);
     if (r.kind === 'visit.engineer') core.queueMessage(`${state.caseNo}#${r.key}`, 'engineer.reminder', 'sms', state.engineerPhone, visit);
-    if (r.kind === 'confirmation.customer') core.queueMessage(`${state.caseNo}#${r.key}`, 'confirmation.reminder', 'sms', state.intake.customer.phone, { link: await core.customerLink() });
+    if (r.kind === 'confirmation.customer')
+      core.queueMessage(`${state.caseNo}#${r.key}`, 'confirmation.reminder', 'sms', state.intake.customer.phone, { link: await core.customerLink() });
     await core.advance(SYSTEM_ACTOR, 'reminder.sent', { kind: r.kind, to, ...r.data }, (s) => {
       s.remindersSent.push(r.key);
     });

@@ -28,7 +28,14 @@ export function wireCaseSla(core: CaseCore, takeBack: (reason: string) => Promis
         firedAt: now(),
       }),
     recordResult: (r) =>
-      core.activities.recordSlaResult({ ...r, caseNo: state.caseNo, workflowId: state.workflowId, priority: state.priority, policyVersion: state.sla.policyVersion, stoppedAt: now() }),
+      core.activities.recordSlaResult({
+        ...r,
+        caseNo: state.caseNo,
+        workflowId: state.workflowId,
+        priority: state.priority,
+        policyVersion: state.sla.policyVersion,
+        stoppedAt: now(),
+      }),
     notify: (c, t) => {
       const contacts = state.settings.contacts;
       // The clock's own deadline (100% of the target), whichever threshold fired.
@@ -36,7 +43,8 @@ export function wireCaseSla(core: CaseCore, takeBack: (reason: string) => Promis
       const vars = { stage: STAGE_LABELS[state.stage], deadline: localTime(deadline, state.sla.policy.calendar.utcOffsetMinutes), level: t.level };
       const subject = `${state.caseNo}#sla-${c.clock}-${c.cycle}-${t.key}`;
       if (t.kind === 'warning') core.queueMessage(subject, 'sla.warning', 'email', contacts.supervisorEmail, vars);
-      if (t.actions.includes('notify_supervisor')) core.queueMessage(subject, 'sla.escalation', 'email', contacts.supervisorEmail, { ...vars, role: 'supervisor' });
+      if (t.actions.includes('notify_supervisor'))
+        core.queueMessage(subject, 'sla.escalation', 'email', contacts.supervisorEmail, { ...vars, role: 'supervisor' });
       if (t.actions.includes('notify_manager')) core.queueMessage(subject, 'sla.escalation', 'email', contacts.managerEmail, { ...vars, role: 'manager' });
       if (t.kind === 'escalation') core.queueMessage(subject, 'sla.escalation', 'webhook', '*', { ...vars, role: 'ops' });
     },

@@ -31,12 +31,20 @@ export class CaseVisit {
         return 'contacted';
       }),
     );
-    core.on<AppointmentBody>('appointment', (actor, body) => this.book(actor, body), (actor, body) => this.validateBooking(actor, body));
-    core.on<NoShowBody>('noShow', (actor, body) => this.noShow(actor, body), (actor, body) => {
-      if (actor.role === 'engineer' && body.party === 'engineer') {
-        reject(FAILURE.invalid, 'an engineer reports customer no-shows only', { fields: [{ path: 'body.party', message: 'must be customer' }] });
-      }
-    });
+    core.on<AppointmentBody>(
+      'appointment',
+      (actor, body) => this.book(actor, body),
+      (actor, body) => this.validateBooking(actor, body),
+    );
+    core.on<NoShowBody>(
+      'noShow',
+      (actor, body) => this.noShow(actor, body),
+      (actor, body) => {
+        if (actor.role === 'engineer' && body.party === 'engineer') {
+          reject(FAILURE.invalid, 'an engineer reports customer no-shows only', { fields: [{ path: 'body.party', message: 'must be customer' }] });
+        }
+      },
+    );
     core.on<CheckInBody>('checkIn', (actor, body) =>
       core.advance(actor, 'visit.checked_in', { ...body, visit: this.state.visits + 1 }, (s) => {
         s.visits += 1;
@@ -52,11 +60,15 @@ export class CaseVisit {
     );
     core.on<QuoteBody>('quote', (actor, body) => this.quote(actor, body));
     core.on<QuoteDecisionBody>('decideQuote', (actor, body) => this.decideQuote(actor, body));
-    core.on<CheckOutBody>('checkOut', (actor, body) => this.checkOut(actor, body), (_actor, body) => {
-      if (body.result === 'fixed' && this.state.quote?.status === 'rejected') {
-        reject(FAILURE.invalid, 'the customer declined the quote', { fields: [{ path: 'body.result', message: 'repair was declined' }] });
-      }
-    });
+    core.on<CheckOutBody>(
+      'checkOut',
+      (actor, body) => this.checkOut(actor, body),
+      (_actor, body) => {
+        if (body.result === 'fixed' && this.state.quote?.status === 'rejected') {
+          reject(FAILURE.invalid, 'the customer declined the quote', { fields: [{ path: 'body.result', message: 'repair was declined' }] });
+        }
+      },
+    );
   }
 
   // Contact and appointment ---------------------------------------------------------
@@ -69,7 +81,9 @@ export class CaseVisit {
     if (!body.reason) fields.push({ path: 'body.reason', message: 'required when rescheduling' });
     if (fields.length) reject(FAILURE.invalid, 'rescheduling needs requestedBy and reason', { fields });
     if (state.reschedules[body.requestedBy!] >= state.policy.maxReschedules) {
-      reject(FAILURE.limitReached, `the ${body.requestedBy} has rescheduled ${state.policy.maxReschedules} times; a dispatcher must handle this case`, { currentStage: state.stage });
+      reject(FAILURE.limitReached, `the ${body.requestedBy} has rescheduled ${state.policy.maxReschedules} times; a dispatcher must handle this case`, {
+        currentStage: state.stage,
+      });
     }
   }
 
@@ -145,16 +159,26 @@ export class CaseVisit {
     const warrantyUntil = state.intake.product.warrantyUntil;
     const coveredByWarranty = !!warrantyUntil && warrantyUntil >= now().slice(0, 10);
     const needsApproval = total > 0 && !coveredByWarranty;
-    await core.advance(actor, 'quote.submitted', { lines: body.lines, currency: body.currency, total, coveredByWarranty, needsApproval, note: body.note }, (s) => {
-      s.quote = { lines: body.lines, currency: body.currency, total, coveredByWarranty, status: needsApproval ? 'awaiting_approval' : 'waived' };
-      return needsApproval ? 'awaiting_approval' : undefined;
-    });
+    await core.advance(
+      actor,
+      'quote.submitted',
+      { lines: body.lines, currency: body.currency, total, coveredByWarranty, needsApproval, note: body.note },
+      (s) => {
+        s.quote = { lines: body.lines, currency: body.currency, total, coveredByWarranty, status: needsApproval ? 'awaiting_approval' : 'waived' };
+        return needsApproval ? 'awaiting_approval' : undefined;
+      },
+    );
     if (needsApproval) {
       core.queueMessage(`${state.caseNo}#quote-${state.visits}-${state.eventSeq}`, 'quote.awaiting_approval', 'sms', state.intake.customer.phone, {
         amount: `${total} ${body.currency}`,
         link: await core.customerLink(),
       });
-      await core.advance(SYSTEM_ACTOR, 'customer.notified', { template: 'quote.awaiting_approval', language: state.intake.customer.language, total, currency: body.currency });
+      await core.advance(SYSTEM_ACTOR, 'customer.notified', {
+        template: 'quote.awaiting_approval',
+        language: state.intake.customer.language,
+        total,
+        currency: body.currency,
+      });
     }
     return state;
   }

@@ -28,11 +28,16 @@ export class ComplaintActions {
   setup(): void {
     const core = this.core;
     core.on<AcknowledgeBody>('acknowledge', (actor, body) =>
-      core.advance(actor, 'complaint.acknowledged', { note: body.note, ...(body.category && body.category !== this.state.category ? { category: { from: this.state.category, to: body.category } } : {}) }, (s) => {
-        s.acknowledgedAt = now();
-        if (body.category) s.category = body.category;
-        return 'acknowledged';
-      }),
+      core.advance(
+        actor,
+        'complaint.acknowledged',
+        { note: body.note, ...(body.category && body.category !== this.state.category ? { category: { from: this.state.category, to: body.category } } : {}) },
+        (s) => {
+          s.acknowledgedAt = now();
+          if (body.category) s.category = body.category;
+          return 'acknowledged';
+        },
+      ),
     );
     core.on<InvestigateBody>('investigate', (actor, body) => core.advance(actor, 'complaint.investigating', { note: body.note }, () => 'investigating'));
     core.on<ProposeResolutionBody>('proposeResolution', (actor, body) => this.proposeResolution(actor, body));
@@ -55,10 +60,15 @@ export class ComplaintActions {
 
   private async proposeResolution(actor: Actor, body: ProposeResolutionBody): Promise<ComplaintState> {
     const { core, state } = this;
-    await core.advance(actor, 'complaint.resolution_proposed', { resolution: body.resolution, compensation: body.compensation, round: state.reopenCount + 1 }, (s) => {
-      s.resolution = { text: body.resolution, compensation: body.compensation, proposedAt: now(), by: actor };
-      return 'resolution_proposed';
-    });
+    await core.advance(
+      actor,
+      'complaint.resolution_proposed',
+      { resolution: body.resolution, compensation: body.compensation, round: state.reopenCount + 1 },
+      (s) => {
+        s.resolution = { text: body.resolution, compensation: body.compensation, proposedAt: now(), by: actor };
+        return 'resolution_proposed';
+      },
+    );
     const compensation = body.compensation ? ` (${body.compensation.amount} ${body.compensation.currency})` : '';
     core.queueMessage(`resolution-${state.eventSeq}`, 'complaint.resolution_proposed', 'sms', state.customer.phone, {
       resolution: `${body.resolution}${compensation}`,
@@ -76,8 +86,11 @@ export class ComplaintActions {
       });
     }
     const state = this.state;
-    return this.core.advance(actor, 'complaint.reopened', { reason: 'resolution_rejected', comment: body.comment, grade: { from: state.grade, to: raisedGrade(state.grade) }, reopen: state.reopenCount + 1 }, (s) =>
-      this.reopen(s, Date.now()),
+    return this.core.advance(
+      actor,
+      'complaint.reopened',
+      { reason: 'resolution_rejected', comment: body.comment, grade: { from: state.grade, to: raisedGrade(state.grade) }, reopen: state.reopenCount + 1 },
+      (s) => this.reopen(s, Date.now()),
     );
   }
 
@@ -89,8 +102,11 @@ export class ComplaintActions {
       });
     }
     const state = this.state;
-    return this.core.advance(actor, 'complaint.reopened', { reason: 'callback_unsatisfied', note: body.note, grade: { from: state.grade, to: raisedGrade(state.grade) }, reopen: state.reopenCount + 1 }, (s) =>
-      this.reopen(s, Date.now()),
+    return this.core.advance(
+      actor,
+      'complaint.reopened',
+      { reason: 'callback_unsatisfied', note: body.note, grade: { from: state.grade, to: raisedGrade(state.grade) }, reopen: state.reopenCount + 1 },
+      (s) => this.reopen(s, Date.now()),
     );
   }
 

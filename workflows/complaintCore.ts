@@ -21,7 +21,14 @@ import {
   type ComplaintWorkflowInput,
 } from '../domain/complaints';
 import { FAILURE } from '../domain/failures';
-import { localTime, notificationKey, WEBHOOK_SUBSCRIBERS, type NotificationChannel, type NotificationEvent, type NotificationVars } from '../domain/notifications';
+import {
+  localTime,
+  notificationKey,
+  WEBHOOK_SUBSCRIBERS,
+  type NotificationChannel,
+  type NotificationEvent,
+  type NotificationVars,
+} from '../domain/notifications';
 import { SA } from '../domain/searchAttributes';
 import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../domain/sla';
 import { reject } from './activities';
@@ -93,7 +100,12 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
 
   // State changes --------------------------------------------------------------------
 
-  override async advance(actor: Actor, type: string, data: Record<string, unknown>, change: (s: ComplaintState) => ComplaintStage | void = () => undefined): Promise<ComplaintState> {
+  override async advance(
+    actor: Actor,
+    type: string,
+    data: Record<string, unknown>,
+    change: (s: ComplaintState) => ComplaintStage | void = () => undefined,
+  ): Promise<ComplaintState> {
     const state = this.state;
     const fromStage = state.stage;
     const to = change(state);
@@ -106,7 +118,16 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
     if (this.isClosed()) state.closedAt = state.updatedAt;
     this.sla.refreshDeadlines(at);
     this.sla.touch();
-    const event: ComplaintEvent = { seq: ++state.eventSeq, runId: workflowInfo().runId, type, fromStage, toStage: state.stage, actor, data, occurredAt: state.updatedAt };
+    const event: ComplaintEvent = {
+      seq: ++state.eventSeq,
+      runId: workflowInfo().runId,
+      type,
+      fromStage,
+      toStage: state.stage,
+      actor,
+      data,
+      occurredAt: state.updatedAt,
+    };
     this.publish();
     await this.activities.recordComplaintEvent(this.snapshot(), event);
     return state;
@@ -156,7 +177,16 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
       fromStage: null,
       toStage: 'received',
       actor: this.input.openedBy,
-      data: { channel: state.channel, category: state.category, grade: state.grade, owner: state.owner, source: state.source, trigger: state.trigger, caseNo: state.caseNo, idempotencyKey: this.input.idempotencyKey },
+      data: {
+        channel: state.channel,
+        category: state.category,
+        grade: state.grade,
+        owner: state.owner,
+        source: state.source,
+        trigger: state.trigger,
+        caseNo: state.caseNo,
+        idempotencyKey: this.input.idempotencyKey,
+      },
       occurredAt: state.openedAt,
     });
   }
@@ -216,11 +246,20 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
     const contacts = state.settings.contacts;
     // The clock's own deadline (100% of the target), whichever threshold fired.
     const deadline = addWorkingMs(c.startedAt, c.targetMs + c.pausedMs, c.mode, cal);
-    const vars = { grade: state.grade, stage: COMPLAINT_STAGE_LABELS[state.stage], clock: c.clock, deadline: localTime(deadline, cal.utcOffsetMinutes), owner: state.owner, level: t.level };
+    const vars = {
+      grade: state.grade,
+      stage: COMPLAINT_STAGE_LABELS[state.stage],
+      clock: c.clock,
+      deadline: localTime(deadline, cal.utcOffsetMinutes),
+      owner: state.owner,
+      level: t.level,
+    };
     const occurrence = `sla-${c.clock}-${c.cycle}-${t.key}`;
     if (t.kind === 'warning') this.queueMessage(occurrence, 'complaint.warning', 'email', contacts.supervisorEmail, vars);
-    if (t.actions.includes('notify_supervisor')) this.queueMessage(occurrence, 'complaint.escalation', 'email', contacts.supervisorEmail, { ...vars, role: 'supervisor' });
-    if (t.actions.includes('notify_manager')) this.queueMessage(occurrence, 'complaint.escalation', 'email', contacts.managerEmail, { ...vars, role: 'manager' });
+    if (t.actions.includes('notify_supervisor'))
+      this.queueMessage(occurrence, 'complaint.escalation', 'email', contacts.supervisorEmail, { ...vars, role: 'supervisor' });
+    if (t.actions.includes('notify_manager'))
+      this.queueMessage(occurrence, 'complaint.escalation', 'email', contacts.managerEmail, { ...vars, role: 'manager' });
     if (t.kind === 'escalation') this.queueMessage(occurrence, 'complaint.escalation', 'webhook', WEBHOOK_SUBSCRIBERS, { ...vars, role: 'ops' });
   }
 }

@@ -107,7 +107,7 @@ test('a case goes from intake to archived through the API', async () => {
   expect(again.body.error).toMatchObject({ code: 'illegal_transition', currentStage: 'archived' });
 });
 
-test("the defaults that shape a run are in its start input, so a later change of a default in code never reaches it", async () => {
+test('the defaults that shape a run are in its start input, so a later change of a default in code never reaches it', async () => {
   const opened = await openCase(intakeInput());
   const history = await temporal.workflow.getHandle(`case-${opened.body.case.caseNo}`).fetchHistory();
   const payload = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;

@@ -28,7 +28,11 @@ export function loadHistories(release: string): CommittedHistory[] {
     .readdirSync(dir)
     .filter((f) => f.endsWith('.binpb.gz'))
     .sort()
-    .map((name) => ({ name, type: name.split('--')[0]!, history: temporal.api.history.v1.History.decode(zlib.gunzipSync(fs.readFileSync(path.join(dir, name)))) }));
+    .map((name) => ({
+      name,
+      type: name.split('--')[0]!,
+      history: temporal.api.history.v1.History.decode(zlib.gunzipSync(fs.readFileSync(path.join(dir, name)))),
+    }));
 }
 
 export async function replayFailures(bundle: WorkflowBundle, histories: CommittedHistory[], replayName: string): Promise<string[]> {

@@ -4,6 +4,7 @@
 module.exports = function variantLoader(source) {
   const { find, replace, prepend = '', file } = this.getOptions();
   const matches = source.match(new RegExp(find, 'g')) ?? [];
-  if (matches.length !== 1) throw new Error(`workflow variant: ${matches.length} matches of /${find}/ in ${file}; update the anchor in test/support/workflowVariant.ts`);
+  if (matches.length !== 1)
+    throw new Error(`workflow variant: ${matches.length} matches of /${find}/ in ${file}; update the anchor in test/support/workflowVariant.ts`);
   return prepend + source.replace(new RegExp(find), replace);
 };

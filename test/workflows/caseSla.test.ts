@@ -34,7 +34,9 @@ async function walk(h: CaseHandle, ...steps: Array<'assign' | 'contact' | 'book'
     if (step === 'book') {
       // The test server's clock runs ahead of this process's after earlier skips.
       const start = new Date((await t.env.currentTimeMs()) + 3 * 86_400_000 + Math.floor(Math.random() * 1e4) * 3_600_000);
-      await h.executeUpdate(defs.bookAppointment, { args: [engineer, { start: start.toISOString(), end: new Date(start.getTime() + 3_600_000).toISOString() }] });
+      await h.executeUpdate(defs.bookAppointment, {
+        args: [engineer, { start: start.toISOString(), end: new Date(start.getTime() + 3_600_000).toISOString() }],
+      });
     }
     if (step === 'checkIn') await h.executeUpdate(defs.checkIn, { args: [engineer, {}] });
   }
@@ -52,7 +54,10 @@ describe('SLA clocks', () => {
     expect(await t.db.select().from(escalations).where(eq(escalations.caseNo, caseNo))).toEqual([]);
     const results = await t.db.select().from(slaResults).where(eq(slaResults.caseNo, caseNo));
     expect(results.map((r) => [r.clock, r.met, r.policyVersion > 0])).toEqual(
-      expect.arrayContaining([['dispatch', true, true], ['engineerAcceptance', true, true]]),
+      expect.arrayContaining([
+        ['dispatch', true, true],
+        ['engineerAcceptance', true, true],
+      ]),
     );
   });
 
@@ -70,8 +75,16 @@ describe('SLA clocks', () => {
       // Level 3 on a case nobody holds: an ops action is asked for.
       ['sla.ops_action_required', 3, 20],
     ]);
-    const rows = await t.db.select().from(escalations).where(and(eq(escalations.caseNo, caseNo), eq(escalations.clock, 'dispatch')));
-    expect(rows.map((r) => [r.kind, r.level])).toEqual([['warning', 0], ['escalation', 1], ['escalation', 2], ['escalation', 3]]);
+    const rows = await t.db
+      .select()
+      .from(escalations)
+      .where(and(eq(escalations.caseNo, caseNo), eq(escalations.clock, 'dispatch')));
+    expect(rows.map((r) => [r.kind, r.level])).toEqual([
+      ['warning', 0],
+      ['escalation', 1],
+      ['escalation', 2],
+      ['escalation', 3],
+    ]);
     // Fired on the timer, not on a later scan: within the time the step's own writes take.
     for (const r of rows) expect(r.firedAt.getTime() - r.dueAt.getTime()).toBeGreaterThanOrEqual(0);
     for (const r of rows) expect(r.firedAt.getTime() - r.dueAt.getTime()).toBeLessThan(2000);
@@ -110,7 +123,9 @@ describe('SLA clocks', () => {
     const { caseNo, handle } = await t.openCase({ priority: 'P1' });
     await stageIs(handle, 'manual_dispatch');
     await walk(handle, 'assign', 'contact', 'book', 'checkIn');
-    await handle.executeUpdate(defs.submitQuote, { args: [engineer, { lines: [{ kind: 'labour', description: '维修', quantity: 1, unitPrice: 100 }], currency: 'CNY' }] });
+    await handle.executeUpdate(defs.submitQuote, {
+      args: [engineer, { lines: [{ kind: 'labour', description: '维修', quantity: 1, unitPrice: 100 }], currency: 'CNY' }],
+    });
     await t.env.sleep(600 * M); // 10 h, beyond the 8 h P1 resolution target
     await handle.executeUpdate(defs.decideQuote, { args: [agent, { approve: true }] });
     await handle.executeUpdate(defs.checkOut, { args: [engineer, { result: 'fixed', resolution: 'ok', partsUsed: [], warrantyDays: 0 }] });
@@ -137,7 +152,13 @@ describe('reminders', () => {
     await t.env.sleep(moved - (await t.env.currentTimeMs()) - 30 * M);
     await until(handle, (s) => s.remindersSent.length === 3, 'three reminders');
     const sent = (await eventsOf(t.db, caseNo)).filter((e) => e.type === 'reminder.sent');
-    expect(sent.map((e) => [(e.data as { kind: string }).kind, (e.data as { minutesBefore: number }).minutesBefore, Math.round((moved - e.occurredAt.getTime()) / M)])).toEqual([
+    expect(
+      sent.map((e) => [
+        (e.data as { kind: string }).kind,
+        (e.data as { minutesBefore: number }).minutesBefore,
+        Math.round((moved - e.occurredAt.getTime()) / M),
+      ]),
+    ).toEqual([
       ['visit.customer', 1440, 1440],
       ['visit.customer', 120, 120],
       ['visit.engineer', 60, 60],
@@ -177,4 +198,3 @@ describe('reminders', () => {
     expect(s.metrics!.firstTimeFix).toBe(false);
   });
 });
-

@@ -76,7 +76,10 @@ afterAll(async () => {
  */
 const opened: Array<{ workflowId: string }> = [];
 afterEach(async () => {
-  await endCases(env, opened.splice(0).map((h) => h.workflowId));
+  await endCases(
+    env,
+    opened.splice(0).map((h) => h.workflowId),
+  );
 });
 
 async function openCase(overrides: Partial<CaseIntakeInput> = {}, customer: Partial<CaseIntakeInput['customer']> = {}, extra: Partial<CaseWorkflowInput> = {}) {
@@ -128,7 +131,11 @@ function perform(h: Handle, action: CaseAction, actor?: Actor): Promise<CaseStat
     case 'declineOffer':
       return u(pick(defs.declineOffer), dispatcher, { reason: '忙' });
     case 'recordContact':
-      return u(pick(defs.recordContact), engineer, { confirmedAddress: '世纪大道100号', diagnosis: '疑似电容故障', partsToBring: [{ partNo: 'CAP-35UF', quantity: 1 }] });
+      return u(pick(defs.recordContact), engineer, {
+        confirmedAddress: '世纪大道100号',
+        diagnosis: '疑似电容故障',
+        partsToBring: [{ partNo: 'CAP-35UF', quantity: 1 }],
+      });
     case 'appointment':
       return u(pick(defs.bookAppointment), engineer, futureSlot());
     case 'noShow':
@@ -205,7 +212,10 @@ const at = { lat: 31.2304, lng: 121.4737 };
 
 describe('dispatch', () => {
   test('ranks the roster and offers the best candidate; accepting assigns the engineer', async () => {
-    const { region, id } = await rosterRegion([{ id: 'X', skills: [{ category: 'tv', level: 3 }] }, { id: 'Z', active: false }]);
+    const { region, id } = await rosterRegion([
+      { id: 'X', skills: [{ category: 'tv', level: 3 }] },
+      { id: 'Z', active: false },
+    ]);
     const { caseNo, handle } = await openCase({}, { region, ...at });
     const offered = await stageIs(handle, 'offered');
     expect(offered.offer).toMatchObject({ engineerId: id('A'), round: 1 });
@@ -256,7 +266,13 @@ describe('dispatch', () => {
       const rows = await eventsOf(caseNo);
       return rows.filter((e) => e.type === 'offer.sent').length === 2 ? rows : undefined;
     });
-    expect(events.map((e) => e.type).filter((t) => !t.startsWith('sla.'))).toEqual(['case.opened', 'dispatch.ranked', 'offer.sent', 'offer.expired', 'offer.sent']);
+    expect(events.map((e) => e.type).filter((t) => !t.startsWith('sla.'))).toEqual([
+      'case.opened',
+      'dispatch.ranked',
+      'offer.sent',
+      'offer.expired',
+      'offer.sent',
+    ]);
     expect(events.find((e) => e.type === 'offer.sent')!.data).toMatchObject({ windowMinutes: 0.02 });
   });
 
@@ -266,7 +282,10 @@ describe('dispatch', () => {
     const offers = await Promise.all([a, b].map((c) => stageIs(c.handle, 'offered')));
     const toOne = offers.filter((s) => s.offer!.engineerId === id('ONE'));
     expect(toOne).toHaveLength(1);
-    const load = await db.select().from(engineerLoad).where(eq(engineerLoad.engineerId, id('ONE')));
+    const load = await db
+      .select()
+      .from(engineerLoad)
+      .where(eq(engineerLoad.engineerId, id('ONE')));
     expect(load).toHaveLength(1);
     const other = [a, b].find((c) => c.caseNo !== load[0]!.caseNo)!;
     expect((await eventsOf(other.caseNo)).some((e) => e.type === 'offer.skipped' && (e.data as { reason: string }).reason === 'capacity')).toBe(true);
@@ -290,7 +309,11 @@ describe('contact and appointment', () => {
     const s = await until(handle, (x) => x.stage === 'offered' && x.offer?.engineerId === id('B'), 'offer to B');
     expect(s.dispatch.excluded).toEqual([id('A')]);
     const lapse = (await eventsOf(caseNo)).find((e) => e.type === 'contact.window_lapsed')!;
-    expect(lapse).toMatchObject({ fromStage: 'dispatched', toStage: 'accepted', data: { engineerId: id('A'), escalatedTo: 'dispatcher', windowMinutes: 0.02 } });
+    expect(lapse).toMatchObject({
+      fromStage: 'dispatched',
+      toStage: 'accepted',
+      data: { engineerId: id('A'), escalatedTo: 'dispatcher', windowMinutes: 0.02 },
+    });
   });
 
   test('contact in time, then booking notifies the customer with name, ID number and ETA', async () => {
@@ -322,7 +345,10 @@ describe('contact and appointment', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(((failed.reason as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe(defs.FAILURE.slotConflict);
-    const active = await db.select().from(engineerBookings).where(and(eq(engineerBookings.engineerId, 'E001'), eq(engineerBookings.startsAt, new Date(slot.start))));
+    const active = await db
+      .select()
+      .from(engineerBookings)
+      .where(and(eq(engineerBookings.engineerId, 'E001'), eq(engineerBookings.startsAt, new Date(slot.start))));
     expect(active.filter((x) => x.status === 'active')).toHaveLength(1);
   });
 
@@ -356,14 +382,21 @@ describe('on site', () => {
       args: [engineer, { result: 'fixed', resolution: '更换电容', partsUsed: [{ partNo: 'CAP-35UF', quantity: 1, oldPartReturned: true }], warrantyDays: 90 }],
     });
     expect(done.stage).toBe('awaiting_confirmation');
-    expect(done.partsUsed).toEqual([expect.objectContaining({ partNo: 'CAP-35UF', oldPartReturned: true, visit: 1, warrantyUntil: expect.stringMatching(/^\d{4}-\d\d-\d\d$/) })]);
+    expect(done.partsUsed).toEqual([
+      expect.objectContaining({ partNo: 'CAP-35UF', oldPartReturned: true, visit: 1, warrantyUntil: expect.stringMatching(/^\d{4}-\d\d-\d\d$/) }),
+    ]);
     const types = (await eventsOf(caseNo)).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['diagnosis.recorded', 'quote.submitted', 'customer.notified', 'quote.approved', 'visit.checked_out']));
   });
 
   test('a rejected quote closes the visit as repair_declined', async () => {
     const { handle } = await caseAt('awaiting_approval');
-    const s = await handle.executeUpdate(defs.decideQuote, { args: [{ role: 'customer', subject: 'link' }, { approve: false, comment: '太贵' }] });
+    const s = await handle.executeUpdate(defs.decideQuote, {
+      args: [
+        { role: 'customer', subject: 'link' },
+        { approve: false, comment: '太贵' },
+      ],
+    });
     expect(s).toMatchObject({ stage: 'awaiting_confirmation', visitOutcome: 'repair_declined', quote: { status: 'rejected' } });
   });
 
@@ -374,7 +407,9 @@ describe('on site', () => {
     expect(await perform(covered.handle, 'quote')).toMatchObject({ stage: 'on_site', quote: { status: 'waived', coveredByWarranty: true } });
 
     const { handle } = await caseAt('on_site');
-    const free = await handle.executeUpdate(defs.submitQuote, { args: [engineer, { lines: [{ kind: 'labour', description: '检查', quantity: 1, unitPrice: 0 }], currency: 'CNY' }] });
+    const free = await handle.executeUpdate(defs.submitQuote, {
+      args: [engineer, { lines: [{ kind: 'labour', description: '检查', quantity: 1, unitPrice: 0 }], currency: 'CNY' }],
+    });
     expect(free).toMatchObject({ stage: 'on_site', quote: { total: 0, status: 'waived' } });
   });
 
@@ -403,7 +438,9 @@ describe('confirmation, rework and archive', () => {
     expect(await handle.result()).toMatchObject({ caseNo, stage: 'archived' });
     const [m] = await db.select().from(caseMetrics).where(eq(caseMetrics.caseNo, caseNo));
     expect(m).toMatchObject({ engineerId: 'E001', firstTimeFix: true, visits: 1, reworks: 0, rating: 5 });
-    expect(Object.keys(m!.metrics.stageMs).sort()).toEqual(['accepted', 'awaiting_confirmation', 'contacted', 'dispatched', 'manual_dispatch', 'on_site', 'scheduled'].sort());
+    expect(Object.keys(m!.metrics.stageMs).sort()).toEqual(
+      ['accepted', 'awaiting_confirmation', 'contacted', 'dispatched', 'manual_dispatch', 'on_site', 'scheduled'].sort(),
+    );
     const [after] = await db.select().from(engineers).where(eq(engineers.id, 'E001'));
     expect(after!.ratingCount).toBe(before!.ratingCount + 1);
     expect(after!.rating).toBe(nextRating(before!.rating, before!.ratingCount, 5).rating);
@@ -438,17 +475,33 @@ describe('settings fixed at start', () => {
   test('the defaults that shape a run are in its state from the start; values in the input win', async () => {
     const { handle } = await openCase();
     expect((await state(handle)).settings).toEqual({
-      reminders: { customerBeforeVisitMinutes: [1440, 120], engineerBeforeVisitMinutes: [60], contactBeforeLapseMinutes: 10, confirmationReminderMinutes: 1440, autoConfirmMinutes: 4320 },
+      reminders: {
+        customerBeforeVisitMinutes: [1440, 120],
+        engineerBeforeVisitMinutes: [60],
+        contactBeforeLapseMinutes: 10,
+        confirmationReminderMinutes: 1440,
+        autoConfirmMinutes: 4320,
+      },
       contacts: { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager@casework.local' },
       aftercare: { callbackAfterMinutes: 1440, maintenanceAfterDays: 180 }, // air_conditioner
     });
-    const custom = await openCase({ product: { category: 'tv', model: 'X', serial: `TV-${Date.now()}` } }, {}, {
-      reminders: { autoConfirmMinutes: 60 },
-      contacts: { managerEmail: 'manager-7@example.com' },
-      aftercare: { callbackAfterMinutes: 5 },
-    });
+    const custom = await openCase(
+      { product: { category: 'tv', model: 'X', serial: `TV-${Date.now()}` } },
+      {},
+      {
+        reminders: { autoConfirmMinutes: 60 },
+        contacts: { managerEmail: 'manager-7@example.com' },
+        aftercare: { callbackAfterMinutes: 5 },
+      },
+    );
     expect((await state(custom.handle)).settings).toEqual({
-      reminders: { customerBeforeVisitMinutes: [1440, 120], engineerBeforeVisitMinutes: [60], contactBeforeLapseMinutes: 10, confirmationReminderMinutes: 1440, autoConfirmMinutes: 60 },
+      reminders: {
+        customerBeforeVisitMinutes: [1440, 120],
+        engineerBeforeVisitMinutes: [60],
+        contactBeforeLapseMinutes: 10,
+        confirmationReminderMinutes: 1440,
+        autoConfirmMinutes: 60,
+      },
       contacts: { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager-7@example.com' },
       aftercare: { callbackAfterMinutes: 5, maintenanceAfterDays: 0 }, // tv: no maintenance reminder
     });

@@ -60,7 +60,10 @@ afterEach(async () => {
   // Withdrawn through their own update: nothing left in flight to hold the test clock.
   await Promise.all(
     openComplaints.splice(0).map((id) =>
-      t.env.client.workflow.getHandle(id).executeUpdate(COMPLAINT_UPDATES.withdraw, { args: [supervisor, { reason: 'test over' }] }).catch(() => undefined),
+      t.env.client.workflow
+        .getHandle(id)
+        .executeUpdate(COMPLAINT_UPDATES.withdraw, { args: [supervisor, { reason: 'test over' }] })
+        .catch(() => undefined),
     ),
   );
 });
@@ -68,7 +71,11 @@ afterAll(() => t?.close());
 
 type Handle = WorkflowHandle<typeof complaintWorkflow>;
 
-async function openComplaint(intake: Partial<ComplaintIntake> = {}, complaintNo = testComplaintNo(), extra: Partial<ComplaintWorkflowInput> = {}): Promise<{ complaintNo: string; handle: Handle }> {
+async function openComplaint(
+  intake: Partial<ComplaintIntake> = {},
+  complaintNo = testComplaintNo(),
+  extra: Partial<ComplaintWorkflowInput> = {},
+): Promise<{ complaintNo: string; handle: Handle }> {
   const handle = await t.env.client.workflow.start(complaintWorkflow, {
     taskQueue: TASK_QUEUE,
     workflowId: complaintWorkflowId(complaintNo),
@@ -77,7 +84,14 @@ async function openComplaint(intake: Partial<ComplaintIntake> = {}, complaintNo 
         complaintNo,
         source: 'agent',
         openedBy: agent,
-        intake: { category: 'service_attitude', grade: 'general', channel: 'phone', summary: '工程师态度恶劣', customer: { name: '张三', phone: '+86 139 0000 1111', language: 'zh-CN' }, ...intake },
+        intake: {
+          category: 'service_attitude',
+          grade: 'general',
+          channel: 'phone',
+          summary: '工程师态度恶劣',
+          customer: { name: '张三', phone: '+86 139 0000 1111', language: 'zh-CN' },
+          ...intake,
+        },
         ...extra,
       },
     ],
@@ -91,7 +105,7 @@ async function openComplaint(intake: Partial<ComplaintIntake> = {}, complaintNo 
 async function untilComplaint(h: { query: Handle['query'] }, ok: (s: ComplaintState) => boolean, what: string): Promise<ComplaintState> {
   let last: unknown;
   for (let i = 0; i < 200; i++) {
-    const s = await h.query(getComplaintState).catch((e: unknown) => (last = e, undefined));
+    const s = await h.query(getComplaintState).catch((e: unknown) => ((last = e), undefined));
     if (s && ok(s)) return s;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -184,11 +198,13 @@ describe('complaint stages', () => {
 
   test('every (open stage × action) pair is legal or refused with the current stage, and a refusal changes nothing', async () => {
     const openStages = COMPLAINT_STAGES.filter((s) => s !== 'closed' && s !== 'withdrawn');
-    const handles = await Promise.all(openStages.map(async (stage) => {
-      const opened = await openComplaint();
-      for (const a of PATH[stage]) await act(opened.handle, a, BODIES[a]);
-      return { stage, ...opened };
-    }));
+    const handles = await Promise.all(
+      openStages.map(async (stage) => {
+        const opened = await openComplaint();
+        for (const a of PATH[stage]) await act(opened.handle, a, BODIES[a]);
+        return { stage, ...opened };
+      }),
+    );
     for (const { stage, complaintNo, handle } of handles) {
       const before = await handle.query(getComplaintState);
       for (const action of COMPLAINT_ACTIONS) {
@@ -222,9 +238,13 @@ describe('complaint stages', () => {
 describe('settings fixed at start', () => {
   test('the escalation contacts are in the state from the start; values in the input win', async () => {
     const { handle } = await openComplaint();
-    expect((await handle.query(getComplaintState)).settings).toEqual({ contacts: { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager@casework.local' } });
+    expect((await handle.query(getComplaintState)).settings).toEqual({
+      contacts: { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager@casework.local' },
+    });
     const custom = await openComplaint({}, testComplaintNo(), { contacts: { managerEmail: 'manager-3@example.com' } });
-    expect((await custom.handle.query(getComplaintState)).settings).toEqual({ contacts: { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager-3@example.com' } });
+    expect((await custom.handle.query(getComplaintState)).settings).toEqual({
+      contacts: { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager-3@example.com' },
+    });
   });
 });
 
@@ -243,7 +263,7 @@ describe('retries', () => {
 });
 
 describe('graded response standard', () => {
-  test('resolve lapse: warning at 75% and level 1 at the critical grade\'s 8 h, while acknowledged in time', async () => {
+  test("resolve lapse: warning at 75% and level 1 at the critical grade's 8 h, while acknowledged in time", async () => {
     const { complaintNo, handle } = await openComplaint({ grade: 'critical' });
     await act(handle, 'acknowledge', {});
     await act(handle, 'investigate', {});
@@ -271,15 +291,29 @@ describe('graded response standard', () => {
       ['sla.escalated', 3, 180],
       ['sla.ops_action_required', 3, 180],
     ]);
-    const rows = await t.db.select().from(escalations).where(and(eq(escalations.caseNo, complaintNo), eq(escalations.clock, 'complaint.acknowledge')));
-    expect(rows.map((r) => [r.kind, r.level])).toEqual([['warning', 0], ['escalation', 1], ['escalation', 2], ['escalation', 3]]);
+    const rows = await t.db
+      .select()
+      .from(escalations)
+      .where(and(eq(escalations.caseNo, complaintNo), eq(escalations.clock, 'complaint.acknowledge')));
+    expect(rows.map((r) => [r.kind, r.level])).toEqual([
+      ['warning', 0],
+      ['escalation', 1],
+      ['escalation', 2],
+      ['escalation', 3],
+    ]);
     // Fired on the timer, within the time the step's own writes take; level 3 was already
     // past due when level 2 re-targeted the clock, so it fired right after level 2.
     for (const r of rows.slice(0, 3)) expect(r.firedAt.getTime() - r.dueAt.getTime()).toBeLessThan(2000);
     expect(rows[3]!.dueAt.getTime()).toBe(rows[0]!.dueAt.getTime() - 90 * M + 120 * M);
     expect(rows[3]!.firedAt.getTime() - rows[2]!.firedAt.getTime()).toBeLessThan(2000);
     await act(handle, 'acknowledge', {});
-    expect(await rowOf(complaintNo)).toMatchObject({ acknowledgedOnTime: false, slaBreached: true, escalationLevel: 3, grade: 'serious', initialGrade: 'general' });
+    expect(await rowOf(complaintNo)).toMatchObject({
+      acknowledgedOnTime: false,
+      slaBreached: true,
+      escalationLevel: 3,
+      grade: 'serious',
+      initialGrade: 'general',
+    });
     const attrs = (await handle.describe()).typedSearchAttributes.getAll();
     expect(attrs.find((p) => p.key.name === 'ComplaintGrade')?.value).toBe('serious');
     expect(attrs.find((p) => p.key.name === 'SlaBreached')?.value).toBe(true);
@@ -296,11 +330,20 @@ describe('graded response standard', () => {
     expect(resolve.pausedMs).toBeGreaterThanOrEqual(30 * H);
     expect(resolve.fired).toEqual([]);
     const rejected = (await eventsOf(complaintNo)).at(-1)!;
-    expect([rejected.type, rejected.data]).toEqual(['complaint.reopened', expect.objectContaining({ reason: 'resolution_rejected', grade: { from: 'serious', to: 'critical' }, reopen: 1 })]);
+    expect([rejected.type, rejected.data]).toEqual([
+      'complaint.reopened',
+      expect.objectContaining({ reason: 'resolution_rejected', grade: { from: 'serious', to: 'critical' }, reopen: 1 }),
+    ]);
     await act(handle, 'proposeResolution', { resolution: '全额退款' });
     const accepted = await act(handle, 'recordDecision', { accepted: true });
     expect(accepted.stage).toBe('customer_confirmed');
-    expect(await rowOf(complaintNo)).toMatchObject({ stage: 'customer_confirmed', grade: 'critical', reopenCount: 1, resolvedOnTime: true, slaBreached: false });
+    expect(await rowOf(complaintNo)).toMatchObject({
+      stage: 'customer_confirmed',
+      grade: 'critical',
+      reopenCount: 1,
+      resolvedOnTime: true,
+      slaBreached: false,
+    });
   });
 
   test('an unsatisfied callback re-opens with a new resolve cycle at the raised grade', async () => {
@@ -309,7 +352,10 @@ describe('graded response standard', () => {
     const s = await act(handle, 'verifyCallback', { satisfied: false, note: '问题复发' });
     expect(s).toMatchObject({ stage: 'investigating', grade: 'serious', reopenCount: 1 });
     const cycles = s.sla.clocks.filter((c) => c.clock === 'resolve').map((c) => [c.cycle, c.targetMs, c.stoppedAt === undefined]);
-    expect(cycles).toEqual([[0, 48 * H, false], [1, 24 * H, true]]);
+    expect(cycles).toEqual([
+      [0, 48 * H, false],
+      [1, 24 * H, true],
+    ]);
     expect(await rowOf(complaintNo)).toMatchObject({ stage: 'investigating', resolvedAt: null, resolvedOnTime: null });
   });
 });
@@ -333,7 +379,15 @@ describe('automatic complaints', () => {
     const child = t.env.client.workflow.getHandle(complaintWorkflowId(complaintNo));
     openComplaints.push(child.workflowId);
     const s = await untilComplaint(child, (x) => x.recorded, 'complaint recorded');
-    expect(s).toMatchObject({ complaintNo, caseNo, source: 'auto', trigger: { kind: 'low_rating', rating: 1 }, grade: 'serious', stage: 'received', customer: { phone: '+86 138 0013 8000' } });
+    expect(s).toMatchObject({
+      complaintNo,
+      caseNo,
+      source: 'auto',
+      trigger: { kind: 'low_rating', rating: 1 },
+      grade: 'serious',
+      stage: 'received',
+      customer: { phone: '+86 138 0013 8000' },
+    });
     // The contacts the case was opened with.
     expect(s.settings).toEqual({ contacts: { supervisorEmail: 'supervisor-9@example.com', managerEmail: 'manager@casework.local' } });
     const row = await rowOf(complaintNo);

@@ -103,7 +103,8 @@ async function timelineIntact(caseNo: string): Promise<{ total: number; distinct
   return { total: row.total, distinctSeq: row.distinct_seq, confirmed: row.confirmed, checkedIn: row.checked_in };
 }
 
-const patchMarkers = async (h: WorkflowHandle) => ((await h.fetchHistory()).events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch').length;
+const patchMarkers = async (h: WorkflowHandle) =>
+  ((await h.fetchHistory()).events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch').length;
 
 test('cases started on build A, mid-offer and mid-visit, complete on build B; nothing lost or doubled', async () => {
   const region = uniqueRegion('UPG');
