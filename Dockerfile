@@ -1,6 +1,7 @@
 # casework: one image for both the HTTP API (default CMD) and the Temporal worker
 # (`node dist/worker/main.js`). See docker-compose.yml for a full deployment.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 22 LTS (Node 20 reached end of life in April 2026).
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 # ---------------------------------------------------------------------------
 # Build stage: full dependency tree (TypeScript etc.) and `tsc` output in dist/.
@@ -25,14 +26,11 @@ COPY scripts/install-temporal-binaries.js scripts/install-browser.js scripts/ins
 RUN npm ci --no-audit --no-fund
 
 COPY . .
-# tsc copies neither the SQL migrations nor drizzle's journal, but db/migrate.js
-# reads them from dist/db/migrations at runtime. The final checks fail the build
-# early if an entry point is missing (the worker bundles workflow code from
-# dist/workflows/index.js at runtime).
+# npm run build: tsc, then the workflow bundle the worker loads as is
+# (dist/workflow-bundle.js, no webpack at run time) and the SQL migrations. The checks
+# fail the build early if an entry point is missing.
 RUN npm run build \
- && mkdir -p dist/db/migrations/meta \
- && cp db/migrations/*.sql dist/db/migrations/ \
- && cp db/migrations/meta/*.json dist/db/migrations/meta/ \
+ && test -f dist/workflow-bundle.js \
  && test -f dist/api/main.js \
  && test -f dist/worker/main.js \
  && test -f dist/db/migrate-cli.js \

@@ -1,18 +1,11 @@
-import {
-  NativeConnection,
-  Worker,
-  Runtime,
-  makeTelemetryFilterString,
-  DefaultLogger,
-  bundleWorkflowCode,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { NativeConnection, Worker, Runtime, makeTelemetryFilterString, DefaultLogger } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import type { GatewayConfig } from '../activities/gateways';
 import type { CustomerLinkConfig } from '../shared/customerLinks';
 import type { Database } from '../db/client';
 import { activityErrorInterceptor } from './activityErrors';
+import { workflowBundleOption } from './workflowBundle';
 
 export interface CaseWorkerOptions {
   address: string;
@@ -51,15 +44,21 @@ function installRuntimeLogger(logger: Logger): void {
   }
 }
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+let bundle: ReturnType<typeof workflowBundleOption> | undefined;
 
-/** The workflow bundle, built once per process: a restarted worker reuses it (webpack costs seconds). */
-function workflowBundle(logger: Logger): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: Runtime.instance().logger }).catch((err: unknown) => {
-    bundle = undefined;
-    logger.error({ err }, 'bundling the workflows failed');
-    throw err;
-  });
+/** The workflow bundle, loaded or built once per process: a restarted worker reuses it (webpack costs seconds). */
+function workflowBundle(logger: Logger): ReturnType<typeof workflowBundleOption> {
+  bundle ??= workflowBundleOption(process.env, Runtime.instance().logger).then(
+    (b) => {
+      logger.info({ workflowBundle: b.source }, 'workflow bundle');
+      return b;
+    },
+    (err: unknown) => {
+      bundle = undefined;
+      logger.error({ err }, 'bundling the workflows failed');
+      throw err;
+    },
+  );
   return bundle;
 }
 
@@ -72,7 +71,7 @@ export async function createCaseWorker(opts: CaseWorkerOptions): Promise<{ worke
       connection,
       namespace: opts.namespace,
       taskQueue: opts.taskQueue,
-      workflowBundle: code,
+      workflowBundle: code.bundle,
       activities: createActivities(opts.db, { timeZone: opts.timeZone, gatewayConfig: opts.gatewayConfig, customerLinks: opts.customerLinks }),
       interceptors: { activity: [activityErrorInterceptor] },
     });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { temporal } from '@temporalio/proto';
-import { Worker, type WorkflowBundle } from '@temporalio/worker';
+import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { HISTORIES_DIR } from './historyRecorder';
 
 export interface CommittedHistory {
@@ -35,7 +35,7 @@ export function loadHistories(release: string): CommittedHistory[] {
     }));
 }
 
-export async function replayFailures(bundle: WorkflowBundle, histories: CommittedHistory[], replayName: string): Promise<string[]> {
+export async function replayFailures(bundle: WorkflowBundleOption, histories: CommittedHistory[], replayName: string): Promise<string[]> {
   const failures: string[] = [];
   const input = histories.map((h) => ({ workflowId: h.name, history: h.history }));
   for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName }, input)) {

@@ -1,0 +1,23 @@
+// `npm run build`'s second step: the workflow bundle the production worker loads
+// (dist/workflow-bundle.js; see worker/workflowBundle.ts), and the SQL migrations.
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildWorkflowBundle, PREBUILT_BUNDLE } from '../worker/workflowBundle';
+
+// Run compiled (node dist/scripts/build-workflow-bundle.js): the bundle lands beside dist/worker/.
+const out = PREBUILT_BUNDLE;
+
+async function main(): Promise<void> {
+  const { code } = await buildWorkflowBundle();
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, code);
+  console.log(`workflow bundle: ${path.relative(process.cwd(), out)} (${Math.round(code.length / 1024)} KiB)`);
+  // tsc copies no SQL: the compiled migrator reads dist/db/migrations.
+  const source = path.resolve(__dirname, '..', '..', 'db', 'migrations');
+  fs.cpSync(source, path.resolve(path.dirname(out), 'db', 'migrations'), { recursive: true });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
