@@ -68,6 +68,7 @@ test('distance: 25 km is half the distance score, 50 km and beyond none; unknown
   expect(score(base, { lat: undefined }).distanceKm).toBeNull();
   expect(score(base, { lng: undefined }).distanceKm).toBeNull();
   expect(score({ ...base, homeLng: null }).distanceKm).toBeNull();
+  expect(score({ ...base, homeLat: null }).distanceKm).toBeNull();
 });
 
 test('ratings and skills are clamped: above 5 counts as 5, below 1 as 1, level above 3 as 3', () => {

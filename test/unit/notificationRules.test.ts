@@ -26,6 +26,9 @@ function fnv(text: string): string {
   return h.toString(16).padStart(16, '0');
 }
 
+/** A recipient whose digest starts with a zero (found by trying 'r0', 'r1', …). */
+const LEADING_ZERO = 'r0';
+
 test('channels, locales, statuses and the webhook recipient', () => {
   expect(NOTIFICATION_CHANNELS).toEqual(['sms', 'email', 'webhook']);
   expect(NOTIFICATION_LOCALES).toEqual(['zh-CN', 'en']);
@@ -41,6 +44,7 @@ describe('recipients and keys', () => {
     expect(normalizeRecipient('sms', '+1 212 555 0100')).toBe('12125550100');
     expect(normalizeRecipient('sms', '0086 138 0013 8000')).toBe('008613800138000');
     expect(normalizeRecipient('sms', '9913800138000')).toBe('9913800138000');
+    expect(normalizeRecipient('sms', '86 1234 5678')).toBe('8612345678');
   });
 
   test('e-mail compares trimmed and lower-cased; webhook recipients trimmed only', () => {
@@ -53,11 +57,15 @@ describe('recipients and keys', () => {
     expect(notificationKey('CS-1', 'case.opened', 'a', 'webhook')).toBe('CS-1:case.opened:webhook:af63dc4c8601ec8c');
     expect(notificationKey('CS-1', 'case.opened', 'foobar', 'webhook')).toBe('CS-1:case.opened:webhook:85944171f73967e8');
     expect(notificationKey('CS-1', 'case.opened', '', 'webhook')).toBe('CS-1:case.opened:webhook:cbf29ce484222325');
+    // A digest with a leading zero keeps its sixteen digits.
+    expect(fnv(LEADING_ZERO)).toMatch(/^0[0-9a-f]{15}$/);
+    expect(notificationKey('CS-1', 'case.opened', LEADING_ZERO, 'webhook')).toBe(`CS-1:case.opened:webhook:${fnv(LEADING_ZERO)}`);
     expect(notificationKey('CP-9', 'complaint.opened', '+86 138 0013 8000', 'sms')).toBe(`CP-9:complaint.opened:sms:${fnv('13800138000')}`);
   });
 
   test('the digest reads text as UTF-8 (two-, three- and four-byte characters)', () => {
-    for (const r of ['ü@例子.cn', '客服热线', 'a😀b', 'ß€𝄞']) {
+    // Including the first character of each UTF-8 length: U+0080, U+0800, U+10000.
+    for (const r of ['ü@例子.cn', '客服热线', 'a😀b', 'ß€𝄞', '\u007f\u0080', '\u07ff\u0800', '\uffff\u{10000}']) {
       expect(notificationKey('CS-1', 'case.opened', r, 'webhook')).toBe(`CS-1:case.opened:webhook:${fnv(r)}`);
     }
   });
@@ -67,6 +75,7 @@ describe('masking', () => {
   test('e-mail: first letter and domain', () => {
     expect(maskEmail('zhang.san@example.com')).toBe('z***@example.com');
     expect(maskEmail('a@b@example.com')).toBe('a***@example.com');
+    expect(maskEmail('a@example.com')).toBe('a***@example.com');
     expect(maskEmail('@example.com')).toBe('***');
     expect(maskEmail('no-at-sign')).toBe('***');
   });
@@ -90,6 +99,7 @@ describe('masking', () => {
     expect(normalizePhone('13800138000')).toBe('13800138000');
     expect(normalizePhone('+1 (212) 555-0100')).toBe('12125550100');
     expect(normalizePhone('9913800138000')).toBe('9913800138000');
+    expect(normalizePhone('86 1234 5678')).toBe('8612345678');
   });
 });
 
@@ -138,5 +148,6 @@ test('local time: offsets west and east, with minutes, and text that is no date'
   expect(localTime('2026-11-22T15:30:00Z', 0)).toBe('2026-11-22 15:30 (UTC+0)');
   expect(localTime('2026-11-22T15:30:00Z', 345)).toBe('2026-11-22 21:15 (UTC+5:45)');
   expect(localTime('2026-11-22T15:30:00Z', 540)).toBe('2026-11-23 00:30 (UTC+9)');
+  expect(localTime('2026-11-22T15:30:00Z', 5)).toBe('2026-11-22 15:35 (UTC+0:05)');
   expect(localTime('tomorrow', 480)).toBe('tomorrow');
 });

@@ -121,7 +121,9 @@ describe('case intake', () => {
     ['blank category', { ...intake, product: { ...product, category: ' ' } }, 'product.category'],
     ['category too long', { ...intake, product: { ...product, category: long(61) } }, 'product.category'],
     ['model too long', { ...intake, product: { ...product, model: long(81) } }, 'product.model'],
-    ['blank model', { ...intake, product: { ...product, model: '' } }, 'product.model'],
+    ['blank model', { ...intake, product: { ...product, model: ' ' } }, 'product.model'],
+    ['attachment of another scheme ending in http', { ...intake, attachments: ['git+https://x.example/a.jpg'] }, 'attachments.0'],
+    ['attachment of a scheme starting with http', { ...intake, attachments: ['http2://x.example/a.jpg'] }, 'attachments.0'],
     ['blank serial', { ...intake, product: { ...product, serial: ' ' } }, 'product.serial'],
     ['serial too long', { ...intake, product: { ...product, serial: long(81) } }, 'product.serial'],
     ['warranty not a date', { ...intake, product: { ...product, warrantyUntil: '30/06/2027' } }, 'product.warrantyUntil'],
@@ -149,7 +151,9 @@ describe('case moves', () => {
     expect(AcceptOfferBodySchema.parse({})).toEqual({});
     expect(DeclineOfferBodySchema.parse({ reason: ' busy ' })).toEqual({ reason: 'busy' });
     expect(ContactBodySchema.parse({ confirmedAddress: 'a', diagnosis: 'd' })).toEqual({ confirmedAddress: 'a', diagnosis: 'd', partsToBring: [] });
-    expect(ContactBodySchema.parse({ confirmedAddress: 'a', diagnosis: 'd', partsToBring: [{ partNo: 'a.b_c/d-1', quantity: 999 }] }).partsToBring).toHaveLength(1);
+    expect(ContactBodySchema.parse({ confirmedAddress: 'a', diagnosis: 'the compressor', partsToBring: [{ partNo: ' a.b_c/d-1 ', description: ' cap ', quantity: 999 }] }).partsToBring).toEqual([
+      { partNo: 'a.b_c/d-1', description: 'cap', quantity: 999 },
+    ]);
     expect(AppointmentBodySchema.parse({ ...slot, requestedBy: 'customer', reason: 'away' })).toEqual({ ...slot, requestedBy: 'customer', reason: 'away' });
     expect(AppointmentBodySchema.safeParse({ start: slot.start, end: '2026-11-23T21:00:00+08:00' }).success).toBe(true);
     expect(NoShowBodySchema.parse({ party: 'engineer' })).toEqual({ party: 'engineer' });
@@ -161,7 +165,7 @@ describe('case moves', () => {
     expect(CheckOutBodySchema.parse({ result: 'fixed', resolution: 'r' })).toEqual({ result: 'fixed', resolution: 'r', partsUsed: [], warrantyDays: 90 });
     expect(CheckOutBodySchema.parse({ result: 'needs_parts', resolution: 'r', warrantyDays: 0 }).warrantyDays).toBe(0);
     expect(ConfirmBodySchema.parse({ rating: 5 })).toEqual({ rating: 5, fixed: true });
-    expect(ConfirmBodySchema.parse({ rating: 1, fixed: false }).fixed).toBe(false);
+    expect(ConfirmBodySchema.parse({ rating: 1, fixed: false, comment: ' ok ' })).toEqual({ rating: 1, fixed: false, comment: 'ok' });
     expect(CancelBodySchema.parse({ reason: 'x' })).toEqual({ reason: 'x' });
   });
 
@@ -175,6 +179,7 @@ describe('case moves', () => {
     [ContactBodySchema, ['blank address', { confirmedAddress: ' ', diagnosis: 'd' }, 'confirmedAddress']],
     [ContactBodySchema, ['address too long', { confirmedAddress: long(301), diagnosis: 'd' }, 'confirmedAddress']],
     [ContactBodySchema, ['diagnosis too long', { confirmedAddress: 'a', diagnosis: long(2001) }, 'diagnosis']],
+    [ContactBodySchema, ['blank diagnosis', { confirmedAddress: 'a', diagnosis: '  ' }, 'diagnosis']],
     [ContactBodySchema, ['part number with a space', { confirmedAddress: 'a', diagnosis: 'd', partsToBring: [{ partNo: 'AC 1', quantity: 1 }] }, 'partsToBring.0.partNo', 'a part number: letters, digits, . _ / -']],
     [ContactBodySchema, ['part number too long', { confirmedAddress: 'a', diagnosis: 'd', partsToBring: [{ partNo: long(41), quantity: 1 }] }, 'partsToBring.0.partNo']],
     [ContactBodySchema, ['no parts', { confirmedAddress: 'a', diagnosis: 'd', partsToBring: [{ partNo: 'A1', quantity: 0 }] }, 'partsToBring.0.quantity']],
@@ -209,6 +214,7 @@ describe('case moves', () => {
     [CheckOutBodySchema, ['unknown result', { result: 'done', resolution: 'r' }, 'result']],
     [CheckOutBodySchema, ['blank resolution', { result: 'fixed', resolution: ' ' }, 'resolution']],
     [CheckOutBodySchema, ['part without oldPartReturned', { result: 'fixed', resolution: 'r', partsUsed: [{ partNo: 'A1', quantity: 1 }] }, 'partsUsed.0.oldPartReturned']],
+    [CheckOutBodySchema, ['51 parts used', { result: 'fixed', resolution: 'r', partsUsed: Array(51).fill({ partNo: 'A1', quantity: 1, oldPartReturned: true }) }, 'partsUsed']],
     [CheckOutBodySchema, ['warranty over three years', { result: 'fixed', resolution: 'r', warrantyDays: 1096 }, 'warrantyDays']],
     [CheckOutBodySchema, ['negative warranty', { result: 'fixed', resolution: 'r', warrantyDays: -1 }, 'warrantyDays']],
     [ConfirmBodySchema, ['rating 0', { rating: 0 }, 'rating']],
@@ -231,6 +237,7 @@ describe('engineers', () => {
       active: true,
       rating: 4.5,
     });
+    expect(EngineerInputSchema.parse({ ...engineer, badgeNo: ' B-101 ' }).badgeNo).toBe('B-101');
     const full = { ...engineer, phone: '+86 139 0000 0000', home: { lat: 31.2, lng: 121.5 }, workingHours: { days: [7], start: '00:00', end: '23:59' }, maxOpenCases: 50, active: false, rating: 1 };
     expect(EngineerInputSchema.parse(full)).toEqual(full);
     expect(EngineerInputSchema.parse({ ...engineer, maxOpenCases: 1, rating: 5, skills: [] })).toMatchObject({ maxOpenCases: 1, rating: 5 });
@@ -277,6 +284,7 @@ describe('engineers', () => {
 
   test('the roster list query', () => {
     expect(EngineerListQuerySchema.parse({})).toEqual({ limit: 50 });
+    expect(EngineerListQuerySchema.parse({ active: 'true' })).toEqual({ active: 'true', limit: 50 });
     expect(EngineerListQuerySchema.parse({ region: 'SH', category: ' ac ', active: 'false', limit: '100', cursor: 'E1' })).toEqual({ region: 'SH', category: 'ac', active: 'false', limit: 100, cursor: 'E1' });
     expectRefused(EngineerListQuerySchema, ['limit 101', { limit: '101' }, 'limit']);
     expectRefused(EngineerListQuerySchema, ['limit 0', { limit: '0' }, 'limit']);
@@ -336,7 +344,7 @@ describe('complaints', () => {
     ['blank customer name', { ...standalone, customer: { phone: '+86 137 0000 0001', name: ' ' } }, 'customer.name'],
     ['customer name too long', { ...standalone, customer: { phone: '+86 137 0000 0001', name: long(101) } }, 'customer.name'],
     ['unknown language', { ...standalone, customer: { phone: '+86 137 0000 0001', language: 'de' } }, 'customer.language'],
-    ['owner with a space', { ...standalone, owner: 'duty sup' }, 'owner'],
+    ['owner with a space', { ...standalone, owner: 'duty sup' }, 'owner', 'letters, digits, "_" or "-", at most 40'],
   ];
   test.each(refusals)('refuses: %s', (...r) => expectRefused(ComplaintOpenSchema, r));
 
@@ -358,6 +366,8 @@ describe('complaints', () => {
       [ProposeResolutionBodySchema, ['negative compensation', { resolution: 'r', compensation: { amount: -1 } }, 'compensation.amount']],
       [ProposeResolutionBodySchema, ['compensation above a million', { resolution: 'r', compensation: { amount: 1_000_001 } }, 'compensation.amount']],
       [ProposeResolutionBodySchema, ['currency in lower case', { resolution: 'r', compensation: { amount: 1, currency: 'usd' } }, 'compensation.currency', 'ISO currency, e.g. CNY']],
+      [ProposeResolutionBodySchema, ['currency of four letters', { resolution: 'r', compensation: { amount: 1, currency: 'USDX' } }, 'compensation.currency']],
+      [ProposeResolutionBodySchema, ['currency after a letter', { resolution: 'r', compensation: { amount: 1, currency: 'XUSD' } }, 'compensation.currency']],
       [ProposeResolutionBodySchema, ['blank resolution', { resolution: ' ' }, 'resolution']],
       [DecisionBodySchema, ['accepted as text', { accepted: 'no' }, 'accepted']],
       [CallbackBodySchema, ['no answer', {}, 'satisfied']],
@@ -376,6 +386,8 @@ describe('complaints', () => {
     expect(ComplaintListQuerySchema.parse({})).toEqual({ limit: 20 });
     const q = { stage: 'closed', category: 'other', grade: 'serious', owner: 'o', caseNo: 'CS-20261122-000001', phone: '13700000001', source: 'auto', trigger: 'low_rating', open: 'true', breached: 'false', createdFrom: '2026-11-01T00:00:00Z', createdTo: '2026-11-02T00:00:00Z', cursor: 'c' };
     expect(ComplaintListQuerySchema.parse({ ...q, limit: '5' })).toEqual({ ...q, limit: 5 });
+    const other = { source: 'agent', open: 'false', breached: 'true', createdFrom: '2026-11-01T08:00:00+08:00' };
+    expect(ComplaintListQuerySchema.parse(other)).toEqual({ ...other, limit: 20 });
     expectRefused(ComplaintListQuerySchema, ['unknown source', { source: 'web' }, 'source']);
     expectRefused(ComplaintListQuerySchema, ['unknown trigger', { trigger: 'rework' }, 'trigger']);
     expectRefused(ComplaintListQuerySchema, ['open as yes', { open: 'yes' }, 'open']);
@@ -400,6 +412,8 @@ describe('the SLA policy table', () => {
     // Equal targets across grades are allowed; fractions of minutes too.
     const flat = { calendar: '24x7', acknowledgeMinutes: 60, resolveMinutes: 600 } as const;
     expect(SlaPolicySchema.safeParse({ ...policy, complaints: { general: flat, serious: flat, critical: flat } }).success).toBe(true);
+    const business = { calendar: 'business', acknowledgeMinutes: 60, resolveMinutes: 600 } as const;
+    expect(SlaPolicySchema.safeParse({ ...policy, complaints: { general: business, serious: business, critical: business } }).success).toBe(true);
     expect(SlaPolicySchema.safeParse({ ...policy, warningAt: 0.5, ladder: [{ level: 1, atFraction: 1, actions: ['ops_action'] }] }).success).toBe(true);
   });
 
@@ -418,6 +432,10 @@ describe('the SLA policy table', () => {
     ['close at open', withCal({ open: '09:00', close: '09:00' }), 'calendar.close', 'close must be after open'],
     ['open at 25:00', withCal({ open: '25:00' }), 'calendar.open', 'a time like 09:00'],
     ['a holiday in another format', withCal({ holidays: ['2026/10/01'] }), 'calendar.holidays.0', 'a date like 2026-10-01'],
+    ['a holiday with text before', withCal({ holidays: ['x2026-10-01'] }), 'calendar.holidays.0'],
+    ['a holiday with text after', withCal({ holidays: ['2026-10-01x'] }), 'calendar.holidays.0'],
+    ['open with text before', withCal({ open: 'x09:00' }), 'calendar.open'],
+    ['open with text after', withCal({ open: '09:000' }), 'calendar.open'],
     ['a make-up day in another format', withCal({ makeupWorkdays: ['20261010'] }), 'calendar.makeupWorkdays.0'],
     ['no workdays', withCal({ workdays: [] }), 'calendar.workdays'],
     ['weekday 8', withCal({ workdays: [8] }), 'calendar.workdays.0'],

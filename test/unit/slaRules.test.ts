@@ -99,6 +99,18 @@ describe('thresholds', () => {
   });
 });
 
+test('a started clock: its target and calendar from the policy, nothing paused or fired', () => {
+  expect(startClock('onSiteArrival', 1, 5_000, 'P3', DEFAULT_SLA_POLICY)).toEqual({
+    clock: 'onSiteArrival',
+    cycle: 1,
+    startedAt: 5_000,
+    targetMs: 18 * H,
+    mode: 'business',
+    pausedMs: 0,
+    fired: [],
+  });
+});
+
 describe('clock edge cases', () => {
   const t0 = sh('2026-11-23T10:00:00');
   const fresh = (): SlaClock => startClock('dispatch', 0, t0, 'P1', DEFAULT_SLA_POLICY); // 10 min, 24x7
@@ -170,6 +182,8 @@ describe('business hours, more edges', () => {
     expect(workingMsBetween(t, t - H, 'business', cal)).toBe(0);
     expect(workingMsBetween(t, t - H, '24x7', cal)).toBe(0);
     expect(workingMsBetween(t - H, t, '24x7', cal)).toBe(H);
+    // Around the clock counts nights and weekends too.
+    expect(workingMsBetween(sh('2026-11-28T00:00:00'), sh('2026-11-29T00:00:00'), '24x7', cal)).toBe(24 * H);
   });
 
   test('a weekend counts nothing, a weekday its nine hours, partial days their part', () => {
@@ -180,6 +194,7 @@ describe('business hours, more edges', () => {
 
   test('a start at the close moves to the next opening; a start at the opening stays', () => {
     expect(addWorkingMs(sh('2026-11-23T18:00:00'), 30 * M, 'business', cal)).toBe(sh('2026-11-24T09:30:00'));
+    expect(addWorkingMs(sh('2026-11-23T20:00:00'), 30 * M, 'business', cal)).toBe(sh('2026-11-24T09:30:00'));
     expect(addWorkingMs(sh('2026-11-23T09:00:00'), 9 * H, 'business', cal)).toBe(sh('2026-11-23T18:00:00'));
     expect(addWorkingMs(sh('2026-11-23T09:00:00'), 9 * H + 1, 'business', cal)).toBe(sh('2026-11-24T09:00:00') + 1);
   });
@@ -195,6 +210,25 @@ describe('business hours, more edges', () => {
     const nyt = (local: string) => Date.parse(`${local}-05:00`);
     expect(addWorkingMs(nyt('2026-11-27T17:00:00'), 30 * M, 'business', ny)).toBe(nyt('2026-11-30T08:45:00'));
     expect(workingMsBetween(nyt('2026-11-23T00:00:00'), nyt('2026-11-24T00:00:00'), 'business', ny)).toBe(8 * H + 45 * M);
+  });
+
+  test('local days start at local midnight, east and west of UTC', () => {
+    // Open from midnight east of UTC: the first hours of a local day are still that day.
+    const east: BusinessCalendar = { utcOffsetMinutes: 480, workdays: [1, 2, 3, 4, 5], open: '00:00', close: '12:00', holidays: [], makeupWorkdays: [] };
+    expect(workingMsBetween(sh('2026-11-23T00:00:00'), sh('2026-11-23T06:00:00'), 'business', east)).toBe(6 * H);
+    // Open late west of UTC: the evening of a local day is already the next day in UTC.
+    const west: BusinessCalendar = { utcOffsetMinutes: -300, workdays: [1, 2, 3, 4, 5], open: '08:00', close: '23:00', holidays: [], makeupWorkdays: [] };
+    const nyt = (local: string) => Date.parse(`${local}-05:00`);
+    expect(addWorkingMs(nyt('2026-11-23T20:00:00'), H, 'business', west)).toBe(nyt('2026-11-23T21:00:00'));
+    expect(workingMsBetween(nyt('2026-11-23T20:00:00'), nyt('2026-11-23T22:00:00'), 'business', west)).toBe(2 * H);
+  });
+
+  test('the search for working time gives up after ten years (3660 days)', () => {
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const dayOf = (n: number) => new Date(start + n * 86_400_000).toISOString().slice(0, 10);
+    const only = (n: number): BusinessCalendar => ({ utcOffsetMinutes: 0, workdays: [], open: '09:00', close: '10:00', holidays: [], makeupWorkdays: [dayOf(n)] });
+    expect(addWorkingMs(start, M, 'business', only(3659))).toBe(Date.parse(`${dayOf(3659)}T09:01:00Z`));
+    expect(() => addWorkingMs(start, M, 'business', only(3660))).toThrow(/no working time/);
   });
 
   test('a calendar without working days is an error, not an endless loop', () => {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { CALLBACK_AFTER_MINUTES, DEFAULT_MAINTENANCE_INTERVAL_DAYS, maintenanceIntervalDays } from '../../domain/aftercare';
 import { CASE_NO_PATTERN, formatCaseNo, workflowIdFor } from '../../domain/caseNumber';
+import { DEFAULT_REMINDER_POLICY } from '../../domain/caseState';
 import { CUSTOMER_COMPLAINT_EVENT_LABELS, CUSTOMER_EVENT_LABELS, isCustomerVisible } from '../../domain/customerView';
 import { FAILURE, UNFIXABLE_BY_RETRY } from '../../domain/failures';
 import { searchAttributeCliSpecs } from '../../domain/searchAttributes';
@@ -75,6 +76,16 @@ describe("the customer's view", () => {
   });
 });
 
+test('reminders (README): the customer 24 h and 2 h before the visit, the engineer 1 h before and 10 min before the contact window lapses; confirmation at 24 h, auto-confirm at 72 h', () => {
+  expect(DEFAULT_REMINDER_POLICY).toEqual({
+    customerBeforeVisitMinutes: [1440, 120],
+    engineerBeforeVisitMinutes: [60],
+    contactBeforeLapseMinutes: 10,
+    confirmationReminderMinutes: 1440,
+    autoConfirmMinutes: 4320,
+  });
+});
+
 test('aftercare: the callback a day after archive; maintenance per category, a year by default', () => {
   expect(CALLBACK_AFTER_MINUTES).toBe(1440);
   expect(DEFAULT_MAINTENANCE_INTERVAL_DAYS).toBe(365);
@@ -114,6 +125,8 @@ describe('strict integers', () => {
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.message).toBe('an integer in decimal digits');
     expect(n.safeParse(5.5).success).toBe(false);
+    // Only text is read as digits: an array, a boolean or null stays what it is and fails.
+    for (const v of [[5], ['5'], true, null]) expect([v, n.safeParse(v).success]).toEqual([v, false]);
   });
 
   test('the largest PostgreSQL integer', () => {
