@@ -1,12 +1,12 @@
+// Two jest projects; `npm test` runs both:
+// - `unit` (jest.unit.config.js): pure code, no servers, seconds (`npm run test:unit`);
+// - `integration` (jest.integration.config.js): the real stack (`npm run test:integration`).
+// Either script takes a path: `npm run test:unit -- test/unit/roles`.
+// testTimeout is a global option: under `projects` it is set here, not in the project.
+const { testTimeout, ...integration } = require('./jest.integration.config.js');
+
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  // Type checking is `tsc --noEmit` in `npm test`; jest only transpiles.
-  transform: { '^.+\\.ts$': 'ts-jest' },
-  // One real stack (Temporal dev server, PostgreSQL, worker, API) for all suites.
-  globalSetup: '<rootDir>/test/support/globalSetup.ts',
-  globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
-  testTimeout: 60_000,
+  testTimeout,
+  projects: [require('./jest.unit.config.js'), integration],
 };

@@ -18,10 +18,14 @@ if (fs.existsSync(dir) && !process.argv.includes('--force')) {
   process.exit(2);
 }
 fs.rmSync(dir, { recursive: true, force: true });
-const run = spawnSync('npx', ['jest', '--runInBand', 'test/workflows', '--testPathIgnorePatterns', 'historyReplay|versioningDiscipline'], {
-  stdio: 'inherit',
-  env: { ...process.env, RECORD_HISTORIES: release },
-});
+const run = spawnSync(
+  'npx',
+  ['jest', '-c', 'jest.integration.config.js', '--runInBand', 'test/workflows', '--testPathIgnorePatterns', 'historyReplay|versioningDiscipline'],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, RECORD_HISTORIES: release },
+  },
+);
 const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
 const byType = new Map<string, number>();
 for (const f of files) byType.set(f.split('--')[0]!, (byType.get(f.split('--')[0]!) ?? 0) + 1);

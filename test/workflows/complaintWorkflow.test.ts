@@ -10,7 +10,6 @@ import { complaintEvents, complaints, escalations } from '../../db/schema';
 import type { Actor } from '../../domain';
 import {
   autoComplaintNo,
-  COMPLAINT_ACTION_FROM,
   COMPLAINT_ACTIONS,
   COMPLAINT_STAGES,
   complaintWorkflowId,
@@ -27,6 +26,7 @@ import { agent, stageIs, startCaseTestEnv, type CaseTestEnv } from '../support/c
 import { recordHistories } from '../support/historyRecorder';
 import { testComplaintNo } from '../support/fixtures';
 import { eventually } from '../support/http';
+import { COMPLAINT_LEGAL } from '../support/stageTables';
 
 const M = 60_000;
 const H = 60 * M;
@@ -208,7 +208,7 @@ describe('complaint stages', () => {
     for (const { stage, complaintNo, handle } of handles) {
       const before = await handle.query(getComplaintState);
       for (const action of COMPLAINT_ACTIONS) {
-        const legal = COMPLAINT_ACTION_FROM[action].includes(stage);
+        const legal = COMPLAINT_LEGAL[stage].includes(action);
         if (legal) continue;
         const err = await act(handle, action, BODIES[action]).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
@@ -223,7 +223,7 @@ describe('complaint stages', () => {
     let legalPairs = 0;
     for (const stage of openStages) {
       for (const action of COMPLAINT_ACTIONS) {
-        if (!COMPLAINT_ACTION_FROM[action].includes(stage)) continue;
+        if (!COMPLAINT_LEGAL[stage].includes(action)) continue;
         const { handle } = await openComplaint();
         for (const a of PATH[stage]) await act(handle, a, BODIES[a]);
         const s = await act(handle, action, BODIES[action]);

@@ -1,0 +1,24 @@
+// The `integration` jest project: everything that needs the real servers (time-skipping
+// workflow tests with real PostgreSQL activities, e2e over HTTP, chaos, the OpenAPI
+// conformance run). Its global setup starts the real stack once (Temporal dev server,
+// PostgreSQL, worker, API), and only when one of its tests is selected.
+// `npm run test:integration [path]` runs it alone.
+const unit = require('./jest.unit.config.js');
+
+/** @type {import('jest').Config} */
+module.exports = {
+  displayName: 'integration',
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  // The unit project's tests (jest.unit.config.js), so no test runs twice.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/', '<rootDir>/test/domain/', '<rootDir>/test/notifications/templates\\.test\\.ts$'],
+  // Type checking is `tsc --noEmit` in `npm test`; jest only transpiles (isolatedModules).
+  transform: unit.transform,
+  globalSetup: '<rootDir>/test/support/globalSetup.ts',
+  globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
+  // Used when this file is the config (`npm run test:integration`); under jest.config.js
+  // the top-level testTimeout applies.
+  testTimeout: 60_000,
+};
