@@ -26,4 +26,9 @@ export interface AftercareInput {
   /** Overrides for tests; defaults above. */
   callbackAfterMinutes?: number;
   maintenanceAfterDays?: number;
+  /** Set by the workflow when it continues as new: the callback task already exists. */
+  callbackDone?: boolean;
 }
+
+/** No aftercare run waits longer than this: a longer wait continues as a new run. */
+export const AFTERCARE_MAX_RUN_WAIT_MS = 30 * 24 * 60 * 60_000;

@@ -1,13 +1,12 @@
 // One small workflow per archived case: the satisfaction callback task a day later, and
-// the maintenance reminder after the product category's interval. Two timers and two
-// activities make about a dozen history events, so neither continue-as-new nor a
-// Schedule is needed: a Schedule fires on a calendar shared by many runs, whereas each
-// case's moments depend on when it was archived; and the history never grows.
+// the maintenance reminder after the product category's interval. No run waits more than
+// 30 days: a longer wait continues as new, so a run wakes on code at most a month old
+// and each run's history stays a dozen events.
 // The case passes both intervals in the input (fixed when the case opened, so they are
 // in this run's history); the defaults below only serve inputs without them.
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities';
-import { CALLBACK_AFTER_MINUTES, maintenanceIntervalDays, type AftercareInput } from '../domain/aftercare';
+import { AFTERCARE_MAX_RUN_WAIT_MS, CALLBACK_AFTER_MINUTES, maintenanceIntervalDays, type AftercareInput } from '../domain/aftercare';
 
 const { createCallbackTask, createMaintenanceReminder } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
@@ -17,22 +16,54 @@ const { createCallbackTask, createMaintenanceReminder } = proxyActivities<CaseAc
 const MINUTE = 60_000;
 
 export async function aftercareWorkflow(input: AftercareInput): Promise<{ callbackAt: string; maintenanceAt?: string }> {
+  // Runs started before this change wait in one run, as they always did (their histories
+  // replay); new runs never wait more than AFTERCARE_MAX_RUN_WAIT_MS in one run, so the
+  // code a run executes is at most a month old when it wakes.
+  if (patched('aftercare-bounded-runs')) return boundedAftercare(input);
   const archivedAt = Date.parse(input.archivedAt);
   const callbackAt = archivedAt + (input.callbackAfterMinutes ?? CALLBACK_AFTER_MINUTES) * MINUTE;
   await sleep(Math.max(1, callbackAt - Date.now()));
-  await createCallbackTask({
+  await createCallbackTask(callbackTask(input, callbackAt));
+
+  const days = input.maintenanceAfterDays ?? maintenanceIntervalDays(input.product.category);
+  if (days <= 0) return { callbackAt: new Date(callbackAt).toISOString() };
+  const maintenanceAt = archivedAt + days * 24 * 60 * MINUTE;
+  await sleep(Math.max(1, maintenanceAt - Date.now()));
+  await createMaintenanceReminder({ caseNo: input.caseNo, customer: input.customer, product: input.product, dueAt: new Date(maintenanceAt).toISOString() });
+  return { callbackAt: new Date(callbackAt).toISOString(), maintenanceAt: new Date(maintenanceAt).toISOString() };
+}
+
+function callbackTask(input: AftercareInput, callbackAt: number) {
+  return {
     caseNo: input.caseNo,
     customerName: input.customer.name,
     customerPhone: input.customer.phone,
     engineerId: input.engineerId,
     rating: input.rating,
     dueAt: new Date(callbackAt).toISOString(),
-  });
+  };
+}
 
+/** Waits until `at`, or continues as new when that is further than one run may wait. */
+async function waitUntil(at: number, input: AftercareInput): Promise<void> {
+  if (at - Date.now() > AFTERCARE_MAX_RUN_WAIT_MS) {
+    await sleep(AFTERCARE_MAX_RUN_WAIT_MS);
+    if (at - Date.now() > 0) await continueAsNew<typeof aftercareWorkflow>(input);
+  }
+  await sleep(Math.max(1, at - Date.now()));
+}
+
+async function boundedAftercare(input: AftercareInput): Promise<{ callbackAt: string; maintenanceAt?: string }> {
+  const archivedAt = Date.parse(input.archivedAt);
+  const callbackAt = archivedAt + (input.callbackAfterMinutes ?? CALLBACK_AFTER_MINUTES) * MINUTE;
+  if (!input.callbackDone) {
+    await waitUntil(callbackAt, input);
+    await createCallbackTask(callbackTask(input, callbackAt));
+  }
   const days = input.maintenanceAfterDays ?? maintenanceIntervalDays(input.product.category);
   if (days <= 0) return { callbackAt: new Date(callbackAt).toISOString() };
   const maintenanceAt = archivedAt + days * 24 * 60 * MINUTE;
-  await sleep(Math.max(1, maintenanceAt - Date.now()));
+  await waitUntil(maintenanceAt, { ...input, callbackDone: true });
   await createMaintenanceReminder({ caseNo: input.caseNo, customer: input.customer, product: input.product, dueAt: new Date(maintenanceAt).toISOString() });
   return { callbackAt: new Date(callbackAt).toISOString(), maintenanceAt: new Date(maintenanceAt).toISOString() };
 }

@@ -36,9 +36,14 @@ describe('aftercare', () => {
     expect(callback).toMatchObject({ status: 'open', engineerId: 'E001', rating: 4 });
     const [maintenance] = await t.db.select().from(maintenanceReminders).where(eq(maintenanceReminders.caseNo, caseNo));
     expect(maintenance).toMatchObject({ status: 'due', product: expect.objectContaining({ category: 'air_conditioner' }) });
-    // Small history: no continue-as-new needed.
+    // 180 days in runs of at most 30: the latest run continued an earlier one, and no
+    // timer of it waits longer than 30 days; each run's history stays small.
     const history = await aftercare.fetchHistory();
     expect(history.events!.length).toBeLessThan(30);
+    expect(history.events![0]!.workflowExecutionStartedEventAttributes!.continuedExecutionRunId).toBeTruthy();
+    const timers = history.events!.flatMap((e) => (e.timerStartedEventAttributes ? [Number(e.timerStartedEventAttributes.startToFireTimeout!.seconds)] : []));
+    expect(timers.length).toBeGreaterThan(0);
+    expect(Math.max(...timers)).toBeLessThanOrEqual(30 * 24 * 3600);
     // The intervals come from the case (fixed when it opened), in the child's own input.
     const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
     expect(JSON.parse(Buffer.from(input.data!).toString('utf8'))).toMatchObject({ callbackAfterMinutes: 24 * 60, maintenanceAfterDays: 180 });
