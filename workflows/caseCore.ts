@@ -124,16 +124,7 @@ export class CaseCore extends WorkflowCore<CaseState> {
     state.updatedAt = now();
     if (!isOpenStage(state.stage)) state.closedAt = state.updatedAt;
     this.epoch++;
-    const event: CaseEvent = {
-      seq: ++state.eventSeq,
-      runId: workflowInfo().runId,
-      type,
-      fromStage,
-      toStage: state.stage,
-      actor,
-      data,
-      occurredAt: state.updatedAt,
-    };
+    const event: CaseEvent = this.timelineEvent(type, fromStage, actor, data);
     this.publish();
     await this.activities.recordCaseEvent(this.snapshot(), event);
     return state;

@@ -118,16 +118,7 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
     if (this.isClosed()) state.closedAt = state.updatedAt;
     this.sla.refreshDeadlines(at);
     this.sla.touch();
-    const event: ComplaintEvent = {
-      seq: ++state.eventSeq,
-      runId: workflowInfo().runId,
-      type,
-      fromStage,
-      toStage: state.stage,
-      actor,
-      data,
-      occurredAt: state.updatedAt,
-    };
+    const event: ComplaintEvent = this.timelineEvent(type, fromStage, actor, data);
     this.publish();
     await this.activities.recordComplaintEvent(this.snapshot(), event);
     return state;

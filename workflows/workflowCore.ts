@@ -2,7 +2,7 @@
 // on a failure no retry can fix (ops resume them), the NeedsAttention flag, the outbox,
 // the state query and the intake receipt. Each core (caseCore.ts, complaintCore.ts) adds
 // its own `advance`, publishing and messages. Deterministic.
-import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import type { Actor } from '../domain';
 import { SA } from '../domain/searchAttributes';
@@ -15,6 +15,10 @@ export interface HeldState {
   attention?: ParkedCall[];
   /** Set once the intake has been written to PostgreSQL. */
   recorded: boolean;
+  stage: string;
+  updatedAt: string;
+  /** Sequence number of the last timeline event. */
+  eventSeq: number;
 }
 
 export abstract class WorkflowCore<S extends HeldState> {
@@ -55,6 +59,21 @@ export abstract class WorkflowCore<S extends HeldState> {
   private publishAttention(): void {
     upsertSearchAttributes([{ key: SA.NeedsAttention, value: !!this.state.attention }]);
     this.publish();
+  }
+
+  /** The next timeline event, numbered in this run, for the move that just changed the state. */
+  protected timelineEvent(type: string, fromStage: S['stage'] | null, actor: Actor, data: Record<string, unknown>) {
+    const state = this.state;
+    return {
+      seq: ++state.eventSeq,
+      runId: workflowInfo().runId,
+      type,
+      fromStage,
+      toStage: state.stage as S['stage'],
+      actor,
+      data,
+      occurredAt: state.updatedAt,
+    };
   }
 
   protected snapshot(): S {

@@ -2,9 +2,9 @@
 // Retry-After (liveness 200), instead of refusing connections or hanging; when PostgreSQL
 // comes, it migrates and serves without a restart.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { startTcpProxy, type TcpProxy } from '../chaos/harness/tcpProxy';
+import { freePort } from '../support/globalSetup';
 import { eventually } from '../support/http';
 import { API_KEYS_SPEC, KEYS, LINK_SECRET, stackInfo } from '../support/stackInfo';
 
@@ -15,15 +15,6 @@ afterAll(async () => {
   api?.kill('SIGKILL');
   await proxy?.close();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 test('an API started before PostgreSQL answers 503 + Retry-After, then serves once PostgreSQL is there', async () => {
   const info = stackInfo();

@@ -3,9 +3,9 @@
 // and worker (plain node, no tsx, no webpack at start) run a case on the test stack.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { intakeInput } from '../support/fixtures';
+import { freePort } from '../support/globalSetup';
 import { committedReleases, loadHistories, replayFailures } from '../support/historyReplay';
 import { call, idempotencyKey, waitForStage } from '../support/http';
 import { API_KEYS_SPEC, LINK_SECRET, stackInfo } from '../support/stackInfo';
@@ -27,15 +27,6 @@ afterAll(async () => {
     ),
   );
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts a compiled entry point with plain node; resolves with its log once `ready` appears. */
 function startCompiled(entry: string, env: Record<string, string>, ready: string): Promise<{ log: () => string }> {
