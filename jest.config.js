@@ -8,5 +8,7 @@ const { testTimeout, ...integration } = require('./jest.integration.config.js');
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout,
+  // A plain 'N passed, N failed' line on stdout for CI (test/support/closingLineReporter.js).
+  reporters: ['default', '<rootDir>/test/support/closingLineReporter.js'],
   projects: [require('./jest.unit.config.js'), integration],
 };
