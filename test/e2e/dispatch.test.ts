@@ -3,11 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import { createHmac } from 'node:crypto';
 import { Pool } from 'pg';
-import { hashKey } from '../../api/auth';
 import { futureSlot, intakeInput } from '../support/fixtures';
 import { call, eventually, openCase, waitForStage } from '../support/http';
 import { uniqueRegion } from '../support/roster';
 import { replayCase } from '../support/replay';
+import { insertApiKey } from '../support/apiKeyRows';
 import { LINK_SECRET, stackInfo } from '../support/stackInfo';
 
 let pool: Pool;
@@ -39,7 +39,7 @@ beforeAll(async () => {
     });
     expect(r.status).toBe(201);
     keys[e.id] = `test-${randomBytes(12).toString('hex')}`;
-    await pool.query('INSERT INTO api_keys (key_hash, role, subject, label) VALUES ($1, $2, $3, $4)', [hashKey(keys[e.id]!), 'engineer', e.id, `test:${e.id}`]);
+    await insertApiKey(pool, { key: keys[e.id]!, role: 'engineer', subject: e.id, label: `test:${e.id}` });
   }
 });
 afterAll(() => pool.end());
