@@ -220,9 +220,14 @@ describe('customer link', () => {
         })
       ).status,
     ).toBe(200);
-    const again = await call('POST', `/customer/cases/${token}/quote-decision`, { as: null, body: { approve: true } });
+    // The "please confirm" SMS carries a newer link, which replaces the agent's (410).
+    await eventually('the SMS link replaces the agent link', async () =>
+      (await call('GET', `/customer/cases/${token}`, { as: null })).status === 410 ? true : undefined,
+    );
+    const latest = (await call('POST', `/cases/${caseNo}/customer-link`, { as: 'agent' })).body.token as string;
+    const again = await call('POST', `/customer/cases/${latest}/quote-decision`, { as: null, body: { approve: true } });
     expect(again.status).toBe(409);
-    const confirmed = await call('POST', `/customer/cases/${token}/confirm`, { as: null, body: { rating: 5, comment: '满意' } });
+    const confirmed = await call('POST', `/customer/cases/${latest}/confirm`, { as: null, body: { rating: 5, comment: '满意' } });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.stage).toBe('archived');
 
