@@ -37,7 +37,7 @@ export function auditRoutes(deps: { db: Database }): RouteSpec[] {
     defineRoute<unknown, z.output<typeof Query>, unknown>({
       method: 'get',
       path: '/audit-events',
-      tag: 'API keys',
+      tag: 'Audit',
       summary: 'Audit trail of API keys (issued, rotated, revoked) and customer-link revocations, newest first',
       roles: READERS,
       query: Query,
