@@ -1,8 +1,10 @@
 // Activities are built from their dependencies (the samples-typescript pattern), so the
 // worker and the tests pass real connections in.
-import { log } from '@temporalio/activity';
+import { createHash } from 'node:crypto';
+import { asyncLocalStorage, log } from '@temporalio/activity';
 import { customerLinkConfig, loadEnv } from '../config/env';
-import { issueCustomerToken, type CustomerLinkConfig } from '../shared/customerLinks';
+import type { CustomerLinkConfig } from '../shared/customerLinks';
+import { issueCustomerLink } from '../db/queries/customerLinks';
 import type { CaseEvent, CaseMetrics, CaseState, DispatchRequest, Ranking } from '../domain';
 import type { Database } from '../db/client';
 import { writeCaseEvent } from './caseRecords';
@@ -47,7 +49,8 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
     async issueCustomerLink(args: { subjectNo: string }): Promise<{ url: string; expiresAt: string } | null> {
       const cfg = links();
       if (!cfg) return null;
-      const link = issueCustomerToken(cfg, args.subjectNo);
+      const { linkId, workflowId } = activityLinkId();
+      const link = await issueCustomerLink(db, cfg, { subjectNo: args.subjectNo, linkId, issuedBy: { role: 'system', subject: workflowId } });
       return { url: link.url, expiresAt: link.expiresAt.toISOString() };
     },
     /** Persists a case snapshot and appends one timeline event, exactly once. */
@@ -106,3 +109,16 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
 }
 
 export type CaseActivities = ReturnType<typeof createActivities>;
+
+/**
+ * The id of the link this activity issues, derived from the run and the activity id, so
+ * a retried attempt issues the same link (and revokes nothing twice) instead of a new one.
+ * Outside an activity (a direct call in a test) the id is random.
+ */
+function activityLinkId(): { linkId?: string; workflowId?: string } {
+  const info = asyncLocalStorage.getStore()?.info;
+  if (!info?.workflowExecution) return {};
+  const { workflowId, runId } = info.workflowExecution;
+  const linkId = createHash('sha256').update(`${workflowId}|${runId}|${info.activityId}`).digest('base64url').slice(0, 32);
+  return { linkId, workflowId };
+}

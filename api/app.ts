@@ -4,7 +4,7 @@ import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Client } from '@temporalio/client';
-import type { Actor, DispatchPolicyOverrides } from '../domain';
+import type { DispatchPolicyOverrides } from '../domain';
 import type { CustomerLinkConfig } from '../shared/customerLinks';
 import { customerRoutes } from './routes/customer';
 import { customerComplaintRoutes } from './routes/customerComplaints';
@@ -15,8 +15,12 @@ import { aftercareRoutes } from './routes/aftercare';
 import { createCaseIntake } from './caseIntake';
 import { DEFAULT_DEADLINES, requestDeadline, type ApiDeadlines } from './deadlines';
 import { slaRoutes } from './routes/sla';
+import { apiKeyRoutes } from './routes/apiKeys';
+import { auditRoutes } from './routes/audit';
+import { customerLinkRoutes } from './routes/customerLinks';
+import { noStore } from './noStore';
 import type { Database } from '../db/client';
-import { authenticate, requireRole } from './auth';
+import { authenticate, requireRole, type EnvKeys } from './auth';
 import { isJsonMediaType, requireJsonBody } from './contentType';
 import { errorHandler, HttpError, parseOrThrow } from './errors';
 import { openApiDocument } from './openapi';
@@ -33,7 +37,8 @@ export interface AppDeps {
   taskQueue: string;
   customerLinks: CustomerLinkConfig;
   dispatchPolicy?: DispatchPolicyOverrides;
-  envKeys: Map<string, Actor>;
+  /** API_KEYS as digests, and the API_KEY_SECRET every key (stored ones too) is hashed with. */
+  envKeys: EnvKeys;
   logger: Logger;
   maxBodyBytes: number;
   /** Set (dev mode, DEV_OUTBOX): GET /dev/outbox shows what the local gateways received. */
@@ -44,7 +49,9 @@ export interface AppDeps {
 
 const VERSION = '0.1.0';
 
-export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox'> & { deadlines: ApiDeadlines };
+export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox' | 'envKeys'> & {
+  deadlines: ApiDeadlines;
+};
 
 export function allRoutes(deps: RouteDeps): RouteSpec[] {
   return [
@@ -60,6 +67,9 @@ export function allRoutes(deps: RouteDeps): RouteSpec[] {
     ...aftercareRoutes({ db: deps.db, openCase: createCaseIntake(deps) }),
     ...webhookRoutes(deps),
     ...notificationRoutes(deps),
+    ...apiKeyRoutes({ db: deps.db, keySecret: deps.envKeys.secret }),
+    ...auditRoutes(deps),
+    ...customerLinkRoutes(deps),
   ];
 }
 
@@ -73,6 +83,9 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.use(
     pinoHttp({ logger: deps.logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }),
   );
+  // Customer pages carry a bearer token in the URL and personal data: no cache keeps them,
+  // errors included (set before anything below can answer).
+  app.use('/customer', noStore);
   app.use(requestDeadline(deadlines.requestMs));
   // Only JSON is parsed; a route taking a body refuses any other with 415 (requireJsonBody).
   app.use(express.json({ limit: deps.maxBodyBytes, strict: true, type: (req) => isJsonMediaType(req.headers['content-type']) }));

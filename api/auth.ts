@@ -1,20 +1,23 @@
 // Bearer API keys → role (+ subject). Keys come from API_KEYS (deployment, black-box
-// tests) or the api_keys table (hashed; `npm run seed:keys`).
-import { createHash } from 'node:crypto';
+// tests) or the api_keys table (`npm run seed:keys`, the admin routes of /api-keys). Both
+// are held as HMAC-SHA-256 digests under API_KEY_SECRET and compared in constant time.
 import type { RequestHandler } from 'express';
-import { eq, and } from 'drizzle-orm';
+import { timingSafeEqual } from 'node:crypto';
 import { ROLES, type Actor, type Role } from '../domain';
 import type { Database } from '../db/client';
-import { apiKeys } from '../db/schema';
+import { hashKey } from './apiKeyHash';
 import { HttpError } from './errors';
+import { storedKeyActor } from './storedKeys';
 
-export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+/** The keys of API_KEYS as digests, and the secret every key is hashed with. */
+export interface EnvKeys {
+  secret: string;
+  entries: ReadonlyArray<{ digest: Buffer; actor: Actor }>;
 }
 
-/** Parses `role[:subject]=key,...`; throws with the offending entry. */
-export function parseApiKeys(spec: string): Map<string, Actor> {
-  const byHash = new Map<string, Actor>();
+/** Parses `role[:subject]=key,...`; throws with the offending entry (never the key). */
+export function parseApiKeys(spec: string, secret: string): EnvKeys {
+  const entries: Array<{ digest: Buffer; actor: Actor }> = [];
   for (const raw of spec
     .split(',')
     .map((s) => s.trim())
@@ -27,9 +30,18 @@ export function parseApiKeys(spec: string): Map<string, Actor> {
       throw new Error(`API_KEYS entry '${raw.replace(/=.*/, '=…')}' is not role[:subject]=key with a role of ${ROLES.join(', ')}`);
     }
     if (role === 'engineer' && !subject) throw new Error(`API_KEYS engineer entry needs a subject: engineer:E001=key`);
-    byHash.set(hashKey(key), { role: role as Role, subject: subject || undefined });
+    entries.push({ digest: Buffer.from(hashKey(secret, key), 'hex'), actor: { role: role as Role, subject: subject || undefined } });
   }
-  return byHash;
+  return { secret, entries };
+}
+
+/** Compares against every entry, match or not, so the time taken says nothing about which. */
+function envActor(envKeys: EnvKeys, digest: Buffer): Actor | undefined {
+  let found: Actor | undefined;
+  for (const entry of envKeys.entries) {
+    if (timingSafeEqual(entry.digest, digest) && !found) found = entry.actor;
+  }
+  return found;
 }
 
 declare module 'express-serve-static-core' {
@@ -38,24 +50,14 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function authenticate(envKeys: Map<string, Actor>, db: Database): RequestHandler {
+export function authenticate(envKeys: EnvKeys, db: Database): RequestHandler {
   return async (req, _res, next) => {
     try {
       const header = req.get('authorization') ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match?.[1]) throw new HttpError(401, 'unauthenticated', 'missing or malformed Authorization: Bearer <api key>');
-      const hash = hashKey(match[1]);
-      let actor = envKeys.get(hash);
-      if (!actor) {
-        const [row] = await db
-          .select({ role: apiKeys.role, subject: apiKeys.subject })
-          .from(apiKeys)
-          .where(and(eq(apiKeys.keyHash, hash), eq(apiKeys.revoked, false)))
-          .limit(1);
-        if (row) actor = { role: row.role as Role, subject: row.subject ?? undefined };
-      }
-      if (!actor) throw new HttpError(401, 'unauthenticated', 'unknown or revoked API key');
-      req.actor = actor;
+      const digest = Buffer.from(hashKey(envKeys.secret, match[1]), 'hex');
+      req.actor = envActor(envKeys, digest) ?? (await storedKeyActor(db, match[1], digest.toString('hex'), req.log));
       next();
     } catch (err) {
       next(err);

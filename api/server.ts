@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import { Client, type Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { apiDeadlines, customerLinkConfig, type Env } from '../config/env';
+import { apiDeadlines, apiKeySecret, customerLinkConfig, type Env } from '../config/env';
 import type { Database } from '../db/client';
 import { createApp, type AppDeps } from './app';
 import { parseApiKeys } from './auth';
@@ -22,16 +22,17 @@ export interface ApiSettings {
 
 /**
  * Reads the API's settings; a configuration error throws here, before anything listens.
- * `customerLinkSecret` stands in for an unset CUSTOMER_LINK_SECRET (`npm start` keeps one in DATA_DIR).
+ * `customerLinkSecret` and `apiKeySecret` stand in for an unset CUSTOMER_LINK_SECRET and
+ * API_KEY_SECRET (`npm start` keeps them in DATA_DIR); `npm run api` refuses to start without.
  */
-export function apiSettings(env: Env, opts: { customerLinkSecret?: string } = {}): ApiSettings {
+export function apiSettings(env: Env, opts: { customerLinkSecret?: string; apiKeySecret?: string } = {}): ApiSettings {
   return {
     port: env.PORT,
     host: env.HOST,
     namespace: env.TEMPORAL_NAMESPACE,
     app: {
       taskQueue: env.TASK_QUEUE,
-      envKeys: parseApiKeys(env.API_KEYS),
+      envKeys: parseApiKeys(env.API_KEYS, apiKeySecret(env, env.API_KEY_SECRET ?? opts.apiKeySecret)),
       maxBodyBytes: env.MAX_BODY_BYTES,
       customerLinks: customerLinkConfig(env, env.CUSTOMER_LINK_SECRET ?? opts.customerLinkSecret),
       dispatchPolicy: env.DISPATCH_POLICY,

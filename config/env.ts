@@ -64,6 +64,12 @@ export const EnvSchema = z.object({
   EMBED_WORKER: z.enum(['true', 'false']).default('true'),
   /** HMAC key of customer links; `npm start` generates one into DATA_DIR when unset. */
   CUSTOMER_LINK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  /**
+   * HMAC key under which API keys are hashed (api_keys rows and API_KEYS alike). Required by
+   * `npm run api`; `npm start` generates one into DATA_DIR when unset. Changing it
+   * invalidates every stored key: see README "Keys and customer links".
+   */
+  API_KEY_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   /** Base of links sent to customers (defaults to http://localhost:PORT). */
   PUBLIC_BASE_URL: z.url().optional(),
   CUSTOMER_LINK_TTL_HOURS: z.coerce
@@ -125,6 +131,12 @@ export const EnvSchema = z.object({
 export function customerLinkConfig(env: Env, secret = env.CUSTOMER_LINK_SECRET): { secret: string; baseUrl: string; ttlHours: number } {
   if (!secret) throw new ConfigError('CUSTOMER_LINK_SECRET is required (at least 16 characters): it signs the links sent to customers');
   return { secret, baseUrl: env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`, ttlHours: env.CUSTOMER_LINK_TTL_HOURS };
+}
+
+/** The API-key hashing secret; the caller passes the embedded default's when env has none. */
+export function apiKeySecret(env: Env, secret = env.API_KEY_SECRET): string {
+  if (!secret) throw new ConfigError('API_KEY_SECRET is required (at least 32 characters, e.g. openssl rand -base64 32): API keys are stored as its HMAC');
+  return secret;
 }
 
 /** The API's deadlines as set in the environment (unset ones keep the API's defaults). */

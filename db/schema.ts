@@ -126,13 +126,25 @@ export const intakeRequests = pgTable(
 
 export const apiKeys = pgTable('api_keys', {
   id: serial('id').primaryKey(),
-  /** sha256 of the key; the key itself is never stored. */
+  /** Keyed hash of the key (see hashScheme); the key itself is never stored. */
   keyHash: text('key_hash').notNull().unique(),
+  /**
+   * 'hmac-sha256' (HMAC with API_KEY_SECRET) or 'sha256' (rows written before the keyed
+   * hash: re-hashed on their first successful use, see api/apiKeyLookup.ts).
+   */
+  hashScheme: text('hash_scheme').notNull().default('hmac-sha256'),
   role: text('role').notNull(),
   subject: text('subject'),
   label: text('label').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
   revoked: boolean('revoked').notNull().default(false),
+  revokedAt: ts('revoked_at'),
+  /** Null: never expires. A rotated key gets now + its grace period. */
+  expiresAt: ts('expires_at'),
+  /** Written at most once a minute per key, so reads do not write every time. */
+  lastUsedAt: ts('last_used_at'),
+  /** The key that replaced this one by rotation. */
+  replacedBy: integer('replaced_by'),
 });
 
 export * from './dispatchSchema';
@@ -141,3 +153,4 @@ export * from './aftercareSchema';
 export * from './notificationsSchema';
 export * from './complaintsSchema';
 export * from './requestsSchema';
+export * from './securitySchema';

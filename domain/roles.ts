@@ -36,6 +36,8 @@ export const ACTION_ROLES = {
   confirm: ['agent', ...staff],
   cancel: ['agent', 'dispatcher', 'ops', ...staff],
   customerLink: ['agent', 'dispatcher', ...staff],
+  /** Withdraw every link of a case (a link sent to the wrong number, a customer's request). */
+  customerLinkRevoke: ['agent', ...staff],
   engineersRead: ['dispatcher', 'ops', 'agent', ...staff],
   engineersWrite: ['admin'],
   dispatchQueue: ['dispatcher', 'ops', ...staff],

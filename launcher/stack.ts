@@ -1,13 +1,12 @@
 // Brings up everything `npm start` runs, embedding Temporal and PostgreSQL unless
 // TEMPORAL_ADDRESS / DATABASE_URL point elsewhere, and tears it down in reverse order.
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { apiSettings, listenApi } from '../api/server';
 import { apiConnectionOptions } from '../api/temporalConnection';
 import type { Env } from '../config/env';
+import { API_KEY_SECRET_FILE, keptSecret, LINK_SECRET_FILE } from '../config/keptSecret';
 import { createDatabase } from '../db/client';
 import { migrateWhenReachable } from '../db/migrate';
 import { createCaseWorker } from '../worker/createWorker';
@@ -56,9 +55,10 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
   };
 
   try {
-    const customerLinkSecret = env.CUSTOMER_LINK_SECRET ?? localLinkSecret(env.DATA_DIR);
+    const customerLinkSecret = env.CUSTOMER_LINK_SECRET ?? keptSecret(env.DATA_DIR, LINK_SECRET_FILE);
+    const apiKeySecret = env.API_KEY_SECRET ?? keptSecret(env.DATA_DIR, API_KEY_SECRET_FILE);
     // Configuration errors stop here, before any server starts.
-    const api = apiSettings(env, { customerLinkSecret });
+    const api = apiSettings(env, { customerLinkSecret, apiKeySecret });
 
     let temporalAddress = env.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | undefined;
@@ -145,14 +145,4 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
     await stop();
     throw err;
   }
-}
-
-/** The embedded default keeps a generated customer-link key in DATA_DIR, so links survive restarts. */
-function localLinkSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'customer-link.secret');
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
-  }
-  return fs.readFileSync(file, 'utf8').trim();
 }

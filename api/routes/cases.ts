@@ -35,7 +35,6 @@ import { createCaseIntake } from '../caseIntake';
 import type { ApiDeadlines } from '../deadlines';
 import { liveState } from '../liveState';
 import { runCaseUpdate } from '../caseUpdates';
-import { issueCustomerToken, type CustomerLinkConfig } from '../../shared/customerLinks';
 import { HttpError } from '../errors';
 import { IdempotencyHeaders, idempotencyKeyOf, MoveIdempotencyHeaders, moveKeyOf } from '../idempotency';
 import { defineRoute, type RouteSpec } from '../routeSpec';
@@ -45,7 +44,6 @@ export interface CaseRouteDeps {
   client: Client;
   db: Database;
   taskQueue: string;
-  customerLinks: CustomerLinkConfig;
   /** Overrides of the dispatch windows for new cases (DISPATCH_POLICY). */
   dispatchPolicy?: DispatchPolicyOverrides;
   deadlines: ApiDeadlines;
@@ -62,7 +60,6 @@ const errors = {
 
 export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
   const { client, db } = deps;
-  const customerLinks = deps.customerLinks;
 
   async function loadCase(caseNo: string, actor: Actor): Promise<CaseRow> {
     const row = await findCase(db, caseNo);
@@ -259,27 +256,5 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
     transition('checkOut', 'check-out', 'Engineer checks out with a result, parts used and warranty', CheckOutBodySchema),
     transition('confirm', 'confirm', 'Customer confirms and rates (确认/归档); fixed=false re-opens as rework', ConfirmBodySchema),
     transition('cancel', 'cancel', 'Cancel an open case with a reason', CancelBodySchema),
-
-    defineRoute<{ caseNo: string }, unknown, unknown>({
-      method: 'post',
-      path: '/cases/:caseNo/customer-link',
-      tag: 'Customer',
-      summary: 'Issue a signed, expiring link for the customer (progress, quote approval, confirmation)',
-      roles: ACTION_ROLES.customerLink,
-      params: CaseParams,
-      responses: {
-        201: {
-          description: 'The link',
-          schema: z.object({ url: z.string(), token: z.string(), expiresAt: z.string() }).meta({ id: 'CustomerLink' }),
-        },
-        ...errors,
-        404: { description: 'Unknown case', schema: ErrorSchema },
-      },
-      async handler({ res, actor, params }) {
-        const row = await loadCase(params.caseNo, actor);
-        const link = issueCustomerToken(customerLinks, row.caseNo);
-        res.status(201).json({ url: link.url, token: link.token, expiresAt: link.expiresAt.toISOString() });
-      },
-    }),
   ];
 }

@@ -34,7 +34,6 @@ import { currentSlaPolicy } from '../../db/queries/sla';
 import { complaintStats, complaintTimeline, findComplaint, listComplaints, type ComplaintRow } from '../../db/queries/complaints';
 import { COMPLAINT_UPDATES, getComplaintState } from '../../workflows/complaintDefinitions';
 import { createComplaintIntake } from '../complaintIntake';
-import { issueCustomerToken, type CustomerLinkConfig } from '../../shared/customerLinks';
 import { complaintEventView, ComplaintEventViewSchema, complaintView, ComplaintViewSchema } from '../complaintViews';
 import { runComplaintUpdate } from '../caseUpdates';
 import type { ApiDeadlines } from '../deadlines';
@@ -66,13 +65,7 @@ const StatsRowSchema = z.object({
   meanAcknowledgeMinutes: z.number().nullable(),
 });
 
-export function complaintRoutes(deps: {
-  client: Client;
-  db: Database;
-  taskQueue: string;
-  customerLinks: CustomerLinkConfig;
-  deadlines: ApiDeadlines;
-}): RouteSpec[] {
+export function complaintRoutes(deps: { client: Client; db: Database; taskQueue: string; deadlines: ApiDeadlines }): RouteSpec[] {
   const { client, db } = deps;
   const openComplaint = createComplaintIntake(deps);
 
@@ -261,25 +254,6 @@ export function complaintRoutes(deps: {
           }),
         ]);
         res.json({ complaint: complaintView(row), live, liveSource, timeline: timeline.map(complaintEventView) });
-      },
-    }),
-
-    defineRoute<{ complaintNo: string }, unknown, unknown>({
-      method: 'post',
-      path: '/complaints/:complaintNo/customer-link',
-      tag: 'Customer',
-      summary: "Issue the customer's signed, expiring link to the complaint (e.g. the SMS was lost): see it and answer a proposed resolution",
-      roles: followUp,
-      params: Params,
-      responses: {
-        201: { description: 'The link', schema: z.object({ url: z.string(), token: z.string(), expiresAt: z.string() }) },
-        ...errors,
-        404: { description: 'Unknown complaint', schema: ErrorSchema },
-      },
-      async handler({ res, params }) {
-        const row = await load(params.complaintNo);
-        const link = issueCustomerToken(deps.customerLinks, row.complaintNo);
-        res.status(201).json({ url: link.url, token: link.token, expiresAt: link.expiresAt.toISOString() });
       },
     }),
 

@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { STAGE_LABELS, type Actor, type CaseState, type Stage } from '../../domain';
+import { CLOSED_STAGES, STAGE_LABELS, type Actor, type CaseState, type Stage } from '../../domain';
 import { CUSTOMER_EVENT_LABELS, isCustomerVisible } from '../../domain/customerView';
 import { ConfirmBodySchema, ErrorSchema, QuoteDecisionBodySchema, StageSchema } from '../../domain/schemas';
 import type { Database } from '../../db/client';
@@ -11,7 +11,7 @@ import { caseTimeline, findCase, type CaseRow } from '../../db/queries/cases';
 import { confirmCase, decideQuote } from '../../workflows/definitions';
 import { runCaseUpdate } from '../caseUpdates';
 import type { CustomerLinkConfig } from '../../shared/customerLinks';
-import { linkSubjectOrThrow } from '../customerLinks';
+import { assertLinkWritable, linkSubjectOrThrow } from '../customerLinks';
 import { HttpError } from '../errors';
 import { MoveIdempotencyHeaders, moveKeyOf } from '../idempotency';
 import { defineRoute, type RouteSpec } from '../routeSpec';
@@ -43,6 +43,7 @@ export const CustomerCaseViewSchema = z
 const linkErrors = {
   400: { description: 'Invalid input (field-level messages)', schema: ErrorSchema },
   401: { description: 'Forged, malformed or expired link', schema: ErrorSchema },
+  410: { description: 'Revoked link: replaced by a newer one, or withdrawn by staff (link_revoked)', schema: ErrorSchema },
 };
 
 function customerView(row: CaseRow, timeline: Awaited<ReturnType<typeof caseTimeline>>): z.infer<typeof CustomerCaseViewSchema> {
@@ -75,9 +76,11 @@ function customerView(row: CaseRow, timeline: Awaited<ReturnType<typeof caseTime
 export function customerRoutes(deps: { client: Client; db: Database; customerLinks: CustomerLinkConfig }): RouteSpec[] {
   const { client, db } = deps;
 
-  async function caseForToken(req: Request, token: string): Promise<{ row: CaseRow; actor: Actor }> {
-    const row = await findCase(db, linkSubjectOrThrow(req, deps.customerLinks.secret, token, 'case'));
+  /** `forWrite`: a closed case's link only reads (409 link_read_only). */
+  async function caseForToken(req: Request, token: string, forWrite = false): Promise<{ row: CaseRow; actor: Actor }> {
+    const row = await findCase(db, await linkSubjectOrThrow(req, db, deps.customerLinks.secret, token, 'case'));
     if (!row) throw new HttpError(401, 'invalid_link', 'this link is not valid');
+    if (forWrite) assertLinkWritable(row.caseNo, row.stage, CLOSED_STAGES);
     return { row, actor: { role: 'customer', subject: row.caseNo } };
   }
 
@@ -89,7 +92,7 @@ export function customerRoutes(deps: { client: Client; db: Database; customerLin
 
   const stageErrors = {
     ...linkErrors,
-    409: { description: 'Not possible in the current stage', schema: ErrorSchema },
+    409: { description: 'Not possible in the current stage; link_read_only once the case is archived or cancelled', schema: ErrorSchema },
     422: { description: 'Idempotency-Key already used for another move or body', schema: ErrorSchema },
   };
   return [
@@ -115,7 +118,7 @@ export function customerRoutes(deps: { client: Client; db: Database; customerLin
       body: QuoteDecisionBodySchema,
       responses: { 200: { description: 'The case after the decision', schema: CustomerCaseViewSchema }, ...stageErrors },
       async handler({ req, res, params, body }) {
-        const { row, actor } = await caseForToken(req, params.token);
+        const { row, actor } = await caseForToken(req, params.token, true);
         await runCaseUpdate(client, db, row, decideQuote, actor, body, { action: 'decideQuote', key: moveKeyOf(req, actor) });
         res.json(await respond(row, true));
       },
@@ -130,7 +133,7 @@ export function customerRoutes(deps: { client: Client; db: Database; customerLin
       body: ConfirmBodySchema,
       responses: { 200: { description: 'The case after confirmation', schema: CustomerCaseViewSchema }, ...stageErrors },
       async handler({ req, res, params, body }) {
-        const { row, actor } = await caseForToken(req, params.token);
+        const { row, actor } = await caseForToken(req, params.token, true);
         await runCaseUpdate(client, db, row, confirmCase, actor, body, { action: 'confirm', key: moveKeyOf(req, actor) });
         res.json(await respond(row, true));
       },

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Request } from 'express';
 import { z } from 'zod';
 import type { Actor } from '../../domain';
-import { COMPLAINT_STAGE_LABELS, type ComplaintStage, type ComplaintState } from '../../domain/complaints';
+import { CLOSED_COMPLAINT_STAGES, COMPLAINT_STAGE_LABELS, type ComplaintStage, type ComplaintState } from '../../domain/complaints';
 import { ComplaintStageSchema, DecisionBodySchema } from '../../domain/complaintSchemas';
 import { CUSTOMER_COMPLAINT_EVENT_LABELS } from '../../domain/customerView';
 import { ErrorSchema } from '../../domain/schemas';
@@ -13,7 +13,7 @@ import { complaintTimeline, findComplaint, type ComplaintRow } from '../../db/qu
 import { COMPLAINT_UPDATES } from '../../workflows/complaintDefinitions';
 import { runComplaintUpdate } from '../caseUpdates';
 import type { CustomerLinkConfig } from '../../shared/customerLinks';
-import { linkSubjectOrThrow } from '../customerLinks';
+import { assertLinkWritable, linkSubjectOrThrow } from '../customerLinks';
 import { HttpError } from '../errors';
 import { MoveIdempotencyHeaders, moveKeyOf } from '../idempotency';
 import { defineRoute, type RouteSpec } from '../routeSpec';
@@ -35,14 +35,17 @@ export const CustomerComplaintViewSchema = z
 const linkErrors = {
   400: { description: 'Invalid input (field-level messages)', schema: ErrorSchema },
   401: { description: 'Forged, malformed or expired link', schema: ErrorSchema },
+  410: { description: 'Revoked link: replaced by a newer one, or withdrawn by staff (link_revoked)', schema: ErrorSchema },
 };
 
 export function customerComplaintRoutes(deps: { client: Client; db: Database; customerLinks: CustomerLinkConfig }): RouteSpec[] {
   const { client, db } = deps;
 
-  async function complaintForToken(req: Request, token: string): Promise<{ row: ComplaintRow; actor: Actor }> {
-    const row = await findComplaint(db, linkSubjectOrThrow(req, deps.customerLinks.secret, token, 'complaint'));
+  /** `forWrite`: a closed complaint's link only reads (409 link_read_only). */
+  async function complaintForToken(req: Request, token: string, forWrite = false): Promise<{ row: ComplaintRow; actor: Actor }> {
+    const row = await findComplaint(db, await linkSubjectOrThrow(req, db, deps.customerLinks.secret, token, 'complaint'));
     if (!row) throw new HttpError(401, 'invalid_link', 'this link is not valid');
+    if (forWrite) assertLinkWritable(row.complaintNo, row.stage, CLOSED_COMPLAINT_STAGES);
     return { row, actor: { role: 'customer', subject: row.complaintNo } };
   }
 
@@ -89,11 +92,11 @@ export function customerComplaintRoutes(deps: { client: Client; db: Database; cu
       responses: {
         200: { description: 'The complaint after the answer', schema: CustomerComplaintViewSchema },
         ...linkErrors,
-        409: { description: 'No proposal waits for an answer', schema: ErrorSchema },
+        409: { description: 'No proposal waits for an answer; link_read_only once the complaint is closed or withdrawn', schema: ErrorSchema },
         422: { description: 'Idempotency-Key already used for another move or body', schema: ErrorSchema },
       },
       async handler({ req, res, params, body }) {
-        const { row, actor } = await complaintForToken(req, params.token);
+        const { row, actor } = await complaintForToken(req, params.token, true);
         await runComplaintUpdate(client, db, row, COMPLAINT_UPDATES.recordDecision, actor, body, { action: 'recordDecision', key: moveKeyOf(req, actor) });
         res.json(await view((await findComplaint(db, row.complaintNo)) ?? row));
       },

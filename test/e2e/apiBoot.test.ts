@@ -6,7 +6,7 @@ import path from 'node:path';
 import { startTcpProxy, type TcpProxy } from '../chaos/harness/tcpProxy';
 import { freePort } from '../support/globalSetup';
 import { eventually } from '../support/http';
-import { API_KEYS_SPEC, KEYS, LINK_SECRET, stackInfo } from '../support/stackInfo';
+import { API_KEY_SECRET, API_KEYS_SPEC, KEYS, LINK_SECRET, stackInfo } from '../support/stackInfo';
 
 const root = path.resolve(__dirname, '..', '..');
 let api: ChildProcess | undefined;
@@ -35,6 +35,7 @@ test('an API started before PostgreSQL answers 503 + Retry-After, then serves on
       HOST: '127.0.0.1',
       API_KEYS: API_KEYS_SPEC,
       CUSTOMER_LINK_SECRET: LINK_SECRET,
+      API_KEY_SECRET,
       LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,3 +68,25 @@ test('an API started before PostgreSQL answers 503 + Retry-After, then serves on
   expect(served.status).toBe(200);
   expect(api.exitCode).toBeNull();
 }, 90_000);
+
+test('npm run api refuses to start without API_KEY_SECRET, saying so, before it listens', async () => {
+  const info = stackInfo();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: info.databaseUrl,
+    TEMPORAL_ADDRESS: info.temporalAddress,
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    API_KEYS: API_KEYS_SPEC,
+    CUSTOMER_LINK_SECRET: LINK_SECRET,
+  };
+  delete env.API_KEY_SECRET;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'api', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  expect(code).toBe(1);
+  expect(output).toContain('API_KEY_SECRET is required');
+  expect(output).not.toContain('API listening');
+}, 60_000);

@@ -3,11 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import { createHmac } from 'node:crypto';
 import { Pool } from 'pg';
-import { hashKey } from '../../api/auth';
 import { futureSlot, intakeInput } from '../support/fixtures';
 import { call, eventually, openCase, waitForStage } from '../support/http';
 import { uniqueRegion } from '../support/roster';
 import { replayCase } from '../support/replay';
+import { insertApiKey } from '../support/apiKeyRows';
 import { LINK_SECRET, stackInfo } from '../support/stackInfo';
 
 let pool: Pool;
@@ -39,7 +39,7 @@ beforeAll(async () => {
     });
     expect(r.status).toBe(201);
     keys[e.id] = `test-${randomBytes(12).toString('hex')}`;
-    await pool.query('INSERT INTO api_keys (key_hash, role, subject, label) VALUES ($1, $2, $3, $4)', [hashKey(keys[e.id]!), 'engineer', e.id, `test:${e.id}`]);
+    await insertApiKey(pool, { key: keys[e.id]!, role: 'engineer', subject: e.id, label: `test:${e.id}` });
   }
 });
 afterAll(() => pool.end());
@@ -220,9 +220,14 @@ describe('customer link', () => {
         })
       ).status,
     ).toBe(200);
-    const again = await call('POST', `/customer/cases/${token}/quote-decision`, { as: null, body: { approve: true } });
+    // The "please confirm" SMS carries a newer link, which replaces the agent's (410).
+    await eventually('the SMS link replaces the agent link', async () =>
+      (await call('GET', `/customer/cases/${token}`, { as: null })).status === 410 ? true : undefined,
+    );
+    const latest = (await call('POST', `/cases/${caseNo}/customer-link`, { as: 'agent' })).body.token as string;
+    const again = await call('POST', `/customer/cases/${latest}/quote-decision`, { as: null, body: { approve: true } });
     expect(again.status).toBe(409);
-    const confirmed = await call('POST', `/customer/cases/${token}/confirm`, { as: null, body: { rating: 5, comment: '满意' } });
+    const confirmed = await call('POST', `/customer/cases/${latest}/confirm`, { as: null, body: { rating: 5, comment: '满意' } });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.stage).toBe('archived');
 

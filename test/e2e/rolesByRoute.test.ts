@@ -8,7 +8,7 @@
 // nothing). Customer-link routes are called with a valid link of a real case/complaint.
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import { hashKey } from '../../api/auth';
+import { insertApiKey } from '../support/apiKeyRows';
 import { intakeInput } from '../support/fixtures';
 import { call, openCase, type Reply } from '../support/http';
 import { KEYS, stackInfo } from '../support/stackInfo';
@@ -98,6 +98,14 @@ const TABLE: Record<string, readonly [Outcome, Outcome, Outcome, Outcome, Outcom
   'GET /webhooks/{id}/deliveries':                 [F,    F,     F,     F,     F,     Y,     U,     U],
   'GET /notifications':                            [Y,    F,     F,     Y,     Y,     Y,     U,     U],
   'GET /dev/outbox':                               [F,    F,     F,     F,     Y,     Y,     U,     U],
+
+  'GET /api-keys':                                 [F,    F,     F,     F,     F,     Y,     U,     U],
+  'POST /api-keys':                                [F,    F,     F,     F,     F,     Y,     U,     U],
+  'DELETE /api-keys/{id}':                         [F,    F,     F,     F,     F,     Y,     U,     U],
+  'POST /api-keys/{id}/rotate':                    [F,    F,     F,     F,     F,     Y,     U,     U],
+  'GET /audit-events':                             [F,    F,     F,     F,     Y,     Y,     U,     U],
+  'DELETE /cases/{caseNo}/customer-links':         [Y,    F,     F,     Y,     F,     Y,     U,     U],
+  'DELETE /complaints/{complaintNo}/customer-links': [Y,  F,     F,     Y,     F,     Y,     U,     U],
 };
 
 /** Unknown subjects: an allowed caller gets 400/404 and nothing changes. */
@@ -106,6 +114,7 @@ const UNKNOWN = { caseNo: 'CS-19990101-000001', complaintNo: 'CP-19990101-000001
 const revokedKey = `cw_admin_revoked_${randomBytes(12).toString('hex')}`;
 const activeDbKey = `cw_dispatcher_${randomBytes(12).toString('hex')}`;
 let pool: Pool;
+let activeDbKeyId: number;
 let operations: string[];
 let caseToken: string;
 let complaintToken: string;
@@ -114,16 +123,8 @@ beforeAll(async () => {
   pool = new Pool({ connectionString: stackInfo().databaseUrl, max: 1 });
   // As `npm run seed:keys` leaves a key it replaced: the row stays, revoked. An admin
   // key, so only the revocation can refuse it.
-  await pool.query('INSERT INTO api_keys (key_hash, role, label, revoked) VALUES ($1, $2, $3, true)', [
-    hashKey(revokedKey),
-    'admin',
-    `test:revoked:${revokedKey.slice(-6)}`,
-  ]);
-  await pool.query('INSERT INTO api_keys (key_hash, role, label) VALUES ($1, $2, $3)', [
-    hashKey(activeDbKey),
-    'dispatcher',
-    `test:dispatcher:${activeDbKey.slice(-6)}`,
-  ]);
+  await insertApiKey(pool, { key: revokedKey, role: 'admin', label: `test:revoked:${revokedKey.slice(-6)}`, revoked: true });
+  activeDbKeyId = await insertApiKey(pool, { key: activeDbKey, role: 'dispatcher', label: `test:dispatcher:${activeDbKey.slice(-6)}` });
 
   const doc = await call('GET', '/openapi.json', { as: null });
   expect(doc.status).toBe(200);
@@ -198,7 +199,7 @@ test('a revoked key is refused as unknown, and the same table row with a live ke
   // A key from the api_keys table works while it is not revoked: it carries its role.
   expect((await call('GET', '/dispatch/queue', { key: activeDbKey })).status).toBe(200);
   expect((await call('POST', '/engineers', { key: activeDbKey, body: {} })).status).toBe(403);
-  await pool.query('UPDATE api_keys SET revoked = true WHERE key_hash = $1', [hashKey(activeDbKey)]);
+  await pool.query('UPDATE api_keys SET revoked = true WHERE id = $1', [activeDbKeyId]);
   expect((await call('GET', '/dispatch/queue', { key: activeDbKey })).status).toBe(401);
 });
 

@@ -7,7 +7,7 @@ import { createApp } from '../../api/app';
 import { parseApiKeys } from '../../api/auth';
 import { lazyApiConnection } from '../../api/temporalConnection';
 import { createDatabase } from '../../db/client';
-import { API_KEYS_SPEC, LINK_SECRET } from './stackInfo';
+import { API_KEY_SECRET, API_KEYS_SPEC, LINK_SECRET } from './stackInfo';
 
 export interface InProcessApi {
   base: string;
@@ -26,7 +26,7 @@ export async function startApi(opts: {
     client: new Client({ connection }),
     db,
     taskQueue: opts.taskQueue,
-    envKeys: parseApiKeys(API_KEYS_SPEC),
+    envKeys: parseApiKeys(API_KEYS_SPEC, API_KEY_SECRET),
     logger: pino({ level: 'silent' }),
     maxBodyBytes: 64 * 1024,
     customerLinks: { secret: LINK_SECRET, baseUrl: 'http://localhost', ttlHours: 24 },

@@ -43,3 +43,6 @@ export function stackInfo(): StackInfo {
 
 /** CUSTOMER_LINK_SECRET of the test stack: lets tests forge and expire links on purpose. */
 export const LINK_SECRET = 'test-customer-link-secret-0123456789';
+
+/** API_KEY_SECRET of the test stack: lets tests write api_keys rows as the admin routes do. */
+export const API_KEY_SECRET = 'test-api-key-secret-0123456789-abcdefghij';

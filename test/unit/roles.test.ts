@@ -26,6 +26,7 @@ const TABLE: Record<keyof typeof ACTION_ROLES, readonly [boolean, boolean, boole
   confirm:              [Y,    _,     _,     Y,     _,     Y],
   cancel:               [Y,    Y,     _,     Y,     Y,     Y],
   customerLink:         [Y,    Y,     _,     Y,     _,     Y],
+  customerLinkRevoke:   [Y,    _,     _,     Y,     _,     Y],
   engineersRead:        [Y,    Y,     _,     Y,     Y,     Y],
   engineersWrite:       [_,    _,     _,     _,     _,     Y],
   dispatchQueue:        [_,    Y,     _,     Y,     Y,     Y],

@@ -13,7 +13,7 @@ import { startLocalGateways, type LocalGateways } from '../../../launcher/localG
 import { startTemporalDevServer, type EmbeddedTemporal } from '../../../launcher/temporalDevServer';
 import { freePort } from '../../support/globalSetup';
 import { ensureKeyedEngineers } from '../../support/roster';
-import { API_KEYS_SPEC, LINK_SECRET } from '../../support/stackInfo';
+import { API_KEY_SECRET, API_KEYS_SPEC, LINK_SECRET } from '../../support/stackInfo';
 import { ChildService } from './childService';
 import { startTcpProxy, type TcpProxy } from './tcpProxy';
 
@@ -64,6 +64,7 @@ export async function startTopology(logDir: string): Promise<Topology> {
     DATABASE_URL: pg.url,
     TASK_QUEUE,
     CUSTOMER_LINK_SECRET: LINK_SECRET,
+    API_KEY_SECRET,
     PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
     LOG_LEVEL: 'info',
   };

@@ -1,0 +1,140 @@
+// The api_keys table: lookup for authentication, and the admin writes (issue, revoke,
+// rotate), each committed together with its audit_events row.
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Actor, Role } from '../../domain';
+import type { Database } from '../client';
+import { apiKeys } from '../schema';
+import { recordAudit } from './audit';
+import { decodeIdCursor, encodeIdCursor } from './notifications';
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/** Rows whose key_hash is one of `hashes` (the keyed and the legacy hash of one presented key). */
+export async function findKeysByHash(db: Database, hashes: string[]): Promise<ApiKeyRow[]> {
+  return db.select().from(apiKeys).where(inArray(apiKeys.keyHash, hashes)).limit(2);
+}
+
+/** A legacy row, used successfully: from now on it holds the keyed hash. */
+export async function upgradeKeyHash(db: Database, id: number, keyedHash: string): Promise<void> {
+  await db
+    .update(apiKeys)
+    .set({ keyHash: keyedHash, hashScheme: 'hmac-sha256' })
+    .where(and(eq(apiKeys.id, id), eq(apiKeys.hashScheme, 'sha256')));
+}
+
+/** Records a use, unless one was recorded in the last minute (by this or another replica). */
+export async function touchLastUsed(db: Database, id: number): Promise<void> {
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: sql`now()` })
+    .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
+}
+
+export async function listApiKeys(
+  db: Database,
+  q: { includeRevoked: boolean; limit: number; cursor?: string },
+): Promise<{ items: ApiKeyRow[]; nextCursor: string | null }> {
+  const where: SQL[] = [];
+  if (!q.includeRevoked) where.push(eq(apiKeys.revoked, false));
+  if (q.cursor) where.push(lt(apiKeys.id, decodeIdCursor(q.cursor)));
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(apiKeys.id))
+    .limit(q.limit + 1);
+  const items = rows.slice(0, q.limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > q.limit && last ? encodeIdCursor(last.id) : null };
+}
+
+export interface NewKey {
+  keyHash: string;
+  role: Role;
+  subject?: string;
+  label: string;
+  expiresAt?: Date;
+}
+
+export async function issueApiKey(db: Database, key: NewKey, actor: Actor): Promise<ApiKeyRow> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({ keyHash: key.keyHash, role: key.role, subject: key.subject ?? null, label: key.label, expiresAt: key.expiresAt ?? null })
+      .returning();
+    await recordAudit(tx, { actor, action: 'api_key.issued', targetKind: 'api_key', targetId: String(row!.id), data: auditData(row!) });
+    return row!;
+  });
+}
+
+/** Revokes a key; undefined if there is no such key. Revoking a revoked key changes nothing. */
+export async function revokeApiKey(db: Database, id: number, actor: Actor): Promise<ApiKeyRow | undefined> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(apiKeys).where(eq(apiKeys.id, id)).for('update');
+    if (!row || row.revoked) return row;
+    const [revoked] = await tx.update(apiKeys).set({ revoked: true, revokedAt: new Date() }).where(eq(apiKeys.id, id)).returning();
+    await recordAudit(tx, { actor, action: 'api_key.revoked', targetKind: 'api_key', targetId: String(id), data: auditData(revoked!) });
+    return revoked;
+  });
+}
+
+export type RotateOutcome =
+  { ok: true; previous: ApiKeyRow; next: ApiKeyRow } | { ok: false; reason: 'not_found' | 'revoked' | 'expired' | 'already_rotated'; row?: ApiKeyRow };
+
+export async function findApiKey(db: Database, id: number): Promise<ApiKeyRow | undefined> {
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, id));
+  return row;
+}
+
+/**
+ * Replaces key `id` by a new key with the same role, subject and label; the old one stays
+ * valid until now + graceSeconds (never longer than it already was). The new key lives
+ * `lifetimeMs`, or as long as the old one was meant to (none: no expiry).
+ */
+export async function rotateApiKey(
+  db: Database,
+  args: { id: number; keyHash: string; graceSeconds: number; lifetimeMs?: number; actor: Actor },
+): Promise<RotateOutcome> {
+  return db.transaction(async (tx): Promise<RotateOutcome> => {
+    const [row] = await tx.select().from(apiKeys).where(eq(apiKeys.id, args.id)).for('update');
+    const now = new Date();
+    if (!row) return { ok: false, reason: 'not_found' };
+    if (row.revoked) return { ok: false, reason: 'revoked', row };
+    if (row.replacedBy !== null) return { ok: false, reason: 'already_rotated', row };
+    if (row.expiresAt && row.expiresAt <= now) return { ok: false, reason: 'expired', row };
+    const lifetimeMs = args.lifetimeMs ?? (row.expiresAt ? row.expiresAt.getTime() - row.createdAt.getTime() : undefined);
+    const [next] = await tx
+      .insert(apiKeys)
+      .values({
+        keyHash: args.keyHash,
+        role: row.role,
+        subject: row.subject,
+        label: row.label,
+        expiresAt: lifetimeMs === undefined ? null : new Date(now.getTime() + lifetimeMs),
+      })
+      .returning();
+    const graceEnd = new Date(now.getTime() + args.graceSeconds * 1000);
+    const oldEnd = row.expiresAt && row.expiresAt < graceEnd ? row.expiresAt : graceEnd;
+    const [previous] = await tx.update(apiKeys).set({ expiresAt: oldEnd, replacedBy: next!.id }).where(eq(apiKeys.id, row.id)).returning();
+    await recordAudit(tx, {
+      actor: args.actor,
+      action: 'api_key.rotated',
+      targetKind: 'api_key',
+      targetId: String(row.id),
+      data: { ...auditData(previous!), replacedBy: next!.id, graceSeconds: args.graceSeconds },
+    });
+    await recordAudit(tx, {
+      actor: args.actor,
+      action: 'api_key.issued',
+      targetKind: 'api_key',
+      targetId: String(next!.id),
+      data: { ...auditData(next!), rotatedFrom: row.id },
+    });
+    return { ok: true, previous: previous!, next: next! };
+  });
+}
+
+/** What an audit row says about a key: never its hash. */
+function auditData(row: ApiKeyRow): Record<string, unknown> {
+  return { role: row.role, subject: row.subject, label: row.label, expiresAt: row.expiresAt?.toISOString() ?? null };
+}
