@@ -141,3 +141,4 @@ export * from './aftercareSchema';
 export * from './notificationsSchema';
 export * from './complaintsSchema';
 export * from './requestsSchema';
+export * from './limitsSchema';
