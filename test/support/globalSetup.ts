@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDatabase } from '../../db/client';
 import { ensureKeyedEngineers } from './roster';
-import { API_KEYS_SPEC, ARTIFACTS, LINK_SECRET, STACK_FILE, type StackInfo } from './stackInfo';
+import { API_KEYS_SPEC, ARTIFACTS, LINK_SECRET, STACK_FILE, STACK_LIMITS_ENV, type StackInfo } from './stackInfo';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -65,14 +65,7 @@ export async function launch(opts: {
       LOG_LEVEL: 'warn',
       TEMPORAL_ADDRESS: '',
       DATABASE_URL: '',
-      // Every test file calls this stack at once from one address with a few keys (and
-      // rolesByRoute sends a revoked key to every route): limits high enough never to
-      // refuse them, still counted in PostgreSQL. limits.test.ts tests the limits on
-      // API instances of its own with small ones.
-      RATE_LIMIT_KEY_POINTS: '1000000',
-      RATE_LIMIT_ADDRESS_POINTS: '1000000',
-      AUTH_FAILURE_LIMIT: '1000000',
-      API_MAX_IN_FLIGHT: '1000',
+      ...STACK_LIMITS_ENV,
       ...opts.env,
     },
     // Output goes straight to a file so the launcher never writes to a closed pipe.
