@@ -83,7 +83,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.use(
     pinoHttp({ logger: deps.logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }),
   );
-  if (deps.limits) app.use(shedLoad(deps.limits.maxInFlight));
+  if (deps.limits) app.use(shedLoad(deps.limits));
   app.use(requestDeadline(deadlines.requestMs));
   app.use(corsPolicy(deps.edge?.corsOrigins ?? []));
   const rateLimits = deps.limits ? createRateLimits(deps.db.$client, deps.limits) : undefined;

@@ -20,6 +20,8 @@ export interface LimitSettings {
   authFailures: { limit: number; windowS: number; lockoutS: number };
   /** Requests one process works on at once (0: off); see loadShedding.ts. */
   maxInFlight: number;
+  /** Event-loop lateness above which a process sheds new requests (0: off); see loadShedding.ts. */
+  maxEventLoopDelayMs: number;
 }
 
 /** Liveness answers whatever the load: it is never limited nor shed. */

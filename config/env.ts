@@ -137,6 +137,8 @@ export const EnvSchema = z.object({
   AUTH_LOCKOUT_S: seconds.default(900),
   /** Requests one API process works on at once; more are refused at once with 503 (0: no limit). */
   API_MAX_IN_FLIGHT: count.default(64),
+  /** Event-loop lateness (ms) above which an API process refuses new requests with 503 (0: off). */
+  API_MAX_EVENT_LOOP_DELAY_MS: count.default(500),
   /** Express "trust proxy": unset (direct clients), a hop count, or addresses/subnets/loopback,uniquelocal of the proxies. */
   TRUST_PROXY: z
     .string()
@@ -177,6 +179,7 @@ export function apiLimits(env: Env) {
     perAddress: { points: env.RATE_LIMIT_ADDRESS_POINTS, windowS: env.RATE_LIMIT_ADDRESS_WINDOW_S },
     authFailures: { limit: env.AUTH_FAILURE_LIMIT, windowS: env.AUTH_FAILURE_WINDOW_S, lockoutS: env.AUTH_LOCKOUT_S },
     maxInFlight: env.API_MAX_IN_FLIGHT,
+    maxEventLoopDelayMs: env.API_MAX_EVENT_LOOP_DELAY_MS,
   };
 }
 

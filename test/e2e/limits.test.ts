@@ -16,6 +16,7 @@ const OFF: LimitSettings = {
   perAddress: { points: 0, windowS: 60 },
   authFailures: { limit: 0, windowS: 60, lockoutS: 60 },
   maxInFlight: 0,
+  maxEventLoopDelayMs: 0,
 };
 
 let pool: Pool;
@@ -143,6 +144,38 @@ test('over the in-flight limit a burst gets immediate 503 overloaded with Retry-
   // The held request completes (a 400: its body is no case) and frees its place.
   expect((await held.finish()).status).toBe(400);
   expect((await get(base, '/cases?limit=1', newAddress(), KEYS.agent)).status).toBe(200);
+});
+
+test('a process whose event loop runs late sheds new requests with 503 overloaded until it catches up', async () => {
+  const base = await apiWith({ maxEventLoopDelayMs: 100 });
+  const from = newAddress();
+  /** Polls (bounded) while the answer is a 503: the process catching up. */
+  const servedOnceCaughtUp = async () => {
+    const deadline = Date.now() + 10_000;
+    let r = await get(base, '/cases?limit=1', from, KEYS.agent);
+    while (r.status === 503 && Date.now() < deadline) r = await get(base, '/cases?limit=1', from, KEYS.agent);
+    return r;
+  };
+  // A busy machine may already run this process late now and then.
+  expect((await servedOnceCaughtUp()).status).toBe(200);
+  // The API runs in this process: keep its CPU busy (300 ms of work every 20 ms), as a
+  // burst larger than the process can take would.
+  const hog = setInterval(() => {
+    const until = Date.now() + 300;
+    while (Date.now() < until);
+  }, 20);
+  try {
+    const deadline = Date.now() + 10_000;
+    let probe = await get(base, '/cases?limit=1', from, KEYS.agent);
+    while (probe.status !== 503 && Date.now() < deadline) probe = await get(base, '/cases?limit=1', from, KEYS.agent);
+    expectRefused(probe, 503, 'overloaded', 60);
+    const burst = await Promise.all(Array.from({ length: 5 }, () => get(base, '/cases?limit=1', from, KEYS.agent)));
+    for (const r of burst) expectRefused(r, 503, 'overloaded', 60);
+    expect((await get(base, '/health/live', from)).status).toBe(200);
+  } finally {
+    clearInterval(hog);
+  }
+  expect((await servedOnceCaughtUp()).status).toBe(200);
 });
 
 test('with PostgreSQL down the limits count in memory: 503 for the database, 429 past the limit, never a 500', async () => {
