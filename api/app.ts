@@ -1,5 +1,5 @@
 // The Express app: JSON only, every route from a RouteSpec (validation, roles, OpenAPI).
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
@@ -22,6 +22,9 @@ import { noStore } from './noStore';
 import type { Database } from '../db/client';
 import { authenticate, requireRole, type EnvKeys } from './auth';
 import { isJsonMediaType, requireJsonBody } from './contentType';
+import { corsPolicy, docsContentSecurityPolicy, securityHeaders, strictTransportSecurity, type EdgeSettings } from './edgeHeaders';
+import { shedLoad } from './loadShedding';
+import { createRateLimits, type LimitSettings } from './rateLimits';
 import { errorHandler, HttpError, parseOrThrow } from './errors';
 import { openApiDocument } from './openapi';
 import { caseRoutes } from './routes/cases';
@@ -45,6 +48,10 @@ export interface AppDeps {
   devOutbox?: DevOutboxSource;
   /** How long a request may wait (unset: DEFAULT_DEADLINES). */
   deadlines?: { [K in keyof ApiDeadlines]?: number | undefined };
+  /** Rate limits and load shedding (api/server.ts passes the environment's; unset: none). */
+  limits?: LimitSettings;
+  /** Proxies and browsers (unset: clients connect directly, CORS off). */
+  edge?: EdgeSettings;
 }
 
 const VERSION = '0.1.0';
@@ -80,26 +87,40 @@ export function createApp(appDeps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // req.ip and req.secure follow X-Forwarded-* only from the proxies named here.
+  app.set('trust proxy', deps.edge?.trustProxy ?? false);
+  app.use(securityHeaders, strictTransportSecurity);
   app.use(
     pinoHttp({ logger: deps.logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }),
   );
   // Customer pages carry a bearer token in the URL and personal data: no cache keeps them,
   // errors included (set before anything below can answer).
   app.use('/customer', noStore);
+  if (deps.limits) app.use(shedLoad(deps.limits));
   app.use(requestDeadline(deadlines.requestMs));
-  // Only JSON is parsed; a route taking a body refuses any other with 415 (requireJsonBody).
-  app.use(express.json({ limit: deps.maxBodyBytes, strict: true, type: (req) => isJsonMediaType(req.headers['content-type']) }));
+  app.use(corsPolicy(deps.edge?.corsOrigins ?? []));
+  const rateLimits = deps.limits ? createRateLimits(deps.db.$client, deps.limits) : undefined;
+  if (rateLimits) app.use(rateLimits.beforeAuth);
+  // Only JSON is parsed, per route and after authentication: a caller without a valid key
+  // gets 401 whatever its body, and its body is never read. A route taking a body refuses
+  // any other media type with 415 (requireJsonBody).
+  const parseJson = express.json({ limit: deps.maxBodyBytes, strict: true, type: (req) => isJsonMediaType(req.headers['content-type']) });
 
   const routes = allRoutes(deps);
   const document = openApiDocument(routes, VERSION);
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'casework API' }));
+  app.use('/docs', docsContentSecurityPolicy, swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'casework API' }));
 
-  const auth = authenticate(deps.envKeys, deps.db);
+  const authenticated = inSeries([authenticate(deps.envKeys, deps.db), ...(rateLimits ? [rateLimits.afterAuth] : [])]);
+  // Public routes that show more to some roles: a key is optional, but a wrong one is 401.
+  const keyIfSent: RequestHandler = (req, res, next) => (req.get('authorization') === undefined ? next() : authenticated(req, res, next));
   for (const route of routes) {
-    const guards = [...(route.roles ? [auth, requireRole(route.roles)] : []), ...(route.body ? [requireJsonBody] : [])];
+    const guards = [
+      ...(route.roles ? [authenticated, requireRole(route.roles)] : route.detailRoles ? [keyIfSent] : []),
+      ...(route.body ? [requireJsonBody, parseJson] : []),
+    ];
     app[route.method](route.path, ...guards, async (req: Request, res: Response, next: NextFunction) => {
       try {
         const unstorable = [
@@ -120,6 +141,20 @@ export function createApp(appDeps: AppDeps): express.Express {
   }
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
+  if (rateLimits) app.use(rateLimits.countFailedAuth);
   app.use(errorHandler);
   return app;
+}
+
+/** Runs middleware one after another, as one; the first error ends the run. */
+function inSeries(handlers: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    const run = (i: number) => (err?: unknown) => {
+      if (err) return next(err);
+      const handler = handlers[i];
+      if (!handler) return next();
+      void handler(req, res, run(i + 1));
+    };
+    run(0)();
+  };
 }

@@ -18,7 +18,8 @@ export function openApiDocument(routes: RouteSpec[], version: string): ReturnTyp
       tags: [r.tag],
       summary: r.summary,
       description: [r.description, r.roles ? `Roles: ${r.roles.join(', ')}.` : 'Public.'].filter(Boolean).join('\n\n'),
-      security: r.roles ? [{ [bearer.name]: [] }] : [],
+      // detailRoles: no key, or a key that shows more.
+      security: r.roles ? [{ [bearer.name]: [] }] : r.detailRoles ? [{}, { [bearer.name]: [] }] : [],
       request: {
         params: r.params as z.ZodObject | undefined,
         query: r.query as z.ZodObject | undefined,
@@ -30,7 +31,7 @@ export function openApiDocument(routes: RouteSpec[], version: string): ReturnTyp
           status,
           {
             description: resp.description,
-            ...(status === '503'
+            ...(status === '503' || status === '429'
               ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const, minimum: 0 } } } }
               : {}),
             ...(resp.schema ? { content: { 'application/json': { schema: resp.schema } } } : {}),

@@ -21,6 +21,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   tag: string;
   /** Undefined means public (no API key). */
   roles?: readonly Role[];
+  /** A public route that shows more to these roles; a key is optional there, but a wrong one is 401. */
+  detailRoles?: readonly Role[];
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;

@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import { Client, type Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { apiDeadlines, apiKeySecret, customerLinkConfig, type Env } from '../config/env';
+import { apiDeadlines, apiEdge, apiKeySecret, apiLimits, customerLinkConfig, type Env } from '../config/env';
 import type { Database } from '../db/client';
 import { createApp, type AppDeps } from './app';
 import { parseApiKeys } from './auth';
@@ -17,7 +17,7 @@ export interface ApiSettings {
   port: number;
   host: string;
   namespace: string;
-  app: Pick<AppDeps, 'taskQueue' | 'envKeys' | 'maxBodyBytes' | 'customerLinks' | 'dispatchPolicy' | 'deadlines'>;
+  app: Pick<AppDeps, 'taskQueue' | 'envKeys' | 'maxBodyBytes' | 'customerLinks' | 'dispatchPolicy' | 'deadlines' | 'limits' | 'edge'>;
 }
 
 /**
@@ -37,6 +37,8 @@ export function apiSettings(env: Env, opts: { customerLinkSecret?: string; apiKe
       customerLinks: customerLinkConfig(env, env.CUSTOMER_LINK_SECRET ?? opts.customerLinkSecret),
       dispatchPolicy: env.DISPATCH_POLICY,
       deadlines: apiDeadlines(env),
+      limits: apiLimits(env),
+      edge: apiEdge(env),
     },
   };
 }

@@ -9,6 +9,13 @@ const optionalUrl = z
   .transform((s) => (s === '' ? undefined : s))
   .optional();
 
+const count = z.coerce.number().int().min(0);
+const seconds = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(7 * 24 * 3600);
+
 const minutes = z
   .number()
   .positive()
@@ -122,6 +129,39 @@ export const EnvSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(20),
   /** GET /dev/outbox. Unset: on when `npm start` runs the local gateways, off otherwise. */
   DEV_OUTBOX: z.enum(['true', 'false']).optional(),
+  // Limits and edges (README "Limits and edges"). A limit of 0 turns that limiter off.
+  /** Requests one API key may make per RATE_LIMIT_KEY_WINDOW_S. */
+  RATE_LIMIT_KEY_POINTS: count.default(6000),
+  RATE_LIMIT_KEY_WINDOW_S: seconds.default(60),
+  /** Requests one client address may make per RATE_LIMIT_ADDRESS_WINDOW_S, before authentication. */
+  RATE_LIMIT_ADDRESS_POINTS: count.default(12000),
+  RATE_LIMIT_ADDRESS_WINDOW_S: seconds.default(60),
+  /** Failed authentications (wrong key, bad customer link) from one address within AUTH_FAILURE_WINDOW_S that lock it out. */
+  AUTH_FAILURE_LIMIT: count.default(20),
+  AUTH_FAILURE_WINDOW_S: seconds.default(600),
+  /** How long a locked-out address is refused (429), whatever key it sends. */
+  AUTH_LOCKOUT_S: seconds.default(900),
+  /** Requests one API process works on at once; more are refused at once with 503 (0: no limit). */
+  API_MAX_IN_FLIGHT: count.default(64),
+  /** Event-loop lateness (ms) above which an API process refuses new requests with 503 (0: off). */
+  API_MAX_EVENT_LOOP_DELAY_MS: count.default(500),
+  /** Express "trust proxy": unset (direct clients), a hop count, or addresses/subnets/loopback,uniquelocal of the proxies. */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((s) => (!s ? false : /^\d+$/.test(s) ? Number(s) : s)),
+  /** Browser origins allowed to call the API (comma-separated, exact); unset: CORS off. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ }).refine((o) => new URL(o).origin === o, 'an origin: scheme://host[:port], no path'))),
   /** Ports of the local SMTP capture and HTTP receiver (0: any free port). */
   LOCAL_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOCAL_RECEIVER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
@@ -142,4 +182,20 @@ export function apiKeySecret(env: Env, secret = env.API_KEY_SECRET): string {
 /** The API's deadlines as set in the environment (unset ones keep the API's defaults). */
 export function apiDeadlines(env: Env): { temporalMs?: number; liveQueryMs?: number; requestMs?: number } {
   return { temporalMs: env.API_TEMPORAL_TIMEOUT_MS, liveQueryMs: env.API_LIVE_QUERY_TIMEOUT_MS, requestMs: env.API_REQUEST_TIMEOUT_MS };
+}
+
+/** The API's limits as set in the environment (README "Limits and edges"). */
+export function apiLimits(env: Env) {
+  return {
+    perKey: { points: env.RATE_LIMIT_KEY_POINTS, windowS: env.RATE_LIMIT_KEY_WINDOW_S },
+    perAddress: { points: env.RATE_LIMIT_ADDRESS_POINTS, windowS: env.RATE_LIMIT_ADDRESS_WINDOW_S },
+    authFailures: { limit: env.AUTH_FAILURE_LIMIT, windowS: env.AUTH_FAILURE_WINDOW_S, lockoutS: env.AUTH_LOCKOUT_S },
+    maxInFlight: env.API_MAX_IN_FLIGHT,
+    maxEventLoopDelayMs: env.API_MAX_EVENT_LOOP_DELAY_MS,
+  };
+}
+
+/** How the API meets browsers and proxies. */
+export function apiEdge(env: Env) {
+  return { trustProxy: env.TRUST_PROXY, corsOrigins: env.CORS_ORIGINS };
 }

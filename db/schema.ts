@@ -154,3 +154,4 @@ export * from './notificationsSchema';
 export * from './complaintsSchema';
 export * from './requestsSchema';
 export * from './securitySchema';
+export * from './limitsSchema';

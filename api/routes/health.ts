@@ -1,10 +1,13 @@
 // Liveness (the process answers) apart from readiness (it can do its work: Temporal and
 // PostgreSQL reachable, and some worker polling the task queue; without one, every
-// case move would only wait for its deadline).
+// case move would only wait for its deadline). Anyone sees up/down per component; error
+// texts, addresses and the task queue only ops and admin keys (they would tell an
+// outsider where the servers are and what fails).
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Role } from '../../domain';
 import type { Database } from '../../db/client';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
@@ -12,13 +15,23 @@ const PROBE_TIMEOUT_MS = 3_000;
 /** A polling worker renews its long poll at least once a minute; older pollers are gone. */
 const POLLER_FRESH_MS = 90_000;
 
-const Check = z.object({ ok: z.boolean(), error: z.string().optional() });
+/** Who sees the details. */
+const DETAIL_ROLES: readonly Role[] = ['ops', 'admin'];
+
+const Check = z.object({
+  ok: z.boolean(),
+  error: z.string().optional().meta({ description: 'Why the check failed (ops and admin keys only)' }),
+  address: z.string().optional().meta({ description: 'Where the component is (ops and admin keys only; never a password)' }),
+});
 const HealthSchema = z
   .object({
     status: z.enum(['ok', 'degraded']),
     temporal: Check,
     database: Check,
-    workers: Check.extend({ pollers: z.int().meta({ description: 'Workers polling the workflow task queue lately' }) }),
+    workers: Check.extend({
+      pollers: z.int().optional().meta({ description: 'Workers polling the workflow task queue lately (ops and admin keys only)' }),
+      taskQueue: z.string().optional().meta({ description: 'The workflow task queue (ops and admin keys only)' }),
+    }),
   })
   .meta({ id: 'Health' });
 
@@ -66,7 +79,9 @@ export function healthRoutes(deps: { client: Client; db: Database; taskQueue: st
       path: '/health',
       tag: 'Operations',
       summary: 'Readiness: Temporal and PostgreSQL reachable, and a worker polling the task queue',
-      description: 'Also at /health/ready. A worker that stopped polling drops out within 90 s.',
+      description:
+        'Also at /health/ready. A worker that stopped polling drops out within 90 s. Without a key: up/down per component; an ops or admin key also sees error texts, addresses and the task queue.',
+      detailRoles: DETAIL_ROLES,
       responses: {
         200: { description: 'Ready', schema: HealthSchema },
         503: { description: 'Not ready: which check failed', schema: HealthSchema },
@@ -78,6 +93,7 @@ export function healthRoutes(deps: { client: Client; db: Database; taskQueue: st
       path: '/health/ready',
       tag: 'Operations',
       summary: 'Readiness (same as /health)',
+      detailRoles: DETAIL_ROLES,
       responses: {
         200: { description: 'Ready', schema: HealthSchema },
         503: { description: 'Not ready: which check failed', schema: HealthSchema },
@@ -86,7 +102,7 @@ export function healthRoutes(deps: { client: Client; db: Database; taskQueue: st
     }),
   ];
 
-  async function readiness({ res }: { res: import('express').Response }): Promise<void> {
+  async function readiness({ req, res }: { req: import('express').Request; res: import('express').Response }): Promise<void> {
     const [temporal, database, polling] = await Promise.all([
       probe(() => deps.client.workflowService.getSystemInfo({})),
       probe(() => deps.db.execute(sql`SELECT 1`)),
@@ -98,10 +114,36 @@ export function healthRoutes(deps: { client: Client; db: Database; taskQueue: st
       : { ok: false, pollers: 0, error: polling.error };
     const ok = temporal.ok && database.ok && workers.ok;
     res.set('Cache-Control', 'no-store');
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', temporal: strip(temporal), database: strip(database), workers });
+    const status = ok ? 'ok' : 'degraded';
+    if (!req.actor || !(DETAIL_ROLES as readonly string[]).includes(req.actor.role)) {
+      res.status(ok ? 200 : 503).json({ status, temporal: { ok: temporal.ok }, database: { ok: database.ok }, workers: { ok: workers.ok } });
+      return;
+    }
+    res.status(ok ? 200 : 503).json({
+      status,
+      temporal: { ...strip(temporal), address: temporalAddress(deps.client) },
+      database: { ...strip(database), address: databaseAddress(deps.db) },
+      workers: { ...workers, taskQueue: deps.taskQueue },
+    });
   }
 }
 
 function strip(check: { ok: boolean; error?: string }): { ok: boolean; error?: string } {
   return check.ok ? { ok: true } : { ok: false, error: check.error };
+}
+
+/** The frontend the client talks to (a Connection has options.address; other ConnectionLikes may not). */
+function temporalAddress(client: Client): string | undefined {
+  return (client.connection as { options?: { address?: string } }).options?.address;
+}
+
+/** host:port/database of the pool, without user or password. */
+function databaseAddress(db: Database): string {
+  const options = db.$client.options;
+  try {
+    const url = new URL(options.connectionString ?? '');
+    return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    return `${options.host ?? 'localhost'}:${options.port ?? 5432}/${options.database ?? ''}`;
+  }
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { startTcpProxy, type TcpProxy } from '../chaos/harness/tcpProxy';
 import { freePort } from '../support/globalSetup';
 import { eventually } from '../support/http';
-import { API_KEY_SECRET, API_KEYS_SPEC, KEYS, LINK_SECRET, stackInfo } from '../support/stackInfo';
+import { API_KEY_SECRET, API_KEYS_SPEC, KEYS, LINK_SECRET, STACK_LIMITS_ENV, stackInfo } from '../support/stackInfo';
 
 const root = path.resolve(__dirname, '..', '..');
 let api: ChildProcess | undefined;
@@ -37,6 +37,7 @@ test('an API started before PostgreSQL answers 503 + Retry-After, then serves on
       CUSTOMER_LINK_SECRET: LINK_SECRET,
       API_KEY_SECRET,
       LOG_LEVEL: 'info',
+      ...STACK_LIMITS_ENV,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -52,7 +52,8 @@ async function answered(method: string, p: string, opts: Parameters<typeof call>
 test('no worker: 503 worker_unavailable with Retry-After, /health not ready; the retry after recovery makes one case', async () => {
   const live = await answered('GET', '/health/live', { as: null });
   expect(live).toEqual({ status: 200, body: { status: 'alive' } });
-  const health = await answered('GET', '/health', { as: null });
+  // An ops key sees the poller count (the public answer only up/down).
+  const health = await answered('GET', '/health', { as: 'ops' });
   expect(health.status).toBe(503);
   expect(health.body).toMatchObject({ status: 'degraded', temporal: { ok: true }, database: { ok: true }, workers: { ok: false, pollers: 0 } });
 

@@ -8,7 +8,7 @@ import { intakeInput } from '../support/fixtures';
 import { freePort } from '../support/globalSetup';
 import { committedReleases, loadHistories, replayFailures } from '../support/historyReplay';
 import { call, idempotencyKey, waitForStage } from '../support/http';
-import { API_KEY_SECRET, API_KEYS_SPEC, LINK_SECRET, stackInfo } from '../support/stackInfo';
+import { API_KEY_SECRET, API_KEYS_SPEC, LINK_SECRET, STACK_LIMITS_ENV, stackInfo } from '../support/stackInfo';
 
 const root = path.resolve(__dirname, '..', '..');
 const bundlePath = path.join(root, 'dist', 'workflow-bundle.js');
@@ -70,7 +70,7 @@ test('the compiled worker loads the prebuilt bundle and, with the compiled API, 
   const worker = await startCompiled('worker/main.js', common, 'worker running');
   expect(worker.log()).toContain(`"workflowBundle":"${bundlePath}"`);
   const port = await freePort();
-  await startCompiled('api/main.js', { ...common, PORT: String(port), HOST: '127.0.0.1', API_KEYS: API_KEYS_SPEC }, 'API ready');
+  await startCompiled('api/main.js', { ...common, ...STACK_LIMITS_ENV, PORT: String(port), HOST: '127.0.0.1', API_KEYS: API_KEYS_SPEC }, 'API ready');
   const base = `http://127.0.0.1:${port}`;
 
   const opened = await call('POST', '/cases', { base, body: intakeInput(), headers: { 'idempotency-key': idempotencyKey() } });

@@ -24,9 +24,10 @@ type Who = (typeof WHO)[number];
 // prettier-ignore
 const TABLE: Record<string, readonly [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome]> = {
   //                                                agent dispat engin  superv ops    admin  no key revoked
-  'GET /health':                                   [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
+  // Public, but a key sent along must be valid (ops and admin keys see details).
+  'GET /health':                                   [Y,    Y,     Y,     Y,     Y,     Y,     Y,     U],
   'GET /health/live':                              [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
-  'GET /health/ready':                             [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
+  'GET /health/ready':                             [Y,    Y,     Y,     Y,     Y,     Y,     Y,     U],
 
   'POST /cases':                                   [Y,    F,     F,     Y,     F,     Y,     U,     U],
   'GET /cases':                                    [Y,    Y,     Y,     Y,     Y,     Y,     U,     U],

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDatabase } from '../../db/client';
 import { ensureKeyedEngineers } from './roster';
-import { API_KEY_SECRET, API_KEYS_SPEC, ARTIFACTS, LINK_SECRET, STACK_FILE, type StackInfo } from './stackInfo';
+import { API_KEY_SECRET, API_KEYS_SPEC, ARTIFACTS, LINK_SECRET, STACK_FILE, STACK_LIMITS_ENV, type StackInfo } from './stackInfo';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -66,6 +66,7 @@ export async function launch(opts: {
       LOG_LEVEL: 'warn',
       TEMPORAL_ADDRESS: '',
       DATABASE_URL: '',
+      ...STACK_LIMITS_ENV,
       ...opts.env,
     },
     // Output goes straight to a file so the launcher never writes to a closed pipe.

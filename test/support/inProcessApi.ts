@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import { Client } from '@temporalio/client';
 import pino from 'pino';
-import { createApp } from '../../api/app';
+import { createApp, type AppDeps } from '../../api/app';
 import { parseApiKeys } from '../../api/auth';
 import { lazyApiConnection } from '../../api/temporalConnection';
 import { createDatabase } from '../../db/client';
@@ -19,6 +19,11 @@ export async function startApi(opts: {
   databaseUrl: string;
   taskQueue: string;
   deadlines?: { temporalMs?: number; liveQueryMs?: number; requestMs?: number };
+  /** Rate limits and load shedding (unset: none). */
+  limits?: AppDeps['limits'];
+  /** Proxies and CORS (unset: direct clients, CORS off). */
+  edge?: AppDeps['edge'];
+  maxBodyBytes?: number;
 }): Promise<InProcessApi> {
   const db = createDatabase(opts.databaseUrl, { max: 4 });
   const connection = lazyApiConnection(opts.temporalAddress);
@@ -28,9 +33,11 @@ export async function startApi(opts: {
     taskQueue: opts.taskQueue,
     envKeys: parseApiKeys(API_KEYS_SPEC, API_KEY_SECRET),
     logger: pino({ level: 'silent' }),
-    maxBodyBytes: 64 * 1024,
+    maxBodyBytes: opts.maxBodyBytes ?? 64 * 1024,
     customerLinks: { secret: LINK_SECRET, baseUrl: 'http://localhost', ttlHours: 24 },
     deadlines: opts.deadlines,
+    limits: opts.limits,
+    edge: opts.edge,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

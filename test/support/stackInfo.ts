@@ -41,6 +41,22 @@ export function stackInfo(): StackInfo {
   return JSON.parse(fs.readFileSync(STACK_FILE, 'utf8')) as StackInfo;
 }
 
+/**
+ * Limits of the test stack and of every API sharing its database (rate-limit counters
+ * are shared by all APIs on one database, as replicas share them). Every test file calls
+ * at once from one address with a few keys (and rolesByRoute sends a revoked key to every
+ * route): high enough never to refuse them, still counted in PostgreSQL. limits.test.ts
+ * tests the limits on API instances of its own with small ones.
+ */
+export const STACK_LIMITS_ENV = {
+  RATE_LIMIT_KEY_POINTS: '1000000',
+  RATE_LIMIT_ADDRESS_POINTS: '1000000',
+  AUTH_FAILURE_LIMIT: '1000000',
+  API_MAX_IN_FLIGHT: '1000',
+  // A busy CI machine runs late now and then; the shedding has its own test.
+  API_MAX_EVENT_LOOP_DELAY_MS: '0',
+};
+
 /** CUSTOMER_LINK_SECRET of the test stack: lets tests forge and expire links on purpose. */
 export const LINK_SECRET = 'test-customer-link-secret-0123456789';
 
