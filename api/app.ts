@@ -1,6 +1,5 @@
 // The Express app: JSON only, every route from a RouteSpec (validation, roles, OpenAPI).
 import express, { type NextFunction, type Request, type Response } from 'express';
-import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Client } from '@temporalio/client';
@@ -20,6 +19,7 @@ import { authenticate, requireRole } from './auth';
 import { isJsonMediaType, requireJsonBody } from './contentType';
 import { errorHandler, HttpError, parseOrThrow } from './errors';
 import { openApiDocument } from './openapi';
+import { requestLogger } from './requestLog';
 import { caseRoutes } from './routes/cases';
 import { complaintRoutes } from './routes/complaints';
 import { healthRoutes } from './routes/health';
@@ -70,9 +70,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(
-    pinoHttp({ logger: deps.logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }),
-  );
+  app.use(requestLogger(deps.logger));
   app.use(requestDeadline(deadlines.requestMs));
   // Only JSON is parsed; a route taking a body refuses any other with 415 (requireJsonBody).
   app.use(express.json({ limit: deps.maxBodyBytes, strict: true, type: (req) => isJsonMediaType(req.headers['content-type']) }));

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { hashKey } from '../api/auth';
 import { loadEnv } from '../config/env';
+import { embeddedDatabaseUrl } from '../launcher/embeddedPostgres';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { apiKeys } from '../db/schema';
@@ -18,7 +19,7 @@ const DEV_KEYS: Array<{ role: Role; subject?: string }> = [
 
 async function main(): Promise<void> {
   const env = loadEnv();
-  const url = env.DATABASE_URL ?? `postgresql://casework:casework@127.0.0.1:${env.EMBEDDED_PG_PORT}/casework`;
+  const url = env.DATABASE_URL ?? embeddedDatabaseUrl(env.DATA_DIR, env.EMBEDDED_PG_PORT);
   await migrateDatabase(url);
   const db = createDatabase(url, { max: 1 });
   const printed: string[] = [];

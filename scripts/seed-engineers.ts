@@ -2,6 +2,7 @@
 // Idempotent: re-running updates the same engineers. Uses DATABASE_URL, or the
 // embedded PostgreSQL of a running `npm start`.
 import { loadEnv } from '../config/env';
+import { embeddedDatabaseUrl } from '../launcher/embeddedPostgres';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { upsertEngineer } from '../db/queries/engineers';
@@ -10,7 +11,7 @@ import { demoRoster } from './demoRoster';
 
 async function main(): Promise<void> {
   const env = loadEnv();
-  const url = env.DATABASE_URL ?? `postgresql://casework:casework@127.0.0.1:${env.EMBEDDED_PG_PORT}/casework`;
+  const url = env.DATABASE_URL ?? embeddedDatabaseUrl(env.DATA_DIR, env.EMBEDDED_PG_PORT);
   await migrateDatabase(url);
   const db = createDatabase(url, { max: 1 });
   try {

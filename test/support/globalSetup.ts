@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createDatabase } from '../../db/client';
+import { embeddedDatabaseUrl } from '../../launcher/embeddedPostgres';
 import { ensureKeyedEngineers } from './roster';
 import { API_KEYS_SPEC, ARTIFACTS, LINK_SECRET, STACK_FILE, type StackInfo } from './stackInfo';
 
@@ -88,8 +89,10 @@ export async function launch(opts: {
     else if (Date.now() > deadline) throw new Error(`stack not ready in 180 s; see ${opts.logFile}`);
     else await new Promise((r) => setTimeout(r, 200));
   }
+  // The ready line masks the database password: the embedded one is in DATA_DIR.
+  const databaseUrl = opts.env?.DATABASE_URL || embeddedDatabaseUrl(opts.dataDir, ports.pg);
   return {
-    info: { ...ready, dataDir: opts.dataDir, taskQueue: opts.taskQueue },
+    info: { ...ready, databaseUrl, dataDir: opts.dataDir, taskQueue: opts.taskQueue },
     child,
     logFile: opts.logFile,
     async stop(signal = 'SIGTERM') {
