@@ -114,8 +114,14 @@ export const EnvSchema = z.object({
   NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Give up on one webhook subscriber for one message after this many failed POSTs. */
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(20),
-  /** GET /dev/outbox. Unset: on when `npm start` runs the local gateways, off otherwise. */
-  DEV_OUTBOX: z.enum(['true', 'false']).optional(),
+  /**
+   * GET /dev/outbox (real message texts: development only). Off unless asked for: `npm start`
+   * asks (--dev-outbox) for the embedded default; 1/true outside it is refused at start.
+   */
+  DEV_OUTBOX: z
+    .enum(['', '1', 'true', '0', 'false'])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : v === '1' || v === 'true')),
   /** Ports of the local SMTP capture and HTTP receiver (0: any free port). */
   LOCAL_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOCAL_RECEIVER_PORT: z.coerce.number().int().min(0).max(65535).default(0),

@@ -7,7 +7,7 @@ import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { apiSettings, listenApi } from '../api/server';
 import { apiConnectionOptions } from '../api/temporalConnection';
-import type { Env } from '../config/env';
+import { ConfigError, type Env } from '../config/env';
 import { createDatabase } from '../db/client';
 import { migrateWhenReachable } from '../db/migrate';
 import { createCaseWorker } from '../worker/createWorker';
@@ -34,7 +34,12 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-export async function startStack(env: Env, logger: Logger): Promise<RunningStack> {
+/** --dev-outbox: `npm start` asks for GET /dev/outbox (the embedded default only). */
+export interface StackOptions {
+  devOutboxFlag?: boolean;
+}
+
+export async function startStack(env: Env, logger: Logger, opts: StackOptions = {}): Promise<RunningStack> {
   const stops: Array<[string, () => Promise<unknown>]> = [];
   const stop = async () => {
     for (const [name, fn] of stops.reverse()) {
@@ -56,6 +61,7 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
   };
 
   try {
+    devOutboxWanted(env, opts.devOutboxFlag === true); // a refused DEV_OUTBOX stops here
     const customerLinkSecret = env.CUSTOMER_LINK_SECRET ?? localLinkSecret(env.DATA_DIR);
     // Configuration errors stop here, before any server starts.
     const api = apiSettings(env, { customerLinkSecret });
@@ -105,7 +111,7 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
       gatewayConfig.smsUrl ??= local.smsUrl;
       gatewayConfig.smtpUrl ??= local.smtpUrl;
     }
-    const devOutbox = env.DEV_OUTBOX ? env.DEV_OUTBOX === 'true' : local !== undefined;
+    const devOutbox = devOutboxWanted(env, opts.devOutboxFlag === true);
 
     if (env.EMBED_WORKER === 'true') {
       const address = temporalAddress;
@@ -155,4 +161,18 @@ function localLinkSecret(dataDir: string): string {
     fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
   }
   return fs.readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * GET /dev/outbox shows real message texts (masked, but still real cases): only in the
+ * embedded default, and only when asked for (`npm start` passes --dev-outbox; DEV_OUTBOX
+ * overrides). Missing gateway URLs never turn it on; a production-mode stack
+ * (TEMPORAL_ADDRESS or DATABASE_URL set) that asks for it does not start.
+ */
+export function devOutboxWanted(env: Pick<Env, 'DEV_OUTBOX' | 'TEMPORAL_ADDRESS' | 'DATABASE_URL'>, flag: boolean): boolean {
+  const embedded = !env.TEMPORAL_ADDRESS && !env.DATABASE_URL;
+  if (env.DEV_OUTBOX === true && !embedded) {
+    throw new ConfigError('DEV_OUTBOX is for the embedded default only (TEMPORAL_ADDRESS and DATABASE_URL unset): it shows real notification texts');
+  }
+  return embedded && (env.DEV_OUTBOX ?? flag);
 }

@@ -8,7 +8,7 @@ import { startStack } from './stack';
 async function main(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL);
-  const stack = await startStack(env, logger);
+  const stack = await startStack(env, logger, { devOutboxFlag: process.argv.includes('--dev-outbox') });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

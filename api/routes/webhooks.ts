@@ -19,7 +19,8 @@ import {
   type WebhookDeliveryRow,
   type WebhookSubscriptionRow,
 } from '../../db/queries/notifications';
-import type { OutboxSnapshot } from '../../shared/devOutbox';
+import { maskedOutbox, type OutboxSnapshot } from '../../shared/devOutbox';
+import { redactValue } from '../../shared/redact';
 import { HttpError } from '../errors';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
@@ -282,7 +283,7 @@ export function notificationRoutes(deps: { db: Database; devOutbox?: DevOutboxSo
         tag: 'Development',
         summary: 'What the local gateways received (dev mode only, DEV_OUTBOX)',
         description:
-          'E-mails captured by the local SMTP server, SMS and webhook POSTs received by the local HTTP receiver, and the latest notifications rows (real recipients: dev data only).',
+          'E-mails captured by the local SMTP server, SMS and webhook POSTs received by the local HTTP receiver, and the latest notifications rows; phone numbers, e-mail addresses and link tokens masked. Only in the embedded default started with --dev-outbox (`npm start`) or DEV_OUTBOX=1.',
         roles: DEV_OUTBOX_READERS,
         query: z.strictObject({ limit: strictInt(1, 1000).default(100) }),
         responses: {
@@ -301,8 +302,8 @@ export function notificationRoutes(deps: { db: Database; devOutbox?: DevOutboxSo
         },
         async handler({ res, query }) {
           const page = await listNotifications(db, { limit: query.limit });
-          const rows = page.items.map((row) => ({ ...notificationView(row), recipient: row.recipient, payload: row.payload }));
-          res.json({ ...devOutbox.snapshot(query.limit), notifications: rows });
+          const rows = page.items.map((row) => ({ ...notificationView(row), payload: redactValue(row.payload) }));
+          res.json({ ...maskedOutbox(devOutbox.snapshot(query.limit)), notifications: rows });
         },
       }),
     );

@@ -64,6 +64,8 @@ export async function launch(opts: {
       API_KEYS: API_KEYS_SPEC,
       CUSTOMER_LINK_SECRET: LINK_SECRET,
       LOG_LEVEL: 'warn',
+      // What `npm start` asks for with --dev-outbox (the tests read /dev/outbox).
+      DEV_OUTBOX: '1',
       TEMPORAL_ADDRESS: '',
       DATABASE_URL: '',
       ...opts.env,
