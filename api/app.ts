@@ -25,6 +25,7 @@ import { complaintRoutes } from './routes/complaints';
 import { healthRoutes } from './routes/health';
 import { notificationRoutes, webhookRoutes, type DevOutboxSource } from './routes/webhooks';
 import type { RouteSpec } from './routeSpec';
+import type { AllowedTarget } from '../shared/webhookTargets';
 import { unstorableText } from './storableText';
 
 export interface AppDeps {
@@ -38,13 +39,17 @@ export interface AppDeps {
   maxBodyBytes: number;
   /** Set (dev mode, DEV_OUTBOX): GET /dev/outbox shows what the local gateways received. */
   devOutbox?: DevOutboxSource;
+  /** Non-public webhook targets allowed (WEBHOOK_ALLOWED_HOSTS); none by default. */
+  webhookAllowedTargets?: readonly AllowedTarget[];
   /** How long a request may wait (unset: DEFAULT_DEADLINES). */
   deadlines?: { [K in keyof ApiDeadlines]?: number | undefined };
 }
 
 const VERSION = '0.1.0';
 
-export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox'> & { deadlines: ApiDeadlines };
+export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox' | 'webhookAllowedTargets'> & {
+  deadlines: ApiDeadlines;
+};
 
 export function allRoutes(deps: RouteDeps): RouteSpec[] {
   return [

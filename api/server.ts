@@ -17,7 +17,7 @@ export interface ApiSettings {
   port: number;
   host: string;
   namespace: string;
-  app: Pick<AppDeps, 'taskQueue' | 'envKeys' | 'maxBodyBytes' | 'customerLinks' | 'dispatchPolicy' | 'deadlines'>;
+  app: Pick<AppDeps, 'taskQueue' | 'envKeys' | 'maxBodyBytes' | 'customerLinks' | 'dispatchPolicy' | 'deadlines' | 'webhookAllowedTargets'>;
 }
 
 /**
@@ -36,6 +36,7 @@ export function apiSettings(env: Env, opts: { customerLinkSecret?: string } = {}
       customerLinks: customerLinkConfig(env, env.CUSTOMER_LINK_SECRET ?? opts.customerLinkSecret),
       dispatchPolicy: env.DISPATCH_POLICY,
       deadlines: apiDeadlines(env),
+      webhookAllowedTargets: env.WEBHOOK_ALLOWED_HOSTS,
     },
   };
 }

@@ -110,6 +110,12 @@ export async function startStack(env: Env, logger: Logger, opts: StackOptions = 
       stops.push(['local gateways', () => local!.stop()]);
       gatewayConfig.smsUrl ??= local.smsUrl;
       gatewayConfig.smtpUrl ??= local.smtpUrl;
+      // The local webhook sink is on loopback: allowed (that host and port only) for both
+      // the API's subscription check and the worker's check before each POST.
+      const sink = new URL(local.webhookUrl);
+      const allowed = [...env.WEBHOOK_ALLOWED_HOSTS, { host: sink.hostname, port: Number(sink.port) }];
+      gatewayConfig.webhookAllowedTargets = allowed;
+      api.app.webhookAllowedTargets = allowed;
     }
     const devOutbox = devOutboxWanted(env, opts.devOutboxFlag === true);
 

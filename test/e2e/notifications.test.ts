@@ -11,6 +11,7 @@ import { maskPhone } from '../../domain';
 import { testCaseNo } from '../support/fixtures';
 import { call } from '../support/http';
 import { startHttpReceiver, type HttpReceiver } from '../support/receivers';
+import { ALLOWED_WEBHOOK_HOST } from '../support/stackInfo';
 import { stackInfo } from '../support/stackInfo';
 import { notifyTwice } from '../workflows/support/notifyWorkflows';
 
@@ -24,7 +25,7 @@ let running: Promise<void>;
 
 beforeAll(async () => {
   const info = stackInfo();
-  subscriber = await startHttpReceiver();
+  subscriber = await startHttpReceiver(ALLOWED_WEBHOOK_HOST);
   nativeConnection = await NativeConnection.connect({ address: info.temporalAddress });
   connection = await Connection.connect({ address: info.temporalAddress });
   client = new Client({ connection });

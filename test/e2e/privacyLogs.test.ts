@@ -41,7 +41,9 @@ describe('/dev/outbox', () => {
   test('asking for it in production mode stops the launcher before anything starts, saying why', async () => {
     const refusedLog = path.join(ARTIFACTS, 'privacy-refused.log');
     fs.writeFileSync(refusedLog, '');
-    await expect(launch({ dataDir, logFile: refusedLog, taskQueue: 'casework-privacy-refused', env: productionEnv({ DEV_OUTBOX: '1' }) })).rejects.toThrow(/exited/);
+    await expect(launch({ dataDir, logFile: refusedLog, taskQueue: 'casework-privacy-refused', env: productionEnv({ DEV_OUTBOX: '1' }) })).rejects.toThrow(
+      /exited/,
+    );
     expect(fs.readFileSync(refusedLog, 'utf8')).toContain('DEV_OUTBOX is for the embedded default only');
   });
 });
@@ -77,10 +79,12 @@ test('a customer’s way through the stack leaves no phone number, link token, e
   expect((await call('GET', `/cases/${otherPhone}`, { base, as: 'agent' })).status).toBe(400);
   expect((await call('GET', `/cases?customer=${encodeURIComponent(email)}`, { base, as: 'agent' })).status).toBe(400);
 
-  // The worker has logged the customer's SMS by now.
-  const log = await eventually('the case.opened SMS in the worker log', async () => {
+  // pino-http writes a request's line once the response has gone out: wait for the last
+  // one, and for the worker's line about the customer's SMS.
+  const log = await eventually('the last request and the SMS in the log', async () => {
     const text = fs.readFileSync(logFile, 'utf8');
-    return text.split('\n').some((l) => l.includes('notification sent') && l.includes(caseNo)) ? text : undefined;
+    const sms = text.split('\n').some((l) => l.includes('notification sent') && l.includes(caseNo));
+    return sms && text.includes('"url":"/cases?customer=') ? text : undefined;
   });
 
   const password = decodeURIComponent(new URL(stackInfo().databaseUrl).password);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createDatabase } from '../../db/client';
 import { embeddedDatabaseUrl } from '../../launcher/embeddedPostgres';
 import { ensureKeyedEngineers } from './roster';
-import { API_KEYS_SPEC, ARTIFACTS, LINK_SECRET, STACK_FILE, type StackInfo } from './stackInfo';
+import { ALLOWED_WEBHOOK_HOST, API_KEYS_SPEC, ARTIFACTS, LINK_SECRET, STACK_FILE, type StackInfo } from './stackInfo';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -66,6 +66,7 @@ export async function launch(opts: {
       LOG_LEVEL: 'warn',
       // What `npm start` asks for with --dev-outbox (the tests read /dev/outbox).
       DEV_OUTBOX: '1',
+      WEBHOOK_ALLOWED_HOSTS: ALLOWED_WEBHOOK_HOST,
       TEMPORAL_ADDRESS: '',
       DATABASE_URL: '',
       ...opts.env,

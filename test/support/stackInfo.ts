@@ -43,3 +43,9 @@ export function stackInfo(): StackInfo {
 
 /** CUSTOMER_LINK_SECRET of the test stack: lets tests forge and expire links on purpose. */
 export const LINK_SECRET = 'test-customer-link-secret-0123456789';
+
+/**
+ * WEBHOOK_ALLOWED_HOSTS of the test stack: a loopback address of the tests' own webhook
+ * subscribers (startHttpReceiver(ALLOWED_WEBHOOK_HOST)); 127.0.0.1 stays refused.
+ */
+export const ALLOWED_WEBHOOK_HOST = '127.0.0.2';
