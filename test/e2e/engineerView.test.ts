@@ -69,7 +69,7 @@ test('a supervisor sees the whole case: live state, ranking, the rival, complain
   expect(Object.keys(r.body.case).sort()).toEqual([...ENGINEER_CASE_FIELDS, ...HIDDEN_FROM_ENGINEERS].sort());
   expect(r.body.case.customer.tier).toBe('vip');
   const types = r.body.timeline.map((e: { type: string }) => e.type);
-  expect(types).toEqual(expect.arrayContaining(['dispatch.ranked', 'offer.sent', 'offer.withdrawn']));
+  expect(types).toEqual(['case.opened', 'dispatch.ranked', 'offer.sent', 'engineer.assigned', 'contact.recorded']);
   expect(JSON.stringify(r.body)).toContain(rival.name);
 });
 
