@@ -93,18 +93,16 @@ export function createWebhookGateway(opts: WebhookGatewayOptions = {}): Gateway 
           // (recorded, not retried), whatever the host resolved to when it subscribed.
           const target = await checkWebhookTarget(sub.url, allowedTargets, opts.resolve);
           if (!target.ok) {
-            await db
-              .insert(webhookDeliveries)
-              .values({
-                subscriptionId: sub.id,
-                notificationKey: m.key,
-                event: m.event,
-                attempt,
-                statusCode,
-                delivered: false,
-                error: `${REFUSED}${target.reason}`,
-                durationMs: Date.now() - started,
-              });
+            await db.insert(webhookDeliveries).values({
+              subscriptionId: sub.id,
+              notificationKey: m.key,
+              event: m.event,
+              attempt,
+              statusCode,
+              delivered: false,
+              error: `${REFUSED}${target.reason}`,
+              durationMs: Date.now() - started,
+            });
             return { id: sub.id, state: 'abandoned' as const };
           }
           try {
