@@ -230,6 +230,11 @@ async function linkInSms(smsKey: string, kind: 'cases' | 'complaints'): Promise<
   expect(sms).toHaveLength(1);
   const url = new RegExp(`https?://[^\\s]+/customer/${kind}/[A-Za-z0-9_.-]+`).exec(sms[0]!.text)?.[0];
   expect(url).toBeDefined();
+  // GET /dev/outbox shows the same SMS with the link's token masked.
+  const token = url!.split('/').pop()!;
+  const shown = (await call('GET', '/dev/outbox', { as: 'ops' })).body.sms.find((x: { idempotencyKey: string }) => x.idempotencyKey === smsKey);
+  expect(shown.text).toContain(`/customer/${kind}/${token.slice(0, 4)}…[redacted]`);
+  expect(shown.text).not.toContain(token);
   return new URL(url!).pathname;
 }
 
