@@ -6,6 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import { hashKey } from '../api/auth';
 import { loadEnv } from '../config/env';
 import { embeddedDatabaseUrl } from '../launcher/embeddedPostgres';
+import { printableError } from '../shared/redact';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { apiKeys } from '../db/schema';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(`seed:keys failed: ${err instanceof Error ? err.message : err}`);
+  console.error(`seed:keys failed: ${printableError(err)}`);
   console.error('Is `npm start` running (embedded PostgreSQL), or DATABASE_URL set?');
   process.exit(1);
 });

@@ -3,6 +3,7 @@
 // embedded PostgreSQL of a running `npm start`.
 import { loadEnv } from '../config/env';
 import { embeddedDatabaseUrl } from '../launcher/embeddedPostgres';
+import { printableError } from '../shared/redact';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { upsertEngineer } from '../db/queries/engineers';
@@ -26,6 +27,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(printableError(err));
   process.exit(1);
 });
