@@ -1,6 +1,5 @@
 // The Express app: JSON only, every route from a RouteSpec (validation, roles, OpenAPI).
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Client } from '@temporalio/client';
@@ -27,11 +26,13 @@ import { shedLoad } from './loadShedding';
 import { createRateLimits, type LimitSettings } from './rateLimits';
 import { errorHandler, HttpError, parseOrThrow } from './errors';
 import { openApiDocument } from './openapi';
+import { requestLogger } from './requestLog';
 import { caseRoutes } from './routes/cases';
 import { complaintRoutes } from './routes/complaints';
 import { healthRoutes } from './routes/health';
 import { notificationRoutes, webhookRoutes, type DevOutboxSource } from './routes/webhooks';
 import type { RouteSpec } from './routeSpec';
+import type { AllowedTarget } from '../shared/webhookTargets';
 import { unstorableText } from './storableText';
 
 export interface AppDeps {
@@ -46,6 +47,8 @@ export interface AppDeps {
   maxBodyBytes: number;
   /** Set (dev mode, DEV_OUTBOX): GET /dev/outbox shows what the local gateways received. */
   devOutbox?: DevOutboxSource;
+  /** Non-public webhook targets allowed (WEBHOOK_ALLOWED_HOSTS); none by default. */
+  webhookAllowedTargets?: readonly AllowedTarget[];
   /** How long a request may wait (unset: DEFAULT_DEADLINES). */
   deadlines?: { [K in keyof ApiDeadlines]?: number | undefined };
   /** Rate limits and load shedding (api/server.ts passes the environment's; unset: none). */
@@ -56,7 +59,10 @@ export interface AppDeps {
 
 const VERSION = '0.1.0';
 
-export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox' | 'envKeys'> & {
+export type RouteDeps = Pick<
+  AppDeps,
+  'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox' | 'envKeys' | 'webhookAllowedTargets'
+> & {
   deadlines: ApiDeadlines;
 };
 
@@ -90,9 +96,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   // req.ip and req.secure follow X-Forwarded-* only from the proxies named here.
   app.set('trust proxy', deps.edge?.trustProxy ?? false);
   app.use(securityHeaders, strictTransportSecurity);
-  app.use(
-    pinoHttp({ logger: deps.logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }),
-  );
+  app.use(requestLogger(deps.logger));
   // Customer pages carry a bearer token in the URL and personal data: no cache keeps them,
   // errors included (set before anything below can answer).
   app.use('/customer', noStore);

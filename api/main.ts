@@ -6,6 +6,7 @@ import { createDatabase } from '../db/client';
 import { migrateWhenReachable } from '../db/migrate';
 import { apiSettings, listenApi } from './server';
 import { lazyApiConnection } from './temporalConnection';
+import { printableError } from '../shared/redact';
 
 async function main(): Promise<void> {
   const env = loadEnv();
@@ -41,6 +42,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(printableError(err));
   process.exit(1);
 });

@@ -17,7 +17,7 @@ export interface ApiSettings {
   port: number;
   host: string;
   namespace: string;
-  app: Pick<AppDeps, 'taskQueue' | 'envKeys' | 'maxBodyBytes' | 'customerLinks' | 'dispatchPolicy' | 'deadlines' | 'limits' | 'edge'>;
+  app: Pick<AppDeps, 'taskQueue' | 'envKeys' | 'maxBodyBytes' | 'customerLinks' | 'dispatchPolicy' | 'deadlines' | 'limits' | 'edge' | 'webhookAllowedTargets'>;
 }
 
 /**
@@ -39,6 +39,7 @@ export function apiSettings(env: Env, opts: { customerLinkSecret?: string; apiKe
       deadlines: apiDeadlines(env),
       limits: apiLimits(env),
       edge: apiEdge(env),
+      webhookAllowedTargets: env.WEBHOOK_ALLOWED_HOSTS,
     },
   };
 }

@@ -129,3 +129,28 @@ export function caseEventView(e: CaseEventRow): z.infer<typeof CaseEventViewSche
 export const LiveSourceSchema = z.enum(['workflow', 'projection', 'none']).meta({
   description: "Where `live` comes from: the running workflow, or PostgreSQL's last snapshot when the workflow is closed or could not be queried in time",
 });
+
+/** GET /cases/:caseNo for every role but engineers (api/engineerViews.ts has theirs). */
+export const CaseDetailSchema = z
+  .object({
+    case: CaseViewSchema,
+    live: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .meta({ description: 'The workflow state (see liveSource); null if neither the workflow nor PostgreSQL had it' }),
+    liveSource: LiveSourceSchema,
+    timeline: z.array(CaseEventViewSchema),
+    complaints: z
+      .array(
+        z.object({
+          complaintNo: z.string(),
+          stage: z.string(),
+          grade: z.string(),
+          category: z.string(),
+          source: z.string(),
+          createdAt: z.string(),
+        }),
+      )
+      .meta({ description: 'Complaints about this case, oldest first (GET /complaints/:no for each)' }),
+  })
+  .meta({ id: 'CaseDetail' });

@@ -1,6 +1,7 @@
 // All configuration comes from the environment, validated once at start.
 import path from 'node:path';
 import { z } from 'zod';
+import { parseAllowedTargets } from '../shared/webhookTargets';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalUrl = z
@@ -125,10 +126,31 @@ export const EnvSchema = z.object({
   MAIL_FROM: z.string().min(3).default('casework <no-reply@casework.local>'),
   /** Timeout of one gateway call (SMS, SMTP, each webhook POST). */
   NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /**
+   * Webhook targets allowed although not public (loopback, private, link-local…): host names,
+   * host:port, CIDR ranges, comma-separated. `npm start` adds its local webhook sink.
+   */
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      try {
+        return parseAllowedTargets(s);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Give up on one webhook subscriber for one message after this many failed POSTs. */
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(20),
-  /** GET /dev/outbox. Unset: on when `npm start` runs the local gateways, off otherwise. */
-  DEV_OUTBOX: z.enum(['true', 'false']).optional(),
+  /**
+   * GET /dev/outbox (real message texts: development only). Off unless asked for: `npm start`
+   * asks (--dev-outbox) for the embedded default; 1/true outside it is refused at start.
+   */
+  DEV_OUTBOX: z
+    .enum(['', '1', 'true', '0', 'false'])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : v === '1' || v === 'true')),
   // Limits and edges (README "Limits and edges"). A limit of 0 turns that limiter off.
   /** Requests one API key may make per RATE_LIMIT_KEY_WINDOW_S. */
   RATE_LIMIT_KEY_POINTS: count.default(6000),

@@ -1,13 +1,28 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { redactText } from '../shared/redact';
 
-/** Structured JSON logs; phone numbers, e-mail addresses and API keys never reach them. */
-export function createLogger(level: string, name = 'casework'): Logger {
-  return pino({
-    name,
-    level,
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers["idempotency-key"]', '*.phone', '*.*.phone', '*.email', '*.*.email'],
-      censor: '[redacted]',
+/**
+ * Structured JSON logs; API keys, link tokens, phone numbers, e-mail addresses and URL
+ * passwords never reach them. Known fields are censored by path; then every finished
+ * line passes through redactText, so a token or phone number inside a message, a URL or
+ * an error's stack is masked too, whoever logged it (our code, pino-http, the Temporal
+ * SDK, an activity).
+ */
+export function createLogger(level: string, name = 'casework', destination: DestinationStream = pino.destination({ dest: 1, sync: true })): Logger {
+  return pino(
+    {
+      name,
+      level,
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', '*.phone', '*.*.phone', '*.email', '*.*.email'],
+        censor: '[redacted]',
+      },
     },
-  });
+    redactingStream(destination),
+  );
+}
+
+/** A destination that masks each line before it is written. */
+export function redactingStream(destination: DestinationStream): DestinationStream {
+  return { write: (line: string) => destination.write(redactText(line)) };
 }

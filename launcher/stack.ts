@@ -5,7 +5,7 @@ import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { apiSettings, listenApi } from '../api/server';
 import { apiConnectionOptions } from '../api/temporalConnection';
-import type { Env } from '../config/env';
+import { ConfigError, type Env } from '../config/env';
 import { API_KEY_SECRET_FILE, keptSecret, LINK_SECRET_FILE } from '../config/keptSecret';
 import { createDatabase } from '../db/client';
 import { migrateWhenReachable } from '../db/migrate';
@@ -33,7 +33,12 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-export async function startStack(env: Env, logger: Logger): Promise<RunningStack> {
+/** --dev-outbox: `npm start` asks for GET /dev/outbox (the embedded default only). */
+export interface StackOptions {
+  devOutboxFlag?: boolean;
+}
+
+export async function startStack(env: Env, logger: Logger, opts: StackOptions = {}): Promise<RunningStack> {
   const stops: Array<[string, () => Promise<unknown>]> = [];
   const stop = async () => {
     for (const [name, fn] of stops.reverse()) {
@@ -55,6 +60,7 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
   };
 
   try {
+    devOutboxWanted(env, opts.devOutboxFlag === true); // a refused DEV_OUTBOX stops here
     const customerLinkSecret = env.CUSTOMER_LINK_SECRET ?? keptSecret(env.DATA_DIR, LINK_SECRET_FILE);
     const apiKeySecret = env.API_KEY_SECRET ?? keptSecret(env.DATA_DIR, API_KEY_SECRET_FILE);
     // Configuration errors stop here, before any server starts.
@@ -104,8 +110,14 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
       stops.push(['local gateways', () => local!.stop()]);
       gatewayConfig.smsUrl ??= local.smsUrl;
       gatewayConfig.smtpUrl ??= local.smtpUrl;
+      // The local webhook sink is on loopback: allowed (that host and port only) for both
+      // the API's subscription check and the worker's check before each POST.
+      const sink = new URL(local.webhookUrl);
+      const allowed = [...env.WEBHOOK_ALLOWED_HOSTS, { host: sink.hostname, port: Number(sink.port) }];
+      gatewayConfig.webhookAllowedTargets = allowed;
+      api.app.webhookAllowedTargets = allowed;
     }
-    const devOutbox = env.DEV_OUTBOX ? env.DEV_OUTBOX === 'true' : local !== undefined;
+    const devOutbox = devOutboxWanted(env, opts.devOutboxFlag === true);
 
     if (env.EMBED_WORKER === 'true') {
       const address = temporalAddress;
@@ -145,4 +157,18 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
     await stop();
     throw err;
   }
+}
+
+/**
+ * GET /dev/outbox shows real message texts (masked, but still real cases): only in the
+ * embedded default, and only when asked for (`npm start` passes --dev-outbox; DEV_OUTBOX
+ * overrides). Missing gateway URLs never turn it on; a production-mode stack
+ * (TEMPORAL_ADDRESS or DATABASE_URL set) that asks for it does not start.
+ */
+export function devOutboxWanted(env: Pick<Env, 'DEV_OUTBOX' | 'TEMPORAL_ADDRESS' | 'DATABASE_URL'>, flag: boolean): boolean {
+  const embedded = !env.TEMPORAL_ADDRESS && !env.DATABASE_URL;
+  if (env.DEV_OUTBOX === true && !embedded) {
+    throw new ConfigError('DEV_OUTBOX is for the embedded default only (TEMPORAL_ADDRESS and DATABASE_URL unset): it shows real notification texts');
+  }
+  return embedded && (env.DEV_OUTBOX ?? flag);
 }

@@ -2,12 +2,13 @@
 // or, with TEMPORAL_ADDRESS and DATABASE_URL set, worker + API against those.
 import { ConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
+import { printableError, redactUrlPassword } from '../shared/redact';
 import { startStack } from './stack';
 
 async function main(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL);
-  const stack = await startStack(env, logger);
+  const stack = await startStack(env, logger, { devOutboxFlag: process.argv.includes('--dev-outbox') });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     `  OpenAPI       ${stack.apiUrl}/openapi.json   (docs: ${stack.apiUrl}/docs)`,
     `  Temporal UI   ${stack.temporalUiUrl ?? '(external Temporal: use its own UI)'}`,
     `  Temporal      ${stack.temporalAddress}${stack.embedded.temporal ? ' (embedded dev server)' : ''}`,
-    `  PostgreSQL    ${stack.databaseUrl.replace(/:[^:@/]+@/, ':***@')}${stack.embedded.postgres ? ' (embedded)' : ''}`,
+    `  PostgreSQL    ${redactUrlPassword(stack.databaseUrl)}${stack.embedded.postgres ? ' (embedded)' : ''}`,
     `  Data          ${env.DATA_DIR}`,
     ...(stack.localGateways
       ? [
@@ -46,13 +47,20 @@ async function main(): Promise<void> {
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
-  // One machine-readable line for scripts and tests that drive the launcher.
-  process.stdout.write(
-    `CASEWORK_READY ${JSON.stringify({ apiUrl: stack.apiUrl, temporalAddress: stack.temporalAddress, temporalUiUrl: stack.temporalUiUrl, databaseUrl: stack.databaseUrl, localGateways: stack.localGateways })}\n`,
-  );
+  // One machine-readable line for scripts and tests that drive the launcher. Output is
+  // kept (terminals, CI logs): the database password stays out of it (the embedded one
+  // is in DATA_DIR/postgres.password).
+  const ready = {
+    apiUrl: stack.apiUrl,
+    temporalAddress: stack.temporalAddress,
+    temporalUiUrl: stack.temporalUiUrl,
+    databaseUrl: redactUrlPassword(stack.databaseUrl),
+    localGateways: stack.localGateways,
+  };
+  process.stdout.write(`CASEWORK_READY ${JSON.stringify(ready)}\n`);
 }
 
 main().catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  console.error(printableError(err, !(err instanceof ConfigError)));
   process.exit(1);
 });

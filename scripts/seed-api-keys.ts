@@ -6,6 +6,8 @@ import { and, eq } from 'drizzle-orm';
 import { hashKey, newApiKey } from '../api/apiKeyHash';
 import { apiKeySecret, loadEnv } from '../config/env';
 import { API_KEY_SECRET_FILE, keptSecret } from '../config/keptSecret';
+import { embeddedDatabaseUrl } from '../launcher/embeddedPostgres';
+import { printableError } from '../shared/redact';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { recordAudit } from '../db/queries/audit';
@@ -21,7 +23,7 @@ const SEEDER: Actor = { role: 'system', subject: 'seed:keys' };
 
 async function main(): Promise<void> {
   const env = loadEnv();
-  const url = env.DATABASE_URL ?? `postgresql://casework:casework@127.0.0.1:${env.EMBEDDED_PG_PORT}/casework`;
+  const url = env.DATABASE_URL ?? embeddedDatabaseUrl(env.DATA_DIR, env.EMBEDDED_PG_PORT);
   // Against the embedded default, the secret `npm start` keeps; elsewhere it must be set.
   const secret = apiKeySecret(env, env.API_KEY_SECRET ?? (env.DATABASE_URL ? undefined : keptSecret(env.DATA_DIR, API_KEY_SECRET_FILE)));
   await migrateDatabase(url);
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(`seed:keys failed: ${err instanceof Error ? err.message : err}`);
+  console.error(`seed:keys failed: ${printableError(err)}`);
   console.error('Is `npm start` running (embedded PostgreSQL), or DATABASE_URL (and API_KEY_SECRET) set?');
   process.exit(1);
 });

@@ -2,6 +2,8 @@
 // Idempotent: re-running updates the same engineers. Uses DATABASE_URL, or the
 // embedded PostgreSQL of a running `npm start`.
 import { loadEnv } from '../config/env';
+import { embeddedDatabaseUrl } from '../launcher/embeddedPostgres';
+import { printableError } from '../shared/redact';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { upsertEngineer } from '../db/queries/engineers';
@@ -10,7 +12,7 @@ import { demoRoster } from './demoRoster';
 
 async function main(): Promise<void> {
   const env = loadEnv();
-  const url = env.DATABASE_URL ?? `postgresql://casework:casework@127.0.0.1:${env.EMBEDDED_PG_PORT}/casework`;
+  const url = env.DATABASE_URL ?? embeddedDatabaseUrl(env.DATA_DIR, env.EMBEDDED_PG_PORT);
   await migrateDatabase(url);
   const db = createDatabase(url, { max: 1 });
   try {
@@ -25,6 +27,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(printableError(err));
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 // What the embedded default's local gateways (launcher/localGateways.ts) capture and
 // GET /dev/outbox (api/routes/webhooks.ts) shows: the contract between the two, kept
 // below both so that the API does not reach up into the launcher.
+import { redactValue } from './redact';
 export interface CapturedEmail {
   at: string;
   envelopeFrom: string | null;
@@ -41,4 +42,13 @@ export interface OutboxSnapshot {
   emails: CapturedEmail[];
   sms: CapturedSms[];
   webhooks: CapturedWebhook[];
+}
+
+/**
+ * The outbox as GET /dev/outbox shows it: phone numbers, e-mail addresses and link tokens
+ * masked even here (the texts are real customers' messages whenever a developer runs
+ * real data; the local receivers keep the unmasked copy in DATA_DIR/outbox.jsonl).
+ */
+export function maskedOutbox(snapshot: OutboxSnapshot): OutboxSnapshot {
+  return redactValue(snapshot);
 }

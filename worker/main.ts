@@ -9,6 +9,7 @@ import { migrateWhenReachable } from '../db/migrate';
 import { createCaseWorker } from './createWorker';
 import { caseWorkerSettings } from './settings';
 import { superviseWorker } from './supervisor';
+import { printableError } from '../shared/redact';
 
 async function main(): Promise<void> {
   const env = loadEnv();
@@ -49,6 +50,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(printableError(err));
   process.exit(1);
 });

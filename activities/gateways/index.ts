@@ -1,5 +1,6 @@
 // Gateways chosen by configuration. A channel without configuration refuses its
 // messages with a non-retryable error naming the missing variable.
+import type { AllowedTarget } from '../../shared/webhookTargets';
 import type { Gateway, Gateways } from './types';
 import { GatewayError } from './types';
 import { createEmailGateway } from './email';
@@ -18,6 +19,8 @@ export interface GatewayConfig {
   mailFrom: string;
   timeoutMs: number;
   webhookMaxAttempts: number;
+  /** Non-public webhook targets allowed (WEBHOOK_ALLOWED_HOSTS); none by default. */
+  webhookAllowedTargets?: readonly AllowedTarget[];
 }
 
 function unconfigured(variable: string): Gateway {
@@ -32,7 +35,7 @@ export function gatewaysFromConfig(config: GatewayConfig): Gateways {
   return {
     sms: config.smsUrl ? createSmsGateway({ url: config.smsUrl, token: config.smsToken, timeoutMs: config.timeoutMs }) : unconfigured('SMS_GATEWAY_URL'),
     email: config.smtpUrl ? createEmailGateway({ url: config.smtpUrl, from: config.mailFrom, timeoutMs: config.timeoutMs }) : unconfigured('SMTP_URL'),
-    webhook: createWebhookGateway({ timeoutMs: config.timeoutMs, maxAttempts: config.webhookMaxAttempts }),
+    webhook: createWebhookGateway({ timeoutMs: config.timeoutMs, maxAttempts: config.webhookMaxAttempts, allowedTargets: config.webhookAllowedTargets }),
   };
 }
 
@@ -44,6 +47,7 @@ export function gatewayConfigFromEnv(env: {
   MAIL_FROM: string;
   NOTIFY_TIMEOUT_MS: number;
   WEBHOOK_MAX_ATTEMPTS: number;
+  WEBHOOK_ALLOWED_HOSTS?: readonly AllowedTarget[];
 }): GatewayConfig {
   return {
     smsUrl: env.SMS_GATEWAY_URL,
@@ -52,5 +56,6 @@ export function gatewayConfigFromEnv(env: {
     mailFrom: env.MAIL_FROM,
     timeoutMs: env.NOTIFY_TIMEOUT_MS,
     webhookMaxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+    webhookAllowedTargets: env.WEBHOOK_ALLOWED_HOSTS ?? [],
   };
 }

@@ -5,6 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { and, eq, lte, sql } from 'drizzle-orm';
 import { webhookDeliveries, webhookSubscriptions } from '../../db/schema';
+import { checkWebhookTarget, type AllowedTarget, type Resolve } from '../../shared/webhookTargets';
 import type { Gateway, OutgoingMessage, SendContext, SendResult } from './types';
 import { fetchWithTimeout, GatewayError } from './types';
 
@@ -14,6 +15,10 @@ export interface WebhookGatewayOptions {
   maxAttempts?: number;
   /** Clock for X-Casework-Timestamp (tests). */
   now?: () => Date;
+  /** Non-public targets allowed (WEBHOOK_ALLOWED_HOSTS); every other non-public one is refused. */
+  allowedTargets?: readonly AllowedTarget[];
+  /** DNS resolution of subscriber hosts (tests); default the system resolver. */
+  resolve?: Resolve;
 }
 
 /** sha256=<hex HMAC-SHA256 of "<timestamp>.<body>"> */
@@ -35,10 +40,14 @@ export function webhookBody(m: OutgoingMessage): string {
   });
 }
 
+/** How a delivery refused by the SSRF guard starts its error (never retried for that message). */
+const REFUSED = 'refused: ';
+
 export function createWebhookGateway(opts: WebhookGatewayOptions = {}): Gateway {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const maxAttempts = opts.maxAttempts ?? 20;
   const now = opts.now ?? (() => new Date());
+  const allowedTargets = opts.allowedTargets ?? [];
 
   return {
     async send(m: OutgoingMessage, { db }: SendContext): Promise<SendResult> {
@@ -61,6 +70,7 @@ export function createWebhookGateway(opts: WebhookGatewayOptions = {}): Gateway 
           subscriptionId: webhookDeliveries.subscriptionId,
           attempts: sql<number>`count(*)::int`,
           delivered: sql<boolean>`bool_or(${webhookDeliveries.delivered})`,
+          refused: sql<boolean>`bool_or(${webhookDeliveries.error} LIKE ${`${REFUSED}%`})`,
         })
         .from(webhookDeliveries)
         .where(eq(webhookDeliveries.notificationKey, m.key))
@@ -72,12 +82,29 @@ export function createWebhookGateway(opts: WebhookGatewayOptions = {}): Gateway 
         subscribers.map(async (sub) => {
           const past = bySub.get(sub.id);
           if (past?.delivered) return { id: sub.id, state: 'delivered' as const };
+          if (past?.refused) return { id: sub.id, state: 'abandoned' as const };
           const attempt = (past?.attempts ?? 0) + 1;
           if (attempt > maxAttempts) return { id: sub.id, state: 'abandoned' as const };
           const timestamp = String(Math.floor(now().getTime() / 1000));
           const started = Date.now();
           let statusCode: number | null = null;
           let error: string | null = null;
+          // Checked again now, after DNS resolution: a refusal is final for this message
+          // (recorded, not retried), whatever the host resolved to when it subscribed.
+          const target = await checkWebhookTarget(sub.url, allowedTargets, opts.resolve);
+          if (!target.ok) {
+            await db.insert(webhookDeliveries).values({
+              subscriptionId: sub.id,
+              notificationKey: m.key,
+              event: m.event,
+              attempt,
+              statusCode,
+              delivered: false,
+              error: `${REFUSED}${target.reason}`,
+              durationMs: Date.now() - started,
+            });
+            return { id: sub.id, state: 'abandoned' as const };
+          }
           try {
             const res = await fetchWithTimeout(
               sub.url,

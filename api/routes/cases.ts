@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
-import { ACTION_ROLES, OPEN_STAGES, type Actor, type CaseState, type Stage } from '../../domain';
+import { ACTION_ROLES, OPEN_STAGES, type Actor, type CaseState, type Role, type Stage } from '../../domain';
 import {
   AcceptOfferBodySchema,
   AppointmentBodySchema,
@@ -38,7 +38,16 @@ import { runCaseUpdate } from '../caseUpdates';
 import { HttpError } from '../errors';
 import { IdempotencyHeaders, idempotencyKeyOf, MoveIdempotencyHeaders, moveKeyOf } from '../idempotency';
 import { defineRoute, type RouteSpec } from '../routeSpec';
-import { caseEventView, CaseEventViewSchema, caseView, CaseViewSchema, LiveSourceSchema } from '../views';
+import { caseEventView, CaseDetailSchema, caseView, CaseViewSchema } from '../views';
+import {
+  caseFor,
+  EngineerCaseDetailSchema,
+  EngineerCaseEnvelopeSchema,
+  EngineerCasePageSchema,
+  engineerCaseView,
+  engineerTimeline,
+  perRole,
+} from '../engineerViews';
 
 export interface CaseRouteDeps {
   client: Client;
@@ -89,7 +98,10 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
       headers: MoveIdempotencyHeaders,
       body,
       responses: {
-        200: { description: 'The case after the transition (also for a retry with the same Idempotency-Key)', schema: CaseEnvelope },
+        200: {
+          description: 'The case after the transition (also for a retry with the same Idempotency-Key)',
+          schema: (ACTION_ROLES[action] as readonly Role[]).includes('engineer') ? perRole(CaseEnvelope, EngineerCaseEnvelopeSchema) : CaseEnvelope,
+        },
         ...errors,
         404: { description: 'Unknown case', schema: ErrorSchema },
         409: { description: 'Illegal in the current stage (currentStage says which), a slot conflict or a limit reached', schema: ErrorSchema },
@@ -101,7 +113,7 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
         const row = await loadCase(params.caseNo, actor);
         await runCaseUpdate(client, db, row, ACTION_UPDATES[action] as unknown as UpdateDefinition<CaseState, [Actor, B]>, actor, input, { action, key });
         const after = await findCase(db, params.caseNo);
-        res.json({ case: caseView(after ?? row) });
+        res.json({ case: caseFor(after ?? row, actor) });
       },
     });
   }
@@ -136,13 +148,13 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
       path: '/cases',
       tag: 'Cases',
       summary: 'List cases (newest first, cursor-paginated)',
-      description: 'Engineers see only the cases assigned to them.',
+      description: 'Engineers see only the cases assigned or offered to them, in their view (EngineerCase).',
       roles: ACTION_ROLES.read,
       query: CaseListQuerySchema,
       responses: {
         200: {
           description: 'A page of cases',
-          schema: z.object({ items: z.array(CaseViewSchema), nextCursor: z.string().nullable() }).meta({ id: 'CasePage' }),
+          schema: perRole(z.object({ items: z.array(CaseViewSchema), nextCursor: z.string().nullable() }).meta({ id: 'CasePage' }), EngineerCasePageSchema),
         },
         ...errors,
       },
@@ -155,7 +167,7 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
         }
         try {
           const page = await listCases(db, query);
-          res.json({ items: page.items.map(caseView), nextCursor: page.nextCursor });
+          res.json({ items: page.items.map((r) => caseFor(r, actor)), nextCursor: page.nextCursor });
         } catch (err) {
           if (err instanceof BadCursorError) {
             throw new HttpError(400, 'validation_failed', 'invalid query', { fields: [{ path: 'query.cursor', message: err.message }] });
@@ -175,28 +187,18 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
       responses: {
         200: {
           description: 'The case',
-          schema: z
-            .object({
-              case: CaseViewSchema,
-              live: z
-                .record(z.string(), z.unknown())
-                .nullable()
-                .meta({ description: 'The workflow state (see liveSource); null if neither the workflow nor PostgreSQL had it' }),
-              liveSource: LiveSourceSchema,
-              timeline: z.array(CaseEventViewSchema),
-              complaints: z
-                .array(
-                  z.object({ complaintNo: z.string(), stage: z.string(), grade: z.string(), category: z.string(), source: z.string(), createdAt: z.string() }),
-                )
-                .meta({ description: 'Complaints about this case, oldest first (GET /complaints/:no for each)' }),
-            })
-            .meta({ id: 'CaseDetail' }),
+          schema: perRole(CaseDetailSchema, EngineerCaseDetailSchema),
         },
         ...errors,
         404: { description: 'Unknown case', schema: ErrorSchema },
       },
       async handler({ req, res, actor, params }) {
         const row = await loadCase(params.caseNo, actor);
+        if (actor.role === 'engineer') {
+          // Least privilege: the visit's facts and steps; no live state (dispatch ranking, other engineers).
+          res.json({ case: engineerCaseView(row, actor.subject ?? ''), timeline: engineerTimeline(await caseTimeline(db, row.caseNo), actor.subject ?? '') });
+          return;
+        }
         // A closed case's workflow has finished: its last snapshot is its final state, and
         // querying it would make Temporal replay the whole history.
         const closed = !OPEN_STAGES.includes(row.stage as Stage);
@@ -211,8 +213,7 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
             deadlineMs: deps.deadlines.liveQueryMs,
             log: req.log,
           }),
-          // Engineers see their case, not the complaints about it.
-          actor.role === 'engineer' ? [] : complaintsAboutCase(db, row.caseNo),
+          complaintsAboutCase(db, row.caseNo),
         ]);
         res.json({
           case: caseView(row),

@@ -19,18 +19,13 @@ import {
   type WebhookDeliveryRow,
   type WebhookSubscriptionRow,
 } from '../../db/queries/notifications';
-import type { OutboxSnapshot } from '../../shared/devOutbox';
+import { checkWebhookTarget, type AllowedTarget } from '../../shared/webhookTargets';
+import { devOutboxRoute, type DevOutboxSource } from './devOutbox';
 import { HttpError } from '../errors';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
-/** What GET /dev/outbox reads: the local receivers' capture (launcher/localGateways). */
-export interface DevOutboxSource {
-  snapshot(limit?: number): OutboxSnapshot;
-}
-
 const ADMIN: readonly Role[] = ['admin'];
 const NOTIFICATION_READERS: readonly Role[] = ['agent', 'supervisor', 'ops', 'admin'];
-const DEV_OUTBOX_READERS: readonly Role[] = ['ops', 'admin'];
 
 const errors = {
   400: { description: 'Invalid input (field-level messages)', schema: ErrorSchema },
@@ -158,8 +153,9 @@ async function paged<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function webhookRoutes(deps: { db: Database }): RouteSpec[] {
+export function webhookRoutes(deps: { db: Database; webhookAllowedTargets?: readonly AllowedTarget[] }): RouteSpec[] {
   const { db } = deps;
+  const allowedTargets = deps.webhookAllowedTargets ?? [];
   const notFound = { 404: { description: 'Unknown subscription', schema: ErrorSchema } };
 
   return [
@@ -171,7 +167,9 @@ export function webhookRoutes(deps: { db: Database }): RouteSpec[] {
       description:
         'Each matching notification is POSTed as JSON with X-Casework-Event, X-Casework-Delivery (the idempotency key), ' +
         'X-Casework-Timestamp and X-Casework-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the secret>. ' +
-        'The secret is returned only in this response.',
+        'The secret is returned only in this response. The URL must reach a public address: loopback, link-local, private ' +
+        'and other non-public addresses (also through a name that resolves to one) are refused with 422 unless ' +
+        'WEBHOOK_ALLOWED_HOSTS names them; the check is repeated before every POST.',
       roles: ADMIN,
       body: CreateWebhookBody,
       responses: {
@@ -180,8 +178,11 @@ export function webhookRoutes(deps: { db: Database }): RouteSpec[] {
           schema: z.object({ webhook: WebhookViewSchema, secret: z.string() }).meta({ id: 'WebhookCreated' }),
         },
         ...errors,
+        422: { description: 'The URL reaches a non-public address (webhook_target_refused)', schema: ErrorSchema },
       },
       async handler({ res, body }) {
+        const target = await checkWebhookTarget(body.url, allowedTargets);
+        if (!target.ok) throw new HttpError(422, 'webhook_target_refused', target.reason, { fields: [{ path: 'body.url', message: target.reason }] });
         const secret = body.secret ?? `whsec_${randomBytes(32).toString('hex')}`;
         const row = await createWebhookSubscription(db, { url: body.url, secret, events: body.events });
         res.status(201).json({ webhook: webhookView(row), secret });
@@ -274,38 +275,8 @@ export function notificationRoutes(deps: { db: Database; devOutbox?: DevOutboxSo
       },
     }),
   ];
-  if (devOutbox) {
-    routes.push(
-      defineRoute<unknown, { limit: number }, unknown>({
-        method: 'get',
-        path: '/dev/outbox',
-        tag: 'Development',
-        summary: 'What the local gateways received (dev mode only, DEV_OUTBOX)',
-        description:
-          'E-mails captured by the local SMTP server, SMS and webhook POSTs received by the local HTTP receiver, and the latest notifications rows (real recipients: dev data only).',
-        roles: DEV_OUTBOX_READERS,
-        query: z.strictObject({ limit: strictInt(1, 1000).default(100) }),
-        responses: {
-          200: {
-            description: 'The outbox',
-            schema: z
-              .object({
-                emails: z.array(z.record(z.string(), z.unknown())),
-                sms: z.array(z.record(z.string(), z.unknown())),
-                webhooks: z.array(z.record(z.string(), z.unknown())),
-                notifications: z.array(z.record(z.string(), z.unknown())),
-              })
-              .meta({ id: 'DevOutbox' }),
-          },
-          ...errors,
-        },
-        async handler({ res, query }) {
-          const page = await listNotifications(db, { limit: query.limit });
-          const rows = page.items.map((row) => ({ ...notificationView(row), recipient: row.recipient, payload: row.payload }));
-          res.json({ ...devOutbox.snapshot(query.limit), notifications: rows });
-        },
-      }),
-    );
-  }
+  if (devOutbox) routes.push(devOutboxRoute(db, devOutbox, notificationView));
   return routes;
 }
+
+export type { DevOutboxSource };

@@ -2,6 +2,8 @@
 // server, PostgreSQL, worker, local SMS receiver): registering (idempotent), every
 // move with its refusals, the tracking list and the statistics sheet.
 import { localTime, notificationKey } from '../../domain/notifications';
+import { maskPhone } from '../../domain/privacy';
+import { gatewayOutbox } from '../support/gatewayOutbox';
 import { futureSlot, intakeInput } from '../support/fixtures';
 import { Client, Connection } from '@temporalio/client';
 import { SA } from '../../domain/searchAttributes';
@@ -60,7 +62,7 @@ describe('registering a complaint', () => {
       return found.length ? found : undefined;
     });
     expect(sms).toHaveLength(1);
-    expect(sms[0]).toMatchObject({ to: body.customer.phone, event: 'complaint.opened', locale: 'zh-CN', duplicate: false });
+    expect(sms[0]).toMatchObject({ to: maskPhone(body.customer.phone), event: 'complaint.opened', locale: 'zh-CN', duplicate: false });
     expect(sms[0].text).toContain(`编号 ${c.complaintNo}`);
   });
 
@@ -220,14 +222,19 @@ describe('working a complaint', () => {
 
 /** The link in the one SMS with this idempotency key at the local gateway, as a path on the API. */
 async function linkInSms(smsKey: string, kind: 'cases' | 'complaints'): Promise<string> {
+  // The SMS gateway's own copy: /dev/outbox masks the link's token.
   const sms = await eventually(`SMS ${smsKey} at the gateway`, async () => {
-    const outbox = await call('GET', '/dev/outbox', { as: 'ops' });
-    const found = outbox.body.sms.filter((x: { idempotencyKey: string }) => x.idempotencyKey === smsKey);
+    const found = (await gatewayOutbox()).sms.filter((x) => x.idempotencyKey === smsKey);
     return found.length ? found : undefined;
   });
   expect(sms).toHaveLength(1);
-  const url = new RegExp(`https?://[^\\s]+/customer/${kind}/[A-Za-z0-9_.-]+`).exec(sms[0].text)?.[0];
+  const url = new RegExp(`https?://[^\\s]+/customer/${kind}/[A-Za-z0-9_.-]+`).exec(sms[0]!.text)?.[0];
   expect(url).toBeDefined();
+  // GET /dev/outbox shows the same SMS with the link's token masked.
+  const token = url!.split('/').pop()!;
+  const shown = (await call('GET', '/dev/outbox', { as: 'ops' })).body.sms.find((x: { idempotencyKey: string }) => x.idempotencyKey === smsKey);
+  expect(shown.text).toContain(`/customer/${kind}/${token.slice(0, 4)}…[redacted]`);
+  expect(shown.text).not.toContain(token);
   return new URL(url!).pathname;
 }
 
@@ -427,9 +434,9 @@ describe('tracking list and statistics', () => {
       grade: 'critical',
       reasons: [{ kind: 'sla_breached', detail: 'response standard breached: escalation level 3 (acknowledge clock)' }],
     });
+    // What the mail server got (GET /dev/outbox masks the addresses).
     const mails = await eventually('escalation e-mails', async () => {
-      const outbox = await call('GET', '/dev/outbox', { as: 'ops' });
-      const found = outbox.body.emails.filter((m: { subject: string }) => m.subject.includes(complaintNo));
+      const found = (await gatewayOutbox()).emails.filter((m) => m.subject.includes(complaintNo!));
       return found.length >= 3 ? found : undefined;
     });
     // Level 3 asks management to act (timeline), it sends no further e-mail.

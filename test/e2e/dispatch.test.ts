@@ -179,7 +179,7 @@ describe('customer link', () => {
         (m: { idempotencyKey: string; event: string }) => m.idempotencyKey.startsWith(`${caseNo}#`) && m.event === 'engineer.assigned',
       );
     });
-    expect(sms).toMatchObject({ to: '+86 138 0013 8000', locale: 'zh-CN', duplicate: false });
+    expect(sms).toMatchObject({ to: '+86138****8000', locale: 'zh-CN', duplicate: false });
     expect(sms.text).toContain('陈近');
     expect(sms.text).toContain('BADGE-NEAR');
     const link = await call('POST', `/cases/${caseNo}/customer-link`, { as: 'agent' });

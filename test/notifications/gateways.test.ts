@@ -11,6 +11,7 @@ import { notificationKey, renderNotification, WEBHOOK_SUBSCRIBERS, type Notifica
 import { testCaseNo } from '../support/fixtures';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../support/receivers';
 import { stackInfo } from '../support/stackInfo';
+import { parseAllowedTargets } from '../../shared/webhookTargets';
 
 const FROM = 'casework <service@casework.test>';
 let db: Database;
@@ -27,7 +28,7 @@ beforeAll(async () => {
   gateways = {
     email: createEmailGateway({ url: smtp.url, from: FROM, timeoutMs: 5000 }),
     sms: createSmsGateway({ url: `${sms.url}/v1/messages`, token: 'sms-token-123', timeoutMs: 5000 }),
-    webhook: createWebhookGateway({ timeoutMs: 5000, maxAttempts: 3 }),
+    webhook: createWebhookGateway({ timeoutMs: 5000, maxAttempts: 3, allowedTargets: parseAllowedTargets('127.0.0.1') }),
   };
   send = createNotificationActivities(db, gateways).sendNotification;
 });

@@ -6,8 +6,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createDatabase } from '../../db/client';
+import { embeddedDatabaseUrl } from '../../launcher/embeddedPostgres';
 import { ensureKeyedEngineers } from './roster';
-import { API_KEY_SECRET, API_KEYS_SPEC, ARTIFACTS, LINK_SECRET, STACK_FILE, STACK_LIMITS_ENV, type StackInfo } from './stackInfo';
+import { ALLOWED_WEBHOOK_HOST, API_KEY_SECRET, API_KEYS_SPEC, ARTIFACTS, LINK_SECRET, STACK_FILE, STACK_LIMITS_ENV, type StackInfo } from './stackInfo';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -64,6 +65,9 @@ export async function launch(opts: {
       CUSTOMER_LINK_SECRET: LINK_SECRET,
       API_KEY_SECRET,
       LOG_LEVEL: 'warn',
+      // What `npm start` asks for with --dev-outbox (the tests read /dev/outbox).
+      DEV_OUTBOX: '1',
+      WEBHOOK_ALLOWED_HOSTS: ALLOWED_WEBHOOK_HOST,
       TEMPORAL_ADDRESS: '',
       DATABASE_URL: '',
       ...STACK_LIMITS_ENV,
@@ -90,8 +94,10 @@ export async function launch(opts: {
     else if (Date.now() > deadline) throw new Error(`stack not ready in 180 s; see ${opts.logFile}`);
     else await new Promise((r) => setTimeout(r, 200));
   }
+  // The ready line masks the database password: the embedded one is in DATA_DIR.
+  const databaseUrl = opts.env?.DATABASE_URL || embeddedDatabaseUrl(opts.dataDir, ports.pg);
   return {
-    info: { ...ready, dataDir: opts.dataDir, taskQueue: opts.taskQueue },
+    info: { ...ready, databaseUrl, dataDir: opts.dataDir, taskQueue: opts.taskQueue },
     child,
     logFile: opts.logFile,
     async stop(signal = 'SIGTERM') {

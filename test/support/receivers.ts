@@ -22,7 +22,8 @@ export interface HttpReceiver {
   close(): Promise<void>;
 }
 
-export async function startHttpReceiver(): Promise<HttpReceiver> {
+/** `host`: 127.0.0.2 for a webhook subscriber of the test stack (its WEBHOOK_ALLOWED_HOSTS). */
+export async function startHttpReceiver(host = '127.0.0.1'): Promise<HttpReceiver> {
   const receiver: HttpReceiver = {
     url: '',
     received: [],
@@ -55,8 +56,8 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
+  receiver.url = `http://${host}:${(server.address() as AddressInfo).port}`;
   receiver.close = () =>
     new Promise<void>((resolve) => {
       server.close(() => resolve());

@@ -62,3 +62,9 @@ export const LINK_SECRET = 'test-customer-link-secret-0123456789';
 
 /** API_KEY_SECRET of the test stack: lets tests write api_keys rows as the admin routes do. */
 export const API_KEY_SECRET = 'test-api-key-secret-0123456789-abcdefghij';
+
+/**
+ * WEBHOOK_ALLOWED_HOSTS of the test stack: a loopback address of the tests' own webhook
+ * subscribers (startHttpReceiver(ALLOWED_WEBHOOK_HOST)); 127.0.0.1 stays refused.
+ */
+export const ALLOWED_WEBHOOK_HOST = '127.0.0.2';

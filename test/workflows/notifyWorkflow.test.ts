@@ -14,6 +14,7 @@ import { startHttpReceiver, type HttpReceiver } from '../support/receivers';
 import { stackInfo } from '../support/stackInfo';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 import { notifyTwice } from './support/notifyWorkflows';
+import { parseAllowedTargets } from '../../shared/webhookTargets';
 
 const TASK_QUEUE = 'notify-workflow-test';
 let env: TestWorkflowEnvironment;
@@ -29,7 +30,7 @@ beforeAll(async () => {
   const activities = createNotificationActivities(db, {
     sms: createSmsGateway({ url: `${gateway.url}/sms`, token: 't', timeoutMs: 5000 }),
     email: createEmailGateway({ url: 'smtp://127.0.0.1:1', from: 'x <x@casework.test>' }),
-    webhook: createWebhookGateway(),
+    webhook: createWebhookGateway({ allowedTargets: parseAllowedTargets('127.0.0.1') }),
   });
   worker = await Worker.create({
     connection: env.nativeConnection,
