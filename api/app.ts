@@ -4,6 +4,7 @@ import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Actor, DispatchPolicyOverrides } from '../domain';
 import type { CustomerLinkConfig } from '../shared/customerLinks';
 import { customerRoutes } from './routes/customer';
@@ -15,6 +16,8 @@ import { aftercareRoutes } from './routes/aftercare';
 import { createCaseIntake } from './caseIntake';
 import { DEFAULT_DEADLINES, requestDeadline, type ApiDeadlines } from './deadlines';
 import { slaRoutes } from './routes/sla';
+import { codecRoutes } from './routes/codec';
+import { codecCors } from './codecCors';
 import type { Database } from '../db/client';
 import { authenticate, requireRole } from './auth';
 import { isJsonMediaType, requireJsonBody } from './contentType';
@@ -40,11 +43,15 @@ export interface AppDeps {
   devOutbox?: DevOutboxSource;
   /** How long a request may wait (unset: DEFAULT_DEADLINES). */
   deadlines?: { [K in keyof ApiDeadlines]?: number | undefined };
+  /** Encrypts and decrypts Temporal payloads for /codec/* (the same keys as the client's). */
+  payloadCodec: PayloadCodec;
+  /** Browser origins allowed to call /codec/* (the Temporal Web UI's). */
+  codecCorsOrigins?: readonly string[];
 }
 
 const VERSION = '0.1.0';
 
-export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox'> & { deadlines: ApiDeadlines };
+export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox' | 'payloadCodec'> & { deadlines: ApiDeadlines };
 
 export function allRoutes(deps: RouteDeps): RouteSpec[] {
   return [
@@ -60,6 +67,7 @@ export function allRoutes(deps: RouteDeps): RouteSpec[] {
     ...aftercareRoutes({ db: deps.db, openCase: createCaseIntake(deps) }),
     ...webhookRoutes(deps),
     ...notificationRoutes(deps),
+    ...codecRoutes(deps),
   ];
 }
 
@@ -74,6 +82,8 @@ export function createApp(appDeps: AppDeps): express.Express {
     pinoHttp({ logger: deps.logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }),
   );
   app.use(requestDeadline(deadlines.requestMs));
+  // Before the routes: a preflight (OPTIONS) from the Temporal UI is answered here.
+  app.use('/codec', codecCors(deps.codecCorsOrigins ?? []));
   // Only JSON is parsed; a route taking a body refuses any other with 415 (requireJsonBody).
   app.use(express.json({ limit: deps.maxBodyBytes, strict: true, type: (req) => isJsonMediaType(req.headers['content-type']) }));
 

@@ -3,10 +3,13 @@
 // the API here, so a setting the API reads reaches both (they used to wire createApp
 // each on their own).
 import type { Server } from 'node:http';
-import { Client, type Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { apiDeadlines, customerLinkConfig, type Env } from '../config/env';
+import { requirePayloadKeys } from '../config/payloadKeys';
 import type { Database } from '../db/client';
+import type { PayloadKeyring } from '../shared/payloadKeys';
+import { casePayloadCodec, temporalClient } from '../shared/temporalData';
 import { createApp, type AppDeps } from './app';
 import { parseApiKeys } from './auth';
 import { gatedServer } from './bootGate';
@@ -17,18 +20,23 @@ export interface ApiSettings {
   port: number;
   host: string;
   namespace: string;
-  app: Pick<AppDeps, 'taskQueue' | 'envKeys' | 'maxBodyBytes' | 'customerLinks' | 'dispatchPolicy' | 'deadlines'>;
+  /** Temporal payload keys: the API's client encrypts with them and /codec/* uses them. */
+  payloadKeys: PayloadKeyring;
+  app: Pick<AppDeps, 'taskQueue' | 'envKeys' | 'maxBodyBytes' | 'customerLinks' | 'dispatchPolicy' | 'deadlines' | 'codecCorsOrigins'>;
 }
 
 /**
  * Reads the API's settings; a configuration error throws here, before anything listens.
- * `customerLinkSecret` stands in for an unset CUSTOMER_LINK_SECRET (`npm start` keeps one in DATA_DIR).
+ * `customerLinkSecret` stands in for an unset CUSTOMER_LINK_SECRET and `payloadKeys` for
+ * unset PAYLOAD_KEYS (`npm start` keeps both in DATA_DIR); `codecCorsOrigins` adds to
+ * CODEC_CORS_ORIGINS (its embedded Temporal UI).
  */
-export function apiSettings(env: Env, opts: { customerLinkSecret?: string } = {}): ApiSettings {
+export function apiSettings(env: Env, opts: { customerLinkSecret?: string; payloadKeys?: PayloadKeyring; codecCorsOrigins?: string[] } = {}): ApiSettings {
   return {
     port: env.PORT,
     host: env.HOST,
     namespace: env.TEMPORAL_NAMESPACE,
+    payloadKeys: opts.payloadKeys ?? requirePayloadKeys(env),
     app: {
       taskQueue: env.TASK_QUEUE,
       envKeys: parseApiKeys(env.API_KEYS),
@@ -36,6 +44,7 @@ export function apiSettings(env: Env, opts: { customerLinkSecret?: string } = {}
       customerLinks: customerLinkConfig(env, env.CUSTOMER_LINK_SECRET ?? opts.customerLinkSecret),
       dispatchPolicy: env.DISPATCH_POLICY,
       deadlines: apiDeadlines(env),
+      codecCorsOrigins: [...env.CODEC_CORS_ORIGINS, ...(opts.codecCorsOrigins ?? [])],
     },
   };
 }
@@ -61,8 +70,8 @@ export async function listenApi(settings: ApiSettings, logger: Logger): Promise<
   return {
     server,
     open({ db, connection, devOutbox }) {
-      const client = new Client({ connection, namespace: settings.namespace });
-      open(createApp({ ...settings.app, client, db, logger, devOutbox }));
+      const client = temporalClient(connection, settings.payloadKeys, settings.namespace);
+      open(createApp({ ...settings.app, client, db, logger, devOutbox, payloadCodec: casePayloadCodec(settings.payloadKeys) }));
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -64,6 +64,21 @@ export const EnvSchema = z.object({
   EMBED_WORKER: z.enum(['true', 'false']).default('true'),
   /** HMAC key of customer links; `npm start` generates one into DATA_DIR when unset. */
   CUSTOMER_LINK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  /** Temporal payload keys `id:base64key,...` (first encrypts, all decrypt); see config/payloadKeys.ts. */
+  PAYLOAD_KEYS: optionalUrl,
+  /** A file holding the payload keys in the PAYLOAD_KEYS format (one per line or comma-separated). */
+  PAYLOAD_KEYS_FILE: optionalUrl,
+  /** Browser origins (comma-separated) allowed to call /codec/* (the Temporal Web UI's); `npm start` adds its embedded UI. */
+  CODEC_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
   /** Base of links sent to customers (defaults to http://localhost:PORT). */
   PUBLIC_BASE_URL: z.url().optional(),
   CUSTOMER_LINK_TTL_HOURS: z.coerce

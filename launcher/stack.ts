@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { apiSettings, listenApi } from '../api/server';
 import { apiConnectionOptions } from '../api/temporalConnection';
 import type { Env } from '../config/env';
+import { localPayloadKeys, requirePayloadKeys } from '../config/payloadKeys';
 import { createDatabase } from '../db/client';
 import { migrateWhenReachable } from '../db/migrate';
 import { createCaseWorker } from '../worker/createWorker';
@@ -27,6 +28,8 @@ export interface RunningStack {
   temporalAddress: string;
   temporalUiUrl?: string;
   databaseUrl: string;
+  /** The codec server for the Temporal UI's Data Encoder (ops/admin keys). */
+  codecEndpoint: string;
   embedded: { temporal: boolean; postgres: boolean };
   /** The local SMTP capture / HTTP receiver, when SMS_GATEWAY_URL or SMTP_URL is unset. */
   localGateways?: { smtpUrl?: string; smsUrl?: string; webhookUrl: string };
@@ -57,8 +60,13 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
 
   try {
     const customerLinkSecret = env.CUSTOMER_LINK_SECRET ?? localLinkSecret(env.DATA_DIR);
+    // An embedded Temporal is ours alone: a key generated into DATA_DIR will do. An external
+    // one is shared with other workers and APIs, which must hold the same keys: required.
+    const payloadKeys = env.TEMPORAL_ADDRESS ? requirePayloadKeys(env) : localPayloadKeys(env);
+    const apiUrl = `http://localhost:${env.PORT}`;
+    const uiOrigins = env.TEMPORAL_ADDRESS ? [] : [`http://localhost:${env.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`];
     // Configuration errors stop here, before any server starts.
-    const api = apiSettings(env, { customerLinkSecret });
+    const api = apiSettings(env, { customerLinkSecret, payloadKeys, codecCorsOrigins: uiOrigins });
 
     let temporalAddress = env.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | undefined;
@@ -71,6 +79,7 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
         uiPort: env.TEMPORAL_UI_PORT,
         namespace: env.TEMPORAL_NAMESPACE,
         logger,
+        codecEndpoint: `${apiUrl}/codec`,
       });
       // Restarted (same port and SQLite file) if it dies; stopped only in order.
       const supervised = superviseChild('temporal', temporal, logger);
@@ -110,7 +119,7 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
     if (env.EMBED_WORKER === 'true') {
       const address = temporalAddress;
       // The same settings as `npm run worker`, plus the local gateways and link secret.
-      const settings = caseWorkerSettings(env, { gatewayConfig, customerLinkSecret });
+      const settings = caseWorkerSettings(env, { gatewayConfig, customerLinkSecret, payloadKeys });
       const supervisor = superviseWorker({
         create: () => createCaseWorker({ address, db, logger, ...settings }),
         logger,
@@ -130,7 +139,8 @@ export async function startStack(env: Env, logger: Logger): Promise<RunningStack
     server.open({ db, connection, devOutbox: devOutbox && local ? local.outbox : undefined });
 
     return {
-      apiUrl: `http://localhost:${env.PORT}`,
+      apiUrl,
+      codecEndpoint: `${apiUrl}/codec`,
       temporalAddress,
       temporalUiUrl,
       databaseUrl,

@@ -7,6 +7,7 @@ import { startTcpProxy, type TcpProxy } from '../chaos/harness/tcpProxy';
 import { freePort } from '../support/globalSetup';
 import { eventually } from '../support/http';
 import { API_KEYS_SPEC, KEYS, LINK_SECRET, stackInfo } from '../support/stackInfo';
+import { TEST_PAYLOAD_KEYS } from '../support/payloadKeys';
 
 const root = path.resolve(__dirname, '..', '..');
 let api: ChildProcess | undefined;
@@ -35,6 +36,7 @@ test('an API started before PostgreSQL answers 503 + Retry-After, then serves on
       HOST: '127.0.0.1',
       API_KEYS: API_KEYS_SPEC,
       CUSTOMER_LINK_SECRET: LINK_SECRET,
+      PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
       LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,6 +8,7 @@ import { futureSlot, intakeInput, MANUAL_REGION } from '../support/fixtures';
 import { call, idempotencyKey, openCase, waitForStage } from '../support/http';
 import { replayCase } from '../support/replay';
 import { stackInfo } from '../support/stackInfo';
+import { testClient } from '../support/payloadKeys';
 
 let pool: Pool;
 let connection: Connection;
@@ -17,7 +18,7 @@ beforeAll(async () => {
   const info = stackInfo();
   pool = new Pool({ connectionString: info.databaseUrl, max: 2 });
   connection = await Connection.connect({ address: info.temporalAddress });
-  temporal = new Client({ connection });
+  temporal = testClient(connection);
 });
 afterAll(async () => {
   await pool.end();

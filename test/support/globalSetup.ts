@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createDatabase } from '../../db/client';
 import { ensureKeyedEngineers } from './roster';
 import { API_KEYS_SPEC, ARTIFACTS, LINK_SECRET, STACK_FILE, type StackInfo } from './stackInfo';
+import { TEST_PAYLOAD_KEYS } from './payloadKeys';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -62,6 +63,7 @@ export async function launch(opts: {
       TASK_QUEUE: opts.taskQueue,
       API_KEYS: API_KEYS_SPEC,
       CUSTOMER_LINK_SECRET: LINK_SECRET,
+      PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
       LOG_LEVEL: 'warn',
       TEMPORAL_ADDRESS: '',
       DATABASE_URL: '',

@@ -14,6 +14,7 @@ import { startHttpReceiver, type HttpReceiver } from '../support/receivers';
 import { stackInfo } from '../support/stackInfo';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 import { notifyTwice } from './support/notifyWorkflows';
+import { testDataConverter } from '../support/payloadKeys';
 
 const TASK_QUEUE = 'notify-workflow-test';
 let env: TestWorkflowEnvironment;
@@ -32,6 +33,7 @@ beforeAll(async () => {
     webhook: createWebhookGateway(),
   });
   worker = await Worker.create({
+    dataConverter: testDataConverter(),
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./support/notifyWorkflows') }),
