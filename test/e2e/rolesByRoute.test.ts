@@ -98,6 +98,10 @@ const TABLE: Record<string, readonly [Outcome, Outcome, Outcome, Outcome, Outcom
   'GET /webhooks/{id}/deliveries':                 [F,    F,     F,     F,     F,     Y,     U,     U],
   'GET /notifications':                            [Y,    F,     F,     Y,     Y,     Y,     U,     U],
   'GET /dev/outbox':                               [F,    F,     F,     F,     Y,     Y,     U,     U],
+
+  // The codec server: reading Temporal payloads in clear is for ops and admin only.
+  'POST /codec/decode':                            [F,    F,     F,     F,     Y,     Y,     U,     U],
+  'POST /codec/encode':                            [F,    F,     F,     F,     Y,     Y,     U,     U],
 };
 
 /** Unknown subjects: an allowed caller gets 400/404 and nothing changes. */
