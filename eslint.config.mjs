@@ -78,7 +78,8 @@ const sandboxPatterns = [
 
 // Temporal payloads are encrypted (shared/temporalData.ts): a Temporal client or worker
 // made without a dataConverter would write customer data in clear, or fail to read it.
-const CODEC_MESSAGE = 'Temporal clients and workers take their dataConverter from shared/temporalData.ts (payload encryption): pass dataConverter, or use temporalClient().';
+const CODEC_MESSAGE =
+  'Temporal clients and workers take their dataConverter from shared/temporalData.ts (payload encryption): pass dataConverter, or use temporalClient().';
 const codecRequired = [
   "NewExpression[callee.name='Client']:has(Property[key.name='connection']):not(:has(Property[key.name='dataConverter']))",
   "CallExpression[callee.object.name='Worker'][callee.property.name=/^(create|runReplayHistory|runReplayHistories)$/]:not(:has(Property[key.name='dataConverter']))",

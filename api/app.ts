@@ -51,7 +51,9 @@ export interface AppDeps {
 
 const VERSION = '0.1.0';
 
-export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox' | 'payloadCodec'> & { deadlines: ApiDeadlines };
+export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox' | 'payloadCodec'> & {
+  deadlines: ApiDeadlines;
+};
 
 export function allRoutes(deps: RouteDeps): RouteSpec[] {
   return [

@@ -32,7 +32,7 @@ export function requirePayloadKeys(env: Pick<Env, 'PAYLOAD_KEYS' | 'PAYLOAD_KEYS
   if (!keys) {
     throw new ConfigError(
       'PAYLOAD_KEYS or PAYLOAD_KEYS_FILE is required: Temporal payloads are encrypted (AES-256-GCM). ' +
-        'Make a key with: node -e "console.log(\'k1:\' + require(\'crypto\').randomBytes(32).toString(\'base64\'))"',
+        "Make a key with: node -e \"console.log('k1:' + require('crypto').randomBytes(32).toString('base64'))\"",
     );
   }
   return keys;

@@ -68,7 +68,9 @@ export function scrubErrorMessage(message: string): string {
 }
 
 function pgFailure(pg: PgError, activity: string): ApplicationFailure {
-  const where = [pg.table && `table ${pg.table}`, pg.column && `column ${pg.column}`, pg.constraint && `constraint ${pg.constraint}`].filter(Boolean).join(', ');
+  const where = [pg.table && `table ${pg.table}`, pg.column && `column ${pg.column}`, pg.constraint && `constraint ${pg.constraint}`]
+    .filter(Boolean)
+    .join(', ');
   const kind = SQLSTATE_CLASSES[pg.code.slice(0, 2)];
   const message = `${activity}: PostgreSQL error ${pg.code}${kind ? ` ${kind}` : ''}${where ? ` (${where})` : ''}`;
   const unfixable = pg.code.startsWith('22') || pg.code.startsWith('23');

@@ -14,7 +14,10 @@ export type CaseWorkerSettings = Required<Pick<CaseWorkerOptions, 'namespace' | 
  * gateways' URLs, the customer-link secret and the payload keys it keeps in DATA_DIR.
  * Without payload keys from either, the worker refuses to start (ConfigError).
  */
-export function caseWorkerSettings(env: Env, local: { gatewayConfig?: GatewayConfig; customerLinkSecret?: string; payloadKeys?: PayloadKeyring } = {}): CaseWorkerSettings {
+export function caseWorkerSettings(
+  env: Env,
+  local: { gatewayConfig?: GatewayConfig; customerLinkSecret?: string; payloadKeys?: PayloadKeyring } = {},
+): CaseWorkerSettings {
   const linkSecret = env.CUSTOMER_LINK_SECRET ?? local.customerLinkSecret;
   return {
     namespace: env.TEMPORAL_NAMESPACE,

@@ -21,7 +21,8 @@ const base64 = z.base64().max(8 * 1024 * 1024);
 const PayloadJson = z
   .object({ metadata: z.record(z.string().min(1).max(256), base64).optional(), data: base64.optional() })
   .meta({ id: 'CodecPayload', description: 'A Temporal Payload in protobuf JSON form: metadata values and data in base64' });
-const Payloads = z.strictObject({ payloads: z.array(PayloadJson).max(1000) }).meta({ id: 'CodecPayloads' });
+// No payloads is `{}` in protobuf JSON (the temporal CLI sends that): an empty list.
+const Payloads = z.strictObject({ payloads: z.array(PayloadJson).max(1000).default([]) }).meta({ id: 'CodecPayloads' });
 type PayloadsJson = z.output<typeof Payloads>;
 
 function fromJson(p: PayloadsJson['payloads'][number]): Payload {

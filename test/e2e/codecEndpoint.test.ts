@@ -2,7 +2,9 @@
 // ops and admin keys read a case's stored payloads in clear, every other caller is
 // refused, bad input is a 400 and a payload no key opens a 422; the Temporal UI's origin
 // passes the CORS preflight, another origin does not.
+import { execFileSync } from 'node:child_process';
 import { Connection } from '@temporalio/client';
+import { findTemporalCli } from '../../launcher/temporalBinaries';
 import { intakeInput } from '../support/fixtures';
 import { call, openCase } from '../support/http';
 import { testClient } from '../support/payloadKeys';
@@ -14,12 +16,14 @@ const toJson = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8A
 });
 const text = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
 
+let caseNo: string;
 let stored: { metadata: Record<string, string>; data: string };
 const phone = `+86 136 ${String(Date.now() % 1e8).padStart(8, '0')}`;
 
 beforeAll(async () => {
   const opened = await openCase(intakeInput({ customer: { ...intakeInput().customer, phone } }));
   expect(opened.status).toBe(201);
+  caseNo = opened.body.case.caseNo;
   const connection = await Connection.connect({ address: stackInfo().temporalAddress });
   try {
     const history = await testClient(connection).workflow.getHandle(`case-${opened.body.case.caseNo}`).fetchHistory();
@@ -27,7 +31,10 @@ beforeAll(async () => {
   } finally {
     await connection.close();
   }
-  await call('POST', `/cases/${opened.body.case.caseNo}/cancel`, { as: 'supervisor', body: { reason: 'test over' } });
+});
+
+afterAll(async () => {
+  await call('POST', `/cases/${caseNo}/cancel`, { as: 'supervisor', body: { reason: 'test over' } });
 });
 
 test('ops and admin decode a stored payload: the case input in clear, with its original encoding', async () => {
@@ -62,7 +69,9 @@ test('every other role is 403, no key or an unknown key 401', async () => {
 
 test('bad bodies are 400 with field paths; a payload no configured key opens is 422', async () => {
   const bad = async (body: unknown) => call('POST', '/codec/decode', { as: 'ops', body });
-  expect((await bad({})).body.error.fields).toEqual([expect.objectContaining({ path: 'body.payloads' })]);
+  expect((await bad({ payloads: 'x' })).body.error.fields).toEqual([expect.objectContaining({ path: 'body.payloads' })]);
+  // Protobuf JSON leaves an empty list out: `{}` is no payloads (the temporal CLI sends it).
+  expect(await bad({})).toEqual({ status: 200, body: { payloads: [] } });
   expect((await bad({ payloads: [{ data: 'not base64!' }] })).body.error.fields).toEqual([expect.objectContaining({ path: 'body.payloads.0.data' })]);
   expect((await bad({ payloads: [], extra: 1 })).status).toBe(400);
   expect((await call('POST', '/codec/decode', { as: 'ops', raw: 'payloads', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
@@ -96,4 +105,19 @@ test("CORS: the Temporal UI's origin passes the preflight with Authorization; an
   });
   expect(post.status).toBe(200);
   expect(post.headers.get('access-control-allow-origin')).toBe(ui);
+});
+
+test('ops read a case with the real `temporal workflow show --codec-endpoint --codec-auth`; without them it is ciphertext', () => {
+  const cli = findTemporalCli();
+  expect(cli).toBeDefined();
+  const show = (...extra: string[]) =>
+    execFileSync(cli!.path, ['workflow', 'show', '--address', stackInfo().temporalAddress, '-w', `case-${caseNo}`, '-o', 'json', ...extra], {
+      encoding: 'utf8',
+    });
+  // The CLI is a Go program: the API's address as it listens (127.0.0.1), not "localhost".
+  const endpoint = `${stackInfo().apiUrl.replace('localhost', '127.0.0.1')}/codec`;
+  expect(show('--codec-endpoint', endpoint, '--codec-auth', `Bearer ${KEYS.ops}`)).toContain(phone);
+  const raw = show();
+  expect(raw).not.toContain(phone);
+  expect(raw).toContain('binary/encrypted');
 });

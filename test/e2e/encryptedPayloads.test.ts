@@ -83,7 +83,9 @@ test('a case driven through HTTP: no personal data in clear in Temporal; with th
   expect(state.stage).toBe('scheduled');
   expect(state.intake.customer).toMatchObject(c);
   const history = await handle.fetchHistory();
-  const input = await decodeStoredPayload<{ intake: { customer: Customer } }>(history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!);
+  const input = await decodeStoredPayload<{ intake: { customer: Customer } }>(
+    history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!,
+  );
   expect(input.intake.customer).toMatchObject(c);
   // The search finds the data where it is in clear: in the same history's payloads, decrypted.
   const decrypted = await casePayloadCodec(testPayloadKeys).decode(allPayloads(history));

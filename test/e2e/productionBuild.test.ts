@@ -60,7 +60,14 @@ test('npm run build compiles and prebuilds the workflow bundle; the committed hi
 
 test('the compiled worker loads the prebuilt bundle and, with the compiled API, runs a case', async () => {
   const info = stackInfo();
-  const common = { TEMPORAL_ADDRESS: info.temporalAddress, DATABASE_URL: info.databaseUrl, TASK_QUEUE, LOG_LEVEL: 'info', CUSTOMER_LINK_SECRET: LINK_SECRET, PAYLOAD_KEYS: TEST_PAYLOAD_KEYS };
+  const common = {
+    TEMPORAL_ADDRESS: info.temporalAddress,
+    DATABASE_URL: info.databaseUrl,
+    TASK_QUEUE,
+    LOG_LEVEL: 'info',
+    CUSTOMER_LINK_SECRET: LINK_SECRET,
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+  };
   const worker = await startCompiled('worker/main.js', common, 'worker running');
   expect(worker.log()).toContain(`"workflowBundle":"${bundlePath}"`);
   const port = await freePort();

@@ -43,9 +43,13 @@ export async function storedBytes(plain: Client, workflowId: string, opts: { run
   const api = temporal.api.workflowservice.v1;
   const out: Record<string, Buffer> = {
     history: Buffer.from(temporal.api.history.v1.History.encode(await plain.workflow.getHandle(workflowId).fetchHistory()).finish()),
-    describe: Buffer.from(api.DescribeWorkflowExecutionResponse.encode(await plain.workflowService.describeWorkflowExecution({ namespace, execution })).finish()),
+    describe: Buffer.from(
+      api.DescribeWorkflowExecutionResponse.encode(await plain.workflowService.describeWorkflowExecution({ namespace, execution })).finish(),
+    ),
     list: Buffer.from(
-      api.ListWorkflowExecutionsResponse.encode(await plain.workflowService.listWorkflowExecutions({ namespace, query: `WorkflowId = '${workflowId}'` })).finish(),
+      api.ListWorkflowExecutionsResponse.encode(
+        await plain.workflowService.listWorkflowExecutions({ namespace, query: `WorkflowId = '${workflowId}'` }),
+      ).finish(),
     ),
   };
   if (opts.running) {
@@ -63,7 +67,7 @@ export function allPayloads(node: unknown, out: Array<{ metadata?: Record<string
     return out;
   }
   const record = node as Record<string, unknown>;
-  if (record.data instanceof Uint8Array && record.metadata && typeof record.metadata === 'object') out.push(record as (typeof out)[number]);
+  if (record.data instanceof Uint8Array && record.metadata && typeof record.metadata === 'object') out.push(record);
   for (const value of Object.values(record)) allPayloads(value, out);
   return out;
 }

@@ -7,7 +7,11 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { parsePayloadKeys } from '../../shared/payloadKeys';
 import { caseDataConverter, casePayloadCodec, temporalClient } from '../../shared/temporalData';
 
-export const TEST_PAYLOAD_KEYS = 'test-2026b:' + Buffer.alloc(32, 'casework-test-payload-key-2026-b').toString('base64') + ',test-2026a:' + Buffer.alloc(32, 'casework-test-payload-key-2026-a').toString('base64');
+export const TEST_PAYLOAD_KEYS =
+  'test-2026b:' +
+  Buffer.alloc(32, 'casework-test-payload-key-2026-b').toString('base64') +
+  ',test-2026a:' +
+  Buffer.alloc(32, 'casework-test-payload-key-2026-a').toString('base64');
 
 export const testPayloadKeys = parsePayloadKeys(TEST_PAYLOAD_KEYS);
 export const testDataConverter = () => caseDataConverter(testPayloadKeys);

@@ -25,11 +25,16 @@ function pgError(code: string, message: string, extra: Record<string, string> = 
 
 const noCustomerData = (f: unknown) => {
   const text = stored(f);
-  for (const secret of [PHONE, '13800138000', '0013 8000', ADDRESS, '张三', 'Failed query', 'params', '$1']) expect([secret, text.includes(secret)]).toEqual([secret, false]);
+  for (const secret of [PHONE, '13800138000', '0013 8000', ADDRESS, '张三', 'Failed query', 'params', '$1'])
+    expect([secret, text.includes(secret)]).toEqual([secret, false]);
 };
 
 test('a constraint refusal: non-retryable, SQLSTATE, table and constraint kept, query and params gone', () => {
-  const err = new DrizzleQueryError(QUERY, PARAMS, pgError('23514', `new row violates check constraint "qa" ${PARAMS[1]}`, { table: 'case_events', constraint: 'qa' }));
+  const err = new DrizzleQueryError(
+    QUERY,
+    PARAMS,
+    pgError('23514', `new row violates check constraint "qa" ${PARAMS[1]}`, { table: 'case_events', constraint: 'qa' }),
+  );
   const f = classifyActivityError(err, 'recordCaseEvent') as ApplicationFailure;
   expect(f).toBeInstanceOf(ApplicationFailure);
   expect(f.type).toBe(UNFIXABLE_BY_RETRY);

@@ -23,7 +23,8 @@ describe('payload codec', () => {
     const [encrypted] = await codec.encode([clear()]);
     expect(meta(encrypted!, 'encoding')).toBe(ENCRYPTED_ENCODING);
     expect(meta(encrypted!, KEY_ID_METADATA)).toBe(keys[0].id);
-    for (const secret of ['张三', '13800138000', '0013 8000', '世纪大道', 'json/plain', 'caseNo']) expect(text(encrypted!).includes(Buffer.from(secret))).toBe(false);
+    for (const secret of ['张三', '13800138000', '0013 8000', '世纪大道', 'json/plain', 'caseNo'])
+      expect(text(encrypted!).includes(Buffer.from(secret))).toBe(false);
     const [decoded] = await codec.decode([encrypted!]);
     expect(defaultPayloadConverter.fromPayload(decoded!)).toEqual(CASE);
     expect(meta(decoded!, 'encoding')).toBe('json/plain');
