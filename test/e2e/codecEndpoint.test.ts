@@ -110,14 +110,19 @@ test("CORS: the Temporal UI's origin passes the preflight with Authorization; an
 test('ops read a case with the real `temporal workflow show --codec-endpoint --codec-auth`; without them it is ciphertext', () => {
   const cli = findTemporalCli();
   expect(cli).toBeDefined();
-  const show = (...extra: string[]) =>
-    execFileSync(cli!.path, ['workflow', 'show', '--address', stackInfo().temporalAddress, '-w', `case-${caseNo}`, '-o', 'json', ...extra], {
-      encoding: 'utf8',
-    });
+  // The start event's input as the CLI prints it (JSON: metadata and data in base64).
+  const show = (...extra: string[]) => {
+    const args = ['workflow', 'show', '--address', stackInfo().temporalAddress, '-w', `case-${caseNo}`, '-o', 'json', ...extra];
+    const out = execFileSync(cli!.path, args, { encoding: 'utf8' });
+    const input = JSON.parse(out).events[0].workflowExecutionStartedEventAttributes.input.payloads[0];
+    return { encoding: text(input.metadata.encoding), data: text(input.data), all: out };
+  };
   // The CLI is a Go program: the API's address as it listens (127.0.0.1), not "localhost".
   const endpoint = `${stackInfo().apiUrl.replace('localhost', '127.0.0.1')}/codec`;
-  expect(show('--codec-endpoint', endpoint, '--codec-auth', `Bearer ${KEYS.ops}`)).toContain(phone);
+  const decoded = show('--codec-endpoint', endpoint, '--codec-auth', `Bearer ${KEYS.ops}`);
+  expect(decoded.encoding).toBe('json/plain');
+  expect(JSON.parse(decoded.data).intake.customer.phone).toBe(phone);
   const raw = show();
-  expect(raw).not.toContain(phone);
-  expect(raw).toContain('binary/encrypted');
+  expect(raw.encoding).toBe('binary/encrypted');
+  expect(raw.all).not.toContain(phone);
 });
