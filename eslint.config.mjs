@@ -76,6 +76,16 @@ const sandboxPatterns = [
   },
 ];
 
+// Temporal payloads are encrypted (shared/temporalData.ts): a Temporal client or worker
+// made without a dataConverter would write customer data in clear, or fail to read it.
+const CODEC_MESSAGE =
+  'Temporal clients and workers take their dataConverter from shared/temporalData.ts (payload encryption): pass dataConverter, or use temporalClient().';
+const codecRequired = [
+  "NewExpression[callee.name='Client']:has(Property[key.name='connection']):not(:has(Property[key.name='dataConverter']))",
+  "CallExpression[callee.object.name='Worker'][callee.property.name=/^(create|runReplayHistory|runReplayHistories)$/]:not(:has(Property[key.name='dataConverter']))",
+  "CallExpression[callee.object.name='TestWorkflowEnvironment'][callee.property.name='createTimeSkipping']:not(:has(Property[key.name='dataConverter']))",
+].map((selector) => ({ selector, message: CODEC_MESSAGE }));
+
 export default defineConfig(
   // What git ignores (build output, tool installs, reports) is not linted either.
   includeIgnoreFile(fileURLToPath(new URL('.gitignore', import.meta.url))),
@@ -106,6 +116,7 @@ export default defineConfig(
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       'import-x/no-restricted-paths': ['error', { zones: layerZones }],
       'import-x/no-cycle': 'error',
+      'no-restricted-syntax': ['error', ...codecRequired],
     },
   },
   {

@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { DispatchPolicyOverrides } from '../domain';
 import type { CustomerLinkConfig } from '../shared/customerLinks';
 import { customerRoutes } from './routes/customer';
@@ -18,6 +19,8 @@ import { apiKeyRoutes } from './routes/apiKeys';
 import { auditRoutes } from './routes/audit';
 import { customerLinkRoutes } from './routes/customerLinks';
 import { noStore } from './noStore';
+import { codecRoutes } from './routes/codec';
+import { codecCors } from './codecCors';
 import type { Database } from '../db/client';
 import { authenticate, requireRole, type EnvKeys } from './auth';
 import { isJsonMediaType, requireJsonBody } from './contentType';
@@ -55,13 +58,17 @@ export interface AppDeps {
   limits?: LimitSettings;
   /** Proxies and browsers (unset: clients connect directly, CORS off). */
   edge?: EdgeSettings;
+  /** Encrypts and decrypts Temporal payloads for /codec/* (the same keys as the client's). */
+  payloadCodec: PayloadCodec;
+  /** Browser origins allowed to call /codec/* (the Temporal Web UI's). */
+  codecCorsOrigins?: readonly string[];
 }
 
 const VERSION = '0.1.0';
 
 export type RouteDeps = Pick<
   AppDeps,
-  'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox' | 'envKeys' | 'webhookAllowedTargets'
+  'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox' | 'envKeys' | 'webhookAllowedTargets' | 'payloadCodec'
 > & {
   deadlines: ApiDeadlines;
 };
@@ -83,6 +90,7 @@ export function allRoutes(deps: RouteDeps): RouteSpec[] {
     ...apiKeyRoutes({ db: deps.db, keySecret: deps.envKeys.secret }),
     ...auditRoutes(deps),
     ...customerLinkRoutes(deps),
+    ...codecRoutes(deps),
   ];
 }
 
@@ -102,6 +110,8 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.use('/customer', noStore);
   if (deps.limits) app.use(shedLoad(deps.limits));
   app.use(requestDeadline(deadlines.requestMs));
+  // Before CORS and the routes: a preflight (OPTIONS) from the Temporal UI to /codec is answered here.
+  app.use('/codec', codecCors(deps.codecCorsOrigins ?? []));
   app.use(corsPolicy(deps.edge?.corsOrigins ?? []));
   const rateLimits = deps.limits ? createRateLimits(deps.db.$client, deps.limits) : undefined;
   if (rateLimits) app.use(rateLimits.beforeAuth);

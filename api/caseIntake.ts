@@ -43,8 +43,9 @@ export function createCaseIntake(deps: { client: Client; db: Database; taskQueue
           { key: SA.Region, value: c.region ?? 'unassigned' },
           { key: SA.SlaBreached, value: false },
         ],
-        staticSummary: `${input.caseNo} · ${input.intake.priority} · ${p.category} ${p.model} · ${c.name} ${maskPhone(c.phone)}`,
-        staticDetails: `Channel: ${input.intake.channel}\n\nFault: ${input.intake.faultDescription.slice(0, 300)}`,
+        // Shown in the UI and list views: no name, no address, no free text (it may hold either), a masked phone.
+        staticSummary: `${input.caseNo} · ${input.intake.priority} · ${p.category} ${p.model} · ${maskPhone(c.phone)}`,
+        staticDetails: `Channel: ${input.intake.channel}\n\nRegion: ${c.region ?? 'unassigned'}${c.tier === 'vip' ? ' · VIP' : ''}`,
       }),
     });
   }

@@ -38,8 +38,9 @@ export function createComplaintIntake(deps: { client: Client; db: Database; task
           ...(i.caseNo ? [{ key: SA.CaseNo, value: i.caseNo }] : []),
           { key: SA.SlaBreached, value: false },
         ],
-        staticSummary: `${input.complaintNo} · ${i.grade} · ${i.category} · ${i.customer.name ?? ''} ${maskPhone(i.customer.phone)}${i.caseNo ? ` · case ${i.caseNo}` : ''}`,
-        staticDetails: `Channel: ${i.channel}\n\n${i.summary.slice(0, 300)}`,
+        // No name and no free text (the complaint's summary may name people or places), a masked phone.
+        staticSummary: `${input.complaintNo} · ${i.grade} · ${i.category} · ${maskPhone(i.customer.phone)}${i.caseNo ? ` · case ${i.caseNo}` : ''}`,
+        staticDetails: `Channel: ${i.channel}`,
       }),
     });
   }

@@ -3,10 +3,13 @@
 // the API here, so a setting the API reads reaches both (they used to wire createApp
 // each on their own).
 import type { Server } from 'node:http';
-import { Client, type Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { apiDeadlines, apiEdge, apiKeySecret, apiLimits, customerLinkConfig, type Env } from '../config/env';
+import { requirePayloadKeys } from '../config/payloadKeys';
 import type { Database } from '../db/client';
+import type { PayloadKeyring } from '../shared/payloadKeys';
+import { casePayloadCodec, temporalClient } from '../shared/temporalData';
 import { createApp, type AppDeps } from './app';
 import { parseApiKeys } from './auth';
 import { gatedServer } from './bootGate';
@@ -17,19 +20,39 @@ export interface ApiSettings {
   port: number;
   host: string;
   namespace: string;
-  app: Pick<AppDeps, 'taskQueue' | 'envKeys' | 'maxBodyBytes' | 'customerLinks' | 'dispatchPolicy' | 'deadlines' | 'limits' | 'edge' | 'webhookAllowedTargets'>;
+  /** Temporal payload keys: the API's client encrypts with them and /codec/* uses them. */
+  payloadKeys: PayloadKeyring;
+  app: Pick<
+    AppDeps,
+    | 'taskQueue'
+    | 'envKeys'
+    | 'maxBodyBytes'
+    | 'customerLinks'
+    | 'dispatchPolicy'
+    | 'deadlines'
+    | 'limits'
+    | 'edge'
+    | 'webhookAllowedTargets'
+    | 'codecCorsOrigins'
+  >;
 }
 
 /**
  * Reads the API's settings; a configuration error throws here, before anything listens.
- * `customerLinkSecret` and `apiKeySecret` stand in for an unset CUSTOMER_LINK_SECRET and
- * API_KEY_SECRET (`npm start` keeps them in DATA_DIR); `npm run api` refuses to start without.
+ * `customerLinkSecret`, `apiKeySecret` and `payloadKeys` stand in for an unset
+ * CUSTOMER_LINK_SECRET, API_KEY_SECRET and PAYLOAD_KEYS (`npm start` keeps them in
+ * DATA_DIR); `npm run api` refuses to start without. `codecCorsOrigins` adds to
+ * CODEC_CORS_ORIGINS (its embedded Temporal UI).
  */
-export function apiSettings(env: Env, opts: { customerLinkSecret?: string; apiKeySecret?: string } = {}): ApiSettings {
+export function apiSettings(
+  env: Env,
+  opts: { customerLinkSecret?: string; apiKeySecret?: string; payloadKeys?: PayloadKeyring; codecCorsOrigins?: string[] } = {},
+): ApiSettings {
   return {
     port: env.PORT,
     host: env.HOST,
     namespace: env.TEMPORAL_NAMESPACE,
+    payloadKeys: opts.payloadKeys ?? requirePayloadKeys(env),
     app: {
       taskQueue: env.TASK_QUEUE,
       envKeys: parseApiKeys(env.API_KEYS, apiKeySecret(env, env.API_KEY_SECRET ?? opts.apiKeySecret)),
@@ -40,6 +63,7 @@ export function apiSettings(env: Env, opts: { customerLinkSecret?: string; apiKe
       limits: apiLimits(env),
       edge: apiEdge(env),
       webhookAllowedTargets: env.WEBHOOK_ALLOWED_HOSTS,
+      codecCorsOrigins: [...env.CODEC_CORS_ORIGINS, ...(opts.codecCorsOrigins ?? [])],
     },
   };
 }
@@ -65,8 +89,8 @@ export async function listenApi(settings: ApiSettings, logger: Logger): Promise<
   return {
     server,
     open({ db, connection, devOutbox }) {
-      const client = new Client({ connection, namespace: settings.namespace });
-      open(createApp({ ...settings.app, client, db, logger, devOutbox }));
+      const client = temporalClient(connection, settings.payloadKeys, settings.namespace);
+      open(createApp({ ...settings.app, client, db, logger, devOutbox, payloadCodec: casePayloadCodec(settings.payloadKeys) }));
     },
     close: () =>
       new Promise<void>((resolve) => {

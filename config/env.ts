@@ -78,6 +78,21 @@ export const EnvSchema = z.object({
    * invalidates every stored key: see README "Keys and customer links".
    */
   API_KEY_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** Temporal payload keys `id:base64key,...` (first encrypts, all decrypt); see config/payloadKeys.ts. */
+  PAYLOAD_KEYS: optionalUrl,
+  /** A file holding the payload keys in the PAYLOAD_KEYS format (one per line or comma-separated). */
+  PAYLOAD_KEYS_FILE: optionalUrl,
+  /** Browser origins (comma-separated) allowed to call /codec/* (the Temporal Web UI's); `npm start` adds its embedded UI. */
+  CODEC_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
   /** Base of links sent to customers (defaults to http://localhost:PORT). */
   PUBLIC_BASE_URL: z.url().optional(),
   CUSTOMER_LINK_TTL_HOURS: z.coerce

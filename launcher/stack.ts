@@ -7,6 +7,7 @@ import { apiSettings, listenApi } from '../api/server';
 import { apiConnectionOptions } from '../api/temporalConnection';
 import { ConfigError, type Env } from '../config/env';
 import { API_KEY_SECRET_FILE, keptSecret, LINK_SECRET_FILE } from '../config/keptSecret';
+import { localPayloadKeys, requirePayloadKeys } from '../config/payloadKeys';
 import { createDatabase } from '../db/client';
 import { migrateWhenReachable } from '../db/migrate';
 import { createCaseWorker } from '../worker/createWorker';
@@ -26,6 +27,8 @@ export interface RunningStack {
   temporalAddress: string;
   temporalUiUrl?: string;
   databaseUrl: string;
+  /** The codec server for the Temporal UI's Data Encoder (ops/admin keys). */
+  codecEndpoint: string;
   embedded: { temporal: boolean; postgres: boolean };
   /** The local SMTP capture / HTTP receiver, when SMS_GATEWAY_URL or SMTP_URL is unset. */
   localGateways?: { smtpUrl?: string; smsUrl?: string; webhookUrl: string };
@@ -63,8 +66,13 @@ export async function startStack(env: Env, logger: Logger, opts: StackOptions = 
     devOutboxWanted(env, opts.devOutboxFlag === true); // a refused DEV_OUTBOX stops here
     const customerLinkSecret = env.CUSTOMER_LINK_SECRET ?? keptSecret(env.DATA_DIR, LINK_SECRET_FILE);
     const apiKeySecret = env.API_KEY_SECRET ?? keptSecret(env.DATA_DIR, API_KEY_SECRET_FILE);
+    // An embedded Temporal is ours alone: a key generated into DATA_DIR will do. An external
+    // one is shared with other workers and APIs, which must hold the same keys: required.
+    const payloadKeys = env.TEMPORAL_ADDRESS ? requirePayloadKeys(env) : localPayloadKeys(env);
+    const apiUrl = `http://localhost:${env.PORT}`;
+    const uiOrigins = env.TEMPORAL_ADDRESS ? [] : [`http://localhost:${env.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`];
     // Configuration errors stop here, before any server starts.
-    const api = apiSettings(env, { customerLinkSecret, apiKeySecret });
+    const api = apiSettings(env, { customerLinkSecret, apiKeySecret, payloadKeys, codecCorsOrigins: uiOrigins });
 
     let temporalAddress = env.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | undefined;
@@ -77,6 +85,7 @@ export async function startStack(env: Env, logger: Logger, opts: StackOptions = 
         uiPort: env.TEMPORAL_UI_PORT,
         namespace: env.TEMPORAL_NAMESPACE,
         logger,
+        codecEndpoint: `${apiUrl}/codec`,
       });
       // Restarted (same port and SQLite file) if it dies; stopped only in order.
       const supervised = superviseChild('temporal', temporal, logger);
@@ -122,7 +131,7 @@ export async function startStack(env: Env, logger: Logger, opts: StackOptions = 
     if (env.EMBED_WORKER === 'true') {
       const address = temporalAddress;
       // The same settings as `npm run worker`, plus the local gateways and link secret.
-      const settings = caseWorkerSettings(env, { gatewayConfig, customerLinkSecret });
+      const settings = caseWorkerSettings(env, { gatewayConfig, customerLinkSecret, payloadKeys });
       const supervisor = superviseWorker({
         create: () => createCaseWorker({ address, db, logger, ...settings }),
         logger,
@@ -142,7 +151,8 @@ export async function startStack(env: Env, logger: Logger, opts: StackOptions = 
     server.open({ db, connection, devOutbox: devOutbox && local ? local.outbox : undefined });
 
     return {
-      apiUrl: `http://localhost:${env.PORT}`,
+      apiUrl,
+      codecEndpoint: `${apiUrl}/codec`,
       temporalAddress,
       temporalUiUrl,
       databaseUrl,

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     `  API           ${stack.apiUrl}`,
     `  OpenAPI       ${stack.apiUrl}/openapi.json   (docs: ${stack.apiUrl}/docs)`,
     `  Temporal UI   ${stack.temporalUiUrl ?? '(external Temporal: use its own UI)'}`,
+    `  Codec server  ${stack.codecEndpoint}   (payloads are encrypted: the UI's Data Encoder decodes with an ops/admin key)`,
     `  Temporal      ${stack.temporalAddress}${stack.embedded.temporal ? ' (embedded dev server)' : ''}`,
     `  PostgreSQL    ${redactUrlPassword(stack.databaseUrl)}${stack.embedded.postgres ? ' (embedded)' : ''}`,
     `  Data          ${env.DATA_DIR}`,

@@ -23,6 +23,8 @@ export interface DevServerOptions {
   uiPort: number;
   namespace: string;
   logger: Logger;
+  /** The codec server the Web UI decodes payloads with (`--ui-codec-endpoint`): the API's /codec. */
+  codecEndpoint?: string;
 }
 
 export async function startTemporalDevServer(opts: DevServerOptions): Promise<EmbeddedTemporal> {
@@ -50,6 +52,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Em
     '--log-level',
     'warn',
     ...searchAttributeCliSpecs().flatMap((spec) => ['--search-attribute', spec]),
+    ...codecArgs(opts),
   ];
   let current = await spawnDevServer(cli.path, args, address);
   return {
@@ -131,6 +134,7 @@ async function startWithSdkDownload(opts: DevServerOptions, dbFile: string, addr
       dbFilename: dbFile,
       namespace: opts.namespace,
       searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+      extraArgs: codecArgs(opts),
     },
   });
   // The SDK owns this process: it is not supervised (waitExit never resolves).
@@ -142,4 +146,8 @@ async function startWithSdkDownload(opts: DevServerOptions, dbFile: string, addr
     restart: () => Promise.reject(new Error('not supported')),
     stop: () => env.teardown(),
   };
+}
+
+function codecArgs(opts: DevServerOptions): string[] {
+  return opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : [];
 }

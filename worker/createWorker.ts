@@ -4,6 +4,8 @@ import { createActivities } from '../activities';
 import type { GatewayConfig } from '../activities/gateways';
 import type { CustomerLinkConfig } from '../shared/customerLinks';
 import type { Database } from '../db/client';
+import { caseDataConverter } from '../shared/temporalData';
+import type { PayloadKeyring } from '../shared/payloadKeys';
 import { activityErrorInterceptor } from './activityErrors';
 import { workflowBundleOption } from './workflowBundle';
 
@@ -19,6 +21,8 @@ export interface CaseWorkerOptions {
   gatewayConfig?: GatewayConfig;
   /** Signs customer links in messages; null: no links; default: from the environment, if set. */
   customerLinks?: CustomerLinkConfig | null;
+  /** Temporal payload keys: everything the worker sends to Temporal is encrypted with the first. */
+  payloadKeys: PayloadKeyring;
 }
 
 /**
@@ -72,6 +76,7 @@ export async function createCaseWorker(opts: CaseWorkerOptions): Promise<{ worke
       namespace: opts.namespace,
       taskQueue: opts.taskQueue,
       workflowBundle: code.bundle,
+      dataConverter: caseDataConverter(opts.payloadKeys),
       activities: createActivities(opts.db, { timeZone: opts.timeZone, gatewayConfig: opts.gatewayConfig, customerLinks: opts.customerLinks }),
       interceptors: { activity: [activityErrorInterceptor] },
     });

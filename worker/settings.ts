@@ -2,16 +2,22 @@
 // `npm start`'s embedded worker (launcher/stack.ts) both read it here, so they run with
 // the same settings (the standalone worker used to ignore TIME_ZONE).
 import { customerLinkConfig, type Env } from '../config/env';
+import { requirePayloadKeys } from '../config/payloadKeys';
+import type { PayloadKeyring } from '../shared/payloadKeys';
 import { gatewayConfigFromEnv, type GatewayConfig } from '../activities/gateways';
 import type { CaseWorkerOptions } from './createWorker';
 
-export type CaseWorkerSettings = Required<Pick<CaseWorkerOptions, 'namespace' | 'taskQueue' | 'timeZone' | 'gatewayConfig' | 'customerLinks'>>;
+export type CaseWorkerSettings = Required<Pick<CaseWorkerOptions, 'namespace' | 'taskQueue' | 'timeZone' | 'gatewayConfig' | 'customerLinks' | 'payloadKeys'>>;
 
 /**
  * `local` is what `npm start` adds for what the environment leaves unset: its local
- * gateways' URLs and the customer-link secret it keeps in DATA_DIR.
+ * gateways' URLs, the customer-link secret and the payload keys it keeps in DATA_DIR.
+ * Without payload keys from either, the worker refuses to start (ConfigError).
  */
-export function caseWorkerSettings(env: Env, local: { gatewayConfig?: GatewayConfig; customerLinkSecret?: string } = {}): CaseWorkerSettings {
+export function caseWorkerSettings(
+  env: Env,
+  local: { gatewayConfig?: GatewayConfig; customerLinkSecret?: string; payloadKeys?: PayloadKeyring } = {},
+): CaseWorkerSettings {
   const linkSecret = env.CUSTOMER_LINK_SECRET ?? local.customerLinkSecret;
   return {
     namespace: env.TEMPORAL_NAMESPACE,
@@ -20,5 +26,6 @@ export function caseWorkerSettings(env: Env, local: { gatewayConfig?: GatewayCon
     gatewayConfig: local.gatewayConfig ?? gatewayConfigFromEnv(env),
     // No secret: messages carry no link (the customer hears an agent will call).
     customerLinks: linkSecret ? customerLinkConfig(env, linkSecret) : null,
+    payloadKeys: local.payloadKeys ?? requirePayloadKeys(env),
   };
 }

@@ -23,7 +23,8 @@ function summary(state: CaseState): string {
   const p = state.intake.product;
   const lines = [
     `**${state.caseNo}** · ${state.priority} · ${STAGE_LABELS[state.stage]}`,
-    `Customer: ${c.name} (${maskPhone(c.phone)})${c.tier === 'vip' ? ' · VIP' : ''}`,
+    // No name or address here (the details are shown beside the history): a masked phone.
+    `Customer: ${maskPhone(c.phone)}${c.tier === 'vip' ? ' · VIP' : ''}`,
     `Product: ${p.category} ${p.model} #${p.serial}`,
     `Engineer: ${state.engineerId ? `${state.engineerName ?? ''} ${state.engineerId}`.trim() : '—'}`,
   ];

@@ -135,7 +135,7 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
     ]);
     const lines = [
       `**${state.complaintNo}** · ${state.grade} · ${state.category} · ${COMPLAINT_STAGE_LABELS[state.stage]}`,
-      `Customer: ${state.customer.name ?? ''} (${maskPhone(state.customer.phone)})`.replace('  ', ' '),
+      `Customer: ${maskPhone(state.customer.phone)}`,
       `Case: ${state.caseNo ?? '— (standalone)'} · Owner: ${state.owner}${state.source === 'auto' ? ` · automatic (${state.trigger?.kind})` : ''}`,
     ];
     if (state.acknowledgeBy && !state.acknowledgedAt) lines.push(`Acknowledge by: ${state.acknowledgeBy}`);

@@ -7,6 +7,7 @@ import { startTcpProxy, type TcpProxy } from '../chaos/harness/tcpProxy';
 import { freePort } from '../support/globalSetup';
 import { eventually } from '../support/http';
 import { API_KEY_SECRET, API_KEYS_SPEC, KEYS, LINK_SECRET, STACK_LIMITS_ENV, stackInfo } from '../support/stackInfo';
+import { TEST_PAYLOAD_KEYS } from '../support/payloadKeys';
 
 const root = path.resolve(__dirname, '..', '..');
 let api: ChildProcess | undefined;
@@ -36,6 +37,7 @@ test('an API started before PostgreSQL answers 503 + Retry-After, then serves on
       API_KEYS: API_KEYS_SPEC,
       CUSTOMER_LINK_SECRET: LINK_SECRET,
       API_KEY_SECRET,
+      PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
       LOG_LEVEL: 'info',
       ...STACK_LIMITS_ENV,
     },

@@ -1,13 +1,13 @@
 // End-to-end through HTTP against the real launcher stack: Temporal dev server,
 // embedded PostgreSQL, worker and API.
 import { Client, Connection } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { Pool } from 'pg';
 import { SA } from '../../domain/searchAttributes';
 import { futureSlot, intakeInput, MANUAL_REGION } from '../support/fixtures';
 import { call, idempotencyKey, openCase, waitForStage } from '../support/http';
 import { replayCase } from '../support/replay';
 import { stackInfo } from '../support/stackInfo';
+import { decodeStoredPayload, testClient } from '../support/payloadKeys';
 
 let pool: Pool;
 let connection: Connection;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   const info = stackInfo();
   pool = new Pool({ connectionString: info.databaseUrl, max: 2 });
   connection = await Connection.connect({ address: info.temporalAddress });
-  temporal = new Client({ connection });
+  temporal = testClient(connection);
 });
 afterAll(async () => {
   await pool.end();
@@ -113,7 +113,7 @@ test('the defaults that shape a run are in its start input, so a later change of
   const opened = await openCase(intakeInput());
   const history = await temporal.workflow.getHandle(`case-${opened.body.case.caseNo}`).fetchHistory();
   const payload = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
-  const input = defaultPayloadConverter.fromPayload<Record<string, unknown>>(payload);
+  const input = await decodeStoredPayload<Record<string, unknown>>(payload);
   expect(input).toMatchObject({
     reminders: expect.objectContaining({ customerBeforeVisitMinutes: expect.any(Array), contactBeforeLapseMinutes: expect.any(Number) }),
     contacts: { supervisorEmail: expect.any(String), managerEmail: expect.any(String) },

@@ -5,12 +5,13 @@ import { localTime, notificationKey } from '../../domain/notifications';
 import { maskPhone } from '../../domain/privacy';
 import { gatewayOutbox } from '../support/gatewayOutbox';
 import { futureSlot, intakeInput } from '../support/fixtures';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { SA } from '../../domain/searchAttributes';
 import { call, eventually, idempotencyKey, openCase, waitForStage } from '../support/http';
 import { replayWorkflow } from '../support/replay';
 import { uiListShows, withTemporalUi } from '../support/temporalUi';
 import { stackInfo } from '../support/stackInfo';
+import { testClient } from '../support/payloadKeys';
 
 const owner = `QA-${Date.now().toString(36)}`;
 const phone = () => `+86 137 ${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')} ${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
@@ -196,7 +197,7 @@ describe('working a complaint', () => {
     // What ops see in the Temporal UI, and the real history replays on the current code.
     const connection = await Connection.connect({ address: stackInfo().temporalAddress });
     try {
-      const description = await new Client({ connection }).workflow.getHandle(`complaint-${complaintNo}`).describe();
+      const description = await testClient(connection).workflow.getHandle(`complaint-${complaintNo}`).describe();
       expect(description.status.name).toBe('COMPLETED');
       expect(description.typedSearchAttributes.get(SA.ComplaintNo)).toBe(complaintNo);
       expect(description.typedSearchAttributes.get(SA.ComplaintStage)).toBe('closed');

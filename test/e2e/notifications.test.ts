@@ -14,6 +14,7 @@ import { startHttpReceiver, type HttpReceiver } from '../support/receivers';
 import { ALLOWED_WEBHOOK_HOST } from '../support/stackInfo';
 import { stackInfo } from '../support/stackInfo';
 import { notifyTwice } from '../workflows/support/notifyWorkflows';
+import { testClient, testDataConverter } from '../support/payloadKeys';
 
 const TASK_QUEUE = `notify-e2e-${Date.now()}`;
 let subscriber: HttpReceiver;
@@ -28,8 +29,9 @@ beforeAll(async () => {
   subscriber = await startHttpReceiver(ALLOWED_WEBHOOK_HOST);
   nativeConnection = await NativeConnection.connect({ address: info.temporalAddress });
   connection = await Connection.connect({ address: info.temporalAddress });
-  client = new Client({ connection });
+  client = testClient(connection);
   worker = await Worker.create({
+    dataConverter: testDataConverter(),
     connection: nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows/support/notifyWorkflows') }),

@@ -7,6 +7,7 @@ import { Pool } from 'pg';
 import { intakeInput } from '../support/fixtures';
 import { call, eventually, idempotencyKey, openCase, waitForStage } from '../support/http';
 import { stackInfo } from '../support/stackInfo';
+import { testClient } from '../support/payloadKeys';
 
 let pool: Pool;
 let connection: Connection;
@@ -14,7 +15,7 @@ let temporal: Client;
 beforeAll(async () => {
   pool = new Pool({ connectionString: stackInfo().databaseUrl, max: 2 });
   connection = await Connection.connect({ address: stackInfo().temporalAddress });
-  temporal = new Client({ connection });
+  temporal = testClient(connection);
 });
 afterAll(async () => {
   await pool.end();

@@ -9,6 +9,7 @@ import { freePort } from '../support/globalSetup';
 import { committedReleases, loadHistories, replayFailures } from '../support/historyReplay';
 import { call, idempotencyKey, waitForStage } from '../support/http';
 import { API_KEY_SECRET, API_KEYS_SPEC, LINK_SECRET, STACK_LIMITS_ENV, stackInfo } from '../support/stackInfo';
+import { TEST_PAYLOAD_KEYS } from '../support/payloadKeys';
 
 const root = path.resolve(__dirname, '..', '..');
 const bundlePath = path.join(root, 'dist', 'workflow-bundle.js');
@@ -66,6 +67,7 @@ test('the compiled worker loads the prebuilt bundle and, with the compiled API, 
     LOG_LEVEL: 'info',
     CUSTOMER_LINK_SECRET: LINK_SECRET,
     API_KEY_SECRET,
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
   };
   const worker = await startCompiled('worker/main.js', common, 'worker running');
   expect(worker.log()).toContain(`"workflowBundle":"${bundlePath}"`);

@@ -107,6 +107,9 @@ const TABLE: Record<string, readonly [Outcome, Outcome, Outcome, Outcome, Outcom
   'GET /audit-events':                             [F,    F,     F,     F,     Y,     Y,     U,     U],
   'DELETE /cases/{caseNo}/customer-links':         [Y,    F,     F,     Y,     F,     Y,     U,     U],
   'DELETE /complaints/{complaintNo}/customer-links': [Y,  F,     F,     Y,     F,     Y,     U,     U],
+  // The codec server: reading Temporal payloads in clear is for ops and admin only.
+  'POST /codec/decode':                            [F,    F,     F,     F,     Y,     Y,     U,     U],
+  'POST /codec/encode':                            [F,    F,     F,     F,     Y,     Y,     U,     U],
 };
 
 /** Unknown subjects: an allowed caller gets 400/404 and nothing changes. */

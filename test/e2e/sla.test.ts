@@ -3,7 +3,7 @@
 // --query` and GET /ops/stuck, and the escalations are on record.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../../domain/sla';
 import { findTemporalCli } from '../../launcher/temporalBinaries';
 import { intakeInput } from '../support/fixtures';
@@ -12,6 +12,7 @@ import { replayCase } from '../support/replay';
 import { withTemporalUi, uiListShows } from '../support/temporalUi';
 import { ARTIFACTS, stackInfo } from '../support/stackInfo';
 import { gatewayOutbox } from '../support/gatewayOutbox';
+import { testClient } from '../support/payloadKeys';
 
 /** P1 dispatch in 3 seconds: warning 2.25 s, levels at 3, 4.5 and 6 s. */
 const fast: SlaPolicy = {
@@ -25,7 +26,7 @@ const fast: SlaPolicy = {
 async function describeRunId(workflowId: string): Promise<string> {
   const connection = await Connection.connect({ address: stackInfo().temporalAddress });
   try {
-    return (await new Client({ connection }).workflow.getHandle(workflowId).describe()).runId;
+    return (await testClient(connection).workflow.getHandle(workflowId).describe()).runId;
   } finally {
     await connection.close();
   }

@@ -13,6 +13,7 @@ import { futureSlot, intakeInput, testCaseNo } from '../support/fixtures';
 import { call, eventually, idempotencyKey, openCase, waitForStage, type KeyName } from '../support/http';
 import { replayWorkflow } from '../support/replay';
 import { stackInfo } from '../support/stackInfo';
+import { testClient } from '../support/payloadKeys';
 
 let pool: Pool;
 let connection: Connection;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   const info = stackInfo();
   pool = new Pool({ connectionString: info.databaseUrl, max: 2 });
   connection = await Connection.connect({ address: info.temporalAddress });
-  temporal = new Client({ connection });
+  temporal = testClient(connection);
 });
 afterAll(async () => {
   await pool.end();

@@ -16,6 +16,7 @@ import { recordHistories } from './historyRecorder';
 import { ensureKeyedEngineers } from './roster';
 import { stackInfo } from './stackInfo';
 import { createTimeSkippingEnv } from './timeSkipping';
+import { testDataConverter } from './payloadKeys';
 
 export const agent: Actor = { role: 'agent', subject: 'A01' };
 
@@ -38,6 +39,7 @@ export async function startCaseTestEnv(taskQueue: string, wrap: (real: CaseActiv
   const db = createDatabase(stackInfo().databaseUrl);
   await ensureKeyedEngineers(db);
   const worker = await Worker.create({
+    dataConverter: testDataConverter(),
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') }),

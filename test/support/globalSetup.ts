@@ -9,6 +9,7 @@ import { createDatabase } from '../../db/client';
 import { embeddedDatabaseUrl } from '../../launcher/embeddedPostgres';
 import { ensureKeyedEngineers } from './roster';
 import { ALLOWED_WEBHOOK_HOST, API_KEY_SECRET, API_KEYS_SPEC, ARTIFACTS, LINK_SECRET, STACK_FILE, STACK_LIMITS_ENV, type StackInfo } from './stackInfo';
+import { TEST_PAYLOAD_KEYS } from './payloadKeys';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -64,6 +65,7 @@ export async function launch(opts: {
       API_KEYS: API_KEYS_SPEC,
       CUSTOMER_LINK_SECRET: LINK_SECRET,
       API_KEY_SECRET,
+      PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
       LOG_LEVEL: 'warn',
       // What `npm start` asks for with --dev-outbox (the tests read /dev/outbox).
       DEV_OUTBOX: '1',

@@ -1,13 +1,14 @@
 // The API app run inside the test process, wired to any Temporal address, database and
 // task queue: for outages (dead addresses) and for workers of a test's own queue.
 import type { Server } from 'node:http';
-import { Client } from '@temporalio/client';
+import { casePayloadCodec } from '../../shared/temporalData';
 import pino from 'pino';
 import { createApp, type AppDeps } from '../../api/app';
 import { parseApiKeys } from '../../api/auth';
 import { lazyApiConnection } from '../../api/temporalConnection';
 import { createDatabase } from '../../db/client';
 import { API_KEY_SECRET, API_KEYS_SPEC, LINK_SECRET } from './stackInfo';
+import { testClient, testPayloadKeys } from './payloadKeys';
 
 export interface InProcessApi {
   base: string;
@@ -28,7 +29,8 @@ export async function startApi(opts: {
   const db = createDatabase(opts.databaseUrl, { max: 4 });
   const connection = lazyApiConnection(opts.temporalAddress);
   const app = createApp({
-    client: new Client({ connection }),
+    client: testClient(connection),
+    payloadCodec: casePayloadCodec(testPayloadKeys),
     db,
     taskQueue: opts.taskQueue,
     envKeys: parseApiKeys(API_KEYS_SPEC, API_KEY_SECRET),

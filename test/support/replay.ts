@@ -1,14 +1,15 @@
 // Replays a workflow's real history (from the test stack's Temporal) against the current
 // workflow code: a nondeterminism error fails the test.
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { stackInfo } from './stackInfo';
+import { testClient, testDataConverter } from './payloadKeys';
 
 export async function replayWorkflow(workflowId: string): Promise<void> {
   const connection = await Connection.connect({ address: stackInfo().temporalAddress });
   try {
-    const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
-    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, workflowId);
+    const history = await testClient(connection).workflow.getHandle(workflowId).fetchHistory();
+    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows'), dataConverter: testDataConverter() }, history, workflowId);
   } finally {
     await connection.close();
   }

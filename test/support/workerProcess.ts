@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { stackInfo } from './stackInfo';
+import { TEST_PAYLOAD_KEYS } from './payloadKeys';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -33,6 +34,7 @@ export function startWorkerProcess(opts: { taskQueue: string; logFile: string; e
       TEMPORAL_ADDRESS: info.temporalAddress,
       DATABASE_URL: info.databaseUrl,
       TASK_QUEUE: opts.taskQueue,
+      PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
       LOG_LEVEL: 'info',
       ...opts.env,
     },

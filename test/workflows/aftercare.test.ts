@@ -5,6 +5,7 @@ import type { Actor } from '../../domain';
 import * as defs from '../../workflows/definitions';
 import { agent, stageIs, startCaseTestEnv, type CaseTestEnv } from '../support/caseTestEnv';
 import { futureSlot } from '../support/fixtures';
+import { decodeStoredPayload } from '../support/payloadKeys';
 
 const M = 60_000;
 const dispatcher: Actor = { role: 'dispatcher', subject: 'D01' };
@@ -46,6 +47,6 @@ describe('aftercare', () => {
     expect(Math.max(...timers)).toBeLessThanOrEqual(30 * 24 * 3600);
     // The intervals come from the case (fixed when it opened), in the child's own input.
     const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
-    expect(JSON.parse(Buffer.from(input.data!).toString('utf8'))).toMatchObject({ callbackAfterMinutes: 24 * 60, maintenanceAfterDays: 180 });
+    expect(await decodeStoredPayload(input)).toMatchObject({ callbackAfterMinutes: 24 * 60, maintenanceAfterDays: 180 });
   });
 });

@@ -20,6 +20,7 @@ import { createTimeSkippingEnv } from '../support/timeSkipping';
 import { endCases } from '../support/caseTestEnv';
 import { CASE_LEGAL } from '../support/stageTables';
 import { eventually } from '../support/http';
+import { testDataConverter } from '../support/payloadKeys';
 
 const TASK_QUEUE = 'case-workflow-test';
 const agent: Actor = { role: 'agent', subject: 'A01' };
@@ -45,6 +46,7 @@ beforeAll(async () => {
   const real = createActivities(db);
   const bundle: WorkflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
   worker = await Worker.create({
+    dataConverter: testDataConverter(),
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowBundle: bundle,

@@ -15,6 +15,7 @@ import { stackInfo } from '../support/stackInfo';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 import { notifyTwice } from './support/notifyWorkflows';
 import { parseAllowedTargets } from '../../shared/webhookTargets';
+import { testDataConverter } from '../support/payloadKeys';
 
 const TASK_QUEUE = 'notify-workflow-test';
 let env: TestWorkflowEnvironment;
@@ -33,6 +34,7 @@ beforeAll(async () => {
     webhook: createWebhookGateway({ allowedTargets: parseAllowedTargets('127.0.0.1') }),
   });
   worker = await Worker.create({
+    dataConverter: testDataConverter(),
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./support/notifyWorkflows') }),

@@ -16,6 +16,7 @@ import { futureSlot, intake, testCaseNo } from '../support/fixtures';
 import { createEngineers, ensureKeyedEngineers, uniqueRegion } from '../support/roster';
 import { stackInfo } from '../support/stackInfo';
 import { bundleWorkflows, dispatchPause } from '../support/workflowVariant';
+import { testClient, testDataConverter } from '../support/payloadKeys';
 
 const TASK_QUEUE = `rolling-upgrade-${Date.now()}`;
 const agent: Actor = { role: 'agent', subject: 'A01' };
@@ -33,7 +34,7 @@ beforeAll(async () => {
   db = createDatabase(stackInfo().databaseUrl);
   await ensureKeyedEngineers(db);
   connection = await Connection.connect({ address: stackInfo().temporalAddress });
-  client = new Client({ connection });
+  client = testClient(connection);
 });
 afterAll(async () => {
   await Promise.all(opened.map((h) => h.terminate('test over').catch(() => undefined)));
@@ -49,6 +50,7 @@ afterAll(async () => {
 async function startBuild(buildId: string, guardedChange: boolean) {
   const native = await NativeConnection.connect({ address: stackInfo().temporalAddress });
   const worker = await Worker.create({
+    dataConverter: testDataConverter(),
     connection: native,
     taskQueue: TASK_QUEUE,
     buildId,

@@ -16,6 +16,7 @@ import { ensureKeyedEngineers } from '../../support/roster';
 import { API_KEY_SECRET, API_KEYS_SPEC, LINK_SECRET } from '../../support/stackInfo';
 import { ChildService } from './childService';
 import { startTcpProxy, type TcpProxy } from './tcpProxy';
+import { TEST_PAYLOAD_KEYS } from '../../support/payloadKeys';
 
 export const TASK_QUEUE = 'casework-chaos';
 
@@ -65,6 +66,7 @@ export async function startTopology(logDir: string): Promise<Topology> {
     TASK_QUEUE,
     CUSTOMER_LINK_SECRET: LINK_SECRET,
     API_KEY_SECRET,
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
     LOG_LEVEL: 'info',
   };

@@ -2,9 +2,10 @@
 // once, the PostgreSQL projection equal to the live workflow state, and each notification
 // delivered exactly once. Polls (bounded) where the system converges in the background.
 import fs from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { getCaseState } from '../../../workflows/definitions';
+import { testClient } from '../../support/payloadKeys';
 
 /** The SMS every case on this path sends: the booking (engineer, ETA) and "please confirm". */
 const PATH_SMS = ['engineer.assigned', 'case.awaiting_confirmation'];
@@ -101,7 +102,7 @@ export async function verifyBatch(opts: {
   // Projection vs the live workflow (queried through Temporal).
   const connection = await Connection.connect({ address: opts.temporalAddress });
   try {
-    const client = new Client({ connection });
+    const client = testClient(connection);
     const compare = async () =>
       Promise.all(
         rows.map(async (r) => {
