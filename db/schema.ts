@@ -89,6 +89,9 @@ export const caseEvents = pgTable(
     toStage: text('to_stage').notNull(),
     actorRole: text('actor_role').notNull(),
     actorSubject: text('actor_subject'),
+    /** The person behind the actor's key, named as they were at the time. */
+    actorPersonId: text('actor_person_id'),
+    actorPersonName: text('actor_person_name'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
     occurredAt: ts('occurred_at').notNull(),
     recordedAt: ts('recorded_at').notNull().defaultNow(),
@@ -130,6 +133,8 @@ export const apiKeys = pgTable('api_keys', {
   keyHash: text('key_hash').notNull().unique(),
   role: text('role').notNull(),
   subject: text('subject'),
+  /** The person the key belongs to (the timeline names them); null for role-only keys. */
+  personId: text('person_id'),
   label: text('label').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
   revoked: boolean('revoked').notNull().default(false),
@@ -141,3 +146,4 @@ export * from './aftercareSchema';
 export * from './notificationsSchema';
 export * from './complaintsSchema';
 export * from './requestsSchema';
+export * from './peopleSchema';
