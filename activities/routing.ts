@@ -3,23 +3,8 @@
 // time (an activity, so the workflow's replay sees the recorded answer).
 import type { Database } from '../db/client';
 import { findPerson, loadRoster, type PersonRow } from '../db/queries/people';
+import { utcOffsetMinutes } from '../shared/timeZone';
 import { whoIsOnDuty, type RoutedPerson, type Routing } from '../domain/duty';
-
-/** Minutes east of UTC of an IANA zone at an instant (Asia/Shanghai: 480). */
-export function utcOffsetMinutes(timeZone: string, at: Date): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(at);
-  const n = (t: string) => Number(parts.find((p) => p.type === t)!.value);
-  const local = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'));
-  return Math.round((local - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
-}
 
 /** The preferred channel if its address is known, else the other one. */
 function reach(p: PersonRow): { channel: 'sms' | 'email'; address: string } | undefined {

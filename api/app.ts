@@ -9,7 +9,9 @@ import type { CustomerLinkConfig } from '../shared/customerLinks';
 import { customerRoutes } from './routes/customer';
 import { customerComplaintRoutes } from './routes/customerComplaints';
 import { dispatchRoutes } from './routes/dispatch';
+import { dutyRoutes } from './routes/duty';
 import { engineerRoutes } from './routes/engineers';
+import { staffRoutes } from './routes/staff';
 import { opsRoutes } from './routes/ops';
 import { aftercareRoutes } from './routes/aftercare';
 import { createCaseIntake } from './caseIntake';
@@ -38,13 +40,18 @@ export interface AppDeps {
   maxBodyBytes: number;
   /** Set (dev mode, DEV_OUTBOX): GET /dev/outbox shows what the local gateways received. */
   devOutbox?: DevOutboxSource;
+  /** IANA time zone of duty shifts (TIME_ZONE; default Asia/Shanghai). */
+  timeZone?: string;
   /** How long a request may wait (unset: DEFAULT_DEADLINES). */
   deadlines?: { [K in keyof ApiDeadlines]?: number | undefined };
 }
 
 const VERSION = '0.1.0';
 
-export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox'> & { deadlines: ApiDeadlines };
+export type RouteDeps = Pick<AppDeps, 'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox'> & {
+  deadlines: ApiDeadlines;
+  timeZone: string;
+};
 
 export function allRoutes(deps: RouteDeps): RouteSpec[] {
   return [
@@ -60,13 +67,15 @@ export function allRoutes(deps: RouteDeps): RouteSpec[] {
     ...aftercareRoutes({ db: deps.db, openCase: createCaseIntake(deps) }),
     ...webhookRoutes(deps),
     ...notificationRoutes(deps),
+    ...staffRoutes(deps),
+    ...dutyRoutes(deps),
   ];
 }
 
 export function createApp(appDeps: AppDeps): express.Express {
   const deadlines: ApiDeadlines = { ...DEFAULT_DEADLINES };
   for (const [k, v] of Object.entries(appDeps.deadlines ?? {})) if (v !== undefined) deadlines[k as keyof ApiDeadlines] = v;
-  const deps = { ...appDeps, deadlines };
+  const deps = { ...appDeps, deadlines, timeZone: appDeps.timeZone ?? 'Asia/Shanghai' };
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

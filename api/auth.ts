@@ -5,7 +5,7 @@ import type { RequestHandler } from 'express';
 import { eq, and } from 'drizzle-orm';
 import { ROLES, type Actor, type Role } from '../domain';
 import type { Database } from '../db/client';
-import { apiKeys } from '../db/schema';
+import { apiKeys, people } from '../db/schema';
 import { HttpError } from './errors';
 
 export function hashKey(key: string): string {
@@ -48,11 +48,18 @@ export function authenticate(envKeys: Map<string, Actor>, db: Database): Request
       let actor = envKeys.get(hash);
       if (!actor) {
         const [row] = await db
-          .select({ role: apiKeys.role, subject: apiKeys.subject })
+          .select({ role: apiKeys.role, subject: apiKeys.subject, personId: apiKeys.personId, personName: people.name })
           .from(apiKeys)
+          .leftJoin(people, eq(people.id, apiKeys.personId))
           .where(and(eq(apiKeys.keyHash, hash), eq(apiKeys.revoked, false)))
           .limit(1);
-        if (row) actor = { role: row.role as Role, subject: row.subject ?? undefined };
+        // A key that belongs to a person carries them, so the timeline names who acted.
+        if (row)
+          actor = {
+            role: row.role as Role,
+            subject: row.subject ?? undefined,
+            ...(row.personId ? { personId: row.personId, personName: row.personName ?? undefined } : {}),
+          };
       }
       if (!actor) throw new HttpError(401, 'unauthenticated', 'unknown or revoked API key');
       req.actor = actor;

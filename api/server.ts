@@ -17,7 +17,7 @@ export interface ApiSettings {
   port: number;
   host: string;
   namespace: string;
-  app: Pick<AppDeps, 'taskQueue' | 'envKeys' | 'maxBodyBytes' | 'customerLinks' | 'dispatchPolicy' | 'deadlines'>;
+  app: Pick<AppDeps, 'taskQueue' | 'envKeys' | 'maxBodyBytes' | 'customerLinks' | 'dispatchPolicy' | 'deadlines' | 'timeZone'>;
 }
 
 /**
@@ -36,6 +36,7 @@ export function apiSettings(env: Env, opts: { customerLinkSecret?: string } = {}
       customerLinks: customerLinkConfig(env, env.CUSTOMER_LINK_SECRET ?? opts.customerLinkSecret),
       dispatchPolicy: env.DISPATCH_POLICY,
       deadlines: apiDeadlines(env),
+      timeZone: env.TIME_ZONE,
     },
   };
 }
