@@ -130,7 +130,7 @@ export function isRouted(r: Routing): r is RoutedPerson {
 
 /** The timeline's record of a routing answer (no address: the timeline is not a phone book). */
 export function routingRecord(r: Routing): Record<string, unknown> {
-  if (!isRouted(r)) return { role: r.role, via: 'none', note: 'nobody on duty and no fallback configured: only ops webhooks were told' };
+  if (!isRouted(r)) return { role: r.role, via: 'none', note: 'nobody on duty and no fallback configured' };
   return {
     role: r.role,
     personId: r.personId,

@@ -130,7 +130,7 @@ describe('a person’s current shift and the timeline record', () => {
     expect(routingRecord({ role: 'supervisor', via: 'none' })).toEqual({
       role: 'supervisor',
       via: 'none',
-      note: 'nobody on duty and no fallback configured: only ops webhooks were told',
+      note: 'nobody on duty and no fallback configured',
     });
   });
 });
