@@ -2,12 +2,12 @@
 // is the global fallback), and who the routing names right now. Admins write.
 import { z } from 'zod';
 import { ACTION_ROLES } from '../../domain';
-import { whoIsOnDuty } from '../../domain/duty';
+import { ANY_REGION, whoIsOnDuty } from '../../domain/duty';
 import { ErrorSchema } from '../../domain/schemas';
 import { FallbackInputSchema, PersonRoleSchema, ShiftInputSchema, ShiftListQuerySchema } from '../../domain/staffSchemas';
 import { strictInt, MAX_PG_INT } from '../../domain/strictInt';
 import type { Database } from '../../db/client';
-import { createShift, deleteShift, findPerson, listFallbacks, listShifts, loadRoster, setFallback } from '../../db/queries/people';
+import { createShift, deleteShift, findPerson, listFallbacks, listShifts, loadRoster, removeFallback, setFallback } from '../../db/queries/people';
 import { utcOffsetMinutes } from '../../shared/timeZone';
 import { HttpError } from '../errors';
 import { defineRoute, type RouteSpec } from '../routeSpec';
@@ -107,6 +107,20 @@ export function dutyRoutes(deps: { db: Database; timeZone: string }): RouteSpec[
       async handler({ res, body }) {
         await eligible(body.personId, body.role);
         res.json({ fallback: fallbackView(await setFallback(db, body)) });
+      },
+    }),
+    defineRoute<{ region: string; role: string }, unknown, unknown>({
+      method: 'delete',
+      path: '/duty/fallbacks/:region/:role',
+      tag: 'Duty roster',
+      summary: "Remove the fallback of a region and role (region '*': the global fallback)",
+      roles: ACTION_ROLES.staffWrite,
+      params: z.strictObject({ region: z.union([region, z.literal(ANY_REGION)]), role: PersonRoleSchema }),
+      responses: { 204: { description: 'Removed' }, ...errors, 404: { description: 'No such fallback', schema: ErrorSchema } },
+      async handler({ res, params }) {
+        if (!(await removeFallback(db, params.region, params.role)))
+          throw new HttpError(404, 'fallback_not_found', `no fallback for ${params.role} in ${params.region}`);
+        res.status(204).end();
       },
     }),
     defineRoute<unknown, z.output<typeof NowQuery>, unknown>({

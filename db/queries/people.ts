@@ -99,6 +99,14 @@ export async function setFallback(db: Database, f: FallbackInput): Promise<Fallb
   return row!;
 }
 
+export async function removeFallback(db: Database, region: string, role: string): Promise<boolean> {
+  const deleted = await db
+    .delete(dutyFallbacks)
+    .where(and(eq(dutyFallbacks.region, region), eq(dutyFallbacks.role, role)))
+    .returning({ region: dutyFallbacks.region });
+  return deleted.length > 0;
+}
+
 export async function listFallbacks(db: Database): Promise<FallbackRow[]> {
   return db.select().from(dutyFallbacks).orderBy(asc(dutyFallbacks.region), asc(dutyFallbacks.role));
 }

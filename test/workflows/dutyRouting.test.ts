@@ -216,10 +216,7 @@ describe('a complaint’s owner is a person', () => {
   test('nobody on duty and no fallback: unassigned, and the timeline says so', async () => {
     const { complaintNo, handle } = await openComplaint(uniqueRegion('DR'));
     const s = await handle.query(getComplaintState);
-    expect([s.owner, s.ownerRouting]).toEqual([
-      'unassigned',
-      { role: 'supervisor', via: 'none', note: 'nobody on duty and no fallback configured' },
-    ]);
+    expect([s.owner, s.ownerRouting]).toEqual(['unassigned', { role: 'supervisor', via: 'none', note: 'nobody on duty and no fallback configured' }]);
     const [opened] = await t.db.select().from(complaintEvents).where(eq(complaintEvents.complaintNo, complaintNo)).orderBy(complaintEvents.seq);
     expect(opened!.data).toMatchObject({ owner: 'unassigned', ownerRouting: { via: 'none' } });
   });
