@@ -421,7 +421,7 @@ describe('tracking list and statistics', () => {
     const hqMail = `${hq.toLowerCase()}@staff.example.com`;
     await call('POST', '/staff', {
       as: 'admin',
-      body: { id: hq, name: '总部值班', roles: ['supervisor', 'manager'], email: hqMail, preferredChannel: 'email' },
+      body: { id: hq, name: 'HQ duty', roles: ['supervisor', 'manager'], email: hqMail, preferredChannel: 'email', language: 'en' },
     });
     for (const role of ['supervisor', 'manager'])
       expect((await call('PUT', '/duty/fallbacks', { as: 'admin', body: { region: '*', role, personId: hq } })).status).toBe(200);
@@ -450,19 +450,21 @@ describe('tracking list and statistics', () => {
     const mails = await eventually('escalation e-mails', async () => {
       const outbox = await call('GET', '/dev/outbox', { as: 'ops' });
       const found = outbox.body.emails.filter((m: { subject: string }) => m.subject.includes(complaintNo));
-      return found.length >= 3 ? found : undefined;
+      return found.length >= 4 ? found : undefined;
     });
     // The global fallback stands in for nobody being on duty; it is removed for the other suites.
     for (const role of ['supervisor', 'manager']) expect((await call('DELETE', `/duty/fallbacks/*/${role}`, { as: 'admin' })).status).toBe(204);
     // Level 3 asks management to act (timeline), it sends no further e-mail.
     expect(mails.map((m: { to: string; subject: string }) => [m.to, m.subject])).toEqual([
+      // The owner named at intake is told it is theirs (in their language).
+      [`${owner.toLowerCase()}@staff.example.com`, `投诉 ${complaintNo} 已分派给您`],
       [hqMail, `Complaint warning: ${complaintNo} (critical)`],
       [hqMail, `Complaint escalation (level 1): ${complaintNo}`],
       [hqMail, `Complaint escalation (level 2): ${complaintNo}`],
     ]);
     // Every message names the acknowledge deadline itself (opened + 3 s), in local time.
     const deadline = localTime(Date.parse(createdAt!) + 3000, 480);
-    for (const m of mails) expect(m.text).toContain(`deadline at ${deadline}`);
+    for (const m of mails.slice(1)) expect(m.text).toContain(`deadline at ${deadline}`);
     // Level 3's request for action is the step after the level-3 event itself.
     const types = await eventually('sla.ops_action_required on the timeline', async () => {
       const t = (await call('GET', `/complaints/${complaintNo!}`, { as: 'agent' })).body.timeline.map((e: { type: string }) => e.type);
