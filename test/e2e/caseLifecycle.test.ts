@@ -114,9 +114,11 @@ test('the defaults that shape a run are in its start input, so a later change of
   const input = defaultPayloadConverter.fromPayload<Record<string, unknown>>(payload);
   expect(input).toMatchObject({
     reminders: expect.objectContaining({ customerBeforeVisitMinutes: expect.any(Array), contactBeforeLapseMinutes: expect.any(Number) }),
-    contacts: { supervisorEmail: expect.any(String), managerEmail: expect.any(String) },
+    // Escalations are routed to people on duty when they fire: no fixed address in the input.
+    routing: 'duty',
     aftercare: { callbackAfterMinutes: 24 * 60, maintenanceAfterDays: expect.any(Number) },
   });
+  expect(input).not.toHaveProperty('contacts');
   await call('POST', `/cases/${opened.body.case.caseNo}/cancel`, { body: { reason: 'test over' } });
 });
 
