@@ -137,6 +137,8 @@ export function complaintRoutes(deps: {
         201: { description: 'Complaint registered', schema: Envelope },
         200: { description: 'Replay of an earlier request with this Idempotency-Key', schema: Envelope },
         ...errors,
+        404: { description: 'The owner named is no person of the staff directory', schema: ErrorSchema },
+        409: { description: 'The owner named is deactivated, or neither a supervisor nor a manager', schema: ErrorSchema },
         422: { description: 'Idempotency-Key reused with a different body', schema: ErrorSchema },
       },
       async handler({ req, res, actor, body }) {

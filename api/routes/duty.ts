@@ -140,7 +140,7 @@ export function dutyRoutes(deps: { db: Database; timeZone: string }): RouteSpec[
               at: z.string(),
               via: z.enum(['shift', 'region_fallback', 'global_fallback', 'none']),
               shiftId: z.int().nullable(),
-              person: PersonViewSchema.nullable(),
+              person: z.union([PersonViewSchema, z.null()]),
             })
             .meta({ id: 'DutyNow' }),
         },

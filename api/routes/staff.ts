@@ -133,7 +133,7 @@ export function staffRoutes(deps: { db: Database; timeZone: string }): RouteSpec
         200: {
           description: 'Now',
           schema: z
-            .object({ personId: z.string(), active: z.boolean(), onDuty: z.boolean(), at: z.string(), shift: ShiftViewSchema.nullable() })
+            .object({ personId: z.string(), active: z.boolean(), onDuty: z.boolean(), at: z.string(), shift: z.union([ShiftViewSchema, z.null()]) })
             .meta({ id: 'OnDuty' }),
         },
         ...errors,
