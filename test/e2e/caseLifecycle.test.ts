@@ -83,7 +83,7 @@ test('a case goes from intake to archived through the API', async () => {
     'visit.checked_out',
     'case.confirmed',
   ]);
-  expect(detail.body.timeline[5].actor).toEqual({ role: 'engineer', subject: 'E001' });
+  expect(detail.body.timeline[5].actor).toEqual({ role: 'engineer', subject: 'E001', personId: null, personName: null }); // an API_KEYS key: no person
   expect(detail.body.case.metrics).toMatchObject({ visits: 1, reworks: 0, firstTimeFix: true });
 
   // What ops see in the Temporal UI: search attributes and a readable summary.
