@@ -73,6 +73,8 @@ export async function writeCaseEvent(db: Database, state: CaseState, event: Case
         toStage: event.toStage,
         actorRole: event.actor.role,
         actorSubject: event.actor.subject ?? null,
+        actorPersonId: event.actor.personId ?? null,
+        actorPersonName: event.actor.personName ?? null,
         data: event.data,
         occurredAt: new Date(event.occurredAt),
       })

@@ -71,6 +71,8 @@ export async function writeComplaintEvent(db: Database, state: ComplaintState, e
         toStage: event.toStage,
         actorRole: event.actor.role,
         actorSubject: event.actor.subject ?? null,
+        actorPersonId: event.actor.personId ?? null,
+        actorPersonName: event.actor.personName ?? null,
         data: event.data,
         occurredAt: new Date(event.occurredAt),
       })

@@ -16,6 +16,8 @@ import * as sla from '../db/queries/sla';
 import * as aftercare from './aftercare';
 import { gatewayConfigFromEnv, gatewaysFromConfig, type GatewayConfig, type Gateways } from './gateways';
 import { createNotificationActivities } from './notifications';
+import { personContact, routeToDuty } from './routing';
+import type { RoutedPerson, Routing } from '../domain/duty';
 
 export interface ActivityDeps {
   /** IANA time zone of the service area: decides "working that day" for engineers. */
@@ -103,6 +105,17 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
     },
     async recordArchive(args: { caseNo: string; engineerId?: string; metrics: CaseMetrics; rating?: number; archivedAt: string }) {
       return dispatch.recordArchive(db, args);
+    },
+    /**
+     * Who the duty roster names for each role in the region at `at` (the workflow's
+     * firing instant): on shift, else the region's fallback, else the global fallback.
+     */
+    async routeToDuty(args: { roles: string[]; region?: string; at: string }): Promise<Routing[]> {
+      return routeToDuty(db, timeZone, args);
+    },
+    /** How a named person is reached (a complaint's new owner); null if unknown, inactive or unreachable. */
+    async personContact(args: { personId: string; role: string }): Promise<RoutedPerson | null> {
+      return personContact(db, args);
     },
     ...createNotificationActivities(db, gateways),
   };

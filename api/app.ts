@@ -9,7 +9,9 @@ import type { CustomerLinkConfig } from '../shared/customerLinks';
 import { customerRoutes } from './routes/customer';
 import { customerComplaintRoutes } from './routes/customerComplaints';
 import { dispatchRoutes } from './routes/dispatch';
+import { dutyRoutes } from './routes/duty';
 import { engineerRoutes } from './routes/engineers';
+import { staffRoutes } from './routes/staff';
 import { opsRoutes } from './routes/ops';
 import { aftercareRoutes } from './routes/aftercare';
 import { createCaseIntake } from './caseIntake';
@@ -52,6 +54,8 @@ export interface AppDeps {
   devOutbox?: DevOutboxSource;
   /** Non-public webhook targets allowed (WEBHOOK_ALLOWED_HOSTS); none by default. */
   webhookAllowedTargets?: readonly AllowedTarget[];
+  /** IANA time zone of duty shifts (TIME_ZONE; default Asia/Shanghai). */
+  timeZone?: string;
   /** How long a request may wait (unset: DEFAULT_DEADLINES). */
   deadlines?: { [K in keyof ApiDeadlines]?: number | undefined };
   /** Rate limits and load shedding (api/server.ts passes the environment's; unset: none). */
@@ -71,6 +75,7 @@ export type RouteDeps = Pick<
   'client' | 'db' | 'taskQueue' | 'customerLinks' | 'dispatchPolicy' | 'devOutbox' | 'envKeys' | 'webhookAllowedTargets' | 'payloadCodec'
 > & {
   deadlines: ApiDeadlines;
+  timeZone: string;
 };
 
 export function allRoutes(deps: RouteDeps): RouteSpec[] {
@@ -91,13 +96,15 @@ export function allRoutes(deps: RouteDeps): RouteSpec[] {
     ...auditRoutes(deps),
     ...customerLinkRoutes(deps),
     ...codecRoutes(deps),
+    ...staffRoutes(deps),
+    ...dutyRoutes(deps),
   ];
 }
 
 export function createApp(appDeps: AppDeps): express.Express {
   const deadlines: ApiDeadlines = { ...DEFAULT_DEADLINES };
   for (const [k, v] of Object.entries(appDeps.deadlines ?? {})) if (v !== undefined) deadlines[k as keyof ApiDeadlines] = v;
-  const deps = { ...appDeps, deadlines };
+  const deps = { ...appDeps, deadlines, timeZone: appDeps.timeZone ?? 'Asia/Shanghai' };
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

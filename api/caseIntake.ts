@@ -32,7 +32,8 @@ export function createCaseIntake(deps: { client: Client; db: Database; taskQueue
         taskQueue,
         // The run's defaults resolved here, so they are in its history: a later change of a
         // default in code never reaches this case, even on replay.
-        args: [{ ...input, ...caseSettingsFrom(input) }],
+        // Duty routing: no fixed escalation contacts go into a new run (the roster names people when they fire).
+        args: [{ ...input, ...caseSettingsFrom(input, true) }],
         // A retried intake attaches to the running case; a closed case is never re-run.
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -9,6 +9,7 @@ import type { ComplaintOpen } from '../domain/complaintSchemas';
 import { SA } from '../domain/searchAttributes';
 import type { Database } from '../db/client';
 import { findCase } from '../db/queries/cases';
+import { findPerson } from '../db/queries/people';
 import { findComplaint, reserveComplaint, type ComplaintRow } from '../db/queries/complaints';
 import { complaintReceipt } from '../workflows/complaintDefinitions';
 import { claimStart, releaseStart } from '../db/queries/moves';
@@ -28,7 +29,8 @@ export function createComplaintIntake(deps: { client: Client; db: Database; task
         workflowId: complaintWorkflowId(input.complaintNo),
         taskQueue,
         // The run's defaults resolved here, so they are in its history (see api/caseIntake.ts).
-        args: [{ ...input, ...complaintSettingsFrom(input) }],
+        // Duty routing: no fixed escalation contacts go into a new run.
+        args: [{ ...input, ...complaintSettingsFrom(input, true) }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: [
@@ -48,11 +50,14 @@ export function createComplaintIntake(deps: { client: Client; db: Database; task
   /** A replay returns the same complaint; a key reused with another body is 422. */
   return async function openComplaint(body: ComplaintOpen, key: string, actor: Actor): Promise<{ created: boolean; row: ComplaintRow }> {
     let customer = body.customer;
+    let region: string | undefined;
     if (body.caseNo) {
       const linked = await findCase(db, body.caseNo);
       if (!linked) throw new HttpError(400, 'validation_failed', 'invalid body', { fields: [{ path: 'body.caseNo', message: 'no such case' }] });
       customer ??= { name: linked.customerName, phone: linked.customerPhone, language: linked.customerLanguage as 'zh-CN' | 'en' };
+      region = linked.region ?? undefined;
     }
+    if (body.owner) await eligibleOwner(db, body.owner, 'body.owner');
     const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
     const { kind, request } = await reserveComplaint(db, { key, requestHash, actor, now: new Date() });
     if (request.requestHash !== requestHash) {
@@ -72,7 +77,7 @@ export function createComplaintIntake(deps: { client: Client; db: Database; task
         source: 'agent',
         openedBy: actor,
         idempotencyKey: key,
-        intake: { category, grade, channel, summary, caseNo, owner, customer: customer! },
+        intake: { category, grade, channel, summary, caseNo, owner, customer: customer!, ...(region ? { region } : {}) },
       });
     } catch (err) {
       if (claimed) await releaseStart(db, complaintRequests, key).catch(() => undefined);
@@ -82,4 +87,14 @@ export function createComplaintIntake(deps: { client: Client; db: Database; task
     if (!row) throw new Error(`complaint ${request.complaintNo} started but its row is missing`);
     return { created: claimed, row };
   };
+}
+
+/** A complaint owner is an active supervisor or manager of the staff directory: 404 / 409 otherwise. */
+export async function eligibleOwner(db: Database, personId: string, path = 'body.owner'): Promise<void> {
+  const p = await findPerson(db, personId);
+  if (!p) throw new HttpError(404, 'person_not_found', `no person ${personId} (${path})`);
+  if (!p.active) throw new HttpError(409, 'owner_not_eligible', `person ${personId} is deactivated`);
+  if (!p.roles.some((r) => r === 'supervisor' || r === 'manager')) {
+    throw new HttpError(409, 'owner_not_eligible', `person ${personId} is neither a supervisor nor a manager`);
+  }
 }

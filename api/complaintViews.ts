@@ -53,7 +53,12 @@ export const ComplaintEventViewSchema = z
     // which no null satisfies (the opening event has no fromStage).
     fromStage: z.union([ComplaintStageSchema, z.null()]),
     toStage: ComplaintStageSchema,
-    actor: z.object({ role: z.string(), subject: z.string().nullable() }),
+    actor: z.object({
+      role: z.string(),
+      subject: z.string().nullable(),
+      personId: z.string().nullable().meta({ description: 'The person whose API key acted (staff directory)' }),
+      personName: z.string().nullable(),
+    }),
     data: z.record(z.string(), z.unknown()),
     occurredAt: z.string(),
   })
@@ -100,7 +105,7 @@ export function complaintEventView(e: ComplaintEventRow): z.infer<typeof Complai
     type: e.type,
     fromStage: (e.fromStage as ComplaintStage | null) ?? null,
     toStage: e.toStage as ComplaintStage,
-    actor: { role: e.actorRole, subject: e.actorSubject },
+    actor: { role: e.actorRole, subject: e.actorSubject, personId: e.actorPersonId, personName: e.actorPersonName },
     data: e.data,
     occurredAt: e.occurredAt.toISOString(),
   };

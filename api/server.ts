@@ -34,6 +34,7 @@ export interface ApiSettings {
     | 'edge'
     | 'webhookAllowedTargets'
     | 'codecCorsOrigins'
+    | 'timeZone'
   >;
 }
 
@@ -64,6 +65,7 @@ export function apiSettings(
       edge: apiEdge(env),
       webhookAllowedTargets: env.WEBHOOK_ALLOWED_HOSTS,
       codecCorsOrigins: [...env.CODEC_CORS_ORIGINS, ...(opts.codecCorsOrigins ?? [])],
+      timeZone: env.TIME_ZONE,
     },
   };
 }

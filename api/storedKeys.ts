@@ -27,5 +27,9 @@ export async function storedKeyActor(db: Database, presented: string, keyedHash:
     // Bookkeeping only: the key is valid, the request goes on (the message may quote the hash: not logged).
     log?.warn({ code: (err as { code?: unknown }).code ?? 'error', keyId: row.id }, 'api key bookkeeping failed');
   }
-  return { role: row.role as Role, subject: row.subject ?? undefined };
+  return {
+    role: row.role as Role,
+    subject: row.subject ?? undefined,
+    ...(row.personId ? { personId: row.personId, personName: row.personName ?? undefined } : {}),
+  };
 }

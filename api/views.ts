@@ -61,7 +61,12 @@ export const CaseEventViewSchema = z
     // which no null satisfies (the opening event has no fromStage).
     fromStage: z.union([StageSchema, z.null()]),
     toStage: StageSchema,
-    actor: z.object({ role: z.string(), subject: z.string().nullable() }),
+    actor: z.object({
+      role: z.string(),
+      subject: z.string().nullable(),
+      personId: z.string().nullable().meta({ description: 'The person whose API key acted (staff directory)' }),
+      personName: z.string().nullable(),
+    }),
     data: z.record(z.string(), z.unknown()),
     occurredAt: z.string(),
   })
@@ -120,7 +125,7 @@ export function caseEventView(e: CaseEventRow): z.infer<typeof CaseEventViewSche
     type: e.type,
     fromStage: (e.fromStage as Stage | null) ?? null,
     toStage: e.toStage as Stage,
-    actor: { role: e.actorRole, subject: e.actorSubject },
+    actor: { role: e.actorRole, subject: e.actorSubject, personId: e.actorPersonId, personName: e.actorPersonName },
     data: e.data,
     occurredAt: e.occurredAt.toISOString(),
   };

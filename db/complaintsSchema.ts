@@ -71,6 +71,9 @@ export const complaintEvents = pgTable(
     toStage: text('to_stage').notNull(),
     actorRole: text('actor_role').notNull(),
     actorSubject: text('actor_subject'),
+    /** The person behind the actor's key, named as they were at the time. */
+    actorPersonId: text('actor_person_id'),
+    actorPersonName: text('actor_person_name'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
     occurredAt: ts('occurred_at').notNull(),
     recordedAt: ts('recorded_at').notNull().defaultNow(),

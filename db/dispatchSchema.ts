@@ -21,6 +21,8 @@ export const engineers = pgTable(
     maxOpenCases: integer('max_open_cases').notNull(),
     active: boolean('active').notNull().default(true),
     rating: doublePrecision('rating').notNull(),
+    /** The engineer's person in the staff directory (people.id), if linked. */
+    personId: text('person_id'),
     ratingCount: integer('rating_count').notNull().default(0),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),

@@ -89,6 +89,9 @@ export const caseEvents = pgTable(
     toStage: text('to_stage').notNull(),
     actorRole: text('actor_role').notNull(),
     actorSubject: text('actor_subject'),
+    /** The person behind the actor's key, named as they were at the time. */
+    actorPersonId: text('actor_person_id'),
+    actorPersonName: text('actor_person_name'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
     occurredAt: ts('occurred_at').notNull(),
     recordedAt: ts('recorded_at').notNull().defaultNow(),
@@ -135,6 +138,8 @@ export const apiKeys = pgTable('api_keys', {
   hashScheme: text('hash_scheme').notNull().default('hmac-sha256'),
   role: text('role').notNull(),
   subject: text('subject'),
+  /** The person the key belongs to (the timeline names them); null for role-only keys. */
+  personId: text('person_id'),
   label: text('label').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
   revoked: boolean('revoked').notNull().default(false),
@@ -155,3 +160,4 @@ export * from './complaintsSchema';
 export * from './requestsSchema';
 export * from './securitySchema';
 export * from './limitsSchema';
+export * from './peopleSchema';

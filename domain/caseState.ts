@@ -127,14 +127,20 @@ export interface CaseState {
  */
 export interface CaseSettings {
   reminders: ReminderPolicy;
-  contacts: EscalationContacts;
+  /**
+   * 'duty': warnings and escalations go to the people the duty roster names when they
+   * fire. Runs started before duty routing have no `routing` and keep fixed `contacts`.
+   */
+  routing?: 'duty';
+  contacts?: EscalationContacts;
   aftercare: { callbackAfterMinutes: number; maintenanceAfterDays: number };
 }
 
-export function caseSettingsFrom(input: Pick<CaseWorkflowInput, 'intake' | 'reminders' | 'contacts' | 'aftercare'>): CaseSettings {
+/** `dutyRouting`: the run took the 'duty-routing' patch (workflows/caseCore.ts). */
+export function caseSettingsFrom(input: Pick<CaseWorkflowInput, 'intake' | 'reminders' | 'contacts' | 'aftercare'>, dutyRouting = false): CaseSettings {
   return {
     reminders: { ...DEFAULT_REMINDER_POLICY, ...input.reminders },
-    contacts: escalationContactsFrom(input.contacts),
+    ...(dutyRouting ? { routing: 'duty' as const } : { contacts: escalationContactsFrom(input.contacts) }),
     aftercare: {
       callbackAfterMinutes: input.aftercare?.callbackAfterMinutes ?? CALLBACK_AFTER_MINUTES,
       maintenanceAfterDays: input.aftercare?.maintenanceAfterDays ?? maintenanceIntervalDays(input.intake.product.category),
@@ -183,7 +189,7 @@ export interface CaseWorkflowInput {
   policy?: DispatchPolicyOverrides;
   /** Reminder and auto-confirm delays; defaults from DEFAULT_REMINDER_POLICY. */
   reminders?: Partial<ReminderPolicy>;
-  /** Who hears about SLA warnings and escalations (e-mail); defaults in the workflow. */
+  /** Runs started before duty routing only: fixed e-mail contacts of warnings and escalations (ignored by new runs). */
   contacts?: { supervisorEmail?: string; managerEmail?: string };
   /** Callback and maintenance delays (tests shorten them). */
   aftercare?: { callbackAfterMinutes?: number; maintenanceAfterDays?: number };

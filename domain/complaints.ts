@@ -105,8 +105,11 @@ export function startComplaintClock(clock: ComplaintClock, cycle: number, at: nu
 export const COMPLAINT_TRIGGERS = ['low_rating', 'second_rework'] as const;
 export type ComplaintTrigger = (typeof COMPLAINT_TRIGGERS)[number];
 
-/** Who owns a complaint when nobody is named: the supervisor on duty. */
+/** The owner of a complaint started before duty routing when nobody was named. */
 export const DEFAULT_COMPLAINT_OWNER = 'duty-supervisor';
+
+/** The owner of a duty-routed complaint when the roster names nobody (the timeline says so). */
+export const UNASSIGNED_OWNER = 'unassigned';
 
 export interface ComplaintIntake {
   category: ComplaintCategory;
@@ -116,6 +119,8 @@ export interface ComplaintIntake {
   caseNo?: string;
   customer: { name?: string; phone: string; language: NotificationLocale };
   owner?: string;
+  /** The linked case's service region: the owner and escalations are routed in it. */
+  region?: string;
 }
 
 export interface ComplaintWorkflowInput {
@@ -125,7 +130,7 @@ export interface ComplaintWorkflowInput {
   source: 'agent' | 'auto';
   trigger?: { kind: ComplaintTrigger; rating?: number; reworks?: number; comment?: string };
   idempotencyKey?: string;
-  /** Who hears about lapses (e-mail); defaults in the workflow. */
+  /** Runs started before duty routing only: fixed e-mail contacts of lapses (ignored by new runs). */
   contacts?: { supervisorEmail?: string; managerEmail?: string };
 }
 
@@ -141,10 +146,16 @@ export interface ComplaintState {
   channel: string;
   summary: string;
   caseNo?: string;
+  /** Service region (from the linked case): where the owner and escalations are routed. */
+  region?: string;
   customer: ComplaintIntake['customer'];
   source: 'agent' | 'auto';
   trigger?: ComplaintWorkflowInput['trigger'];
+  /** A person id (duty routing), or the free text of runs started before it. */
   owner: string;
+  ownerName?: string;
+  /** How the owner was found at open (duty routing): person, via, or nobody. */
+  ownerRouting?: Record<string, unknown>;
   openedBy: Actor;
   openedAt: string;
   updatedAt: string;
@@ -182,11 +193,14 @@ export interface ComplaintState {
  * CaseSettings. A case passes its own resolved contacts to the complaints it opens.
  */
 export interface ComplaintSettings {
-  contacts: EscalationContacts;
+  /** 'duty': the owner, warnings and escalations are routed to people (see CaseSettings). */
+  routing?: 'duty';
+  contacts?: EscalationContacts;
 }
 
-export function complaintSettingsFrom(input: Pick<ComplaintWorkflowInput, 'contacts'>): ComplaintSettings {
-  return { contacts: escalationContactsFrom(input.contacts) };
+/** `dutyRouting`: the run took the 'duty-routing' patch (workflows/complaintCore.ts). */
+export function complaintSettingsFrom(input: Pick<ComplaintWorkflowInput, 'contacts'>, dutyRouting = false): ComplaintSettings {
+  return dutyRouting ? { routing: 'duty' } : { contacts: escalationContactsFrom(input.contacts) };
 }
 
 export interface ComplaintEvent {

@@ -16,17 +16,21 @@ export const WEBHOOK_SUBSCRIBERS = '*';
 
 export type NotificationVars = Record<string, string | number>;
 
-/** Who hears about SLA and complaint warnings and escalations (e-mail). */
+/**
+ * Fixed e-mail contacts of SLA and complaint warnings and escalations: only runs started
+ * before duty routing (no 'duty-routing' marker in their history) use them, so those keep
+ * replaying and sending where they did. New runs route to people (activities/routing.ts).
+ */
 export interface EscalationContacts {
   supervisorEmail: string;
   managerEmail: string;
 }
 
-export const DEFAULT_ESCALATION_CONTACTS: EscalationContacts = { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager@casework.local' };
+export const LEGACY_ESCALATION_CONTACTS: EscalationContacts = { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager@casework.local' };
 
-/** The contacts a workflow input names, over the defaults. */
+/** The contacts a legacy run's input named, over the legacy defaults. */
 export function escalationContactsFrom(overrides?: Partial<EscalationContacts>): EscalationContacts {
-  return { ...DEFAULT_ESCALATION_CONTACTS, ...overrides };
+  return { ...LEGACY_ESCALATION_CONTACTS, ...overrides };
 }
 
 export interface NotificationRequest {
@@ -201,6 +205,16 @@ export const TEMPLATES = {
     en: {
       subject: 'Complaint escalation (level {level}): {complaintNo}',
       text: 'Complaint {complaintNo} ({grade}, {stage}) missed its {clock} deadline at {deadline} and is escalated to level {level}; owner {owner}. {role}, please follow up.',
+    },
+  },
+  'complaint.assigned': {
+    'zh-CN': {
+      subject: '投诉 {complaintNo} 已分派给您',
+      text: '{ownerName}，投诉 {complaintNo}（{grade}）已分派给您负责：{summary}。请于 {acknowledgeBy} 前联系客户。',
+    },
+    en: {
+      subject: 'Complaint {complaintNo} is now yours',
+      text: '{ownerName}, complaint {complaintNo} ({grade}) is assigned to you: {summary}. Please contact the customer by {acknowledgeBy}.',
     },
   },
   'callback.due': {

@@ -11,6 +11,9 @@ export interface Actor {
   role: Role | 'customer' | 'system';
   /** Engineer id for engineers, a person or key label for others. */
   subject?: string;
+  /** The person the API key belongs to (staff directory), named on the timeline. */
+  personId?: string;
+  personName?: string;
 }
 
 export const SYSTEM_ACTOR: Actor = { role: 'system', subject: 'caseWorkflow' };
@@ -48,4 +51,11 @@ export const ACTION_ROLES = {
   /** What the call center records: the customer's answer, the callback, notes, withdrawal. */
   complaintFollowUp: ['agent', ...staff],
   complaintStats: ['ops', ...staff],
+  /** The staff directory and duty roster: read by who routes work, written by admins. */
+  staffRead: ['dispatcher', 'ops', ...staff],
+  staffWrite: ['admin'],
+  /** Whether a person is on duty now (any desk may ask before handing work over). */
+  onDuty: ['agent', 'dispatcher', 'ops', ...staff],
+  /** Messages to the caller's own person (the key must belong to one). */
+  myNotifications: ['agent', 'dispatcher', 'engineer', 'ops', ...staff],
 } as const satisfies Record<string, readonly Role[]>;

@@ -221,6 +221,7 @@ const engineerFields = {
   workingHours: WorkingHoursSchema,
   maxOpenCases: z.int().min(1).max(50),
   active: z.boolean(),
+  personId: identifier.optional().meta({ description: "The engineer's person in the staff directory" }),
 };
 
 export const EngineerInputSchema = z
@@ -246,6 +247,7 @@ export const EngineerPatchSchema = z
     workingHours: engineerFields.workingHours.optional(),
     maxOpenCases: engineerFields.maxOpenCases.optional(),
     active: engineerFields.active.optional(),
+    personId: engineerFields.personId,
   })
   .refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' })
   .meta({ id: 'EngineerPatch' });

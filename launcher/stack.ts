@@ -14,6 +14,7 @@ import { createCaseWorker } from '../worker/createWorker';
 import { caseWorkerSettings } from '../worker/settings';
 import { superviseWorker } from '../worker/supervisor';
 import { gatewayConfigFromEnv } from '../activities/gateways';
+import { ensureDemoKeys, type DemoKey } from './demoKeys';
 import { startLocalGateways, type LocalGateways } from './localGateways';
 import { startEmbeddedPostgres } from './embeddedPostgres';
 import { superviseChild } from './supervise';
@@ -33,6 +34,8 @@ export interface RunningStack {
   /** The local SMTP capture / HTTP receiver, when SMS_GATEWAY_URL or SMTP_URL is unset. */
   localGateways?: { smtpUrl?: string; smsUrl?: string; webhookUrl: string };
   devOutbox: boolean;
+  /** With no API_KEYS: the demo people's keys (launcher/demoKeys.ts). */
+  demoKeys?: DemoKey[];
   stop(): Promise<void>;
 }
 
@@ -105,6 +108,8 @@ export async function startStack(env: Env, logger: Logger, opts: StackOptions = 
     await migrateWhenReachable(databaseUrl, { logger });
     const db = createDatabase(databaseUrl, { logger });
     stops.push(['database pool', () => db.$client.end()]);
+    // The embedded default is usable at once: demo people with keys of their own.
+    const demoKeys = env.API_KEYS ? undefined : await ensureDemoKeys(db, env.DATA_DIR, apiKeySecret);
 
     // Notification gateways: what is configured, the local capture for the rest.
     const gatewayConfig = gatewayConfigFromEnv(env);
@@ -161,6 +166,7 @@ export async function startStack(env: Env, logger: Logger, opts: StackOptions = 
         ? { smtpUrl: env.SMTP_URL ? undefined : local.smtpUrl, smsUrl: env.SMS_GATEWAY_URL ? undefined : local.smsUrl, webhookUrl: local.webhookUrl }
         : undefined,
       devOutbox: devOutbox && local !== undefined,
+      demoKeys,
       stop,
     };
   } catch (err) {

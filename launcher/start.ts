@@ -44,6 +44,12 @@ async function main(): Promise<void> {
           `  Webhook sink  ${stack.localGateways.webhookUrl}${stack.devOutbox ? `   Outbox ${stack.apiUrl}/dev/outbox (ops/admin)` : ''}`,
         ]
       : []),
+    ...(stack.demoKeys
+      ? [
+          `  Demo keys     (no API_KEYS set; kept in ${env.DATA_DIR}/demo-keys.env — \`. ${env.DATA_DIR}/demo-keys.env\` exports them)`,
+          ...stack.demoKeys.map((k) => `    ${k.name.padEnd(15)} ${k.key}   ${k.role}${k.subject ? `:${k.subject}` : ''} · ${k.personId}`),
+        ]
+      : []),
     'Press Ctrl-C to stop.',
     '',
   ];

@@ -1,14 +1,15 @@
-// `npm run seed:engineers`: loads the demo roster (36 engineers in SH-PD, SH-XH, SH-MH).
-// Idempotent: re-running updates the same engineers. Uses DATABASE_URL, or the
-// embedded PostgreSQL of a running `npm start`.
+// `npm run seed:engineers`: loads the demo organisation — the 36 demo engineers in
+// SH-PD, SH-XH, SH-MH, each linked to their person, the staff of every region and the
+// duty roster that covers every hour (launcher/demoOrganisation.ts). Idempotent:
+// re-running updates the same rows. Uses DATABASE_URL, or the embedded PostgreSQL of a
+// running `npm start`.
 import { loadEnv } from '../config/env';
 import { embeddedDatabaseUrl } from '../launcher/embeddedPostgres';
 import { printableError } from '../shared/redact';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
-import { upsertEngineer } from '../db/queries/engineers';
-import { EngineerInputSchema } from '../domain/schemas';
-import { demoRoster } from './demoRoster';
+import { DEMO_REGIONS } from '../launcher/demoRoster';
+import { seedDemoOrganisation } from '../launcher/demoOrganisation';
 
 async function main(): Promise<void> {
   const env = loadEnv();
@@ -16,11 +17,10 @@ async function main(): Promise<void> {
   await migrateDatabase(url);
   const db = createDatabase(url, { max: 1 });
   try {
-    const roster = demoRoster().map((e) => EngineerInputSchema.parse(e));
-    for (const e of roster) await upsertEngineer(db, e);
-    const byRegion = new Map<string, number>();
-    for (const e of roster) byRegion.set(e.regions[0]!, (byRegion.get(e.regions[0]!) ?? 0) + 1);
-    console.log(`Loaded ${roster.length} engineers: ${[...byRegion].map(([r, n]) => `${r} ${n}`).join(', ')}`);
+    const loaded = await seedDemoOrganisation(db);
+    const perRegion = loaded.engineers / DEMO_REGIONS.length;
+    console.log(`Loaded ${loaded.engineers} engineers: ${DEMO_REGIONS.map((r) => `${r.code} ${perRegion}`).join(', ')}`);
+    console.log(`Loaded the demo organisation: ${loaded.people} people, ${loaded.shifts} weekly shifts (every hour of every day covered)`);
   } finally {
     await db.$client.end();
   }

@@ -153,6 +153,8 @@ export class CaseClosure {
             summary,
             caseNo: state.caseNo,
             customer: { name: customer.name, phone: customer.phone, language: customer.language },
+            // Its owner and escalations are routed in the case's region.
+            ...(customer.region ? { region: customer.region } : {}),
           },
         },
       ],

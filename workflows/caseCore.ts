@@ -4,7 +4,7 @@
 // WorkflowCore, activities that park on an unfixable failure and the outbox; the
 // customer's link; letting an engineer go. The modules (caseDispatch, caseVisit,
 // caseClosure, caseReminders) register their handlers and loops on it. Deterministic.
-import { setHandler, workflowInfo } from '@temporalio/workflow';
+import { patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   canPerform,
@@ -23,11 +23,19 @@ import {
   type Stage,
 } from '../domain';
 import { FAILURE } from '../domain/failures';
-import { linkOrHotline, notificationKey, type NotificationChannel, type NotificationEvent, type NotificationVars } from '../domain/notifications';
+import {
+  linkOrHotline,
+  notificationKey,
+  type NotificationChannel,
+  type NotificationEvent,
+  type NotificationLocale,
+  type NotificationVars,
+} from '../domain/notifications';
 import { reject } from './activities';
 import { publishForOps, publishOpening } from './caseOps';
 import type { CaseSlaClocks } from './caseSla';
 import { ACTION_UPDATES, getCaseState, intakeReceipt } from './definitions';
+import { DUTY_ROUTING_PATCH } from './dutyRouting';
 import { WorkflowCore } from './workflowCore';
 
 export function dispatchPolicyFrom(input?: DispatchPolicyOverrides): DispatchPolicy {
@@ -64,7 +72,9 @@ function initialState(input: CaseWorkflowInput): CaseState {
     remindersSent: [],
     complaints: [],
     eventSeq: 0,
-    settings: caseSettingsFrom(input),
+    // New runs route warnings and escalations to people on duty; runs recorded before
+    // (no marker) keep the fixed contacts, so their histories replay.
+    settings: caseSettingsFrom(input, patched(DUTY_ROUTING_PATCH)),
   };
 }
 
@@ -191,7 +201,15 @@ export class CaseCore extends WorkflowCore<CaseState> {
 
   // Shared means ----------------------------------------------------------------------
 
-  queueMessage(subject: string, event: NotificationEvent, channel: NotificationChannel, recipient: string | undefined, vars: NotificationVars): void {
+  /** `locale`: the recipient's language (staff); default the customer's. */
+  queueMessage(
+    subject: string,
+    event: NotificationEvent,
+    channel: NotificationChannel,
+    recipient: string | undefined,
+    vars: NotificationVars,
+    locale: NotificationLocale = this.state.intake.customer.language,
+  ): void {
     if (!recipient) return;
     const state = this.state;
     this.outbox.push({
@@ -199,7 +217,7 @@ export class CaseCore extends WorkflowCore<CaseState> {
       channel,
       recipient,
       event,
-      locale: state.intake.customer.language,
+      locale,
       vars: { caseNo: state.caseNo, ...vars },
       caseNo: state.caseNo,
     });

@@ -14,6 +14,7 @@ import {
   type Stage,
   type Threshold,
 } from '../domain';
+import type { RoutedPerson } from '../domain/duty';
 
 export interface SlaHooks {
   state: CaseState;
@@ -21,8 +22,10 @@ export interface SlaHooks {
   advance(type: string, data: Record<string, unknown>, change?: (s: CaseState) => Stage | void): Promise<unknown>;
   recordThreshold(c: SlaClock, t: Threshold, dueAt: number): Promise<unknown>;
   recordResult(result: CaseState['sla']['results'][number]): Promise<unknown>;
+  /** Duty routing of a threshold (see SlaEngineHooks.route). */
+  route?(c: SlaClock, t: Threshold): Promise<{ data: Record<string, unknown>; people: RoutedPerson[] }> | undefined;
   /** Tells the people a threshold names (supervisor, manager); never blocks the clock. */
-  notify(c: SlaClock, t: Threshold, dueAt: number): void;
+  notify(c: SlaClock, t: Threshold, dueAt: number, routed?: RoutedPerson[]): void;
   /** Level-3 action for dispatch clocks: take the case from the engineer and dispatch again. */
   forceRedispatch(clock: ClockName): Promise<void>;
   isClosed(): boolean;
@@ -45,7 +48,8 @@ export class CaseSlaClocks {
         notify: [...(t.actions.includes('notify_supervisor') ? ['supervisor'] : []), ...(t.actions.includes('notify_manager') ? ['manager'] : [])],
       }),
       recordThreshold: (c, t, dueAt) => hooks.recordThreshold(c, t, dueAt),
-      notify: (c, t, dueAt) => hooks.notify(c, t, dueAt),
+      route: (c, t) => hooks.route?.(c, t),
+      notify: (c, t, dueAt, routed) => hooks.notify(c, t, dueAt, routed),
       // A held case (offered or dispatched) is taken back on a dispatch clock.
       canTakeBack: (c) => DISPATCH_CLOCKS.includes(c.clock) && (state.stage === 'offered' || state.stage === 'dispatched'),
       takeBack: (c) => hooks.forceRedispatch(c.clock),

@@ -1,10 +1,12 @@
 // The case's SLA clocks wired to the case: their events go through `advance`, fired
 // thresholds and stopped clocks are recorded by activities, warnings and escalations go
-// to the contacts the case was opened with, and level 3 takes a held case back.
+// to the people on duty when they fire (older runs: the contacts they were opened with),
+// and level 3 takes a held case back.
 import { addWorkingMs, STAGE_LABELS, SYSTEM_ACTOR } from '../domain';
 import { localTime } from '../domain/notifications';
 import { now, type CaseCore } from './caseCore';
 import { CaseSlaClocks } from './caseSla';
+import { routeThreshold } from './dutyRouting';
 
 const MINUTE = 60_000;
 
@@ -36,16 +38,24 @@ export function wireCaseSla(core: CaseCore, takeBack: (reason: string) => Promis
         policyVersion: state.sla.policyVersion,
         stoppedAt: now(),
       }),
-    notify: (c, t) => {
-      const contacts = state.settings.contacts;
+    // Duty routing: the people on duty for the case's region when the threshold fires.
+    route: (_c, t) => (state.settings.routing === 'duty' ? routeThreshold(core.activities, t, state.intake.customer.region) : undefined),
+    notify: (c, t, _dueAt, routed) => {
       // The clock's own deadline (100% of the target), whichever threshold fired.
       const deadline = addWorkingMs(c.startedAt, c.targetMs + c.pausedMs, c.mode, state.sla.policy.calendar);
       const vars = { stage: STAGE_LABELS[state.stage], deadline: localTime(deadline, state.sla.policy.calendar.utcOffsetMinutes), level: t.level };
       const subject = `${state.caseNo}#sla-${c.clock}-${c.cycle}-${t.key}`;
-      if (t.kind === 'warning') core.queueMessage(subject, 'sla.warning', 'email', contacts.supervisorEmail, vars);
-      if (t.actions.includes('notify_supervisor'))
-        core.queueMessage(subject, 'sla.escalation', 'email', contacts.supervisorEmail, { ...vars, role: 'supervisor' });
-      if (t.actions.includes('notify_manager')) core.queueMessage(subject, 'sla.escalation', 'email', contacts.managerEmail, { ...vars, role: 'manager' });
+      const event = t.kind === 'warning' ? 'sla.warning' : 'sla.escalation';
+      if (routed) {
+        for (const p of routed) core.queueMessage(subject, event, p.channel, p.address, { ...vars, role: p.role }, p.language);
+      } else if (state.settings.contacts) {
+        // Runs started before duty routing: the fixed contacts they were opened with.
+        const contacts = state.settings.contacts;
+        if (t.kind === 'warning') core.queueMessage(subject, 'sla.warning', 'email', contacts.supervisorEmail, vars);
+        if (t.actions.includes('notify_supervisor'))
+          core.queueMessage(subject, 'sla.escalation', 'email', contacts.supervisorEmail, { ...vars, role: 'supervisor' });
+        if (t.actions.includes('notify_manager')) core.queueMessage(subject, 'sla.escalation', 'email', contacts.managerEmail, { ...vars, role: 'manager' });
+      }
       if (t.kind === 'escalation') core.queueMessage(subject, 'sla.escalation', 'webhook', '*', { ...vars, role: 'ops' });
     },
     forceRedispatch: (clock) => takeBack(`SLA ${clock} level-3 escalation`),

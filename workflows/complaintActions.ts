@@ -44,11 +44,7 @@ export class ComplaintActions {
     core.on<DecisionBody>('recordDecision', (actor, body) => this.recordDecision(actor, body));
     core.on<CallbackBody>('verifyCallback', (actor, body) => this.verifyCallback(actor, body));
     core.on<CloseBody>('close', (actor, body) => this.close(actor, body));
-    core.on<ReassignBody>('reassign', (actor, body) =>
-      core.advance(actor, 'complaint.reassigned', { from: this.state.owner, to: body.owner, reason: body.reason }, (s) => {
-        s.owner = body.owner;
-      }),
-    );
+    core.on<ReassignBody>('reassign', (actor, body) => this.reassign(actor, body));
     core.on<NoteBody>('addNote', (actor, body) => core.advance(actor, 'complaint.note', { note: body.note }));
     core.on<WithdrawBody>('withdraw', (actor, body) =>
       core.advance(actor, 'complaint.withdrawn', { reason: body.reason }, (s) => {
@@ -56,6 +52,28 @@ export class ComplaintActions {
         return 'withdrawn';
       }),
     );
+  }
+
+  /** A new owner; with duty routing the owner is a person, named on the timeline and told (outbox). */
+  private async reassign(actor: Actor, body: ReassignBody): Promise<ComplaintState> {
+    const { core, state } = this;
+    if (state.settings.routing !== 'duty') {
+      return core.advance(actor, 'complaint.reassigned', { from: state.owner, to: body.owner, reason: body.reason }, (s) => {
+        s.owner = body.owner;
+      });
+    }
+    const person = await core.activities.personContact({ personId: body.owner, role: 'supervisor' });
+    await core.advance(
+      actor,
+      'complaint.reassigned',
+      { from: state.owner, fromName: state.ownerName, to: body.owner, toName: person?.name, reason: body.reason },
+      (s) => {
+        s.owner = body.owner;
+        s.ownerName = person?.name;
+      },
+    );
+    if (person) core.tellOwner(`reassigned-${state.eventSeq}`, person);
+    return state;
   }
 
   private async proposeResolution(actor: Actor, body: ProposeResolutionBody): Promise<ComplaintState> {

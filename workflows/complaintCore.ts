@@ -3,7 +3,7 @@
 // publish it for ops), its graded response clocks wired to the complaint (recorded
 // thresholds, warnings and escalations to the contacts it was opened with), and (with
 // WorkflowCore) parking activities and the outbox. The actions (complaintActions.ts) register on it. Deterministic.
-import { setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import { addWorkingMs, maskPhone, type Actor, type SlaClock, type Threshold } from '../domain';
 import {
@@ -20,6 +20,7 @@ import {
   type ComplaintState,
   type ComplaintWorkflowInput,
 } from '../domain/complaints';
+import type { RoutedPerson } from '../domain/duty';
 import { FAILURE } from '../domain/failures';
 import {
   localTime,
@@ -27,6 +28,7 @@ import {
   WEBHOOK_SUBSCRIBERS,
   type NotificationChannel,
   type NotificationEvent,
+  type NotificationLocale,
   type NotificationVars,
 } from '../domain/notifications';
 import { SA } from '../domain/searchAttributes';
@@ -34,6 +36,7 @@ import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../domain/sla';
 import { reject } from './activities';
 import { complaintReceipt, COMPLAINT_UPDATES, getComplaintState } from './complaintDefinitions';
 import { ComplaintSlaClocks } from './complaintSla';
+import { DUTY_ROUTING_PATCH, routeThreshold } from './dutyRouting';
 import { WorkflowCore } from './workflowCore';
 
 export const COMPLAINT_SYSTEM: Actor = { role: 'system', subject: 'complaintWorkflow' };
@@ -64,7 +67,9 @@ function initialState(input: ComplaintWorkflowInput, openedAt: string): Complain
     sla: { policyVersion: 0, policy: DEFAULT_SLA_POLICY, clocks: [], results: [], breached: false, level: 0 },
     eventSeq: 0,
     recorded: false,
-    settings: complaintSettingsFrom(input),
+    region: intake.region,
+    // New runs route the owner, warnings and escalations to people (see caseCore).
+    settings: complaintSettingsFrom(input, patched(DUTY_ROUTING_PATCH)),
   };
 }
 
@@ -80,7 +85,8 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
       state: this.state,
       advance: (type, data, change) => this.advance(COMPLAINT_SYSTEM, type, data, change),
       recordThreshold: (c, t, due) => this.recordThreshold(c, t, due),
-      notify: (c, t) => this.notifyLapse(c, t),
+      route: (_c, t) => (this.state.settings.routing === 'duty' ? routeThreshold(this.activities, t, this.state.region) : undefined),
+      notify: (c, t, _dueAt, routed) => this.notifyLapse(c, t, routed),
       isClosed: () => this.isClosed(),
     });
   }
@@ -136,7 +142,7 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
     const lines = [
       `**${state.complaintNo}** · ${state.grade} · ${state.category} · ${COMPLAINT_STAGE_LABELS[state.stage]}`,
       `Customer: ${maskPhone(state.customer.phone)}`,
-      `Case: ${state.caseNo ?? '— (standalone)'} · Owner: ${state.owner}${state.source === 'auto' ? ` · automatic (${state.trigger?.kind})` : ''}`,
+      `Case: ${state.caseNo ?? '— (standalone)'} · Owner: ${state.ownerName ?? state.owner}${state.source === 'auto' ? ` · automatic (${state.trigger?.kind})` : ''}`,
     ];
     if (state.acknowledgeBy && !state.acknowledgedAt) lines.push(`Acknowledge by: ${state.acknowledgeBy}`);
     if (state.resolveBy && !state.resolvedAt) lines.push(`Resolve by: ${state.resolveBy}`);
@@ -173,6 +179,7 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
         category: state.category,
         grade: state.grade,
         owner: state.owner,
+        ...(state.ownerRouting ? { ownerName: state.ownerName, ownerRouting: state.ownerRouting } : {}),
         source: state.source,
         trigger: state.trigger,
         caseNo: state.caseNo,
@@ -198,7 +205,15 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
 
   // Messages and escalation -----------------------------------------------------------
 
-  queueMessage(occurrence: string, event: NotificationEvent, channel: NotificationChannel, recipient: string, vars: NotificationVars): void {
+  /** `locale`: the recipient's language (staff); default the customer's. */
+  queueMessage(
+    occurrence: string,
+    event: NotificationEvent,
+    channel: NotificationChannel,
+    recipient: string,
+    vars: NotificationVars,
+    locale: NotificationLocale = this.state.customer.language,
+  ): void {
     const state = this.state;
     const subject = `${state.complaintNo}#${occurrence}`;
     this.outbox.push({
@@ -206,7 +221,7 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
       channel,
       recipient,
       event,
-      locale: state.customer.language,
+      locale,
       vars: { complaintNo: state.complaintNo, ...vars },
       complaintNo: state.complaintNo,
       caseNo: state.caseNo,
@@ -230,11 +245,10 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
     });
   }
 
-  /** A warning or escalation goes to the contacts the complaint was opened with, and ops. */
-  private notifyLapse(c: SlaClock<ComplaintClock>, t: Threshold): void {
+  /** A warning or escalation goes to the people on duty (older runs: the contacts it opened with), and ops. */
+  private notifyLapse(c: SlaClock<ComplaintClock>, t: Threshold, routed?: RoutedPerson[]): void {
     const state = this.state;
     const cal = state.sla.policy.calendar;
-    const contacts = state.settings.contacts;
     // The clock's own deadline (100% of the target), whichever threshold fired.
     const deadline = addWorkingMs(c.startedAt, c.targetMs + c.pausedMs, c.mode, cal);
     const vars = {
@@ -242,15 +256,35 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
       stage: COMPLAINT_STAGE_LABELS[state.stage],
       clock: c.clock,
       deadline: localTime(deadline, cal.utcOffsetMinutes),
-      owner: state.owner,
+      owner: state.ownerName ?? state.owner,
       level: t.level,
     };
     const occurrence = `sla-${c.clock}-${c.cycle}-${t.key}`;
-    if (t.kind === 'warning') this.queueMessage(occurrence, 'complaint.warning', 'email', contacts.supervisorEmail, vars);
-    if (t.actions.includes('notify_supervisor'))
-      this.queueMessage(occurrence, 'complaint.escalation', 'email', contacts.supervisorEmail, { ...vars, role: 'supervisor' });
-    if (t.actions.includes('notify_manager'))
-      this.queueMessage(occurrence, 'complaint.escalation', 'email', contacts.managerEmail, { ...vars, role: 'manager' });
+    const event = t.kind === 'warning' ? 'complaint.warning' : 'complaint.escalation';
+    if (routed) {
+      for (const p of routed) this.queueMessage(occurrence, event, p.channel, p.address, { ...vars, role: p.role }, p.language);
+    } else if (state.settings.contacts) {
+      const contacts = state.settings.contacts;
+      if (t.kind === 'warning') this.queueMessage(occurrence, 'complaint.warning', 'email', contacts.supervisorEmail, vars);
+      if (t.actions.includes('notify_supervisor'))
+        this.queueMessage(occurrence, 'complaint.escalation', 'email', contacts.supervisorEmail, { ...vars, role: 'supervisor' });
+      if (t.actions.includes('notify_manager'))
+        this.queueMessage(occurrence, 'complaint.escalation', 'email', contacts.managerEmail, { ...vars, role: 'manager' });
+    }
     if (t.kind === 'escalation') this.queueMessage(occurrence, 'complaint.escalation', 'webhook', WEBHOOK_SUBSCRIBERS, { ...vars, role: 'ops' });
+  }
+
+  /** Tells a complaint's new owner (a routed or reassigned person) that it is theirs. */
+  tellOwner(occurrence: string, person: RoutedPerson): void {
+    const state = this.state;
+    const acknowledgeBy = state.acknowledgeBy ? localTime(state.acknowledgeBy, state.sla.policy.calendar.utcOffsetMinutes) : '—';
+    this.queueMessage(
+      occurrence,
+      'complaint.assigned',
+      person.channel,
+      person.address,
+      { ownerName: person.name, grade: state.grade, summary: state.summary.slice(0, 200), acknowledgeBy },
+      person.language,
+    );
   }
 }

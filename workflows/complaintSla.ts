@@ -4,6 +4,7 @@
 // Deterministic.
 import { SlaEngine, type Raise } from './slaEngine';
 import { addWorkingMs, pauseClock, resumeClock, workingMsBetween, type SlaClock, type Threshold } from '../domain';
+import type { RoutedPerson } from '../domain/duty';
 import { complaintTarget, raisedGrade, startComplaintClock, type ComplaintClock, type ComplaintStage, type ComplaintState } from '../domain/complaints';
 
 export interface ComplaintSlaHooks {
@@ -11,8 +12,10 @@ export interface ComplaintSlaHooks {
   /** Writes a timeline event (and the complaint row) after a synchronous change. */
   advance(type: string, data: Record<string, unknown>, change?: (s: ComplaintState) => ComplaintStage | void): Promise<unknown>;
   recordThreshold(c: SlaClock<ComplaintClock>, t: Threshold, dueAt: number): Promise<unknown>;
+  /** Duty routing of a threshold (see SlaEngineHooks.route). */
+  route?(c: SlaClock<ComplaintClock>, t: Threshold): Promise<{ data: Record<string, unknown>; people: RoutedPerson[] }> | undefined;
   /** Tells the owner's supervisor and manager (and ops); never blocks the clock. */
-  notify(c: SlaClock<ComplaintClock>, t: Threshold, dueAt: number): void;
+  notify(c: SlaClock<ComplaintClock>, t: Threshold, dueAt: number, routed?: RoutedPerson[]): void;
   isClosed(): boolean;
 }
 
@@ -28,7 +31,8 @@ export class ComplaintSlaClocks {
       advance: (type, data, change) => hooks.advance(type, data, change),
       raise: () => this.raise(),
       recordThreshold: (c, t, dueAt) => hooks.recordThreshold(c, t, dueAt),
-      notify: (c, t, dueAt) => hooks.notify(c, t, dueAt),
+      route: (c, t) => hooks.route?.(c, t),
+      notify: (c, t, dueAt, routed) => hooks.notify(c, t, dueAt, routed),
       // Nothing to take back automatically on a complaint: management must act.
     });
   }

@@ -7,6 +7,7 @@
 // (caseSla.ts, complaintSla.ts). Deterministic.
 import { Alarm } from './timers';
 import { elapsedMs, nextDue, resumeClock, stopClock, type ClockResult, type SlaClock, type SlaPolicy, type Threshold } from '../domain';
+import type { RoutedPerson } from '../domain/duty';
 
 const MINUTE = 60_000;
 
@@ -43,8 +44,14 @@ export interface SlaEngineHooks<N extends string> {
   /** Fields of a threshold's event after the clock's own (cases: who is told). */
   thresholdData?(t: Threshold): Record<string, unknown>;
   recordThreshold(c: SlaClock<N>, t: Threshold, dueAt: number): Promise<unknown>;
-  /** Tells the people a threshold names; never blocks the clock. */
-  notify(c: SlaClock<N>, t: Threshold, dueAt: number): void;
+  /**
+   * Duty routing: names the people a threshold goes to at the instant it fires (an
+   * activity); their record joins the threshold's event. Undefined (no await at all, so
+   * runs without routing issue the commands they always did) when there is no one to route.
+   */
+  route?(c: SlaClock<N>, t: Threshold): Promise<{ data: Record<string, unknown>; people: RoutedPerson[] }> | undefined;
+  /** Tells the people a threshold names (those routed, if routed); never blocks the clock. */
+  notify(c: SlaClock<N>, t: Threshold, dueAt: number, routed?: RoutedPerson[]): void;
   /** Level 3 (force_redispatch): whether the owner can take something back from this clock now. */
   canTakeBack?(c: SlaClock<N>): boolean;
   takeBack?(c: SlaClock<N>): Promise<void>;
@@ -108,6 +115,8 @@ export class SlaEngine<N extends string> {
 
   private async fire(c: SlaClock<N>, t: Threshold, dueAt: number): Promise<void> {
     c.fired.push(t.key);
+    const routing = this.hooks.route?.(c, t);
+    const routed = routing ? await routing : undefined;
     const now = Date.now();
     const raise = t.actions.includes('raise_priority') ? this.hooks.raise() : undefined;
     const data = {
@@ -119,6 +128,7 @@ export class SlaEngine<N extends string> {
       elapsedMinutes: Math.round(elapsedMs(c, now, this.book.policy.calendar) / MINUTE),
       dueAt: new Date(dueAt).toISOString(),
       ...this.hooks.thresholdData?.(t),
+      ...routed?.data,
       ...raise?.data,
     };
     await this.hooks.advance(t.kind === 'warning' ? 'sla.warning' : 'sla.escalated', data, () => {
@@ -129,7 +139,7 @@ export class SlaEngine<N extends string> {
       raise?.apply();
     });
     await this.hooks.recordThreshold(c, t, dueAt);
-    this.hooks.notify(c, t, dueAt);
+    this.hooks.notify(c, t, dueAt, routed?.people);
     if (t.actions.includes('force_redispatch') && this.hooks.canTakeBack?.(c)) {
       await this.hooks.takeBack!(c);
     } else if (t.actions.includes('ops_action') || t.actions.includes('force_redispatch')) {

@@ -33,7 +33,7 @@ import { BadCursorError } from '../../db/queries/cases';
 import { currentSlaPolicy } from '../../db/queries/sla';
 import { complaintStats, complaintTimeline, findComplaint, listComplaints, type ComplaintRow } from '../../db/queries/complaints';
 import { COMPLAINT_UPDATES, getComplaintState } from '../../workflows/complaintDefinitions';
-import { createComplaintIntake } from '../complaintIntake';
+import { createComplaintIntake, eligibleOwner } from '../complaintIntake';
 import { complaintEventView, ComplaintEventViewSchema, complaintView, ComplaintViewSchema } from '../complaintViews';
 import { runComplaintUpdate } from '../caseUpdates';
 import type { ApiDeadlines } from '../deadlines';
@@ -75,7 +75,15 @@ export function complaintRoutes(deps: { client: Client; db: Database; taskQueue:
     return row;
   }
 
-  function move<B>(action: ComplaintAction, path: string, summary: string, roles: readonly Role[], body: z.ZodType<B>): RouteSpec {
+  /** `check`: refuses a body the workflow must not see (an owner who is not an eligible person). */
+  function move<B>(
+    action: ComplaintAction,
+    path: string,
+    summary: string,
+    roles: readonly Role[],
+    body: z.ZodType<B>,
+    check?: (body: B) => Promise<void>,
+  ): RouteSpec {
     return defineRoute<{ complaintNo: string }, unknown, B>({
       method: 'post',
       path: `/complaints/:complaintNo/${path}`,
@@ -88,13 +96,14 @@ export function complaintRoutes(deps: { client: Client; db: Database; taskQueue:
       responses: {
         200: { description: 'The complaint after the move (also for a retry with the same Idempotency-Key)', schema: Envelope },
         ...errors,
-        404: { description: 'Unknown complaint', schema: ErrorSchema },
-        409: { description: 'Illegal in the current stage (currentStage says which)', schema: ErrorSchema },
+        404: { description: 'Unknown complaint (or, reassign: unknown person)', schema: ErrorSchema },
+        409: { description: 'Illegal in the current stage (currentStage says which); reassign: the person cannot own complaints', schema: ErrorSchema },
         422: { description: 'Idempotency-Key already used for another move or body', schema: ErrorSchema },
       },
       async handler({ req, res, actor, params, body: input }) {
         const key = moveKeyOf(req, actor);
         const row = await load(params.complaintNo);
+        await check?.(input);
         const def = COMPLAINT_UPDATES[action] as unknown as UpdateDefinition<ComplaintState, [Actor, B]>;
         await runComplaintUpdate(client, db, row, def, actor, input, { action, key });
         res.json({ complaint: complaintView((await findComplaint(db, row.complaintNo)) ?? row) });
@@ -121,6 +130,8 @@ export function complaintRoutes(deps: { client: Client; db: Database; taskQueue:
         201: { description: 'Complaint registered', schema: Envelope },
         200: { description: 'Replay of an earlier request with this Idempotency-Key', schema: Envelope },
         ...errors,
+        404: { description: 'The owner named is no person of the staff directory', schema: ErrorSchema },
+        409: { description: 'The owner named is deactivated, or neither a supervisor nor a manager', schema: ErrorSchema },
         422: { description: 'Idempotency-Key reused with a different body', schema: ErrorSchema },
       },
       async handler({ req, res, actor, body }) {
@@ -281,7 +292,14 @@ export function complaintRoutes(deps: { client: Client; db: Database; taskQueue:
     ),
     move('verifyCallback', 'callback', 'Record the follow-up call (回访): satisfied, or re-open with a raised grade', followUp, CallbackBodySchema),
     move('close', 'close', 'Close (结案) with root cause and responsibility', manage, CloseBodySchema),
-    move('reassign', 'reassign', 'Hand the complaint to another owner', manage, ReassignBodySchema),
+    move(
+      'reassign',
+      'reassign',
+      'Hand the complaint to another owner: an active supervisor or manager of the staff directory, who is told (their preferred channel)',
+      manage,
+      ReassignBodySchema,
+      (body) => eligibleOwner(db, body.owner),
+    ),
     move('addNote', 'notes', 'Add a note to the audit timeline', followUp, NoteBodySchema),
     move('withdraw', 'withdraw', 'The customer withdraws the complaint', followUp, WithdrawBodySchema),
   ];

@@ -22,6 +22,7 @@ export const EngineerViewSchema = z
     active: z.boolean(),
     rating: z.number(),
     ratingCount: z.int(),
+    personId: z.string().nullable().meta({ description: "The engineer's person in the staff directory" }),
     updatedAt: z.string(),
   })
   .meta({ id: 'Engineer' });
@@ -41,6 +42,7 @@ export function engineerView(e: EngineerRow): z.infer<typeof EngineerViewSchema>
     active: e.active,
     rating: e.rating,
     ratingCount: e.ratingCount,
+    personId: e.personId,
     updatedAt: e.updatedAt.toISOString(),
   };
 }

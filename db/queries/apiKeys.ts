@@ -3,15 +3,22 @@
 import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor, Role } from '../../domain';
 import type { Database } from '../client';
-import { apiKeys } from '../schema';
+import { apiKeys, people } from '../schema';
 import { recordAudit } from './audit';
 import { decodeIdCursor, encodeIdCursor } from './notifications';
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
 /** Rows whose key_hash is one of `hashes` (the keyed and the legacy hash of one presented key). */
-export async function findKeysByHash(db: Database, hashes: string[]): Promise<ApiKeyRow[]> {
-  return db.select().from(apiKeys).where(inArray(apiKeys.keyHash, hashes)).limit(2);
+export async function findKeysByHash(db: Database, hashes: string[]): Promise<Array<ApiKeyRow & { personName: string | null }>> {
+  // A key that belongs to a person carries their name, so the timeline names who acted.
+  const rows = await db
+    .select({ key: apiKeys, personName: people.name })
+    .from(apiKeys)
+    .leftJoin(people, eq(people.id, apiKeys.personId))
+    .where(inArray(apiKeys.keyHash, hashes))
+    .limit(2);
+  return rows.map((r) => ({ ...r.key, personName: r.personName }));
 }
 
 /** A legacy row, used successfully: from now on it holds the keyed hash. */

@@ -43,6 +43,7 @@ function columnsOf(input: Partial<EngineerInput> | EngineerPatch): Partial<typeo
   if (input.workingHours !== undefined) out.workingHours = input.workingHours;
   if (input.maxOpenCases !== undefined) out.maxOpenCases = input.maxOpenCases;
   if (input.active !== undefined) out.active = input.active;
+  if (input.personId !== undefined) out.personId = input.personId;
   return out;
 }
 
@@ -63,6 +64,7 @@ export async function createEngineer(db: Database, input: EngineerInput): Promis
       maxOpenCases: input.maxOpenCases,
       active: input.active,
       rating: input.rating,
+      personId: input.personId ?? null,
     })
     .onConflictDoNothing()
     .returning({ id: engineers.id });

@@ -82,6 +82,7 @@ test('npm run api refuses to start without API_KEY_SECRET, saying so, before it 
     HOST: '127.0.0.1',
     API_KEYS: API_KEYS_SPEC,
     CUSTOMER_LINK_SECRET: LINK_SECRET,
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
   };
   delete env.API_KEY_SECRET;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'api', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });

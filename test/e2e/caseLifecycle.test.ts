@@ -85,7 +85,7 @@ test('a case goes from intake to archived through the API', async () => {
     'visit.checked_out',
     'case.confirmed',
   ]);
-  expect(detail.body.timeline[5].actor).toEqual({ role: 'engineer', subject: 'E001' });
+  expect(detail.body.timeline[5].actor).toEqual({ role: 'engineer', subject: 'E001', personId: null, personName: null }); // an API_KEYS key: no person
   expect(detail.body.case.metrics).toMatchObject({ visits: 1, reworks: 0, firstTimeFix: true });
 
   // What ops see in the Temporal UI: search attributes and a readable summary.
@@ -116,9 +116,11 @@ test('the defaults that shape a run are in its start input, so a later change of
   const input = await decodeStoredPayload<Record<string, unknown>>(payload);
   expect(input).toMatchObject({
     reminders: expect.objectContaining({ customerBeforeVisitMinutes: expect.any(Array), contactBeforeLapseMinutes: expect.any(Number) }),
-    contacts: { supervisorEmail: expect.any(String), managerEmail: expect.any(String) },
+    // Escalations are routed to people on duty when they fire: no fixed address in the input.
+    routing: 'duty',
     aftercare: { callbackAfterMinutes: 24 * 60, maintenanceAfterDays: expect.any(Number) },
   });
+  expect(input).not.toHaveProperty('contacts');
   await call('POST', `/cases/${opened.body.case.caseNo}/cancel`, { body: { reason: 'test over' } });
 });
 

@@ -233,7 +233,7 @@ describe('customer link', () => {
 
     const detail = await call('GET', `/cases/${caseNo}`, { as: 'supervisor' });
     const decision = detail.body.timeline.find((e: { type: string }) => e.type === 'quote.approved');
-    expect(decision.actor).toEqual({ role: 'customer', subject: caseNo });
+    expect(decision.actor).toEqual({ role: 'customer', subject: caseNo, personId: null, personName: null });
     expect(detail.body.case.metrics).toMatchObject({ firstTimeFix: true, visits: 1 });
     const rated = await call('GET', `/engineers/${id('NEAR')}`, { as: 'dispatcher' });
     expect(rated.body.engineer.ratingCount).toBe(1);

@@ -92,7 +92,6 @@ test('a refused step parks a complaint the same way; ops resume it with /ops/com
       channel: 'phone',
       summary: 'parking test',
       customer: { name: '李四', phone: '+86 137 0000 1234', language: 'zh-CN' },
-      owner: 'QA-parking',
     },
     headers: { 'idempotency-key': idempotencyKey() },
   });

@@ -70,6 +70,21 @@ const TABLE: Record<string, readonly [Outcome, Outcome, Outcome, Outcome, Outcom
   'GET /engineers/{id}':                           [Y,    Y,     F,     Y,     Y,     Y,     U,     U],
   'PATCH /engineers/{id}':                         [F,    F,     F,     F,     F,     Y,     U,     U],
   'DELETE /engineers/{id}':                        [F,    F,     F,     F,     F,     Y,     U,     U],
+
+  'POST /staff':                                   [F,    F,     F,     F,     F,     Y,     U,     U],
+  'GET /staff':                                    [F,    Y,     F,     Y,     Y,     Y,     U,     U],
+  'GET /staff/{id}':                               [F,    Y,     F,     Y,     Y,     Y,     U,     U],
+  'PATCH /staff/{id}':                             [F,    F,     F,     F,     F,     Y,     U,     U],
+  'DELETE /staff/{id}':                            [F,    F,     F,     F,     F,     Y,     U,     U],
+  'GET /staff/{id}/on-duty':                       [Y,    Y,     F,     Y,     Y,     Y,     U,     U],
+  'GET /me/notifications':                         [Y,    Y,     Y,     Y,     Y,     Y,     U,     U],
+  'GET /duty/shifts':                              [F,    Y,     F,     Y,     Y,     Y,     U,     U],
+  'POST /duty/shifts':                             [F,    F,     F,     F,     F,     Y,     U,     U],
+  'DELETE /duty/shifts/{id}':                      [F,    F,     F,     F,     F,     Y,     U,     U],
+  'GET /duty/fallbacks':                           [F,    Y,     F,     Y,     Y,     Y,     U,     U],
+  'PUT /duty/fallbacks':                           [F,    F,     F,     F,     F,     Y,     U,     U],
+  'DELETE /duty/fallbacks/{region}/{role}':        [F,    F,     F,     F,     F,     Y,     U,     U],
+  'GET /duty/now':                                 [Y,    Y,     F,     Y,     Y,     Y,     U,     U],
   'GET /dispatch/queue':                           [F,    Y,     F,     Y,     Y,     Y,     U,     U],
 
   // The customer's signed link, no API key: whatever key comes along is ignored.
@@ -113,7 +128,7 @@ const TABLE: Record<string, readonly [Outcome, Outcome, Outcome, Outcome, Outcom
 };
 
 /** Unknown subjects: an allowed caller gets 400/404 and nothing changes. */
-const UNKNOWN = { caseNo: 'CS-19990101-000001', complaintNo: 'CP-19990101-000001', id: '2147483000' };
+const UNKNOWN = { caseNo: 'CS-19990101-000001', complaintNo: 'CP-19990101-000001', id: '2147483000', region: 'QA-NOWHERE', role: 'agent' };
 
 const revokedKey = `cw_admin_revoked_${randomBytes(12).toString('hex')}`;
 const activeDbKey = `cw_dispatcher_${randomBytes(12).toString('hex')}`;

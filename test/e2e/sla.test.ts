@@ -56,6 +56,11 @@ describe('SLA policy API', () => {
 });
 
 describe('a breached SLA on the real stack', () => {
+  // No engineer serves this region: the case waits in the manual queue.
+  const region = `QA-SLA-${Date.now().toString(36).toUpperCase()}`;
+  const supervisorId = `${region}-SUP`;
+  const managerId = `${region}-MGR`;
+  const mailOf = (id: string) => `${id.toLowerCase()}@staff.example.com`;
   let caseNo: string;
   let version: number;
 
@@ -63,8 +68,25 @@ describe('a breached SLA on the real stack', () => {
     const put = await call('PUT', '/sla/policy', { as: 'admin', body: { policy: fast, note: 'e2e: 3 s P1 dispatch' } });
     expect(put.status).toBe(201);
     version = put.body.version;
+    // The region's supervisor and manager, on duty around the clock (the escalations find them).
+    for (const [id, role] of [
+      [supervisorId, 'supervisor'],
+      [managerId, 'manager'],
+    ] as const) {
+      const made = await call('POST', '/staff', {
+        as: 'admin',
+        body: { id, name: id, roles: [role], regions: [region], email: mailOf(id), preferredChannel: 'email' },
+      });
+      expect(made.status).toBe(201);
+      const shift = await call('POST', '/duty/shifts', {
+        as: 'admin',
+        body: { personId: id, role, region, days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' },
+      });
+      expect(shift.status).toBe(201);
+    }
     try {
-      const { body } = await openCase(intakeInput({ priority: 'P1' }));
+      const base = intakeInput({ priority: 'P1' });
+      const { body } = await openCase({ ...base, customer: { ...base.customer, region } });
       caseNo = body.case.caseNo;
     } finally {
       // Only this case runs on the fast table: it keeps the version it opened with.
@@ -97,13 +119,13 @@ describe('a breached SLA on the real stack', () => {
       return mine.length >= 3 ? mine : undefined;
     });
     const to = (addr: string) => mails.filter((m: { to: string }) => m.to === addr).map((m: { subject: string }) => m.subject);
-    expect(to('supervisor@casework.local')).toEqual(
+    expect(to(mailOf(supervisorId))).toEqual(
       expect.arrayContaining([
         `SLA 预警：工单 ${caseNo}（人工派单）`.replace('人工派单', 'Manual dispatch queue (人工派单)'),
         `SLA 升级（第 1 级）：工单 ${caseNo}`,
       ]),
     );
-    expect(to('manager@casework.local')).toEqual([`SLA 升级（第 2 级）：工单 ${caseNo}`]);
+    expect(to(mailOf(managerId))).toEqual([`SLA 升级（第 2 级）：工单 ${caseNo}`]);
     expect(mails.every((m: { duplicate: boolean }) => !m.duplicate)).toBe(true);
     const types = detail.timeline.map((e: { type: string }) => e.type);
     expect(types).toEqual(expect.arrayContaining(['sla.warning', 'sla.escalated', 'sla.ops_action_required']));

@@ -162,6 +162,9 @@ test('a case reset to its first workflow task: the row and the timeline follow t
 
 test('a complaint reset to its first workflow task: the row and the timeline follow the new run', async () => {
   const owner = `QA-reset-${Date.now().toString(36)}`;
+  // The owner is a supervisor of the staff directory.
+  const person = { id: owner, name: '复位主管', roles: ['supervisor'], email: `${owner.toLowerCase()}@staff.example.com`, preferredChannel: 'email' };
+  expect((await call('POST', '/staff', { as: 'admin', body: person })).status).toBe(201);
   const phone = `+86 137 ${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')} ${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
   const registered = await call('POST', '/complaints', {
     as: 'agent',

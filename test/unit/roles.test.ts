@@ -35,6 +35,10 @@ const TABLE: Record<keyof typeof ACTION_ROLES, readonly [boolean, boolean, boole
   complaintManage:      [_,    _,     _,     Y,     _,     Y],
   complaintFollowUp:    [Y,    _,     _,     Y,     _,     Y],
   complaintStats:       [_,    _,     _,     Y,     Y,     Y],
+  staffRead:            [_,    Y,     _,     Y,     Y,     Y],
+  staffWrite:           [_,    _,     _,     _,     _,     Y],
+  onDuty:               [Y,    Y,     _,     Y,     Y,     Y],
+  myNotifications:      [Y,    Y,     Y,     Y,     Y,     Y],
 };
 
 test('the roles an API key can carry', () => {

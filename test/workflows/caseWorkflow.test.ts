@@ -485,7 +485,8 @@ describe('settings fixed at start', () => {
         confirmationReminderMinutes: 1440,
         autoConfirmMinutes: 4320,
       },
-      contacts: { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager@casework.local' },
+      // Escalations go to the people on duty when they fire: no fixed address in the run.
+      routing: 'duty',
       aftercare: { callbackAfterMinutes: 1440, maintenanceAfterDays: 180 }, // air_conditioner
     });
     const custom = await openCase(
@@ -493,6 +494,7 @@ describe('settings fixed at start', () => {
       {},
       {
         reminders: { autoConfirmMinutes: 60 },
+        // Fixed contacts are for runs started before duty routing: a new run ignores them.
         contacts: { managerEmail: 'manager-7@example.com' },
         aftercare: { callbackAfterMinutes: 5 },
       },
@@ -505,7 +507,7 @@ describe('settings fixed at start', () => {
         confirmationReminderMinutes: 1440,
         autoConfirmMinutes: 60,
       },
-      contacts: { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager-7@example.com' },
+      routing: 'duty',
       aftercare: { callbackAfterMinutes: 5, maintenanceAfterDays: 0 }, // tv: no maintenance reminder
     });
   });

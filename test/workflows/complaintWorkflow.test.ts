@@ -182,7 +182,8 @@ describe('complaint stages', () => {
     expect(await rowOf(complaintNo)).toMatchObject({
       stage: 'closed',
       grade: 'general',
-      owner: 'duty-supervisor',
+      // No one on duty in a complaint without a region, and no global fallback in the test stack.
+      owner: 'unassigned',
       acknowledgedOnTime: true,
       resolvedOnTime: true,
       slaBreached: false,
@@ -236,15 +237,11 @@ describe('complaint stages', () => {
 });
 
 describe('settings fixed at start', () => {
-  test('the escalation contacts are in the state from the start; values in the input win', async () => {
+  test('a new run routes to people on duty: no fixed contacts, and input contacts are ignored', async () => {
     const { handle } = await openComplaint();
-    expect((await handle.query(getComplaintState)).settings).toEqual({
-      contacts: { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager@casework.local' },
-    });
+    expect((await handle.query(getComplaintState)).settings).toEqual({ routing: 'duty' });
     const custom = await openComplaint({}, testComplaintNo(), { contacts: { managerEmail: 'manager-3@example.com' } });
-    expect((await custom.handle.query(getComplaintState)).settings).toEqual({
-      contacts: { supervisorEmail: 'supervisor@casework.local', managerEmail: 'manager-3@example.com' },
-    });
+    expect((await custom.handle.query(getComplaintState)).settings).toEqual({ routing: 'duty' });
   });
 });
 
@@ -372,7 +369,7 @@ describe('automatic complaints', () => {
   }
 
   test('a rating of 2 or less opens one complaint linked to the case', async () => {
-    const { caseNo, handle } = await t.openCase({ priority: 'P2' }, {}, { contacts: { supervisorEmail: 'supervisor-9@example.com' } });
+    const { caseNo, handle } = await t.openCase({ priority: 'P2' });
     await toConfirmation(handle);
     await handle.executeUpdate(defs.confirmCase, { args: [agent, { rating: 1, comment: '态度差', fixed: true }] });
     const complaintNo = autoComplaintNo(caseNo, 'low_rating');
@@ -388,8 +385,8 @@ describe('automatic complaints', () => {
       stage: 'received',
       customer: { phone: '+86 138 0013 8000' },
     });
-    // The contacts the case was opened with.
-    expect(s.settings).toEqual({ contacts: { supervisorEmail: 'supervisor-9@example.com', managerEmail: 'manager@casework.local' } });
+    // Routed to people, in the case's region.
+    expect([s.settings, s.region]).toEqual([{ routing: 'duty' }, 'QA-MANUAL']);
     const row = await rowOf(complaintNo);
     expect(row).toMatchObject({ caseNo, source: 'auto', trigger: 'low_rating', openedByRole: 'system' });
     const caseState = await handle.query(defs.getCaseState);

@@ -10,6 +10,8 @@ const REGIONS = [
 ] as const;
 const CATEGORIES = ['air_conditioner', 'washing_machine', 'refrigerator', 'water_heater', 'tv'] as const;
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙'];
+// Every engineer works every day (early or late band): the walk-through does not depend on the weekday.
+const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7];
 const GIVEN = ['伟', '强', '磊', '军', '洋', '勇', '杰', '涛', '明', '超', '华', '斌'];
 
 export function demoRoster(): EngineerInput[] {
@@ -35,8 +37,8 @@ export function demoRoster(): EngineerInput[] {
         home: { lat: Math.round((region.lat + dLat) * 1e4) / 1e4, lng: Math.round((region.lng + dLng) * 1e4) / 1e4 },
         // Every third engineer also covers the neighbouring region.
         regions: i % 3 === 0 ? [region.code, REGIONS[(r + 1) % REGIONS.length]!.code] : [region.code],
-        // Half the roster works weekends (Wed-Sun), half Mon-Sat.
-        workingHours: i % 2 === 1 ? { days: [3, 4, 5, 6, 7], start: '09:00', end: '21:00' } : { days: [1, 2, 3, 4, 5, 6], start: '08:00', end: '20:00' },
+        // Early (08-20) and late (09-21) bands.
+        workingHours: i % 2 === 1 ? { days: EVERY_DAY, start: '09:00', end: '21:00' } : { days: EVERY_DAY, start: '08:00', end: '20:00' },
         maxOpenCases: 4 + (i % 3),
         active: true,
         rating: Math.round((4 + ((n * 7) % 10) / 10) * 10) / 10,

@@ -1,0 +1,52 @@
+// The embedded default's API keys: with no API_KEYS set, `npm start` gives each demo
+// person a key (created once, kept in DATA_DIR/demo-keys.json, reused on every start;
+// only their HMAC hashes under API_KEY_SECRET go into api_keys), so the walk-through works at once and the
+// timeline names who acted. DATA_DIR/demo-keys.env exports them for a shell.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { hashKey } from '../api/apiKeyHash';
+import type { Database } from '../db/client';
+import { findPerson } from '../db/queries/people';
+import { apiKeys } from '../db/schema';
+import type { Role } from '../domain';
+import { DEMO_ADMIN, DEMO_OPS, demoPersonId, seedDemoOrganisation } from './demoOrganisation';
+
+export interface DemoKey {
+  /** The shell variable the key is exported as (AGENT_KEY, ENG_E006_KEY, …). */
+  name: string;
+  role: Role;
+  subject?: string;
+  personId: string;
+  key: string;
+}
+
+const WHO: Array<Omit<DemoKey, 'key'>> = [
+  { name: 'AGENT_KEY', role: 'agent', personId: demoPersonId('SH-PD', 'agent') },
+  { name: 'DISPATCHER_KEY', role: 'dispatcher', personId: demoPersonId('SH-PD', 'dispatcher') },
+  { name: 'SUPERVISOR_KEY', role: 'supervisor', personId: demoPersonId('SH-PD', 'supervisor') },
+  { name: 'OPS_KEY', role: 'ops', personId: DEMO_OPS },
+  { name: 'ADMIN_KEY', role: 'admin', personId: DEMO_ADMIN },
+  { name: 'ENG_E011_KEY', role: 'engineer', subject: 'E011', personId: 'P-E011' },
+  { name: 'ENG_E006_KEY', role: 'engineer', subject: 'E006', personId: 'P-E006' },
+];
+
+/** Loads the demo organisation on a first start (later starts keep what admins changed), then the keys. */
+export async function ensureDemoKeys(db: Database, dataDir: string, keySecret: string): Promise<DemoKey[]> {
+  if (!(await findPerson(db, DEMO_ADMIN))) await seedDemoOrganisation(db);
+  const file = path.join(dataDir, 'demo-keys.json');
+  const saved: DemoKey[] = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as DemoKey[]) : [];
+  const keys = WHO.map(
+    (w) => saved.find((s) => s.name === w.name && s.personId === w.personId) ?? { ...w, key: `cw_demo_${randomBytes(18).toString('base64url')}` },
+  );
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  fs.writeFileSync(path.join(dataDir, 'demo-keys.env'), keys.map((k) => `export ${k.name}=${k.key}`).join('\n') + '\n', { mode: 0o600 });
+  for (const k of keys) {
+    await db
+      .insert(apiKeys)
+      .values({ keyHash: hashKey(keySecret, k.key), role: k.role, subject: k.subject ?? null, personId: k.personId, label: `demo:${k.name}` })
+      .onConflictDoNothing();
+  }
+  return keys;
+}
