@@ -35,6 +35,7 @@ export const ACTION_ROLES = {
   checkOut: ['engineer', ...staff],
   confirm: ['agent', ...staff],
   cancel: ['agent', 'dispatcher', 'ops', ...staff],
+  changePriority: ['agent', ...staff],
   customerLink: ['agent', 'dispatcher', ...staff],
   engineersRead: ['dispatcher', 'ops', 'agent', ...staff],
   engineersWrite: ['admin'],

@@ -11,6 +11,7 @@ import { isOpenStage, type CaseState, type CaseWorkflowInput } from '../domain';
 import { CaseClosure } from './caseClosure';
 import { CaseCore } from './caseCore';
 import { CaseDispatch } from './caseDispatch';
+import { CasePriority } from './casePriority';
 import { CaseReminders } from './caseReminders';
 import { wireCaseSla } from './caseSlaWiring';
 import { CaseVisit } from './caseVisit';
@@ -35,6 +36,7 @@ class CaseWorkflow {
   private readonly closure: CaseClosure;
   private readonly visit: CaseVisit;
   private readonly reminders: CaseReminders;
+  private readonly priority: CasePriority;
 
   constructor(input: CaseWorkflowInput) {
     // SLA level 3 on a held case takes it back from the engineer (caseDispatch).
@@ -42,6 +44,7 @@ class CaseWorkflow {
     this.dispatch = new CaseDispatch(this.core);
     this.closure = new CaseClosure(this.core);
     this.visit = new CaseVisit(this.core, () => this.closure.askForConfirmation());
+    this.priority = new CasePriority(this.core);
     this.reminders = new CaseReminders(this.core, (actor, type, c) => this.closure.archive(actor, type, c));
   }
 
@@ -51,6 +54,7 @@ class CaseWorkflow {
     this.dispatch.setup();
     this.visit.setup();
     this.closure.setup();
+    this.priority.setup();
   }
 
   async run(): Promise<CaseOutcome> {
