@@ -14,6 +14,7 @@ import { CaseDispatch } from './caseDispatch';
 import { CasePriority } from './casePriority';
 import { CaseReminders } from './caseReminders';
 import { wireCaseSla } from './caseSlaWiring';
+import { queueCaseOpened } from './caseMessages';
 import { CaseVisit } from './caseVisit';
 
 export { dispatchPolicyFrom } from './caseCore';
@@ -61,6 +62,7 @@ class CaseWorkflow {
     const core = this.core;
     await core.recordOpening(await core.activities.loadSlaPolicy());
     core.state.recorded = true;
+    queueCaseOpened(core);
     await Promise.all([this.drive(), core.sla.run(), this.reminders.run(), core.runOutbox()]);
     await condition(allHandlersFinished);
     return { caseNo: core.state.caseNo, stage: core.state.stage, closedAt: core.state.closedAt };
