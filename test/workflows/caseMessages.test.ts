@@ -113,13 +113,13 @@ test('aftercare: callback.due goes to webhook subscribers and maintenance.due to
   await handle.executeUpdate(defs.checkOut, { args: [engineer, { result: 'fixed', resolution: 'ok', partsUsed: [], warrantyDays: 90 }] });
   const archived = await handle.executeUpdate(defs.confirmCase, { args: [agent, { rating: 5, fixed: true }] });
   const result = await t.env.client.workflow.getHandle(`aftercare-${caseNo}`).result();
-  expect(Date.parse(result.maintenanceAt!) - Date.parse(archived.closedAt!)).toBe(2 * 24 * 60 * M);
+  expect(Date.parse(result.maintenanceAt) - Date.parse(archived.closedAt!)).toBe(2 * 24 * 60 * M);
 
   const callback = await rowsFor(caseNo, 'callback.due');
   expect(callback.map((r) => [r.channel, r.recipient, r.status])).toEqual([['webhook', '*', 'sent']]);
   const [sms] = await smsFor(caseNo, 'maintenance.due');
   expect(sms!.body.to).toBe('+86 135 5555 6666');
-  const due = new Date(Date.parse(result.maintenanceAt!) + 8 * 60 * M).toISOString().slice(0, 10);
+  const due = new Date(Date.parse(result.maintenanceAt) + 8 * 60 * M).toISOString().slice(0, 10);
   expect(sms!.body.text).toMatch(
     new RegExp(`^尊敬的刘洋，您的air_conditioner KFR-35GW（序列号 SN-[^）]+）已到保养时间（${due}），如需上门保养请致电客服热线预约。$`),
   );
