@@ -103,8 +103,19 @@ async function timelineIntact(caseNo: string): Promise<{ total: number; distinct
   return { total: row.total, distinctSeq: row.distinct_seq, confirmed: row.confirmed, checkedIn: row.checked_in };
 }
 
-const patchMarkers = async (h: WorkflowHandle) =>
-  ((await h.fetchHistory()).events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch').length;
+/** Markers of the test's own patch (other patches of the current code are not its business). */
+const patchMarkers = async (h: WorkflowHandle, id = 'dispatch-round-pause') =>
+  ((await h.fetchHistory()).events ?? []).filter((e) => {
+    const m = e.markerRecordedEventAttributes;
+    if (m?.markerName !== 'core_patch') return false;
+    return Object.values(m.details ?? {}).some((d) =>
+      (d.payloads ?? []).some((p) =>
+        Buffer.from(p.data ?? [])
+          .toString('utf8')
+          .includes(id),
+      ),
+    );
+  }).length;
 
 test('cases started on build A, mid-offer and mid-visit, complete on build B; nothing lost or doubled', async () => {
   const region = uniqueRegion('UPG');
