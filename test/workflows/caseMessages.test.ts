@@ -9,7 +9,7 @@ import { createDatabase, type Database } from '../../db/client';
 import { notifications } from '../../db/schema';
 import type { Actor } from '../../domain';
 import * as defs from '../../workflows/definitions';
-import { agent, eventsOf, stageIs, startCaseTestEnv, stateOf, type CaseTestEnv } from '../support/caseTestEnv';
+import { agent, eventsOf, stageIs, startCaseTestEnv, stateOf, until, type CaseTestEnv } from '../support/caseTestEnv';
 import { futureSlot } from '../support/fixtures';
 import { startHttpReceiver, type HttpReceiver, type Received } from '../support/receivers';
 import { createEngineers, uniqueRegion } from '../support/roster';
@@ -91,7 +91,14 @@ test('the engineer gets an SMS 10 min before the contact window lapses, once', a
   expect(sms!.body.text).toBe(
     `提醒：请在 ${lapses.slice(0, 10)} ${lapses.slice(11, 16)} (UTC+8) 前联系工单 ${caseNo} 的客户陈静并记录联系结果，逾期工单将改派他人。`,
   );
-  const reminder = (await eventsOf(t.db, caseNo)).find((e) => e.type === 'reminder.sent')!;
+  // The SMS goes out beside the timeline write: wait for the event too.
+  await until(handle, (s) => s.remindersSent.some((k) => k.startsWith('contact.engineer')), 'contact reminder recorded');
+  let reminder;
+  for (let i = 0; i < 200 && !reminder; i++) {
+    reminder = (await eventsOf(t.db, caseNo)).find((e) => e.type === 'reminder.sent');
+    if (!reminder) await new Promise((r) => setTimeout(r, 50));
+  }
+  if (!reminder) throw new Error('no reminder.sent event');
   // On the timer: within the time the step's own writes take.
   expect(reminder.occurredAt.getTime() - accepted - 20 * M).toBeGreaterThanOrEqual(0);
   expect(reminder.occurredAt.getTime() - accepted - 20 * M).toBeLessThan(2000);

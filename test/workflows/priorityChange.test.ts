@@ -29,6 +29,16 @@ async function thresholds(caseNo: string, clock: string) {
   return rows.map((r) => ({ kind: r.kind, level: r.level, dueAt: r.dueAt.getTime(), firedAt: r.firedAt.getTime() }));
 }
 
+/** The threshold rows once `n` are written (the state marks a threshold fired before its row is recorded). */
+async function thresholdsWritten(caseNo: string, clock: string, n: number) {
+  for (let i = 0; i < 200; i++) {
+    const rows = await thresholds(caseNo, clock);
+    if (rows.length >= n) return rows;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`never ${n} ${clock} threshold rows for ${caseNo}`);
+}
+
 /** Sleeps on the test server until `at` (server time). */
 async function sleepUntil(at: number) {
   await t.env.sleep(at - (await t.env.currentTimeMs()));
@@ -82,7 +92,7 @@ describe('priority change', () => {
     expect(await thresholds(caseNo, 'resolution')).toEqual([]);
     await t.env.sleep(2 * M);
     await until(handle, (s) => s.sla.clocks.some((c) => c.clock === 'resolution' && c.fired.includes('warning')), 'resolution warning');
-    const [warning] = await thresholds(caseNo, 'resolution');
+    const [warning] = await thresholdsWritten(caseNo, 'resolution', 1);
     expect(warning).toMatchObject({ kind: 'warning', level: 0, dueAt: warningDue });
     expect(warning!.firedAt - warningDue).toBeGreaterThanOrEqual(0);
     expect(warning!.firedAt - warningDue).toBeLessThan(2000);
@@ -100,7 +110,7 @@ describe('priority change', () => {
     const events = await eventsOf(t.db, caseNo);
     const opened = events[0]!.occurredAt.getTime();
     const changedAt = events.find((e) => e.type === 'priority.changed')!.occurredAt.getTime();
-    const fired = await thresholds(caseNo, 'dispatch');
+    const fired = await thresholdsWritten(caseNo, 'dispatch', 2);
     expect(fired.map((r) => [r.kind, r.level, r.dueAt - opened])).toEqual([
       ['warning', 0, 7.5 * M],
       ['escalation', 1, 10 * M],
@@ -112,7 +122,7 @@ describe('priority change', () => {
     expect((await thresholds(caseNo, 'dispatch')).length).toBe(2);
     await t.env.sleep(M);
     await until(handle, (s) => s.sla.clocks.find((c) => c.clock === 'dispatch')!.fired.includes('L2'), 'level 2');
-    const level2 = (await thresholds(caseNo, 'dispatch'))[2]!;
+    const level2 = (await thresholdsWritten(caseNo, 'dispatch', 3))[2]!;
     expect([level2.kind, level2.level, level2.dueAt - opened]).toEqual(['escalation', 2, 15 * M]);
     expect(level2.firedAt - level2.dueAt).toBeGreaterThanOrEqual(0);
     expect(level2.firedAt - level2.dueAt).toBeLessThan(2000);
