@@ -72,6 +72,8 @@ export async function runUpdate<R, B>(
           throw new HttpError(409, 'slot_conflict', cause.message, { currentStage: details.currentStage });
         case FAILURE.limitReached:
           throw new HttpError(409, 'limit_reached', cause.message, { currentStage: details.currentStage });
+        case FAILURE.unchanged:
+          throw new HttpError(409, 'no_change', cause.message, { currentStage: details.currentStage });
         case FAILURE.invalid:
           throw new HttpError(400, 'validation_failed', cause.message, { fields: details.fields });
       }

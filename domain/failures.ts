@@ -11,6 +11,8 @@ export const FAILURE = {
   limitReached: 'LimitReached',
   /** 400: a request that is well-formed but not valid for this case (details: fields). */
   invalid: 'InvalidRequest',
+  /** 409: the move would change nothing (a priority change to the current priority). */
+  unchanged: 'Unchanged',
 } as const;
 export type FailureType = (typeof FAILURE)[keyof typeof FAILURE];
 

@@ -77,16 +77,6 @@ export const TEMPLATES = {
       text: 'Engineer {engineerName} (ID {engineerId}) is handling case {caseNo}; expected contact or arrival by {eta}.',
     },
   },
-  'appointment.booked': {
-    'zh-CN': {
-      subject: '工单 {caseNo}：上门时间已预约',
-      text: '工单 {caseNo} 已预约上门时间 {start} 至 {end}，工程师{engineerName}将准时上门。',
-    },
-    en: {
-      subject: 'Case {caseNo}: visit booked',
-      text: 'Your visit for case {caseNo} is booked from {start} to {end}; engineer {engineerName} will come.',
-    },
-  },
   'appointment.reminder': {
     'zh-CN': {
       subject: '上门提醒：工单 {caseNo}',
@@ -105,6 +95,16 @@ export const TEMPLATES = {
     en: {
       subject: 'Reminder: visit for case {caseNo}',
       text: 'Reminder: your visit for case {caseNo} ({customerName}, {address}) is at {start}. Bring the tools and parts.',
+    },
+  },
+  'contact.reminder': {
+    'zh-CN': {
+      subject: '联系提醒：工单 {caseNo}',
+      text: '提醒：请在 {lapsesAt} 前联系工单 {caseNo} 的客户{customerName}并记录联系结果，逾期工单将改派他人。',
+    },
+    en: {
+      subject: 'Reminder: contact the customer of case {caseNo}',
+      text: 'Reminder: call {customerName} about case {caseNo} and record the contact by {lapsesAt}, or the case is dispatched to someone else.',
     },
   },
   'quote.awaiting_approval': {
@@ -230,11 +230,11 @@ export const TEMPLATES = {
   'maintenance.due': {
     'zh-CN': {
       subject: '保养提醒：{product}',
-      text: '尊敬的{customerName}，您的{product}（序列号 {serial}）已到保养时间（{due}），如需上门保养请联系我们或打开 {link} 预约。',
+      text: '尊敬的{customerName}，您的{product}（序列号 {serial}）已到保养时间（{due}），如需上门保养请致电客服热线预约。',
     },
     en: {
       subject: 'Maintenance due: {product}',
-      text: 'Dear {customerName}, your {product} (serial {serial}) is due for maintenance ({due}). Book a visit: {link}',
+      text: 'Dear {customerName}, your {product} (serial {serial}) is due for maintenance ({due}). Call our service hotline to book a visit.',
     },
   },
 } as const satisfies Record<string, Record<NotificationLocale, Template>>;

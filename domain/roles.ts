@@ -38,6 +38,7 @@ export const ACTION_ROLES = {
   checkOut: ['engineer', ...staff],
   confirm: ['agent', ...staff],
   cancel: ['agent', 'dispatcher', 'ops', ...staff],
+  changePriority: ['agent', ...staff],
   customerLink: ['agent', 'dispatcher', ...staff],
   /** Withdraw every link of a case (a link sent to the wrong number, a customer's request). */
   customerLinkRevoke: ['agent', ...staff],

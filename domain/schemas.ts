@@ -175,6 +175,9 @@ export const ConfirmBodySchema = z
   .meta({ id: 'ConfirmBody' });
 
 export const CancelBodySchema = z.strictObject({ reason }).meta({ id: 'CancelBody' });
+export const PriorityChangeBodySchema = z
+  .strictObject({ priority: PrioritySchema, reason })
+  .meta({ id: 'PriorityChangeBody', description: 'The new priority (not the current one) and why; the SLA clocks keep their start and paused time' });
 
 export type AssignBody = z.output<typeof AssignBodySchema>;
 export type RedispatchBody = z.output<typeof RedispatchBodySchema>;
@@ -190,6 +193,7 @@ export type QuoteDecisionBody = z.output<typeof QuoteDecisionBodySchema>;
 export type CheckOutBody = z.output<typeof CheckOutBodySchema>;
 export type ConfirmBody = z.output<typeof ConfirmBodySchema>;
 export type CancelBody = z.output<typeof CancelBodySchema>;
+export type PriorityChangeBody = z.output<typeof PriorityChangeBodySchema>;
 
 // Engineers (the roster).
 const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'a time like 08:30');

@@ -92,9 +92,14 @@ export interface SlaClock<N extends string = ClockName> {
   startedAt: number;
   targetMs: number;
   mode: CalendarMode;
-  /** Working ms spent paused (waiting on the customer). */
+  /** Working ms spent paused (waiting on the customer), in this clock's calendar mode. */
   pausedMs: number;
   pausedSince?: number;
+  /**
+   * The ended pauses [from, to), so a priority change onto another calendar can measure
+   * them again in the new mode. Absent on clocks that paused before it was kept.
+   */
+  pauses?: Array<[number, number]>;
   stoppedAt?: number;
   fired: ThresholdKey[];
 }
@@ -131,12 +136,20 @@ export function elapsedMs(c: SlaClock<string>, now: number, cal: BusinessCalenda
   return workingMsBetween(c.startedAt, end, c.mode, cal) - c.pausedMs;
 }
 
+/**
+ * When `fraction` of the clock's target falls due (1 = its deadline): the start, plus
+ * that share of the target, plus the time paused so far, in the clock's calendar.
+ */
+export function dueAt(c: SlaClock<string>, fraction: number, cal: BusinessCalendar): number {
+  return addWorkingMs(c.startedAt, Math.ceil(fraction * c.targetMs) + c.pausedMs, c.mode, cal);
+}
+
 /** When the next unfired threshold falls due; none while paused or stopped. */
 export function nextDue(c: SlaClock<string>, policy: SlaPolicy): { threshold: Threshold; at: number } | undefined {
   if (c.stoppedAt !== undefined || c.pausedSince !== undefined) return undefined;
   const t = thresholdsOf(policy).find((x) => !c.fired.includes(x.key));
   if (!t) return undefined;
-  return { threshold: t, at: addWorkingMs(c.startedAt, Math.ceil(t.fraction * c.targetMs) + c.pausedMs, c.mode, policy.calendar) };
+  return { threshold: t, at: dueAt(c, t.fraction, policy.calendar) };
 }
 
 export function pauseClock(c: SlaClock<string>, at: number): void {
@@ -146,12 +159,26 @@ export function pauseClock(c: SlaClock<string>, at: number): void {
 export function resumeClock(c: SlaClock<string>, at: number, cal: BusinessCalendar): void {
   if (c.pausedSince === undefined) return;
   c.pausedMs += workingMsBetween(c.pausedSince, at, c.mode, cal);
+  c.pauses = [...(c.pauses ?? []), [c.pausedSince, at]];
   c.pausedSince = undefined;
 }
 
-/** A priority change moves the target; elapsed and paused time stay as they are. */
-export function retargetClock(c: SlaClock, priority: Priority, policy: SlaPolicy): void {
-  c.targetMs = slaPolicyFor(policy, priority, c.clock).targetMs;
+/**
+ * A priority change, as ServiceNow's retroactive start: the clock keeps its start and
+ * the time it was paused, and takes the new priority's target — and, when
+ * `switchCalendar`, its calendar (a P3 raised to P1 runs 24x7 from its start). Its
+ * deadline becomes start + new target + paused time (dueAt); one already past is due at
+ * once, and the engine fires it and the levels after it in order. Thresholds already
+ * fired stay fired. Pauses kept in `pauses` are measured again in the new calendar;
+ * paused time counted before they were kept stays as it was counted.
+ */
+export function retargetClock(c: SlaClock, priority: Priority, policy: SlaPolicy, switchCalendar = true): void {
+  const next = slaPolicyFor(policy, priority, c.clock);
+  c.targetMs = next.targetMs;
+  if (!switchCalendar || next.calendar === c.mode) return;
+  const measured = (mode: CalendarMode) => (c.pauses ?? []).reduce((sum, [from, to]) => sum + workingMsBetween(from, to, mode, policy.calendar), 0);
+  c.pausedMs = c.pausedMs - measured(c.mode) + measured(next.calendar);
+  c.mode = next.calendar;
 }
 
 export interface ClockResult<N extends string = ClockName> {

@@ -40,6 +40,7 @@ export const ACTIONS = [
   'checkOut',
   'confirm',
   'cancel',
+  'changePriority',
 ] as const;
 export type CaseAction = (typeof ACTIONS)[number];
 
@@ -65,6 +66,7 @@ export const ACTION_FROM: Record<CaseAction, readonly Stage[]> = {
   checkOut: ['on_site'],
   confirm: ['awaiting_confirmation'],
   cancel: OPEN_STAGES,
+  changePriority: OPEN_STAGES,
 };
 
 export function canPerform(action: CaseAction, stage: Stage): boolean {

@@ -7,6 +7,8 @@
 import { continueAsNew, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities';
 import { AFTERCARE_MAX_RUN_WAIT_MS, CALLBACK_AFTER_MINUTES, maintenanceIntervalDays, type AftercareInput } from '../domain/aftercare';
+import { callbackDueMessage, maintenanceDueMessage } from '../domain/aftercareMessages';
+import { notify } from './notify';
 
 const { createCallbackTask, createMaintenanceReminder } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
@@ -59,11 +61,15 @@ async function boundedAftercare(input: AftercareInput): Promise<{ callbackAt: st
   if (!input.callbackDone) {
     await waitUntil(callbackAt, input);
     await createCallbackTask(callbackTask(input, callbackAt));
+    // Runs started before this patch only wrote the task; now the call center's CRM is told too.
+    if (patched('aftercare-due-messages')) await notify(callbackDueMessage(input, callbackAt));
   }
   const days = input.maintenanceAfterDays ?? maintenanceIntervalDays(input.product.category);
   if (days <= 0) return { callbackAt: new Date(callbackAt).toISOString() };
   const maintenanceAt = archivedAt + days * 24 * 60 * MINUTE;
   await waitUntil(maintenanceAt, { ...input, callbackDone: true });
   await createMaintenanceReminder({ caseNo: input.caseNo, customer: input.customer, product: input.product, dueAt: new Date(maintenanceAt).toISOString() });
+  // The customer is told their product is due for service (runs before this patch only wrote the reminder).
+  if (patched('aftercare-due-messages')) await notify(maintenanceDueMessage(input, maintenanceAt));
   return { callbackAt: new Date(callbackAt).toISOString(), maintenanceAt: new Date(maintenanceAt).toISOString() };
 }

@@ -6,6 +6,7 @@ import { Alarm } from './timers';
 import { SYSTEM_ACTOR, type Actor, type CaseState, type ReminderPolicy } from '../domain';
 import { localTime } from '../domain/notifications';
 import type { CaseCore } from './caseCore';
+import { queueContactReminder } from './caseMessages';
 
 export interface DueReminder {
   key: string;
@@ -122,6 +123,7 @@ export class CaseReminders {
     if (r.kind === 'visit.engineer') core.queueMessage(`${state.caseNo}#${r.key}`, 'engineer.reminder', 'sms', state.engineerPhone, visit);
     if (r.kind === 'confirmation.customer')
       core.queueMessage(`${state.caseNo}#${r.key}`, 'confirmation.reminder', 'sms', state.intake.customer.phone, { link: await core.customerLink() });
+    if (r.kind === 'contact.engineer') queueContactReminder(core, r.key, String(r.data.lapsesAt));
     await core.advance(SYSTEM_ACTOR, 'reminder.sent', { kind: r.kind, to, ...r.data }, (s) => {
       s.remindersSent.push(r.key);
     });

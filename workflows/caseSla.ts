@@ -1,12 +1,14 @@
 // The case's SLA clocks on the shared engine (slaEngine.ts): which clocks a stage change
 // starts, stops, pauses and resumes, the new cycle of a rework, the hold of a
 // customer-requested reschedule, and a priority raise. Deterministic.
+import { patched } from '@temporalio/workflow';
 import { SlaEngine, type Raise } from './slaEngine';
 import {
   clockTransitions,
   pauseClock,
   raisedPriority,
   retargetClock,
+  slaPolicyFor,
   startClock,
   type CaseState,
   type ClockName,
@@ -15,6 +17,7 @@ import {
   type Threshold,
 } from '../domain';
 import type { RoutedPerson } from '../domain/duty';
+import type { Priority } from '../domain/schemas';
 
 export interface SlaHooks {
   state: CaseState;
@@ -92,9 +95,21 @@ export class CaseSlaClocks {
     this.engine.touch();
   }
 
-  /** A priority change re-targets running clocks; elapsed and paused time stay. */
-  retarget(): void {
-    for (const c of this.engine.running()) retargetClock(c, this.hooks.state.priority, this.sla.policy);
+  /**
+   * The one way the priority changes (a person's move and the level-2 raise): the running
+   * clocks re-target with their start and paused time kept (retargetClock), and the
+   * engine re-plans, so a deadline already past fires at once. Called synchronously
+   * inside `advance`'s change.
+   */
+  changePriority(to: Priority): void {
+    const state = this.hooks.state;
+    const { policy } = this.sla;
+    state.priority = to;
+    const running = this.engine.running();
+    // Runs before this patch kept each clock on the calendar it started with; the marker
+    // is written only when a calendar would change, so other changes issue no new command.
+    const switchCalendar = running.some((c) => slaPolicyFor(policy, to, c.clock).calendar !== c.mode) && patched('priority-change-calendar');
+    for (const c of running) retargetClock(c, to, policy, switchCalendar);
     this.engine.touch();
   }
 
@@ -102,12 +117,10 @@ export class CaseSlaClocks {
   private raise(): Raise | undefined {
     const state = this.hooks.state;
     if (state.priority === 'P1') return undefined;
+    const to = raisedPriority(state.priority);
     return {
-      data: { priority: { from: state.priority, to: raisedPriority(state.priority) } },
-      apply: () => {
-        state.priority = raisedPriority(state.priority);
-        this.retarget();
-      },
+      data: { priority: { from: state.priority, to } },
+      apply: () => this.changePriority(to),
     };
   }
 

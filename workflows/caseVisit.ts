@@ -120,7 +120,7 @@ export class CaseVisit {
       eta: localTime(body.start, state.sla.policy.calendar.utcOffsetMinutes),
     });
     await core.advance(SYSTEM_ACTOR, 'customer.notified', {
-      template: 'appointment.booked',
+      template: 'engineer.assigned',
       language: state.intake.customer.language,
       engineerName: state.engineerName,
       engineerBadgeNo: state.engineerBadgeNo,

@@ -11,8 +11,10 @@ import { isOpenStage, type CaseState, type CaseWorkflowInput } from '../domain';
 import { CaseClosure } from './caseClosure';
 import { CaseCore } from './caseCore';
 import { CaseDispatch } from './caseDispatch';
+import { CasePriority } from './casePriority';
 import { CaseReminders } from './caseReminders';
 import { wireCaseSla } from './caseSlaWiring';
+import { queueCaseOpened } from './caseMessages';
 import { CaseVisit } from './caseVisit';
 
 export { dispatchPolicyFrom } from './caseCore';
@@ -35,6 +37,7 @@ class CaseWorkflow {
   private readonly closure: CaseClosure;
   private readonly visit: CaseVisit;
   private readonly reminders: CaseReminders;
+  private readonly priority: CasePriority;
 
   constructor(input: CaseWorkflowInput) {
     // SLA level 3 on a held case takes it back from the engineer (caseDispatch).
@@ -42,6 +45,7 @@ class CaseWorkflow {
     this.dispatch = new CaseDispatch(this.core);
     this.closure = new CaseClosure(this.core);
     this.visit = new CaseVisit(this.core, () => this.closure.askForConfirmation());
+    this.priority = new CasePriority(this.core);
     this.reminders = new CaseReminders(this.core, (actor, type, c) => this.closure.archive(actor, type, c));
   }
 
@@ -51,12 +55,14 @@ class CaseWorkflow {
     this.dispatch.setup();
     this.visit.setup();
     this.closure.setup();
+    this.priority.setup();
   }
 
   async run(): Promise<CaseOutcome> {
     const core = this.core;
     await core.recordOpening(await core.activities.loadSlaPolicy());
     core.state.recorded = true;
+    queueCaseOpened(core);
     await Promise.all([this.drive(), core.sla.run(), this.reminders.run(), core.runOutbox()]);
     await condition(allHandlersFinished);
     return { caseNo: core.state.caseNo, stage: core.state.stage, closedAt: core.state.closedAt };

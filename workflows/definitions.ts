@@ -14,6 +14,7 @@ import type {
   DeclineOfferBody,
   DiagnoseBody,
   NoShowBody,
+  PriorityChangeBody,
   QuoteBody,
   QuoteDecisionBody,
   RedispatchBody,
@@ -42,6 +43,7 @@ export const decideQuote: CaseUpdate<QuoteDecisionBody> = defineUpdate('decideQu
 export const checkOut: CaseUpdate<CheckOutBody> = defineUpdate('checkOut');
 export const confirmCase: CaseUpdate<ConfirmBody> = defineUpdate('confirmCase');
 export const cancelCase: CaseUpdate<CancelBody> = defineUpdate('cancelCase');
+export const changePriority: CaseUpdate<PriorityChangeBody> = defineUpdate('changePriority');
 
 /** The update behind each action: one table for the workflow, the API and the tests. */
 export const ACTION_UPDATES = {
@@ -59,4 +61,5 @@ export const ACTION_UPDATES = {
   checkOut,
   confirm: confirmCase,
   cancel: cancelCase,
+  changePriority,
 } satisfies Record<CaseAction, unknown>;

@@ -20,6 +20,7 @@ import {
   DiagnoseBodySchema,
   ErrorSchema,
   NoShowBodySchema,
+  PriorityChangeBodySchema,
   QuoteBodySchema,
   QuoteDecisionBodySchema,
   RedispatchBodySchema,
@@ -257,5 +258,11 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
     transition('checkOut', 'check-out', 'Engineer checks out with a result, parts used and warranty', CheckOutBodySchema),
     transition('confirm', 'confirm', 'Customer confirms and rates (确认/归档); fixed=false re-opens as rework', ConfirmBodySchema),
     transition('cancel', 'cancel', 'Cancel an open case with a reason', CancelBodySchema),
+    transition(
+      'changePriority',
+      'priority',
+      'Change the priority with a reason; the SLA clocks keep their start and paused time and take the new targets (409 no_change if already that priority)',
+      PriorityChangeBodySchema,
+    ),
   ];
 }

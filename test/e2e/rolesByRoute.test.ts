@@ -46,6 +46,7 @@ const TABLE: Record<string, readonly [Outcome, Outcome, Outcome, Outcome, Outcom
   'POST /cases/{caseNo}/check-out':                [F,    F,     Y,     Y,     F,     Y,     U,     U],
   'POST /cases/{caseNo}/confirm':                  [Y,    F,     F,     Y,     F,     Y,     U,     U],
   'POST /cases/{caseNo}/cancel':                   [Y,    Y,     F,     Y,     Y,     Y,     U,     U],
+  'POST /cases/{caseNo}/priority':                 [Y,    F,     F,     Y,     F,     Y,     U,     U],
   'POST /cases/{caseNo}/customer-link':            [Y,    Y,     F,     Y,     F,     Y,     U,     U],
   'GET /cases/{caseNo}/escalations':               [Y,    Y,     F,     Y,     Y,     Y,     U,     U],
 

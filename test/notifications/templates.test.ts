@@ -25,14 +25,14 @@ describe('template catalogue', () => {
     expect(en.text).not.toMatch(/[\u4e00-\u9fff]/);
   });
 
-  test('covers the events the issue names', () => {
-    expect(NOTIFICATION_EVENTS).toEqual(
-      expect.arrayContaining([
+  test('covers the events the issue names, and no other', () => {
+    expect([...NOTIFICATION_EVENTS].sort()).toEqual(
+      [
         'case.opened',
         'engineer.assigned',
-        'appointment.booked',
         'appointment.reminder',
         'engineer.reminder',
+        'contact.reminder',
         'quote.awaiting_approval',
         'case.awaiting_confirmation',
         'confirmation.reminder',
@@ -40,9 +40,13 @@ describe('template catalogue', () => {
         'sla.escalation',
         'complaint.opened',
         'complaint.resolution_proposed',
+        'complaint.warning',
+        'complaint.escalation',
+        'complaint.closed',
+        'complaint.assigned',
         'callback.due',
         'maintenance.due',
-      ]),
+      ].sort(),
     );
   });
 

@@ -37,6 +37,7 @@ export const ALL_ACTIONS: readonly CaseAction[] = [
   'checkOut',
   'confirm',
   'cancel',
+  'changePriority',
 ];
 
 /**
@@ -47,20 +48,20 @@ export const ALL_ACTIONS: readonly CaseAction[] = [
  *   visit is booked (and re-booked while scheduled or awaiting parts), then checked in:
  *   never from `contacted`, where nothing is booked yet;
  * - on site: diagnosis, quote, check-out; the customer decides a quote; confirmation
- *   closes; `cancel` from any open stage; nothing from a closed one.
+ *   closes; `cancel` and `changePriority` from any open stage; nothing from a closed one.
  */
 export const CASE_LEGAL: Record<Stage, readonly CaseAction[]> = {
-  accepted: ['assign', 'cancel'],
-  offered: ['assign', 'acceptOffer', 'declineOffer', 'cancel'],
-  manual_dispatch: ['assign', 'redispatch', 'cancel'],
-  dispatched: ['assign', 'redispatch', 'recordContact', 'cancel'],
-  contacted: ['assign', 'redispatch', 'appointment', 'cancel'],
-  scheduled: ['assign', 'redispatch', 'appointment', 'noShow', 'checkIn', 'cancel'],
-  on_site: ['diagnose', 'quote', 'checkOut', 'cancel'],
-  awaiting_approval: ['decideQuote', 'cancel'],
-  awaiting_parts: ['assign', 'redispatch', 'appointment', 'cancel'],
-  awaiting_confirmation: ['confirm', 'cancel'],
-  escalated: ['assign', 'redispatch', 'cancel'],
+  accepted: ['assign', 'cancel', 'changePriority'],
+  offered: ['assign', 'acceptOffer', 'declineOffer', 'cancel', 'changePriority'],
+  manual_dispatch: ['assign', 'redispatch', 'cancel', 'changePriority'],
+  dispatched: ['assign', 'redispatch', 'recordContact', 'cancel', 'changePriority'],
+  contacted: ['assign', 'redispatch', 'appointment', 'cancel', 'changePriority'],
+  scheduled: ['assign', 'redispatch', 'appointment', 'noShow', 'checkIn', 'cancel', 'changePriority'],
+  on_site: ['diagnose', 'quote', 'checkOut', 'cancel', 'changePriority'],
+  awaiting_approval: ['decideQuote', 'cancel', 'changePriority'],
+  awaiting_parts: ['assign', 'redispatch', 'appointment', 'cancel', 'changePriority'],
+  awaiting_confirmation: ['confirm', 'cancel', 'changePriority'],
+  escalated: ['assign', 'redispatch', 'cancel', 'changePriority'],
   archived: [],
   cancelled: [],
 };

@@ -16,7 +16,7 @@ const COMPONENTS: Record<string, string> = {
   CheckInBodySchema: 'CheckInBody', CheckOutBodySchema: 'CheckOutBody', ConfirmBodySchema: 'ConfirmBody', ContactBodySchema: 'ContactBody',
   CustomerSchema: 'Customer', DeclineOfferBodySchema: 'DeclineOfferBody', DiagnoseBodySchema: 'DiagnoseBody', EngineerInputSchema: 'EngineerInput',
   EngineerListQuerySchema: 'EngineerListQuery', EngineerPatchSchema: 'EngineerPatch', ErrorSchema: 'Error', NoShowBodySchema: 'NoShowBody',
-  PartLineSchema: 'PartLine', PrioritySchema: 'Priority', ProductSchema: 'Product', QuoteBodySchema: 'QuoteBody',
+  PartLineSchema: 'PartLine', PriorityChangeBodySchema: 'PriorityChangeBody', PrioritySchema: 'Priority', ProductSchema: 'Product', QuoteBodySchema: 'QuoteBody',
   QuoteDecisionBodySchema: 'QuoteDecisionBody', QuoteLineSchema: 'QuoteLine', RedispatchBodySchema: 'RedispatchBody', SkillSchema: 'Skill',
   StageSchema: 'Stage', TimeWindowSchema: 'TimeWindow', WorkingHoursSchema: 'WorkingHours',
   AcknowledgeBodySchema: 'ComplaintAcknowledgeBody', CallbackBodySchema: 'ComplaintCallbackBody', CloseBodySchema: 'ComplaintCloseBody',

@@ -25,6 +25,7 @@ const TABLE: Record<keyof typeof ACTION_ROLES, readonly [boolean, boolean, boole
   checkOut:             [_,    _,     Y,     Y,     _,     Y],
   confirm:              [Y,    _,     _,     Y,     _,     Y],
   cancel:               [Y,    Y,     _,     Y,     Y,     Y],
+  changePriority:       [Y,    _,     _,     Y,     _,     Y],
   customerLink:         [Y,    Y,     _,     Y,     _,     Y],
   customerLinkRevoke:   [Y,    _,     _,     Y,     _,     Y],
   engineersRead:        [Y,    Y,     _,     Y,     Y,     Y],

@@ -102,6 +102,7 @@ test('failure types: names that running workflows and the API agree on', () => {
     slotConflict: 'SlotConflict',
     limitReached: 'LimitReached',
     invalid: 'InvalidRequest',
+    unchanged: 'Unchanged',
   });
   expect(UNFIXABLE_BY_RETRY).toBe('UnfixableByRetry');
 });

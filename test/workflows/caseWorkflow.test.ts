@@ -157,6 +157,8 @@ function perform(h: Handle, action: CaseAction, actor?: Actor): Promise<CaseStat
       return u(pick(defs.confirmCase), agent, { rating: 5, comment: '很满意', fixed: true });
     case 'cancel':
       return u(pick(defs.cancelCase), agent, { reason: '客户取消' });
+    case 'changePriority':
+      return u(pick(defs.changePriority), agent, { priority: 'P1' as const, reason: '客户投诉升级' });
   }
 }
 function pick<B>(def: unknown): UpdateDefinition<CaseState, [Actor, B]> {

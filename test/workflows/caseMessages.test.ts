@@ -1,0 +1,133 @@
+// The messages the case and aftercare workflows now send, on the time-skipping server
+// with the real sendNotification activity, a real local HTTP server as the SMS gateway
+// and webhook subscriber, and the test stack's PostgreSQL: the receipt at intake, the
+// engineer's contact-window reminder, and aftercare's callback and maintenance messages.
+import { and, eq } from 'drizzle-orm';
+import { createEmailGateway, createSmsGateway, createWebhookGateway } from '../../activities/gateways';
+import { createNotificationActivities } from '../../activities/notifications';
+import { createDatabase, type Database } from '../../db/client';
+import { notifications } from '../../db/schema';
+import type { Actor } from '../../domain';
+import * as defs from '../../workflows/definitions';
+import { agent, eventsOf, stageIs, startCaseTestEnv, stateOf, until, type CaseTestEnv } from '../support/caseTestEnv';
+import { futureSlot } from '../support/fixtures';
+import { startHttpReceiver, type HttpReceiver, type Received } from '../support/receivers';
+import { createEngineers, uniqueRegion } from '../support/roster';
+import { stackInfo } from '../support/stackInfo';
+
+const M = 60_000;
+const dispatcher: Actor = { role: 'dispatcher', subject: 'D01' };
+const engineer: Actor = { role: 'engineer', subject: 'E001' };
+let t: CaseTestEnv;
+let db: Database;
+let gateway: HttpReceiver;
+
+beforeAll(async () => {
+  gateway = await startHttpReceiver();
+  db = createDatabase(stackInfo().databaseUrl);
+  const sending = createNotificationActivities(db, {
+    sms: createSmsGateway({ url: `${gateway.url}/sms`, token: 't', timeoutMs: 5000 }),
+    email: createEmailGateway({ url: 'smtp://127.0.0.1:1', from: 'x <x@casework.test>' }),
+    webhook: createWebhookGateway(),
+  });
+  t = await startCaseTestEnv('case-messages-test', (real) => ({ ...real, ...sending }));
+});
+afterEach(() => t.endTest());
+afterAll(async () => {
+  await t?.close();
+  await gateway?.close();
+  await db?.$client.end();
+});
+
+/** SMS the gateway received for a case and event (polls: the outbox sends in the background). */
+async function smsFor(caseNo: string, event: string, count = 1): Promise<Received[]> {
+  for (let i = 0; i < 200; i++) {
+    const got = gateway.received.filter((r) => r.path === '/sms' && r.body?.caseNo === caseNo && r.body?.event === event);
+    if (got.length >= count) return got;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no ${event} SMS for ${caseNo}`);
+}
+
+async function rowsFor(caseNo: string, event: string, count = 1) {
+  for (let i = 0; i < 200; i++) {
+    const rows = await db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.caseNo, caseNo), eq(notifications.event, event)));
+    if (rows.length >= count && rows.every((r) => r.status !== 'queued')) return rows;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no ${event} notification for ${caseNo}`);
+}
+
+test('intake: the customer gets the receipt by SMS and webhook subscribers get case.opened', async () => {
+  const { caseNo } = await t.openCase({ priority: 'P2' }, { name: '王芳', phone: '+86 139 1111 2222' });
+  const [sms] = await smsFor(caseNo, 'case.opened');
+  expect(sms!.body).toMatchObject({ to: '+86 139 1111 2222', locale: 'zh-CN' });
+  expect(sms!.body.text).toBe(`尊敬的王芳，您的报修（air_conditioner KFR-35GW）已受理，工单号 ${caseNo}。我们将尽快安排工程师与您联系。`);
+  const rows = await rowsFor(caseNo, 'case.opened', 2);
+  expect(rows.map((r) => [r.channel, r.status]).sort()).toEqual([
+    ['sms', 'sent'],
+    ['webhook', 'sent'],
+  ]);
+});
+
+test('the engineer gets an SMS 10 min before the contact window lapses, once', async () => {
+  const region = uniqueRegion();
+  const id = `${region}-C`;
+  await createEngineers(t.db, [{ id, name: '赵工', phone: '+86 137 3333 4444', regions: [region], skills: [] }]);
+  const { caseNo, handle } = await t.openCase({ priority: 'P3' }, { name: '陈静' });
+  await stageIs(handle, 'manual_dispatch');
+  await handle.executeUpdate(defs.assignEngineer, { args: [dispatcher, { engineerId: id }] });
+  const accepted = Date.parse((await stateOf(handle)).acceptedAt!);
+  await t.env.sleep(19 * M);
+  expect(gateway.received.filter((r) => r.body?.caseNo === caseNo && r.body?.event === 'contact.reminder')).toEqual([]);
+  await t.env.sleep(2 * M);
+  const [sms] = await smsFor(caseNo, 'contact.reminder');
+  expect(sms!.body.to).toBe('+86 137 3333 4444');
+  // The window is 30 min from acceptance, in Shanghai time.
+  const lapses = new Date(accepted + 30 * M + 8 * 60 * M).toISOString();
+  expect(sms!.body.text).toBe(
+    `提醒：请在 ${lapses.slice(0, 10)} ${lapses.slice(11, 16)} (UTC+8) 前联系工单 ${caseNo} 的客户陈静并记录联系结果，逾期工单将改派他人。`,
+  );
+  // The SMS goes out beside the timeline write: wait for the event too.
+  await until(handle, (s) => s.remindersSent.some((k) => k.startsWith('contact.engineer')), 'contact reminder recorded');
+  let reminder;
+  for (let i = 0; i < 200 && !reminder; i++) {
+    reminder = (await eventsOf(t.db, caseNo)).find((e) => e.type === 'reminder.sent');
+    if (!reminder) await new Promise((r) => setTimeout(r, 50));
+  }
+  if (!reminder) throw new Error('no reminder.sent event');
+  // On the timer: within the time the step's own writes take.
+  expect(reminder.occurredAt.getTime() - accepted - 20 * M).toBeGreaterThanOrEqual(0);
+  expect(reminder.occurredAt.getTime() - accepted - 20 * M).toBeLessThan(2000);
+  expect((await rowsFor(caseNo, 'contact.reminder')).map((r) => [r.channel, r.status])).toEqual([['sms', 'sent']]);
+  expect(gateway.received.filter((r) => r.body?.caseNo === caseNo && r.body?.event === 'contact.reminder')).toHaveLength(1);
+});
+
+test('aftercare: callback.due goes to webhook subscribers and maintenance.due to the customer by SMS', async () => {
+  const { caseNo, handle } = await t.openCase(
+    { priority: 'P1' },
+    { name: '刘洋', phone: '+86 135 5555 6666' },
+    { aftercare: { callbackAfterMinutes: 5, maintenanceAfterDays: 2 } },
+  );
+  await stageIs(handle, 'manual_dispatch');
+  await handle.executeUpdate(defs.assignEngineer, { args: [dispatcher, { engineerId: 'E001' }] });
+  await handle.executeUpdate(defs.recordContact, { args: [engineer, { confirmedAddress: 'x', diagnosis: 'y', partsToBring: [] }] });
+  await handle.executeUpdate(defs.bookAppointment, { args: [engineer, futureSlot()] });
+  await handle.executeUpdate(defs.checkIn, { args: [engineer, {}] });
+  await handle.executeUpdate(defs.checkOut, { args: [engineer, { result: 'fixed', resolution: 'ok', partsUsed: [], warrantyDays: 90 }] });
+  const archived = await handle.executeUpdate(defs.confirmCase, { args: [agent, { rating: 5, fixed: true }] });
+  const result = await t.env.client.workflow.getHandle(`aftercare-${caseNo}`).result();
+  expect(Date.parse(result.maintenanceAt) - Date.parse(archived.closedAt!)).toBe(2 * 24 * 60 * M);
+
+  const callback = await rowsFor(caseNo, 'callback.due');
+  expect(callback.map((r) => [r.channel, r.recipient, r.status])).toEqual([['webhook', '*', 'sent']]);
+  const [sms] = await smsFor(caseNo, 'maintenance.due');
+  expect(sms!.body.to).toBe('+86 135 5555 6666');
+  const due = new Date(Date.parse(result.maintenanceAt) + 8 * 60 * M).toISOString().slice(0, 10);
+  expect(sms!.body.text).toMatch(
+    new RegExp(`^尊敬的刘洋，您的air_conditioner KFR-35GW（序列号 SN-[^）]+）已到保养时间（${due}），如需上门保养请致电客服热线预约。$`),
+  );
+});
