@@ -78,7 +78,8 @@ describe('a P1 case nobody accepts', () => {
     const outbox = await eventually('the supervisor e-mails and the manager SMS', async () => {
       const o = await gatewayOutbox(); // the receiver's own (/dev/outbox masks recipients)
       const mails = o.emails.filter((m: { subject: string }) => m.subject.includes(caseNo));
-      const sms = o.sms.filter((m: { text: string }) => m.text.includes(caseNo));
+      // SLA messages only: the customer also gets case.opened by SMS.
+      const sms = o.sms.filter((m) => m.event?.startsWith('sla.') && m.text.includes(caseNo));
       return mails.length >= 2 && sms.length >= 1 ? { mails, sms } : undefined;
     });
     expect(outbox.mails.map((m: { to: string; subject: string }) => [m.to, m.subject])).toEqual([
@@ -125,9 +126,9 @@ describe('a complaint’s owner', () => {
         const found = o.sms.filter((m: { to: string; text: string }) => m.to === nextOwner.phone && m.text.includes(complaintNo));
         return found.length ? found : undefined;
       });
-      expect(sms.map((m: { event: string | null; text: string }) => [m.event, m.text.startsWith(`孙丽，投诉 ${complaintNo}（general）已分派给您负责`)])).toEqual([
-        ['complaint.assigned', true],
-      ]);
+      expect(
+        sms.map((m: { event: string | null; text: string }) => [m.event, m.text.startsWith(`孙丽，投诉 ${complaintNo}（general）已分派给您负责`)]),
+      ).toEqual([['complaint.assigned', true]]);
       const timeline = (await call('GET', `/complaints/${complaintNo}`, { as: 'supervisor' })).body.timeline;
       const reassigned = timeline.find((e: { type: string }) => e.type === 'complaint.reassigned');
       expect(reassigned.data).toEqual({ from: supervisor.id, fromName: '王芳', to: nextOwner.id, toName: '孙丽', reason: '轮班交接' });
