@@ -20,6 +20,7 @@ import { slaRoutes } from './routes/sla';
 import { apiKeyRoutes } from './routes/apiKeys';
 import { auditRoutes } from './routes/audit';
 import { customerLinkRoutes } from './routes/customerLinks';
+import { signedLinkOrThrow } from './customerLinks';
 import { noStore } from './noStore';
 import { codecRoutes } from './routes/codec';
 import { codecCors } from './codecCors';
@@ -137,9 +138,20 @@ export function createApp(appDeps: AppDeps): express.Express {
   const authenticated = inSeries([authenticate(deps.envKeys, deps.db), ...(rateLimits ? [rateLimits.afterAuth] : [])]);
   // Public routes that show more to some roles: a key is optional, but a wrong one is 401.
   const keyIfSent: RequestHandler = (req, res, next) => (req.get('authorization') === undefined ? next() : authenticated(req, res, next));
+  // A customer's move is authenticated by its signed link: checked (signature, expiry)
+  // before the body too, so a forged link gets 401 whatever it sends.
+  const signedLink: RequestHandler = (req, _res, next) => {
+    try {
+      signedLinkOrThrow(req, deps.customerLinks.secret, String(req.params.token ?? ''));
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
   for (const route of routes) {
+    const byLink = !route.roles && route.body !== undefined && route.path.includes(':token');
     const guards = [
-      ...(route.roles ? [authenticated, requireRole(route.roles)] : route.detailRoles ? [keyIfSent] : []),
+      ...(route.roles ? [authenticated, requireRole(route.roles)] : route.detailRoles ? [keyIfSent] : byLink ? [signedLink] : []),
       ...(route.body ? [requireJsonBody, parseJson] : []),
     ];
     app[route.method](route.path, ...guards, async (req: Request, res: Response, next: NextFunction) => {

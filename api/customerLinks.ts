@@ -4,18 +4,24 @@
 import type { Request } from 'express';
 import type { Database } from '../db/client';
 import { findCustomerLink, subjectHasLinks } from '../db/queries/customerLinks';
-import { verifyCustomerToken, type LinkSubject } from '../shared/customerLinks';
+import { verifyCustomerToken, type LinkCheck, type LinkSubject } from '../shared/customerLinks';
 import { HttpError } from './errors';
 
 const invalid = () => new HttpError(401, 'invalid_link', 'this link is not valid');
 
-/** The link's subject, or 401/410 (logged with the reason; the customer hears what to do next). */
-export async function linkSubjectOrThrow(req: Request, db: Database, secret: string, token: string, kind: LinkSubject): Promise<string> {
+/** Signature and expiry alone (no database), or 401: the app checks this before it parses a body. */
+export function signedLinkOrThrow(req: Request, secret: string, token: string): Extract<LinkCheck, { ok: true }> {
   const check = verifyCustomerToken(secret, token);
   if (!check.ok) {
     req.log?.warn({ reason: check.reason }, 'customer link refused');
     throw check.reason === 'expired' ? new HttpError(401, 'link_expired', 'this link has expired; ask us for a new one') : invalid();
   }
+  return check;
+}
+
+/** The link's subject, or 401/410 (logged with the reason; the customer hears what to do next). */
+export async function linkSubjectOrThrow(req: Request, db: Database, secret: string, token: string, kind: LinkSubject): Promise<string> {
+  const check = signedLinkOrThrow(req, secret, token);
   if (check.kind !== kind) throw invalid();
   if (check.linkId) {
     const row = await findCustomerLink(db, check.linkId);

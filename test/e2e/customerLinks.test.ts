@@ -179,8 +179,10 @@ test('every customer response carries Cache-Control: no-store and Pragma: no-cac
     ['401 forged', await raw('GET', `/customer/cases/${forged}`)],
     ['410 revoked', await raw('GET', `/customer/cases/${stale}`)],
     ['400 short token', await raw('GET', '/customer/cases/abc')],
-    ['400 bad JSON', await raw('POST', `/customer/cases/${forged}/confirm`, { body: '{"rating":' })],
-    ['415 not JSON', await raw('POST', `/customer/cases/${forged}/confirm`, { body: 'rating=5', contentType: 'text/plain' })],
+    // A valid link's move: the body is judged (a forged link's is 401 before its body is read).
+    ['400 bad JSON', await raw('POST', `/customer/cases/${token}/confirm`, { body: '{"rating":' })],
+    ['415 not JSON', await raw('POST', `/customer/cases/${token}/confirm`, { body: 'rating=5', contentType: 'text/plain' })],
+    ['401 forged move', await raw('POST', `/customer/cases/${forged}/confirm`, { body: '{"rating":' })],
     ['404 no route', await raw('GET', '/customer/nothing-here')],
     ['401 complaint', await raw('GET', `/customer/complaints/${forged}`)],
   ];

@@ -132,6 +132,17 @@ describe('authentication before the body', () => {
     }
   });
 
+  test.each([
+    ['a 2 MB body', { 'content-type': 'application/json' }, big],
+    ['malformed JSON', { 'content-type': 'application/json' }, Buffer.from('{"not json')],
+    ['a body that is not JSON', { 'content-type': 'text/plain' }, Buffer.from('hello')],
+  ])("a customer's move with a forged link and %s is 401 (not 413/400/415)", async (_what, headers, body) => {
+    for (const path of ['/customer/cases/Q1MtMjAyNjEyMDEtMDAwMDAx.forged-signature/confirm', '/customer/complaints/bm90LWEtbGluaw.forged/decision']) {
+      const r = await rawRequest(stack(), 'POST', path, { headers: { ...headers, 'idempotency-key': 'edge-link-check' }, body });
+      expect({ path, status: r.status, code: r.body?.error?.code }).toEqual({ path, status: 401, code: 'invalid_link' });
+    }
+  });
+
   test('with a valid key the body is read and judged as before', async () => {
     const headers = { ...bearer(KEYS.agent), 'content-type': 'application/json', 'idempotency-key': 'edge-body-check' };
     expect((await rawRequest(stack(), 'POST', '/cases', { headers, body: big })).status).toBe(413);

@@ -78,7 +78,23 @@ test('SIGKILL of the worker mid-batch of SMS, then a new worker: exactly one mes
     expect(contacted.status).toBe(200);
   }
   const caseNos = cases.map((c) => c.caseNo);
-  expect(sms.arrivals).toEqual([]);
+  // Intake sends each customer a case.opened SMS: let those land, then watch only the
+  // booking's engineer.assigned SMS from a clean provider.
+  await eventually(
+    'the case.opened SMS of every case, sent',
+    async () => {
+      const { rows } = await pool.query(
+        `SELECT count(*)::int AS n FROM notifications WHERE case_no = ANY($1) AND event = 'case.opened' AND channel = 'sms' AND status = 'sent'`,
+        [caseNos],
+      );
+      return rows[0].n === CASES ? true : undefined;
+    },
+    60_000,
+  );
+  expect(sms.arrivals.map((a) => (a.request.body as { event?: string }).event)).toEqual(caseNos.map(() => 'case.opened'));
+  sms.arrivals.length = 0;
+  sms.delivered.clear();
+  sms.receiver.received.length = 0;
 
   // The first message is answered quickly, every other request is held 1.5 s: once one
   // is answered, others are still in flight for a while — the moment to kill.
@@ -89,7 +105,9 @@ test('SIGKILL of the worker mid-batch of SMS, then a new worker: exactly one mes
   bookings.catch(() => undefined);
 
   const sentRows = async (): Promise<string[]> =>
-    (await pool.query(`SELECT key FROM notifications WHERE case_no = ANY($1) AND status = 'sent' ORDER BY key`, [caseNos])).rows.map((r) => r.key);
+    (
+      await pool.query(`SELECT key FROM notifications WHERE case_no = ANY($1) AND event = 'engineer.assigned' AND status = 'sent' ORDER BY key`, [caseNos])
+    ).rows.map((r) => r.key);
   await eventually(
     'one SMS recorded as sent while others are still in flight',
     async () => (sms.inFlight() > 0 && (await sentRows()).length > 0 ? true : undefined),
@@ -123,7 +141,10 @@ test('SIGKILL of the worker mid-batch of SMS, then a new worker: exactly one mes
     await eventually(
       `every case's SMS sent (${CASES})`,
       async () => {
-        const { rows } = await pool.query(`SELECT count(*)::int AS n FROM notifications WHERE case_no = ANY($1) AND status = 'sent'`, [caseNos]);
+        const { rows } = await pool.query(
+          `SELECT count(*)::int AS n FROM notifications WHERE case_no = ANY($1) AND event = 'engineer.assigned' AND status = 'sent'`,
+          [caseNos],
+        );
         return rows[0].n >= CASES ? true : undefined;
       },
       180_000,
@@ -148,7 +169,7 @@ test('SIGKILL of the worker mid-batch of SMS, then a new worker: exactly one mes
     // PostgreSQL: one row per key, all sent, with the provider's id for that key.
     const { rows } = await pool.query(
       `SELECT key, case_no, channel, event, status, provider_message_id, count(*) OVER (PARTITION BY key)::int AS copies
-         FROM notifications WHERE case_no = ANY($1) ORDER BY key`,
+         FROM notifications WHERE case_no = ANY($1) AND event = 'engineer.assigned' ORDER BY key`,
       [caseNos],
     );
     expect(rows.map((r) => r.key)).toEqual(expectedKeys);
