@@ -2,12 +2,13 @@
 // accept or decline an offer), the automatic dispatch round that offers the case to
 // ranked candidates one at a time, the engineer's contact window, and the SLA's
 // level-3 take-back. Deterministic.
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { canPerform, SYSTEM_ACTOR, type Actor, type CaseState } from '../domain';
 import type { AcceptOfferBody, AssignBody, DeclineOfferBody, RedispatchBody } from '../domain/schemas';
 import { FAILURE } from '../domain/failures';
 import { reject } from './activities';
 import { clearEngineer, now, type CaseCore } from './caseCore';
+import { ENGINEER_OFFER_PATCH, queueOfferMessage } from './caseMessages';
 
 const MINUTE = 60_000;
 
@@ -152,10 +153,17 @@ export class CaseDispatch {
       state.dispatch.offeredThisRound.push(candidate.engineerId);
       const windowMs = policy.offerWindowMinutes[state.priority] * MINUTE;
       const offeredAt = now();
+      const tell = patched(ENGINEER_OFFER_PATCH);
       await core.advance(
         SYSTEM_ACTOR,
         'offer.sent',
-        { engineerId: candidate.engineerId, round, score: candidate.score, windowMinutes: windowMs / MINUTE },
+        {
+          engineerId: candidate.engineerId,
+          round,
+          score: candidate.score,
+          windowMinutes: windowMs / MINUTE,
+          ...(tell ? { template: 'engineer.offered' } : {}),
+        },
         (s) => {
           s.offer = {
             engineerId: claim.engineer.id,
@@ -169,6 +177,7 @@ export class CaseDispatch {
           return 'offered';
         },
       );
+      if (tell && state.offer?.engineerId === candidate.engineerId && state.offer.round === round) await queueOfferMessage(core, state.offer);
       const answered = await condition(() => state.stage !== 'offered' || state.offer?.engineerId !== candidate.engineerId, windowMs);
       if (!answered) {
         await core.advance(SYSTEM_ACTOR, 'offer.expired', { engineerId: candidate.engineerId, round }, (s) => {
