@@ -51,12 +51,13 @@ export async function openOfferOrThrow(
   if (!row) throw invalid();
   const snap = (row.snapshot ?? {}) as Partial<CaseState>;
   const open = row.stage === 'offered' && snap.offer?.engineerId === link.engineerId && snap.offer.round === link.round;
-  if (!open && !opts.allowClosed) throw closedOffer(link, row, snap);
+  if (!open && !opts.allowClosed) throw closedOffer(link, row);
   return { link, row, open };
 }
 
 /** Why the offer is no longer this engineer's to answer. */
-export function closedOffer(link: OfferLink, row: CaseRow, snap: Partial<CaseState> = (row.snapshot ?? {}) as Partial<CaseState>): HttpError {
+export function closedOffer(link: OfferLink, row: CaseRow): HttpError {
+  const snap = (row.snapshot ?? {}) as Partial<CaseState>;
   const details = { currentStage: row.stage };
   if (row.engineerId === link.engineerId && row.stage !== 'offered') {
     return new HttpError(409, 'offer_closed', `you have accepted case ${row.caseNo} already; open it in the app`, details);

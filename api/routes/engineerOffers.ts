@@ -14,7 +14,7 @@ import { completedMove } from '../../db/queries/moves';
 import type { CustomerLinkConfig } from '../../shared/customerLinks';
 import type { OfferLink } from '../../shared/engineerOfferLinks';
 import { acceptOffer, declineOffer } from '../../workflows/definitions';
-import { runCaseUpdate } from '../caseUpdates';
+import { moveRequestHash, runCaseUpdate } from '../caseUpdates';
 import { closedOffer, openOfferOrThrow } from '../engineerOfferLinks';
 import { idempotencyKeyOf, MoveIdempotencyHeaders } from '../idempotency';
 import { defineRoute, type RouteSpec } from '../routeSpec';
@@ -68,8 +68,8 @@ export function engineerOfferRoutes(deps: { client: Client; db: Database; custom
   async function move<B>(req: Request, token: string, action: 'acceptOffer' | 'declineOffer', body: B) {
     const { link, row, open } = await openOfferOrThrow(req, db, secret(), token, { allowClosed: true });
     const key = req.get('idempotency-key') !== undefined ? idempotencyKeyOf(req) : `offer-link-${link.linkId}-${action}`;
-    if (!open && !(await completedMove(db, row.caseNo, key, action))) throw closedOffer(link, row);
     const actor: Actor = { role: 'engineer', subject: link.engineerId };
+    if (!open && !(await completedMove(db, row.caseNo, key, action, moveRequestHash(actor, body)))) throw closedOffer(link, row);
     const def = (action === 'acceptOffer' ? acceptOffer : declineOffer) as Parameters<typeof runCaseUpdate<B>>[3];
     await runCaseUpdate(client, db, row, def, actor, body, { action, key });
     const after = (await findCase(db, row.caseNo)) ?? row;
