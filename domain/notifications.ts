@@ -87,6 +87,36 @@ export const TEMPLATES = {
       text: 'New case {caseNo}: {product}, {region}, fault: {fault}. Accept or decline by {expiresAt}: {link}',
     },
   },
+  'engineer.case_assigned': {
+    'zh-CN': {
+      subject: '工单 {caseNo} 已派给您',
+      text: '调度已将工单 {caseNo} 派给您：{product}，{region}，故障：{fault}。请尽快联系客户，详情见工单应用。',
+    },
+    en: {
+      subject: 'Case {caseNo} assigned to you',
+      text: 'A dispatcher assigned case {caseNo} to you: {product}, {region}, fault: {fault}. Please call the customer soon; details in the casework app.',
+    },
+  },
+  'engineer.unassigned': {
+    'zh-CN': {
+      subject: '工单 {caseNo} 已改派',
+      text: '工单 {caseNo}（{product}）已改派他人，您无需再处理，原预约已取消。',
+    },
+    en: {
+      subject: 'Case {caseNo} reassigned',
+      text: 'Case {caseNo} ({product}) has been reassigned; you no longer handle it and any booking is cancelled.',
+    },
+  },
+  'engineer.case_cancelled': {
+    'zh-CN': {
+      subject: '工单 {caseNo} 已取消',
+      text: '工单 {caseNo}（{product}）已取消，请勿上门。',
+    },
+    en: {
+      subject: 'Case {caseNo} cancelled',
+      text: 'Case {caseNo} ({product}) was cancelled; please do not visit.',
+    },
+  },
   'appointment.reminder': {
     'zh-CN': {
       subject: '上门提醒：工单 {caseNo}',

@@ -8,7 +8,7 @@ import type { AcceptOfferBody, AssignBody, DeclineOfferBody, RedispatchBody } fr
 import { FAILURE } from '../domain/failures';
 import { reject } from './activities';
 import { clearEngineer, now, type CaseCore } from './caseCore';
-import { ENGINEER_OFFER_PATCH, queueOfferMessage } from './caseMessages';
+import { ENGINEER_MOVE_PATCH, ENGINEER_OFFER_PATCH, queueEngineerMove, queueOfferMessage } from './caseMessages';
 
 const MINUTE = 60_000;
 
@@ -41,12 +41,20 @@ export class CaseDispatch {
       core.guard('assign', actor);
     }
     const previous = state.engineerId;
+    const previousPhone = state.engineerPhone;
     const offered = state.offer?.engineerId;
     const hadBooking = !!state.appointment && previous !== body.engineerId;
+    const tell = patched(ENGINEER_MOVE_PATCH);
+    const moved = previous !== undefined && previous !== body.engineerId;
+    const notified = [
+      ...(previous !== body.engineerId ? [{ engineerId: body.engineerId, template: 'engineer.case_assigned' }] : []),
+      ...(moved ? [{ engineerId: previous, template: 'engineer.unassigned' }] : []),
+    ];
+    const seq = state.eventSeq;
     await core.advance(
       actor,
       previous ? 'engineer.reassigned' : 'engineer.assigned',
-      { engineerId: body.engineerId, note: body.note, previousEngineerId: previous, manual: true },
+      { engineerId: body.engineerId, note: body.note, previousEngineerId: previous, manual: true, ...(tell ? { notified } : {}) },
       (s) => {
         if (previous !== body.engineerId) clearEngineer(s);
         s.offer = undefined;
@@ -58,6 +66,10 @@ export class CaseDispatch {
         return 'dispatched';
       },
     );
+    if (tell) {
+      if (previous !== body.engineerId) queueEngineerMove(core, 'engineer.case_assigned', { id: claim.engineer.id, phone: claim.engineer.phone }, seq);
+      if (moved) queueEngineerMove(core, 'engineer.unassigned', { id: previous, phone: previousPhone }, seq);
+    }
     for (const other of [previous, offered]) {
       if (other && other !== body.engineerId) await core.activities.releaseEngineer({ caseNo: state.caseNo, engineerId: other });
     }
@@ -67,12 +79,17 @@ export class CaseDispatch {
 
   private async redispatch(actor: Actor, body: RedispatchBody): Promise<CaseState> {
     const previous = this.state.engineerId;
+    const previousPhone = this.state.engineerPhone;
     const hadBooking = !!this.state.appointment;
-    await this.core.advance(actor, 'dispatch.restarted', { reason: body.reason, previousEngineerId: previous }, (s) => {
+    const tell = patched(ENGINEER_MOVE_PATCH) && previous !== undefined;
+    const seq = this.state.eventSeq;
+    const notified = tell ? { notified: [{ engineerId: previous, template: 'engineer.unassigned' }] } : {};
+    await this.core.advance(actor, 'dispatch.restarted', { reason: body.reason, previousEngineerId: previous, ...notified }, (s) => {
       if (previous) s.dispatch.excluded.push(previous);
       clearEngineer(s);
       return 'accepted';
     });
+    if (tell && previous) queueEngineerMove(this.core, 'engineer.unassigned', { id: previous, phone: previousPhone }, seq);
     await this.core.letGo(previous, hadBooking);
     return this.state;
   }

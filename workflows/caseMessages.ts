@@ -54,3 +54,26 @@ export async function queueOfferMessage(
   // Webhooks reach every subscriber: the link (a bearer credential for this engineer) stays out.
   core.queueMessage(subject, 'engineer.offered', 'webhook', WEBHOOK_SUBSCRIBERS, { ...vars, link: '（链接仅发给工程师本人）' }, 'zh-CN');
 }
+
+/** Marks the moves that tell the engineers they concern (assignment by hand, reassignment away, cancellation). */
+export const ENGINEER_MOVE_PATCH = 'engineer-move-messages';
+
+export type EngineerMoveEvent = 'engineer.case_assigned' | 'engineer.unassigned' | 'engineer.case_cancelled';
+
+/** An engineer a move concerns is told by SMS; `occurrence` names the move (its event seq). */
+export function queueEngineerMove(core: CaseCore, event: EngineerMoveEvent, engineer: { id: string; phone?: string }, occurrence: number): void {
+  const { caseNo, intake } = core.state;
+  core.queueMessage(
+    `${caseNo}#move-${occurrence}-${engineer.id}`,
+    event,
+    'sms',
+    engineer.phone,
+    {
+      product: `${intake.product.category} ${intake.product.model}`,
+      region: intake.customer.region ?? '-',
+      fault: faultInBrief(intake.faultDescription),
+      engineerId: engineer.id,
+    },
+    'zh-CN',
+  );
+}

@@ -104,3 +104,53 @@ test('each offer goes by SMS to the offered engineer with a link for that engine
     [`${region}-B`, 'engineer.offered'],
   ]);
 });
+
+test('assignment by hand tells the engineer who gets the case, reassignment the one who loses it, cancellation the last one', async () => {
+  const region = uniqueRegion();
+  const a = { id: `${region}-A`, phone: '+86 137 2000 0001' };
+  const b = { id: `${region}-B`, phone: '+86 137 2000 0002' };
+  // No skills: automatic dispatch never picks them, the dispatcher does.
+  await createEngineers(t.db, [
+    { ...a, name: '丙工', regions: [region], skills: [] },
+    { ...b, name: '丁工', regions: [region], skills: [] },
+  ]);
+  const { caseNo, handle } = await t.openCase({ priority: 'P3' }, { region, phone: '+86 139 4444 5555', address: '静安区南京西路1号' });
+  await stageIs(handle, 'manual_dispatch');
+  const dispatcher = { role: 'dispatcher' as const, subject: 'D01' };
+  await handle.executeUpdate(defs.assignEngineer, { args: [dispatcher, { engineerId: a.id }] });
+  const [assigned] = await smsFor(caseNo, 'engineer.case_assigned');
+  expect([assigned!.body.to, assigned!.body.text]).toEqual([
+    a.phone,
+    `调度已将工单 ${caseNo} 派给您：air_conditioner KFR-35GW，${region}，故障：空调不制冷，室外机不启动。请尽快联系客户，详情见工单应用。`,
+  ]);
+
+  await handle.executeUpdate(defs.assignEngineer, { args: [dispatcher, { engineerId: b.id, note: '就近' }] });
+  const [away] = await smsFor(caseNo, 'engineer.unassigned');
+  expect([away!.body.to, away!.body.text]).toEqual([a.phone, `工单 ${caseNo}（air_conditioner KFR-35GW）已改派他人，您无需再处理，原预约已取消。`]);
+  expect((await smsFor(caseNo, 'engineer.case_assigned', 2)).map((s) => s.body.to)).toEqual([a.phone, b.phone]);
+
+  await handle.executeUpdate(defs.cancelCase, { args: [dispatcher, { reason: '客户已自行修好' }] });
+  const [cancelled] = await smsFor(caseNo, 'engineer.case_cancelled');
+  expect([cancelled!.body.to, cancelled!.body.text]).toEqual([b.phone, `工单 ${caseNo}（air_conditioner KFR-35GW）已取消，请勿上门。`]);
+
+  // The timeline names the templates each move sent, and to whom.
+  const events = await eventually('the cancellation recorded', async () => {
+    const e = await eventsOf(t.db, caseNo);
+    return e.some((x) => x.type === 'case.cancelled') ? e : undefined;
+  });
+  expect(
+    events
+      .filter((e) => ['engineer.assigned', 'engineer.reassigned', 'case.cancelled'].includes(e.type))
+      .map((e) => [e.type, (e.data as { notified?: unknown }).notified]),
+  ).toEqual([
+    ['engineer.assigned', [{ engineerId: a.id, template: 'engineer.case_assigned' }]],
+    [
+      'engineer.reassigned',
+      [
+        { engineerId: b.id, template: 'engineer.case_assigned' },
+        { engineerId: a.id, template: 'engineer.unassigned' },
+      ],
+    ],
+    ['case.cancelled', [{ engineerId: b.id, template: 'engineer.case_cancelled' }]],
+  ]);
+});
