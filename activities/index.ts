@@ -5,6 +5,7 @@ import { asyncLocalStorage, log } from '@temporalio/activity';
 import { customerLinkConfig, loadEnv } from '../config/env';
 import type { CustomerLinkConfig } from '../shared/customerLinks';
 import { issueCustomerLink } from '../db/queries/customerLinks';
+import { issueOfferLink } from '../db/queries/engineerOfferLinks';
 import type { CaseEvent, CaseMetrics, CaseState, DispatchRequest, Ranking } from '../domain';
 import type { Database } from '../db/client';
 import { writeCaseEvent } from './caseRecords';
@@ -53,6 +54,17 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
       if (!cfg) return null;
       const { linkId, workflowId } = activityLinkId();
       const link = await issueCustomerLink(db, cfg, { subjectNo: args.subjectNo, linkId, issuedBy: { role: 'system', subject: workflowId } });
+      return { url: link.url, expiresAt: link.expiresAt.toISOString() };
+    },
+    /**
+     * The offered engineer's one-tap accept/decline link (case, engineer, round), expiring
+     * with the offer. Null without a link secret: the SMS then points to the app.
+     */
+    async issueOfferLink(args: { caseNo: string; engineerId: string; round: number; expiresAt: string }): Promise<{ url: string; expiresAt: string } | null> {
+      const cfg = links();
+      if (!cfg) return null;
+      const { linkId, workflowId } = activityLinkId();
+      const link = await issueOfferLink(db, cfg, { ...args, expiresAt: new Date(args.expiresAt), linkId, issuedBy: { role: 'system', subject: workflowId } });
       return { url: link.url, expiresAt: link.expiresAt.toISOString() };
     },
     /** Persists a case snapshot and appends one timeline event, exactly once. */

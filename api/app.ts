@@ -21,6 +21,8 @@ import { apiKeyRoutes } from './routes/apiKeys';
 import { auditRoutes } from './routes/audit';
 import { customerLinkRoutes } from './routes/customerLinks';
 import { signedLinkOrThrow } from './customerLinks';
+import { engineerOfferRoutes } from './routes/engineerOffers';
+import { offerLinkSignatureFirst } from './engineerOfferLinks';
 import { noStore } from './noStore';
 import { codecRoutes } from './routes/codec';
 import { codecCors } from './codecCors';
@@ -88,6 +90,7 @@ export function allRoutes(deps: RouteDeps): RouteSpec[] {
     ...dispatchRoutes(deps),
     ...customerRoutes(deps),
     ...customerComplaintRoutes(deps),
+    ...engineerOfferRoutes(deps),
     ...slaRoutes(deps),
     ...opsRoutes(deps),
     ...aftercareRoutes({ db: deps.db, openCase: createCaseIntake(deps) }),
@@ -116,6 +119,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   // Customer pages carry a bearer token in the URL and personal data: no cache keeps them,
   // errors included (set before anything below can answer).
   app.use('/customer', noStore);
+  app.use('/engineer/offers', noStore);
   if (deps.limits) app.use(shedLoad(deps.limits));
   app.use(requestDeadline(deadlines.requestMs));
   // Before CORS and the routes: a preflight (OPTIONS) from the Temporal UI to /codec is answered here.
@@ -135,6 +139,8 @@ export function createApp(appDeps: AppDeps): express.Express {
   });
   app.use('/docs', docsContentSecurityPolicy, swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'casework API' }));
 
+  // An offer link is its own credential: a forged or lapsed one is refused before its body is read.
+  app.use('/engineer/offers', offerLinkSignatureFirst(deps.customerLinks.secret));
   const authenticated = inSeries([authenticate(deps.envKeys, deps.db), ...(rateLimits ? [rateLimits.afterAuth] : [])]);
   // Public routes that show more to some roles: a key is optional, but a wrong one is 401.
   const keyIfSent: RequestHandler = (req, res, next) => (req.get('authorization') === undefined ? next() : authenticated(req, res, next));
@@ -149,7 +155,7 @@ export function createApp(appDeps: AppDeps): express.Express {
     }
   };
   for (const route of routes) {
-    const byLink = !route.roles && route.body !== undefined && route.path.includes(':token');
+    const byLink = !route.roles && route.body !== undefined && route.path.startsWith('/customer/');
     const guards = [
       ...(route.roles ? [authenticated, requireRole(route.roles)] : route.detailRoles ? [keyIfSent] : byLink ? [signedLink] : []),
       ...(route.body ? [requireJsonBody, parseJson] : []),

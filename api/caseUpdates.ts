@@ -25,6 +25,13 @@ export interface Move {
   key?: string;
 }
 
+/** What the move ledger compares a retry with: who moves, and with which body. */
+export function moveRequestHash(actor: Actor, body: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify([actor.role, actor.subject ?? null, body]))
+    .digest('hex');
+}
+
 /**
  * Runs an Update; a refusal becomes its HTTP error, and a finished workflow becomes the
  * 409 that `closed()` builds (with the stage it closed in), unless this key's move had
@@ -42,9 +49,7 @@ export async function runUpdate<R, B>(
 ): Promise<void> {
   let replayOf: MoveRequest | undefined;
   if (move.key) {
-    const requestHash = createHash('sha256')
-      .update(JSON.stringify([actor.role, actor.subject ?? null, body]))
-      .digest('hex');
+    const requestHash = moveRequestHash(actor, body);
     const { replay, request } = await claimMove(db, { targetNo: target.no, key: move.key, action: move.action, requestHash, actor });
     if (request.action !== move.action || request.requestHash !== requestHash) {
       throw new HttpError(

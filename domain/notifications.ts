@@ -77,6 +77,46 @@ export const TEMPLATES = {
       text: 'Engineer {engineerName} (ID {engineerId}) is handling case {caseNo}; expected contact or arrival by {eta}.',
     },
   },
+  'engineer.offered': {
+    'zh-CN': {
+      subject: '新派单：工单 {caseNo}',
+      text: '新工单 {caseNo}：{product}，{region}，故障：{fault}。请在 {expiresAt} 前接单或拒单：{link}',
+    },
+    en: {
+      subject: 'New offer: case {caseNo}',
+      text: 'New case {caseNo}: {product}, {region}, fault: {fault}. Accept or decline by {expiresAt}: {link}',
+    },
+  },
+  'engineer.case_assigned': {
+    'zh-CN': {
+      subject: '工单 {caseNo} 已派给您',
+      text: '调度已将工单 {caseNo} 派给您：{product}，{region}，故障：{fault}。请尽快联系客户，详情见工单应用。',
+    },
+    en: {
+      subject: 'Case {caseNo} assigned to you',
+      text: 'A dispatcher assigned case {caseNo} to you: {product}, {region}, fault: {fault}. Please call the customer soon; details in the casework app.',
+    },
+  },
+  'engineer.unassigned': {
+    'zh-CN': {
+      subject: '工单 {caseNo} 已改派',
+      text: '工单 {caseNo}（{product}）已改派他人，您无需再处理，原预约已取消。',
+    },
+    en: {
+      subject: 'Case {caseNo} reassigned',
+      text: 'Case {caseNo} ({product}) has been reassigned; you no longer handle it and any booking is cancelled.',
+    },
+  },
+  'engineer.case_cancelled': {
+    'zh-CN': {
+      subject: '工单 {caseNo} 已取消',
+      text: '工单 {caseNo}（{product}）已取消，请勿上门。',
+    },
+    en: {
+      subject: 'Case {caseNo} cancelled',
+      text: 'Case {caseNo} ({product}) was cancelled; please do not visit.',
+    },
+  },
   'appointment.reminder': {
     'zh-CN': {
       subject: '上门提醒：工单 {caseNo}',
@@ -339,6 +379,23 @@ export function maskRecipient(channel: string, recipient: string): string {
 }
 
 /** What a message says in place of the customer link when none can be issued (no link secret configured). */
+/**
+ * The fault as an offer SMS shows it, before the engineer has accepted: a few words, and
+ * any run of 5 or more digits (a phone number, a house number) left out.
+ */
+export function faultInBrief(fault: string, max = 30): string {
+  const plain = fault
+    .replace(/\s+/g, ' ')
+    .replace(/\d[\d -]{3,}\d/g, '…')
+    .trim();
+  return plain.length > max ? `${plain.slice(0, max)}…` : plain;
+}
+
+/** What an offer SMS says in place of the one-tap link when none can be issued. */
+export function offerLinkOrApp(link: { url: string } | null, locale: NotificationLocale): string {
+  return link?.url ?? (locale === 'en' ? 'the casework app' : '工单应用');
+}
+
 export function linkOrHotline(link: { url: string } | null, locale: NotificationLocale): string {
   return link?.url ?? (locale === 'en' ? 'our service hotline' : '客服热线');
 }

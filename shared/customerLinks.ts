@@ -25,7 +25,8 @@ export const LINK_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 export type LinkCheck =
   { ok: true; kind: LinkSubject; subjectNo: string; expiresAt: Date; linkId?: string } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
 
-function sign(secret: string, payload: string): string {
+/** The one HMAC of every link (customer links here, engineer offer links in shared/engineerOfferLinks.ts). */
+export function sign(secret: string, payload: string): string {
   return createHmac('sha256', secret).update(payload).digest('base64url');
 }
 

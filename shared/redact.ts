@@ -13,8 +13,8 @@ const INTERNATIONAL = /(?<![A-Za-z0-9_])\+\d(?:[ -]?\d){7,14}(?![A-Za-z0-9_])/g;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 // scheme://user:password@ (database URLs, SMTP URLs, Basic credentials of a gateway).
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]*:)[^\s@/"'<>]+@/gi;
-// The token of a customer link: /customer/cases/<token>, /customer/complaints/<token>.
-const LINK_PATH = /(\/customer\/(?:cases|complaints)\/)([^/?#\s"'<>]+)/g;
+// The token of a link: /customer/cases/<token>, /customer/complaints/<token>, /engineer/offers/<token>.
+const LINK_PATH = /(\/(?:customer\/(?:cases|complaints)|engineer\/offers)\/)([^/?#\s"'<>]+)/g;
 // Query parameters whose value is personal or secret whatever it looks like.
 const SECRET_PARAM_NAMES = ['phone', 'mobile', 'tel', 'email', 'token', 'key', 'secret', 'password'];
 const SECRET_PARAM = new RegExp(`([?&](?:${SECRET_PARAM_NAMES.join('|')})=)([^&#\\s"'<>]*)`, 'gi');

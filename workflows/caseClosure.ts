@@ -1,13 +1,14 @@
 // How a case ends (用户确认与评价, 归档): the customer's confirmation and rating or a
 // rework, cancellation, the archive with its metrics and aftercare, and the complaint a
 // low rating or a second rework opens by itself. Deterministic.
-import { startChild } from '@temporalio/workflow';
+import { patched, startChild } from '@temporalio/workflow';
 import { SYSTEM_ACTOR, type Actor, type CaseMetrics, type CaseState } from '../domain';
 import type { CancelBody, ConfirmBody } from '../domain/schemas';
 import { autoComplaintNo, complaintWorkflowId, LOW_RATING_THRESHOLD, type ComplaintGrade, type ComplaintTrigger } from '../domain/complaints';
 import { SA } from '../domain/searchAttributes';
 import { aftercareWorkflow } from './aftercareWorkflow';
 import { clearEngineer, now, type CaseCore } from './caseCore';
+import { ENGINEER_MOVE_PATCH, queueEngineerMove } from './caseMessages';
 import { complaintWorkflow } from './complaintWorkflow';
 
 export class CaseClosure {
@@ -56,11 +57,21 @@ export class CaseClosure {
   private async cancel(actor: Actor, body: CancelBody): Promise<CaseState> {
     const { core, state } = this;
     const hadBooking = !!state.appointment;
-    await core.advance(actor, 'case.cancelled', { reason: body.reason }, (s) => {
+    // The engineer who loses the case: the assigned one, else the one it is offered to.
+    const loser = state.engineerId
+      ? { id: state.engineerId, phone: state.engineerPhone }
+      : state.offer
+        ? { id: state.offer.engineerId, phone: state.offer.engineerPhone }
+        : undefined;
+    const tell = patched(ENGINEER_MOVE_PATCH) && loser !== undefined;
+    const seq = state.eventSeq;
+    const notified = tell ? { notified: [{ engineerId: loser.id, template: 'engineer.case_cancelled' }] } : {};
+    await core.advance(actor, 'case.cancelled', { reason: body.reason, ...notified }, (s) => {
       s.cancellation = { reason: body.reason, at: now(), by: actor };
       s.offer = undefined;
       return 'cancelled';
     });
+    if (tell) queueEngineerMove(core, 'engineer.case_cancelled', loser, seq);
     await core.activities.releaseEngineer({ caseNo: state.caseNo });
     if (hadBooking) await core.activities.closeBookings({ caseNo: state.caseNo, status: 'cancelled' });
     return state;

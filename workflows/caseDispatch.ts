@@ -2,12 +2,13 @@
 // accept or decline an offer), the automatic dispatch round that offers the case to
 // ranked candidates one at a time, the engineer's contact window, and the SLA's
 // level-3 take-back. Deterministic.
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { canPerform, SYSTEM_ACTOR, type Actor, type CaseState } from '../domain';
 import type { AcceptOfferBody, AssignBody, DeclineOfferBody, RedispatchBody } from '../domain/schemas';
 import { FAILURE } from '../domain/failures';
 import { reject } from './activities';
 import { clearEngineer, now, type CaseCore } from './caseCore';
+import { ENGINEER_MOVE_PATCH, ENGINEER_OFFER_PATCH, queueEngineerMove, queueOfferMessage } from './caseMessages';
 
 const MINUTE = 60_000;
 
@@ -40,12 +41,20 @@ export class CaseDispatch {
       core.guard('assign', actor);
     }
     const previous = state.engineerId;
+    const previousPhone = state.engineerPhone;
     const offered = state.offer?.engineerId;
     const hadBooking = !!state.appointment && previous !== body.engineerId;
+    const tell = patched(ENGINEER_MOVE_PATCH);
+    const moved = previous !== undefined && previous !== body.engineerId;
+    const notified = [
+      ...(previous !== body.engineerId ? [{ engineerId: body.engineerId, template: 'engineer.case_assigned' }] : []),
+      ...(moved ? [{ engineerId: previous, template: 'engineer.unassigned' }] : []),
+    ];
+    const seq = state.eventSeq;
     await core.advance(
       actor,
       previous ? 'engineer.reassigned' : 'engineer.assigned',
-      { engineerId: body.engineerId, note: body.note, previousEngineerId: previous, manual: true },
+      { engineerId: body.engineerId, note: body.note, previousEngineerId: previous, manual: true, ...(tell ? { notified } : {}) },
       (s) => {
         if (previous !== body.engineerId) clearEngineer(s);
         s.offer = undefined;
@@ -57,6 +66,10 @@ export class CaseDispatch {
         return 'dispatched';
       },
     );
+    if (tell) {
+      if (previous !== body.engineerId) queueEngineerMove(core, 'engineer.case_assigned', { id: claim.engineer.id, phone: claim.engineer.phone }, seq);
+      if (moved) queueEngineerMove(core, 'engineer.unassigned', { id: previous, phone: previousPhone }, seq);
+    }
     for (const other of [previous, offered]) {
       if (other && other !== body.engineerId) await core.activities.releaseEngineer({ caseNo: state.caseNo, engineerId: other });
     }
@@ -66,12 +79,17 @@ export class CaseDispatch {
 
   private async redispatch(actor: Actor, body: RedispatchBody): Promise<CaseState> {
     const previous = this.state.engineerId;
+    const previousPhone = this.state.engineerPhone;
     const hadBooking = !!this.state.appointment;
-    await this.core.advance(actor, 'dispatch.restarted', { reason: body.reason, previousEngineerId: previous }, (s) => {
+    const tell = patched(ENGINEER_MOVE_PATCH) && previous !== undefined;
+    const seq = this.state.eventSeq;
+    const notified = tell ? { notified: [{ engineerId: previous, template: 'engineer.unassigned' }] } : {};
+    await this.core.advance(actor, 'dispatch.restarted', { reason: body.reason, previousEngineerId: previous, ...notified }, (s) => {
       if (previous) s.dispatch.excluded.push(previous);
       clearEngineer(s);
       return 'accepted';
     });
+    if (tell && previous) queueEngineerMove(this.core, 'engineer.unassigned', { id: previous, phone: previousPhone }, seq);
     await this.core.letGo(previous, hadBooking);
     return this.state;
   }
@@ -152,10 +170,17 @@ export class CaseDispatch {
       state.dispatch.offeredThisRound.push(candidate.engineerId);
       const windowMs = policy.offerWindowMinutes[state.priority] * MINUTE;
       const offeredAt = now();
+      const tell = patched(ENGINEER_OFFER_PATCH);
       await core.advance(
         SYSTEM_ACTOR,
         'offer.sent',
-        { engineerId: candidate.engineerId, round, score: candidate.score, windowMinutes: windowMs / MINUTE },
+        {
+          engineerId: candidate.engineerId,
+          round,
+          score: candidate.score,
+          windowMinutes: windowMs / MINUTE,
+          ...(tell ? { template: 'engineer.offered' } : {}),
+        },
         (s) => {
           s.offer = {
             engineerId: claim.engineer.id,
@@ -169,6 +194,7 @@ export class CaseDispatch {
           return 'offered';
         },
       );
+      if (tell && state.offer?.engineerId === candidate.engineerId && state.offer.round === round) await queueOfferMessage(core, state.offer);
       const answered = await condition(() => state.stage !== 'offered' || state.offer?.engineerId !== candidate.engineerId, windowMs);
       if (!answered) {
         await core.advance(SYSTEM_ACTOR, 'offer.expired', { engineerId: candidate.engineerId, round }, (s) => {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, lte, ne, sql } from 'drizzle-orm';
 import type { Actor } from '../../domain';
 import { linkKindOf, signCustomerToken, type CustomerLinkConfig, type LinkSubject } from '../../shared/customerLinks';
+import { OFFER_LINK_PURPOSE } from '../../shared/engineerOfferLinks';
 import type { Database } from '../client';
 import { customerLinks } from '../schema';
 import { recordAudit } from './audit';
@@ -83,9 +84,13 @@ export async function findCustomerLink(db: Database, id: string): Promise<Custom
   return row;
 }
 
-/** Links signed before link ids carry none: they are honoured only while their subject has no row. */
+/** Links signed before link ids carry none: they are honoured only while their subject has no customer link row (engineer offer links do not count). */
 export async function subjectHasLinks(db: Database, subjectNo: string): Promise<boolean> {
-  const [row] = await db.select({ id: customerLinks.id }).from(customerLinks).where(eq(customerLinks.subjectNo, subjectNo)).limit(1);
+  const [row] = await db
+    .select({ id: customerLinks.id })
+    .from(customerLinks)
+    .where(and(eq(customerLinks.subjectNo, subjectNo), ne(customerLinks.purpose, OFFER_LINK_PURPOSE)))
+    .limit(1);
   return row !== undefined;
 }
 
@@ -103,7 +108,11 @@ export async function revokeSubjectLinks(db: Database, subjectNo: string, actor:
       .set({ revokedAt: sql`clock_timestamp()`, revokedReason: 'revoked', ...by })
       .where(and(eq(customerLinks.subjectNo, subjectNo), isNull(customerLinks.revokedAt)))
       .returning({ id: customerLinks.id });
-    const [any] = await tx.select({ id: customerLinks.id }).from(customerLinks).where(eq(customerLinks.subjectNo, subjectNo)).limit(1);
+    const [any] = await tx
+      .select({ id: customerLinks.id })
+      .from(customerLinks)
+      .where(and(eq(customerLinks.subjectNo, subjectNo), ne(customerLinks.purpose, OFFER_LINK_PURPOSE)))
+      .limit(1);
     if (!any) {
       await tx.insert(customerLinks).values({
         id: randomBytes(16).toString('base64url'),

@@ -38,6 +38,15 @@ export async function markMoveCompleted(db: Database, targetNo: string, key: str
     .where(and(eq(moveRequests.targetNo, targetNo), eq(moveRequests.idempotencyKey, key), isNull(moveRequests.completedAt)));
 }
 
+/** Whether the key's move on the target completed, with this action and request (a retried one-tap link answers as the first). */
+export async function completedMove(db: Database, targetNo: string, key: string, action: string, requestHash: string): Promise<boolean> {
+  const [row] = await db
+    .select({ completedAt: moveRequests.completedAt, action: moveRequests.action, requestHash: moveRequests.requestHash })
+    .from(moveRequests)
+    .where(and(eq(moveRequests.targetNo, targetNo), eq(moveRequests.idempotencyKey, key)));
+  return !!row?.completedAt && row.action === action && row.requestHash === requestHash;
+}
+
 /** A claim older than this belongs to a request that died mid-start: another may take over. */
 const CLAIM_STALE_MS = 60_000;
 

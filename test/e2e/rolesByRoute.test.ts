@@ -5,13 +5,14 @@
 //
 // "allowed" means the request got past authentication and the role check: any answer
 // but 401/403 (usually 400 for the empty body or 404 for the unknown case; both change
-// nothing). Customer-link routes are called with a valid link of a real case/complaint.
+// nothing). Customer-link and offer-link routes are called with a valid link of a real case/complaint.
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { insertApiKey } from '../support/apiKeyRows';
 import { intakeInput } from '../support/fixtures';
 import { call, openCase, type Reply } from '../support/http';
-import { KEYS, stackInfo } from '../support/stackInfo';
+import { KEYS, LINK_SECRET, stackInfo } from '../support/stackInfo';
+import { signOfferToken } from '../../shared/engineerOfferLinks';
 
 const Y = 'allowed';
 const F = 403;
@@ -94,6 +95,10 @@ const TABLE: Record<string, readonly [Outcome, Outcome, Outcome, Outcome, Outcom
   'POST /customer/cases/{token}/confirm':          [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
   'GET /customer/complaints/{token}':              [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
   'POST /customer/complaints/{token}/decision':    [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
+  // The offered engineer's signed link, no API key: the same.
+  'GET /engineer/offers/{token}':                  [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
+  'POST /engineer/offers/{token}/accept':          [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
+  'POST /engineer/offers/{token}/decline':         [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
 
   'GET /sla/policy':                               [F,    Y,     F,     Y,     Y,     Y,     U,     U],
   'PUT /sla/policy':                               [F,    F,     F,     F,     F,     Y,     U,     U],
@@ -138,6 +143,7 @@ let activeDbKeyId: number;
 let operations: string[];
 let caseToken: string;
 let complaintToken: string;
+let offerToken: string;
 
 beforeAll(async () => {
   pool = new Pool({ connectionString: stackInfo().databaseUrl, max: 1 });
@@ -174,6 +180,18 @@ beforeAll(async () => {
   const complaintLink = await call('POST', `/complaints/${complaint.body.complaint.complaintNo}/customer-link`, { as: 'agent' });
   expect(complaintLink.status).toBe(201);
   complaintToken = complaintLink.body.token;
+  // An offer link as the worker issues it (a customer_links row, purpose engineer_offer).
+  const linkId = randomBytes(16).toString('base64url');
+  const expiresAt = new Date(Date.now() + 3_600_000);
+  await pool.query("INSERT INTO customer_links (id, subject_no, purpose, expires_at, issued_by_role) VALUES ($1, $2, 'engineer_offer', $3, 'system')", [
+    linkId,
+    opened.body.case.caseNo,
+    expiresAt,
+  ]);
+  offerToken = signOfferToken(
+    { secret: LINK_SECRET, baseUrl: 'x' },
+    { caseNo: opened.body.case.caseNo, engineerId: 'E001', round: 1, expiresAt, linkId },
+  ).token;
 });
 
 afterAll(async () => {
@@ -182,7 +200,7 @@ afterAll(async () => {
 
 function request(op: string, who: Who): Promise<Reply> {
   const [method, template] = op.split(' ') as [string, string];
-  const token = template.startsWith('/customer/complaints/') ? complaintToken : caseToken;
+  const token = template.startsWith('/customer/complaints/') ? complaintToken : template.startsWith('/engineer/offers/') ? offerToken : caseToken;
   const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => (name === 'token' ? token : UNKNOWN[name as keyof typeof UNKNOWN]));
   const body = method === 'GET' || method === 'DELETE' ? undefined : {};
   const auth = who === 'no key' ? { as: null } : who === 'revoked key' ? { key: revokedKey } : who === 'engineer' ? { key: KEYS.engineerE001 } : { as: who };

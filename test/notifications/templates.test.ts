@@ -1,5 +1,6 @@
 // The template catalogue and the idempotency key (pure domain code).
 import {
+  faultInBrief,
   localTime,
   maskRecipient,
   NOTIFICATION_EVENTS,
@@ -30,6 +31,10 @@ describe('template catalogue', () => {
       [
         'case.opened',
         'engineer.assigned',
+        'engineer.offered',
+        'engineer.case_assigned',
+        'engineer.unassigned',
+        'engineer.case_cancelled',
         'appointment.reminder',
         'engineer.reminder',
         'contact.reminder',
@@ -53,6 +58,28 @@ describe('template catalogue', () => {
   test('engineer.assigned tells the customer the engineer, the ID number and the ETA', () => {
     const r = renderNotification('engineer.assigned', 'en', { caseNo: 'CS-1', engineerName: 'Li', engineerId: 'E001', eta: '10:00' });
     expect(r.text).toBe('Engineer Li (ID E001) is handling case CS-1; expected contact or arrival by 10:00.');
+  });
+
+  test('engineer.offered tells the engineer the case in brief, the window and the link', () => {
+    const vars = {
+      caseNo: 'CS-1',
+      product: 'air_conditioner KFR-35GW',
+      region: 'SH-PD',
+      fault: '不制冷',
+      expiresAt: '2026-12-01 10:30 (UTC+8)',
+      link: 'https://x/engineer/offers/t',
+    };
+    expect(renderNotification('engineer.offered', 'zh-CN', vars).text).toBe(
+      '新工单 CS-1：air_conditioner KFR-35GW，SH-PD，故障：不制冷。请在 2026-12-01 10:30 (UTC+8) 前接单或拒单：https://x/engineer/offers/t',
+    );
+    expect(renderNotification('engineer.offered', 'en', vars).text).toBe(
+      'New case CS-1: air_conditioner KFR-35GW, SH-PD, fault: 不制冷. Accept or decline by 2026-12-01 10:30 (UTC+8): https://x/engineer/offers/t',
+    );
+  });
+
+  test('faultInBrief keeps a few words and leaves out digit runs (phone, house numbers)', () => {
+    expect(faultInBrief('空调不制冷，请打 138 0013 8000 联系')).toBe('空调不制冷，请打 … 联系');
+    expect(faultInBrief('a'.repeat(40))).toBe(`${'a'.repeat(30)}…`);
   });
 
   test('a missing variable is an error, never a blank', () => {

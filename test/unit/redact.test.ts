@@ -11,6 +11,7 @@ describe('redactText', () => {
     ['intl +44 20 7946 0958', 'intl +4420****0958'],
     ['mail zhang.san@example.com failed', 'mail z***@example.com failed'],
     ['GET /customer/cases/Q1MtMjAy.abcDEF_123-x?x=1', 'GET /customer/cases/Q1Mt…[redacted]?x=1'],
+    ['POST /engineer/offers/b2ZmZXJ8.abcDEF_123-x/accept', 'POST /engineer/offers/b2Zm…[redacted]/accept'],
     ['"url":"/customer/complaints/tok.sig"', '"url":"/customer/complaints/tok.…[redacted]"'],
     ['postgresql://casework:s3cr3t-PW@127.0.0.1:5433/casework', 'postgresql://casework:***@127.0.0.1:5433/casework'],
     ['smtp://user:pa55@mail.example.com:587', 'smtp://user:***@mail.example.com:587'],

@@ -12,6 +12,10 @@ const ROOT = path.join(__dirname, '..', '..');
 const SENT_FROM: Record<string, [string, string]> = {
   'case.opened': ['workflows/caseMessages.ts', 'workflows/caseWorkflow.ts'],
   'engineer.assigned': ['workflows/caseVisit.ts', 'workflows/caseVisit.ts'],
+  'engineer.offered': ['workflows/caseMessages.ts', 'workflows/caseDispatch.ts'],
+  'engineer.case_assigned': ['workflows/caseDispatch.ts', 'workflows/caseDispatch.ts'],
+  'engineer.unassigned': ['workflows/caseDispatch.ts', 'workflows/caseDispatch.ts'],
+  'engineer.case_cancelled': ['workflows/caseClosure.ts', 'workflows/caseClosure.ts'],
   'appointment.reminder': ['workflows/caseReminders.ts', 'workflows/caseReminders.ts'],
   'engineer.reminder': ['workflows/caseReminders.ts', 'workflows/caseReminders.ts'],
   'contact.reminder': ['workflows/caseMessages.ts', 'workflows/caseReminders.ts'],
@@ -42,7 +46,7 @@ test.each(Object.entries(SENT_FROM))('%s is queued in %s', (event, [file, runner
   expect(code).toContain(`'${event}'`);
   // The builder is called by the workflow that runs it.
   if (runner !== file) {
-    const exported = [...code.matchAll(/export function (\w+)/g)].map((m) => m[1]!);
+    const exported = [...code.matchAll(/export (?:async )?function (\w+)/g)].map((m) => m[1]!);
     const callers = exported.filter((fn) => source(runner).includes(`${fn}(`));
     expect(callers.length).toBeGreaterThan(0);
   }
