@@ -74,15 +74,24 @@ describe('the OpenAPI document matches the API (schemathesis)', () => {
     test(
       `as ${pass.as}: every operation, no 5xx, only documented statuses and bodies`,
       async () => {
-        const run = await runSchemathesis({
-          cwd: workDir,
-          config,
-          schemaUrl: `${stack!.info.apiUrl}/openapi.json`,
-          apiKey: KEYS[pass.as],
-          maxExamples: pass.maxExamples,
-          seed: SEED,
-          timeoutMs: RUN_TIMEOUT_MS,
-        });
+        const runPass = () =>
+          runSchemathesis({
+            cwd: workDir,
+            config,
+            schemaUrl: `${stack!.info.apiUrl}/openapi.json`,
+            apiKey: KEYS[pass.as],
+            maxExamples: pass.maxExamples,
+            seed: SEED,
+            timeoutMs: RUN_TIMEOUT_MS,
+          });
+        let run = await runPass();
+        // A crash inside schemathesis or hypothesis themselves ("Runtime Error" under ERRORS,
+        // no FAILURES; seen once: hypothesis's "AST constructor recursion depth mismatch")
+        // says nothing about the API: the pass runs once more, and only then counts.
+        if (run.exitCode !== 0 && !run.timedOut && !section(run.output, 'FAILURES') && /Runtime Error/.test(section(run.output, 'ERRORS'))) {
+          console.log(`schemathesis as ${pass.as}: the tool itself crashed; running the pass once more\n${section(run.output, 'ERRORS').slice(0, 2000)}`);
+          run = await runPass();
+        }
         fs.writeFileSync(path.join(workDir, `${pass.as}.txt`), run.output);
         console.log(`schemathesis as ${pass.as} (--max-examples ${pass.maxExamples}) in ${run.seconds} s\n${section(run.output, 'SUMMARY')}`);
 
@@ -95,7 +104,7 @@ describe('the OpenAPI document matches the API (schemathesis)', () => {
         const generated = Number(/(\d+) generated/.exec(run.output)?.[1] ?? 0);
         expect(generated).toBeGreaterThan(operations * pass.maxExamples);
       },
-      RUN_TIMEOUT_MS + 10_000,
+      2 * RUN_TIMEOUT_MS + 10_000,
     );
   }
 });
