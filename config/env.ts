@@ -41,6 +41,18 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
 
 export class ConfigError extends Error {}
 
+/** A comma-separated list (unset: empty), trimmed, blanks dropped. */
+const commaList = () =>
+  z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    );
+
 export const EnvSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -83,16 +95,7 @@ export const EnvSchema = z.object({
   /** A file holding the payload keys in the PAYLOAD_KEYS format (one per line or comma-separated). */
   PAYLOAD_KEYS_FILE: optionalUrl,
   /** Browser origins (comma-separated) allowed to call /codec/* (the Temporal Web UI's); `npm start` adds its embedded UI. */
-  CODEC_CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  CODEC_CORS_ORIGINS: commaList().pipe(z.array(z.url({ protocol: /^https?$/ }))),
   /** Base of links sent to customers (defaults to http://localhost:PORT). */
   PUBLIC_BASE_URL: z.url().optional(),
   CUSTOMER_LINK_TTL_HOURS: z.coerce
@@ -189,16 +192,7 @@ export const EnvSchema = z.object({
     .optional()
     .transform((s) => (!s ? false : /^\d+$/.test(s) ? Number(s) : s)),
   /** Browser origins allowed to call the API (comma-separated, exact); unset: CORS off. */
-  CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.url({ protocol: /^https?$/ }).refine((o) => new URL(o).origin === o, 'an origin: scheme://host[:port], no path'))),
+  CORS_ORIGINS: commaList().pipe(z.array(z.url({ protocol: /^https?$/ }).refine((o) => new URL(o).origin === o, 'an origin: scheme://host[:port], no path'))),
   /** Ports of the local SMTP capture and HTTP receiver (0: any free port). */
   LOCAL_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOCAL_RECEIVER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
