@@ -11,7 +11,7 @@ module.exports = {
   testEnvironment: 'node',
   rootDir: __dirname,
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
+  testMatch: ['**/*.test.ts?(x)'],
   // The unit project's tests (jest.unit.config.js), so no test runs twice.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/', '<rootDir>/test/domain/', '<rootDir>/test/notifications/templates\\.test\\.ts$'],
   // Type checking is `tsc --noEmit` in `npm test`; jest only transpiles (isolatedModules).

@@ -6,7 +6,7 @@ module.exports = {
   displayName: 'unit',
   testEnvironment: 'node',
   rootDir: __dirname,
-  testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/domain/**/*.test.ts', '<rootDir>/test/notifications/templates.test.ts'],
+  testMatch: ['<rootDir>/test/unit/**/*.test.ts?(x)', '<rootDir>/test/domain/**/*.test.ts', '<rootDir>/test/notifications/templates.test.ts'],
   // Type checking is `tsc --noEmit` in `npm test`; jest only transpiles (isolatedModules).
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  transform: { '^.+\\.tsx?$': 'ts-jest' },
 };
