@@ -2,7 +2,6 @@
 // free ports and a fresh data directory, and waits for its ready line.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createDatabase } from '../../db/client';
@@ -10,17 +9,9 @@ import { embeddedDatabaseUrl } from '../../launcher/embeddedPostgres';
 import { ensureKeyedEngineers } from './roster';
 import { ALLOWED_WEBHOOK_HOST, API_KEY_SECRET, API_KEYS_SPEC, ARTIFACTS, LINK_SECRET, STACK_FILE, STACK_LIMITS_ENV, type StackInfo } from './stackInfo';
 import { TEST_PAYLOAD_KEYS } from './payloadKeys';
+import { freePort } from './freePort';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
+export { freePort };
 
 export interface Launched {
   info: Omit<StackInfo, 'pid'>;
