@@ -4,15 +4,19 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { caseMetrics, engineerBookings, engineerLoad, engineers } from '../db/schema';
+import { caseMetrics, engineerBookings, engineerLoad, engineers, people } from '../db/schema';
 import { nextRating, rankEngineers, type CaseMetrics, type DispatchRequest, type EngineerProfile, type Ranking } from '../domain';
 import { FAILURE } from '../domain/failures';
+import { checkBookingSlot, type BookingVerdict, type Interval } from '../domain/engineerHours';
+import { utcOffsetMinutes } from '../shared/timeZone';
 
 export interface EngineerCard {
   id: string;
   name: string;
   badgeNo: string;
   phone?: string;
+  /** The language of the engineer's person (people.language); unset without a linked person. */
+  language?: 'zh-CN' | 'en';
 }
 
 export type ClaimResult = { ok: true; engineer: EngineerCard } | { ok: false; reason: 'capacity' | 'inactive' | 'unknown' };
@@ -50,9 +54,32 @@ export async function loadEngineerProfiles(db: Database, region?: string): Promi
   }));
 }
 
-export async function rankCandidates(db: Database, timeZone: string, req: Omit<DispatchRequest, 'weekday'> & { at: string }): Promise<Ranking> {
+/** What a dispatch round asks: `offerWindowMinutes` (new rounds) turns on the shift rule. */
+export type RankArgs = Omit<DispatchRequest, 'weekday' | 'shift'> & { at: string; offerWindowMinutes?: number };
+
+export async function rankCandidates(db: Database, timeZone: string, req: RankArgs): Promise<Ranking> {
+  const { at, offerWindowMinutes, ...rest } = req;
+  const instant = new Date(at);
   const profiles = await loadEngineerProfiles(db, req.region);
-  return rankEngineers(profiles, { ...req, weekday: isoWeekday(new Date(req.at), timeZone) });
+  const shift =
+    offerWindowMinutes === undefined
+      ? undefined
+      : { at: instant.getTime(), windowMs: offerWindowMinutes * 60_000, utcOffsetMinutes: utcOffsetMinutes(timeZone, instant) };
+  return rankEngineers(profiles, { ...rest, weekday: isoWeekday(instant, timeZone), ...(shift ? { shift } : {}) });
+}
+
+/** Checks a visit slot against the engineer's hours (in `timeZone`) and the customer's preferred windows. */
+export async function checkVisitSlot(
+  db: Database,
+  timeZone: string,
+  args: { engineerId: string; start: string; end: string; preferredWindows: Interval[] },
+): Promise<BookingVerdict> {
+  const [e] = await db.select({ name: engineers.name, workingHours: engineers.workingHours }).from(engineers).where(eq(engineers.id, args.engineerId));
+  // An engineer removed from the roster has no hours to hold the visit to: the booking
+  // itself (and the exclusion constraint) still applies.
+  if (!e) return { ok: true };
+  const offset = utcOffsetMinutes(timeZone, new Date(args.start));
+  return checkBookingSlot(e.workingHours, args.preferredWindows, args, offset, `engineer ${args.engineerId} (${e.name})`);
 }
 
 /**
@@ -68,7 +95,8 @@ export async function claimEngineer(
     const [e] = await tx.select().from(engineers).where(eq(engineers.id, args.engineerId)).for('update');
     if (!e) return { ok: false, reason: 'unknown' } as const;
     if (!e.active) return { ok: false, reason: 'inactive' } as const;
-    const card = { id: e.id, name: e.name, badgeNo: e.badgeNo, phone: e.phone ?? undefined };
+    const [person] = e.personId ? await tx.select({ language: people.language }).from(people).where(eq(people.id, e.personId)) : [];
+    const card: EngineerCard = { id: e.id, name: e.name, badgeNo: e.badgeNo, phone: e.phone ?? undefined, ...(person ? { language: person.language } : {}) };
     const held = await tx
       .update(engineerLoad)
       .set({ kind: args.kind })

@@ -6,7 +6,7 @@ import { customerLinkConfig, loadEnv } from '../config/env';
 import type { CustomerLinkConfig } from '../shared/customerLinks';
 import { issueCustomerLink } from '../db/queries/customerLinks';
 import { issueOfferLink } from '../db/queries/engineerOfferLinks';
-import type { CaseEvent, CaseMetrics, CaseState, DispatchRequest, Ranking } from '../domain';
+import type { CaseEvent, CaseMetrics, CaseState, Ranking } from '../domain';
 import type { Database } from '../db/client';
 import { writeCaseEvent } from './caseRecords';
 import { writeComplaintEvent } from './complaints';
@@ -19,6 +19,7 @@ import { gatewayConfigFromEnv, gatewaysFromConfig, type GatewayConfig, type Gate
 import { createNotificationActivities } from './notifications';
 import { personContact, routeToDuty } from './routing';
 import type { RoutedPerson, Routing } from '../domain/duty';
+import type { BookingVerdict } from '../domain/engineerHours';
 
 export interface ActivityDeps {
   /** IANA time zone of the service area: decides "working that day" for engineers. */
@@ -80,8 +81,15 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
       return result;
     },
     /** Ranks the roster for a case: hard filters, then the weighted score (domain/dispatch). */
-    async rankCandidates(req: Omit<DispatchRequest, 'weekday'> & { at: string }): Promise<Ranking> {
+    async rankCandidates(req: dispatch.RankArgs): Promise<Ranking> {
       return dispatch.rankCandidates(db, timeZone, req);
+    },
+    /**
+     * Whether a visit slot fits the engineer's working hours and the customer's preferred
+     * windows (domain/engineerHours.ts), read from the roster at booking time.
+     */
+    async checkVisitSlot(args: Parameters<typeof dispatch.checkVisitSlot>[2]): Promise<BookingVerdict> {
+      return dispatch.checkVisitSlot(db, timeZone, args);
     },
     async claimEngineer(args: Parameters<typeof dispatch.claimEngineer>[1]): Promise<dispatch.ClaimResult> {
       return dispatch.claimEngineer(db, args);

@@ -15,6 +15,8 @@ import type { ComplaintState } from '../domain/complaints';
 import { HttpError } from './errors';
 
 interface FailureDetails {
+  /** The machine-readable reason of a refusal that has several (bookingRefused). */
+  code?: string;
   currentStage?: string;
   fields?: Array<{ path: string; message: string }>;
 }
@@ -75,6 +77,8 @@ export async function runUpdate<R, B>(
           throw new HttpError(403, 'forbidden', cause.message);
         case FAILURE.slotConflict:
           throw new HttpError(409, 'slot_conflict', cause.message, { currentStage: details.currentStage });
+        case FAILURE.bookingRefused:
+          throw new HttpError(409, details.code ?? 'booking_refused', cause.message, { currentStage: details.currentStage });
         case FAILURE.limitReached:
           throw new HttpError(409, 'limit_reached', cause.message, { currentStage: details.currentStage });
         case FAILURE.unchanged:

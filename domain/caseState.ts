@@ -20,6 +20,8 @@ export interface Offer {
   engineerName: string;
   engineerBadgeNo: string;
   engineerPhone?: string;
+  /** The language of the engineer's person, for their messages (zh-CN when unknown). */
+  engineerLanguage?: 'zh-CN' | 'en';
   round: number;
   offeredAt: string;
   expiresAt: string;
@@ -84,6 +86,7 @@ export interface CaseState {
   engineerName?: string;
   engineerBadgeNo?: string;
   engineerPhone?: string;
+  engineerLanguage?: 'zh-CN' | 'en';
   acceptedAt?: string;
   contact?: ContactBody & { at: string };
   appointment?: Appointment;

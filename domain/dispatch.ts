@@ -1,5 +1,6 @@
 // Dispatch rules: the policy windows and the candidate ranking. Pure: the dispatch
 // activity feeds it engineers from PostgreSQL; tests and docs read the same numbers.
+import { availableForOffer } from './engineerHours';
 import type { Priority } from './schemas';
 
 export interface DispatchPolicy {
@@ -31,8 +32,13 @@ export interface SkillLevel {
   level: number;
 }
 
+/**
+ * The engineer's weekly shift, read as a duty shift (domain/engineerHours.ts): from
+ * `start` to `end` ("HH:MM") on each of `days`; overnight when `end` is at or before
+ * `start`, 24 hours when they are equal.
+ */
 export interface WorkingHours {
-  /** ISO weekdays the engineer works: 1 = Monday .. 7 = Sunday. */
+  /** ISO weekdays the engineer's shift starts on: 1 = Monday .. 7 = Sunday. */
   days: number[];
   start: string; // "08:00"
   end: string; // "20:00"
@@ -67,9 +73,15 @@ export interface DispatchRequest {
   preferred?: string;
   /** ISO weekday of the service day in the service time zone. */
   weekday: number;
+  /**
+   * The offer's instant and window: when given, only engineers on shift now or whose
+   * shift starts within the window are offered (`off_shift`); without it (rounds of runs
+   * recorded before the rule) only the weekday counts (`off_day`).
+   */
+  shift?: { at: number; windowMs: number; utcOffsetMinutes: number };
 }
 
-export type FilterReason = 'inactive' | 'excluded' | 'region' | 'skill' | 'capacity' | 'off_day';
+export type FilterReason = 'inactive' | 'excluded' | 'region' | 'skill' | 'capacity' | 'off_day' | 'off_shift';
 
 export interface RankedCandidate {
   engineerId: string;
@@ -120,7 +132,9 @@ function filterReason(e: EngineerProfile, req: DispatchRequest): FilterReason | 
   if (req.region && !e.regions.includes(req.region)) return 'region';
   if (!e.skills.some((s) => s.category === req.category)) return 'skill';
   if (e.openCases >= e.maxOpenCases) return 'capacity';
-  if (!e.workingHours.days.includes(req.weekday)) return 'off_day';
+  if (req.shift) {
+    if (!availableForOffer(e.workingHours, req.shift.at, req.shift.windowMs, req.shift.utcOffsetMinutes)) return 'off_shift';
+  } else if (!e.workingHours.days.includes(req.weekday)) return 'off_day';
   return undefined;
 }
 

@@ -7,6 +7,8 @@ export const FAILURE = {
   forbidden: 'Forbidden',
   /** 409: the engineer already has an overlapping visit. */
   slotConflict: 'SlotConflict',
+  /** 409: the visit is outside the engineer's hours or the customer's preferred windows (details: code). */
+  bookingRefused: 'BookingRefused',
   /** 409: a limit such as the reschedule count is reached. */
   limitReached: 'LimitReached',
   /** 400: a request that is well-formed but not valid for this case (details: fields). */

@@ -117,6 +117,16 @@ export const TEMPLATES = {
       text: 'Case {caseNo} ({product}) was cancelled; please do not visit.',
     },
   },
+  'engineer.rescheduled': {
+    'zh-CN': {
+      subject: '工单 {caseNo} 预约已改期',
+      text: '客户已将工单 {caseNo}（{product}）的上门时间改为 {start} 至 {end}（原 {previous}），原因：{reason}。',
+    },
+    en: {
+      subject: 'Case {caseNo}: visit moved',
+      text: 'The customer moved the visit for case {caseNo} ({product}) to {start} – {end} (was {previous}). Reason: {reason}.',
+    },
+  },
   'appointment.reminder': {
     'zh-CN': {
       subject: '上门提醒：工单 {caseNo}',

@@ -105,6 +105,10 @@ export const AppointmentBodySchema = z
     note,
     requestedBy: z.enum(RESCHEDULE_PARTIES).optional().meta({ description: 'Required when rescheduling' }),
     reason: reason.optional().meta({ description: 'Required when rescheduling' }),
+    override: z.strictObject({ reason }).optional().meta({
+      description:
+        "A dispatcher's (supervisor's, admin's) override of the engineer's working hours and the customer's preferred windows, with the reason; recorded on the timeline",
+    }),
   })
   .refine((a) => Date.parse(a.end) > Date.parse(a.start), { message: 'end must be after start', path: ['end'] })
   .refine((a) => Date.parse(a.end) - Date.parse(a.start) <= 12 * 3600_000, {
@@ -206,10 +210,12 @@ export const WorkingHoursSchema = z
   .strictObject({
     days: z.array(z.int().min(1).max(7)).min(1).max(7).meta({ description: 'ISO weekdays, 1 = Monday' }),
     start: hhmm,
-    end: hhmm,
+    end: hhmm.meta({ description: 'At or before start: the shift ends the next day (overnight); equal to start: 24 hours' }),
   })
-  .refine((w) => w.end > w.start, { message: 'end must be after start', path: ['end'] })
-  .meta({ id: 'WorkingHours' });
+  .meta({
+    id: 'WorkingHours',
+    description: 'A weekly shift in TIME_ZONE, read as a duty shift: offers go to engineers on shift, visits are booked inside it',
+  });
 
 const engineerFields = {
   name: z.string().trim().min(1).max(100),

@@ -12,6 +12,11 @@ const CATEGORIES = ['air_conditioner', 'washing_machine', 'refrigerator', 'water
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙'];
 // Every engineer works every day (early or late band): the walk-through does not depend on the weekday.
 const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7];
+// The walk-through's two engineers are on call around the clock (start = end: 24 hours):
+// offers reach only engineers on shift, and the README's offer, decline, accept and
+// booking must work whatever the hour a new user tries them.
+export const DEMO_ON_CALL = ['E006', 'E011'];
+const ON_CALL_HOURS = { days: EVERY_DAY, start: '00:00', end: '00:00' };
 const GIVEN = ['伟', '强', '磊', '军', '洋', '勇', '杰', '涛', '明', '超', '华', '斌'];
 
 export function demoRoster(): EngineerInput[] {
@@ -19,13 +24,14 @@ export function demoRoster(): EngineerInput[] {
   REGIONS.forEach((region, r) => {
     for (let i = 0; i < 12; i++) {
       const n = r * 12 + i + 1;
+      const id = `E${String(n).padStart(3, '0')}`;
       const primary = CATEGORIES[i % CATEGORIES.length]!;
       const secondary = CATEGORIES[(i + 2) % CATEGORIES.length]!;
       // Homes spread on a small grid around the region centre (about ±6 km).
       const dLat = (((i * 7) % 11) - 5) * 0.011;
       const dLng = (((i * 5) % 11) - 5) * 0.013;
       out.push({
-        id: `E${String(n).padStart(3, '0')}`,
+        id,
         // Unique names: same surname every 12, a different given name each time.
         name: `${SURNAMES[(n - 1) % SURNAMES.length]}${GIVEN[(n - 1 + 5 * r) % GIVEN.length]}`,
         badgeNo: `SH-${region.code.slice(3)}-${String(1000 + n)}`,
@@ -37,8 +43,12 @@ export function demoRoster(): EngineerInput[] {
         home: { lat: Math.round((region.lat + dLat) * 1e4) / 1e4, lng: Math.round((region.lng + dLng) * 1e4) / 1e4 },
         // Every third engineer also covers the neighbouring region.
         regions: i % 3 === 0 ? [region.code, REGIONS[(r + 1) % REGIONS.length]!.code] : [region.code],
-        // Early (08-20) and late (09-21) bands.
-        workingHours: i % 2 === 1 ? { days: EVERY_DAY, start: '09:00', end: '21:00' } : { days: EVERY_DAY, start: '08:00', end: '20:00' },
+        // Early (08-20) and late (09-21) bands; the on-call engineers 24 hours.
+        workingHours: DEMO_ON_CALL.includes(id)
+          ? ON_CALL_HOURS
+          : i % 2 === 1
+            ? { days: EVERY_DAY, start: '09:00', end: '21:00' }
+            : { days: EVERY_DAY, start: '08:00', end: '20:00' },
         maxOpenCases: 4 + (i % 3),
         active: true,
         rating: Math.round((4 + ((n * 7) % 10) / 10) * 10) / 10,

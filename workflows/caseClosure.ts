@@ -59,9 +59,9 @@ export class CaseClosure {
     const hadBooking = !!state.appointment;
     // The engineer who loses the case: the assigned one, else the one it is offered to.
     const loser = state.engineerId
-      ? { id: state.engineerId, phone: state.engineerPhone }
+      ? { id: state.engineerId, phone: state.engineerPhone, language: state.engineerLanguage }
       : state.offer
-        ? { id: state.offer.engineerId, phone: state.offer.engineerPhone }
+        ? { id: state.offer.engineerId, phone: state.offer.engineerPhone, language: state.offer.engineerLanguage }
         : undefined;
     const tell = patched(ENGINEER_MOVE_PATCH) && loser !== undefined;
     const seq = state.eventSeq;

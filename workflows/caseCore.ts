@@ -241,6 +241,7 @@ export function clearEngineer(s: CaseState): void {
   s.engineerName = undefined;
   s.engineerBadgeNo = undefined;
   s.engineerPhone = undefined;
+  s.engineerLanguage = undefined;
   s.acceptedAt = undefined;
   s.contact = undefined;
   s.appointment = undefined;

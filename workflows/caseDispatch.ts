@@ -12,6 +12,9 @@ import { ENGINEER_MOVE_PATCH, ENGINEER_OFFER_PATCH, queueEngineerMove, queueOffe
 
 const MINUTE = 60_000;
 
+/** Marks the runs whose dispatch rounds offer only engineers on shift (or starting within the offer window). */
+export const ENGINEER_SHIFT_PATCH = 'engineer-shift-offers';
+
 export class CaseDispatch {
   constructor(private readonly core: CaseCore) {}
 
@@ -42,6 +45,7 @@ export class CaseDispatch {
     }
     const previous = state.engineerId;
     const previousPhone = state.engineerPhone;
+    const previousLanguage = state.engineerLanguage;
     const offered = state.offer?.engineerId;
     const hadBooking = !!state.appointment && previous !== body.engineerId;
     const tell = patched(ENGINEER_MOVE_PATCH);
@@ -62,13 +66,15 @@ export class CaseDispatch {
         s.engineerName = claim.engineer.name;
         s.engineerBadgeNo = claim.engineer.badgeNo;
         s.engineerPhone = claim.engineer.phone;
+        s.engineerLanguage = claim.engineer.language;
         s.acceptedAt = now();
         return 'dispatched';
       },
     );
     if (tell) {
-      if (previous !== body.engineerId) queueEngineerMove(core, 'engineer.case_assigned', { id: claim.engineer.id, phone: claim.engineer.phone }, seq);
-      if (moved) queueEngineerMove(core, 'engineer.unassigned', { id: previous, phone: previousPhone }, seq);
+      const { id, phone, language } = claim.engineer;
+      if (previous !== body.engineerId) queueEngineerMove(core, 'engineer.case_assigned', { id, phone, language }, seq);
+      if (moved) queueEngineerMove(core, 'engineer.unassigned', { id: previous, phone: previousPhone, language: previousLanguage }, seq);
     }
     for (const other of [previous, offered]) {
       if (other && other !== body.engineerId) await core.activities.releaseEngineer({ caseNo: state.caseNo, engineerId: other });
@@ -80,6 +86,7 @@ export class CaseDispatch {
   private async redispatch(actor: Actor, body: RedispatchBody): Promise<CaseState> {
     const previous = this.state.engineerId;
     const previousPhone = this.state.engineerPhone;
+    const previousLanguage = this.state.engineerLanguage;
     const hadBooking = !!this.state.appointment;
     const tell = patched(ENGINEER_MOVE_PATCH) && previous !== undefined;
     const seq = this.state.eventSeq;
@@ -89,7 +96,7 @@ export class CaseDispatch {
       clearEngineer(s);
       return 'accepted';
     });
-    if (tell && previous) queueEngineerMove(this.core, 'engineer.unassigned', { id: previous, phone: previousPhone }, seq);
+    if (tell && previous) queueEngineerMove(this.core, 'engineer.unassigned', { id: previous, phone: previousPhone, language: previousLanguage }, seq);
     await this.core.letGo(previous, hadBooking);
     return this.state;
   }
@@ -109,6 +116,7 @@ export class CaseDispatch {
       s.engineerName = offer.engineerName;
       s.engineerBadgeNo = offer.engineerBadgeNo;
       s.engineerPhone = offer.engineerPhone;
+      s.engineerLanguage = offer.engineerLanguage;
       s.acceptedAt = now();
       return 'dispatched';
     });
@@ -144,6 +152,8 @@ export class CaseDispatch {
       exclude: state.dispatch.excluded,
       preferred: state.dispatch.preferred,
       at: now(),
+      // Only engineers on shift, or starting within the offer window (domain/engineerHours).
+      ...(patched(ENGINEER_SHIFT_PATCH) ? { offerWindowMinutes: policy.offerWindowMinutes[state.priority] } : {}),
     });
     state.dispatch.lastRanking = ranking.candidates.slice(0, 10);
     await core.advance(SYSTEM_ACTOR, 'dispatch.ranked', {
@@ -187,6 +197,7 @@ export class CaseDispatch {
             engineerName: claim.engineer.name,
             engineerBadgeNo: claim.engineer.badgeNo,
             engineerPhone: claim.engineer.phone,
+            engineerLanguage: claim.engineer.language,
             round,
             offeredAt,
             expiresAt: new Date(Date.parse(offeredAt) + windowMs).toISOString(),

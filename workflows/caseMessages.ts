@@ -1,11 +1,13 @@
-// Messages of the case that are not a reply to one move: the receipt at intake (the
-// customer by SMS, CRM webhooks), the offer to the offered engineer (SMS with a one-tap
-// link, webhooks) and the engineer's SMS before the contact window lapses.
+// Messages of the case beside its moves: the receipt at intake (the customer by SMS, CRM
+// webhooks), the offer to the offered engineer (SMS with a one-tap link, webhooks), the
+// engineer's SMS before the contact window lapses, the moves an engineer is told of
+// (assignment, reassignment away, cancellation, the customer's reschedule), each in the
+// engineer's language.
 // Each is queued on the outbox (delivered by the sendNotification activity) behind its
 // own patched() id, so runs started before it keep their commands. Deterministic.
 import { patched } from '@temporalio/workflow';
 import { WEBHOOK_SUBSCRIBERS } from '../domain/notifications';
-import { faultInBrief, localTime, offerLinkOrApp } from '../domain/notifications';
+import { faultInBrief, localTime, offerLinkOrApp, type NotificationLocale } from '../domain/notifications';
 import type { CaseCore } from './caseCore';
 
 /** The receipt: "your request is case CS-…", to the customer and to subscribed webhooks. */
@@ -21,10 +23,14 @@ export function queueCaseOpened(core: CaseCore): void {
 export function queueContactReminder(core: CaseCore, reminderKey: string, lapsesAt: string): void {
   if (!patched('contact-reminder-sms')) return;
   const state = core.state;
-  core.queueMessage(`${state.caseNo}#${reminderKey}`, 'contact.reminder', 'sms', state.engineerPhone, {
-    customerName: state.intake.customer.name,
-    lapsesAt: localTime(lapsesAt, state.sla.policy.calendar.utcOffsetMinutes),
-  });
+  core.queueMessage(
+    `${state.caseNo}#${reminderKey}`,
+    'contact.reminder',
+    'sms',
+    state.engineerPhone,
+    { customerName: state.intake.customer.name, lapsesAt: localTime(lapsesAt, state.sla.policy.calendar.utcOffsetMinutes) },
+    engineerLocale(state.engineerLanguage, state.intake.customer.language),
+  );
 }
 
 /** Marks the offer rounds that tell the engineer (checked once per offer, before offer.sent). */
@@ -37,22 +43,35 @@ export const ENGINEER_OFFER_PATCH = 'engineer-offer-message';
  */
 export async function queueOfferMessage(
   core: CaseCore,
-  offer: { engineerId: string; engineerPhone?: string; round: number; expiresAt: string },
+  offer: { engineerId: string; engineerPhone?: string; engineerLanguage?: NotificationLocale; round: number; expiresAt: string },
 ): Promise<void> {
   const { caseNo, intake } = core.state;
   const link = await core.activities.issueOfferLink({ caseNo, engineerId: offer.engineerId, round: offer.round, expiresAt: offer.expiresAt });
+  const locale = engineerLocale(offer.engineerLanguage);
   const vars = {
     product: `${intake.product.category} ${intake.product.model}`,
     region: intake.customer.region ?? '-',
     fault: faultInBrief(intake.faultDescription),
     expiresAt: localTime(offer.expiresAt, core.state.sla.policy.calendar.utcOffsetMinutes),
-    link: offerLinkOrApp(link, 'zh-CN'),
+    link: offerLinkOrApp(link, locale),
     engineerId: offer.engineerId,
   };
   const subject = `${caseNo}#offer-${offer.round}-${offer.engineerId}`;
-  core.queueMessage(subject, 'engineer.offered', 'sms', offer.engineerPhone, vars, 'zh-CN');
+  core.queueMessage(subject, 'engineer.offered', 'sms', offer.engineerPhone, vars, locale);
   // Webhooks reach every subscriber: the link (a bearer credential for this engineer) stays out.
-  core.queueMessage(subject, 'engineer.offered', 'webhook', WEBHOOK_SUBSCRIBERS, { ...vars, link: '（链接仅发给工程师本人）' }, 'zh-CN');
+  const withheld = locale === 'en' ? '(link sent to the engineer only)' : '（链接仅发给工程师本人）';
+  core.queueMessage(subject, 'engineer.offered', 'webhook', WEBHOOK_SUBSCRIBERS, { ...vars, link: withheld }, locale);
+}
+
+/** Marks the runs whose engineer messages speak the engineer's language (their person's), not always zh-CN. */
+export const ENGINEER_LANGUAGE_PATCH = 'engineer-language';
+
+/**
+ * The language of a message to an engineer: their person's (people.language, carried on
+ * the claim), zh-CN without one — and for runs recorded before the rule.
+ */
+export function engineerLocale(language: NotificationLocale | undefined, fallback: NotificationLocale = 'zh-CN'): NotificationLocale {
+  return language && patched(ENGINEER_LANGUAGE_PATCH) ? language : fallback;
 }
 
 /** Marks the moves that tell the engineers they concern (assignment by hand, reassignment away, cancellation). */
@@ -61,7 +80,12 @@ export const ENGINEER_MOVE_PATCH = 'engineer-move-messages';
 export type EngineerMoveEvent = 'engineer.case_assigned' | 'engineer.unassigned' | 'engineer.case_cancelled';
 
 /** An engineer a move concerns is told by SMS; `occurrence` names the move (its event seq). */
-export function queueEngineerMove(core: CaseCore, event: EngineerMoveEvent, engineer: { id: string; phone?: string }, occurrence: number): void {
+export function queueEngineerMove(
+  core: CaseCore,
+  event: EngineerMoveEvent,
+  engineer: { id: string; phone?: string; language?: NotificationLocale },
+  occurrence: number,
+): void {
   const { caseNo, intake } = core.state;
   core.queueMessage(
     `${caseNo}#move-${occurrence}-${engineer.id}`,
@@ -74,6 +98,31 @@ export function queueEngineerMove(core: CaseCore, event: EngineerMoveEvent, engi
       fault: faultInBrief(intake.faultDescription),
       engineerId: engineer.id,
     },
-    'zh-CN',
+    engineerLocale(engineer.language),
   );
+}
+
+/** Marks the customer's reschedules that tell the assigned engineer (SMS and webhooks). */
+export const ENGINEER_RESCHEDULE_PATCH = 'engineer-reschedule-message';
+
+/**
+ * The assigned engineer is told the customer moved the visit: the new and the old slot
+ * and the reason, by SMS in their language and to webhook subscribers; `bookingId` (the
+ * new booking) keys it, so each move sends once.
+ */
+export function queueRescheduleMessage(core: CaseCore, move: { bookingId: string; start: string; end: string; previousStart?: string; reason?: string }): void {
+  const state = core.state;
+  const offset = state.sla.policy.calendar.utcOffsetMinutes;
+  const locale = engineerLocale(state.engineerLanguage);
+  const vars = {
+    product: `${state.intake.product.category} ${state.intake.product.model}`,
+    start: localTime(move.start, offset),
+    end: localTime(move.end, offset),
+    previous: move.previousStart ? localTime(move.previousStart, offset) : '-',
+    reason: move.reason ?? '-',
+    engineerId: state.engineerId ?? '',
+  };
+  const subject = `${state.caseNo}#${move.bookingId}-engineer`;
+  core.queueMessage(subject, 'engineer.rescheduled', 'sms', state.engineerPhone, vars, locale);
+  core.queueMessage(subject, 'engineer.rescheduled', 'webhook', WEBHOOK_SUBSCRIBERS, vars, locale);
 }

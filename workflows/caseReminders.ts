@@ -6,7 +6,7 @@ import { Alarm } from './timers';
 import { SYSTEM_ACTOR, type Actor, type CaseState, type ReminderPolicy } from '../domain';
 import { localTime } from '../domain/notifications';
 import type { CaseCore } from './caseCore';
-import { queueContactReminder } from './caseMessages';
+import { engineerLocale, queueContactReminder } from './caseMessages';
 
 export interface DueReminder {
   key: string;
@@ -120,7 +120,10 @@ export class CaseReminders {
       address: state.intake.customer.address,
     };
     if (r.kind === 'visit.customer') core.queueMessage(`${state.caseNo}#${r.key}`, 'appointment.reminder', 'sms', state.intake.customer.phone, visit);
-    if (r.kind === 'visit.engineer') core.queueMessage(`${state.caseNo}#${r.key}`, 'engineer.reminder', 'sms', state.engineerPhone, visit);
+    if (r.kind === 'visit.engineer') {
+      const locale = engineerLocale(state.engineerLanguage, state.intake.customer.language);
+      core.queueMessage(`${state.caseNo}#${r.key}`, 'engineer.reminder', 'sms', state.engineerPhone, visit, locale);
+    }
     if (r.kind === 'confirmation.customer')
       core.queueMessage(`${state.caseNo}#${r.key}`, 'confirmation.reminder', 'sms', state.intake.customer.phone, { link: await core.customerLink() });
     if (r.kind === 'contact.engineer') queueContactReminder(core, r.key, String(r.data.lapsesAt));

@@ -1,13 +1,18 @@
 // The visit (接单与预约, 上门服务): the engineer's contact with the customer, the booking
 // and its reschedules, no-shows, check-in, diagnosis, the quote and the customer's
 // decision on it, and check-out. Deterministic.
-import { ActivityFailure, ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, workflowInfo } from '@temporalio/workflow';
 import { canPerform, stageAfterCheckOut, SYSTEM_ACTOR, type Actor, type CaseState } from '../domain';
 import type { AppointmentBody, CheckInBody, CheckOutBody, ContactBody, DiagnoseBody, NoShowBody, QuoteBody, QuoteDecisionBody } from '../domain/schemas';
 import { FAILURE } from '../domain/failures';
 import { localTime } from '../domain/notifications';
+import { BOOKING_OVERRIDE_ROLES } from '../domain/engineerHours';
 import { reject } from './activities';
 import { clearEngineer, now, type CaseCore } from './caseCore';
+import { ENGINEER_RESCHEDULE_PATCH, queueRescheduleMessage } from './caseMessages';
+
+/** Marks the runs whose bookings are held to the engineer's hours and the customer's preferred windows. */
+export const BOOKING_RULES_PATCH = 'engineer-booking-hours';
 
 export class CaseVisit {
   /** Bookings made by this run (reserveVisit's idempotency key). */
@@ -73,8 +78,11 @@ export class CaseVisit {
 
   // Contact and appointment ---------------------------------------------------------
 
-  private validateBooking(_actor: Actor, body: AppointmentBody): void {
+  private validateBooking(actor: Actor, body: AppointmentBody): void {
     const state = this.state;
+    if (body.override && !BOOKING_OVERRIDE_ROLES.includes(actor.role)) {
+      reject(FAILURE.forbidden, "only a dispatcher, supervisor or admin may override the engineer's hours and the customer's preferred windows");
+    }
     if (state.stage !== 'scheduled') return;
     const fields = [];
     if (!body.requestedBy) fields.push({ path: 'body.requestedBy', message: 'required when rescheduling' });
@@ -94,6 +102,7 @@ export class CaseVisit {
     // and reusing the old run's id would skip its booking as "already made".
     const bookingId = `${state.caseNo}-${workflowInfo().runId}-b${++this.bookingSeq}`;
     const engineerId = state.engineerId!;
+    const overridden = await this.checkSlot(engineerId, body);
     try {
       await core.activities.reserveVisit({ bookingId, caseNo: state.caseNo, engineerId, start: body.start, end: body.end });
     } catch (err) {
@@ -106,13 +115,26 @@ export class CaseVisit {
       core.guard('appointment', actor);
       reject(FAILURE.illegalTransition, 'the engineer changed while booking', { currentStage: state.stage });
     }
-    await core.advance(actor, rescheduling ? 'appointment.rescheduled' : 'appointment.booked', { ...body, previous: state.appointment, bookingId }, (s) => {
+    const previous = state.appointment;
+    const { override, ...asked } = body;
+    // The customer moving the visit is told to the engineer (unless they recorded it themselves).
+    const tellEngineer =
+      rescheduling && body.requestedBy === 'customer' && actor.role !== 'engineer' && !!state.engineerPhone && patched(ENGINEER_RESCHEDULE_PATCH);
+    const data = {
+      ...asked,
+      previous,
+      bookingId,
+      ...(override ? { override: { reason: override.reason, ...(overridden ? { overrode: overridden.code, rule: overridden.message } : {}) } } : {}),
+      ...(tellEngineer ? { notified: [{ engineerId, template: 'engineer.rescheduled' }] } : {}),
+    };
+    await core.advance(actor, rescheduling ? 'appointment.rescheduled' : 'appointment.booked', data, (s) => {
       if (rescheduling && body.requestedBy) s.reschedules[body.requestedBy] += 1;
       s.appointment = { start: body.start, end: body.end, note: body.note, bookingId, bookedAt: now() };
       // The customer moving the visit is time the service does not answer for.
       if (rescheduling && body.requestedBy === 'customer') core.sla.holdForCustomer(Date.parse(body.start), Date.now());
       return 'scheduled';
     });
+    if (tellEngineer) queueRescheduleMessage(core, { bookingId, start: body.start, end: body.end, previousStart: previous?.start, reason: body.reason });
     // Seed 002 §三(三)3: the customer is told who comes, with the ID number, and when.
     core.queueMessage(`${state.caseNo}#${bookingId}`, 'engineer.assigned', 'sms', state.intake.customer.phone, {
       engineerName: state.engineerName ?? '',
@@ -127,6 +149,24 @@ export class CaseVisit {
       eta: body.start,
     });
     return state;
+  }
+
+  /**
+   * New runs hold the slot to the engineer's hours and the customer's preferred windows
+   * (read by an activity at booking time): a refusal is 409 with its code, unless a
+   * dispatcher overrides with a reason; returns the rule overridden, if any.
+   */
+  private async checkSlot(engineerId: string, body: AppointmentBody): Promise<{ code: string; message: string } | undefined> {
+    if (!patched(BOOKING_RULES_PATCH)) return undefined;
+    const verdict = await this.core.activities.checkVisitSlot({
+      engineerId,
+      start: body.start,
+      end: body.end,
+      preferredWindows: this.state.intake.preferredWindows ?? [],
+    });
+    if (verdict.ok) return undefined;
+    if (!body.override) reject(FAILURE.bookingRefused, verdict.message, { code: verdict.code, currentStage: this.state.stage });
+    return { code: verdict.code, message: verdict.message };
   }
 
   private async noShow(actor: Actor, body: NoShowBody): Promise<CaseState> {

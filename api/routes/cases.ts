@@ -245,11 +245,17 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
     transition('acceptOffer', 'offer/accept', 'The offered engineer accepts (接单)', AcceptOfferBodySchema),
     transition('declineOffer', 'offer/decline', 'The offered engineer declines with a reason; the next candidate gets the offer', DeclineOfferBodySchema),
     transition('recordContact', 'contact', 'The engineer records contact with the customer (address, first diagnosis, parts to bring)', ContactBodySchema),
-    transition('appointment', 'appointment', 'Book or reschedule the visit (预约); an engineer is never double-booked', AppointmentBodySchema, (b) => {
-      if (Date.parse(b.start) < Date.now() - 5 * 60_000) {
-        throw new HttpError(400, 'validation_failed', 'invalid body', { fields: [{ path: 'body.start', message: 'the visit must start in the future' }] });
-      }
-    }),
+    transition(
+      'appointment',
+      'appointment',
+      "Book or reschedule the visit (预约) inside the engineer's working hours and the customer's preferred windows (409 outside_engineer_hours / outside_preferred_windows, unless a dispatcher overrides with a reason); an engineer is never double-booked",
+      AppointmentBodySchema,
+      (b) => {
+        if (Date.parse(b.start) < Date.now() - 5 * 60_000) {
+          throw new HttpError(400, 'validation_failed', 'invalid body', { fields: [{ path: 'body.start', message: 'the visit must start in the future' }] });
+        }
+      },
+    ),
     transition('noShow', 'no-show', 'Report a no-show: the customer (rebook) or the engineer (re-dispatch)', NoShowBodySchema),
     transition('checkIn', 'check-in', 'Engineer checks in on site (上门)', CheckInBodySchema),
     transition('diagnose', 'diagnosis', 'Record the diagnosed cause', DiagnoseBodySchema),

@@ -33,7 +33,7 @@ beforeAll(async () => {
         badgeNo: `BADGE-${e.id.slice(-4)}`,
         skills: [{ category: 'air_conditioner', level: 2 }],
         regions: [region],
-        workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' },
+        workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' },
         ...e,
       },
     });

@@ -22,7 +22,7 @@ beforeAll(async () => {
         badgeNo: `BADGE-${e.id.slice(-4)}`,
         skills: [{ category: 'air_conditioner', level: 2 }],
         regions: [region],
-        workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' },
+        workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' },
         ...e,
       },
     });
@@ -92,6 +92,41 @@ test('the offered engineer declines by link, the next accepts by link; the first
   // The accepted link: answered, no longer open.
   const own = await call('GET', path(second.token), { as: null });
   expect([own.status, own.body.error.message]).toEqual([409, `you have accepted case ${caseNo} already; open it in the app`]);
+});
+
+test("the first offered engineer accepts by link at once; the next engineer's link is refused after that", async () => {
+  const opened = await openCase(intakeInput({ customer, faultDescription: '空调漏水' }));
+  const caseNo = opened.body.case.caseNo as string;
+  await waitForStage(caseNo, 'offered');
+  // Round 1 gives each engineer a link: the near one declines, the far one declines too,
+  // and the case waits for a dispatcher.
+  const nearFirst = await offerSms(caseNo, near.phone);
+  expect((await call('POST', path(nearFirst.token, '/decline'), { as: null, body: { reason: '忙' } })).status).toBe(200);
+  const next = await offerSms(caseNo, far.phone);
+  expect((await call('POST', path(next.token, '/decline'), { as: null, body: { reason: '忙' } })).status).toBe(200);
+  await waitForStage(caseNo, 'manual_dispatch');
+  // Round 2: the near engineer is offered first again and accepts with one tap.
+  expect((await call('POST', `/cases/${caseNo}/redispatch`, { as: 'dispatcher', body: { reason: '再派一轮' } })).status).toBe(200);
+  const round2 = await eventually(`the round-2 offer SMS of ${caseNo}`, async () => {
+    const sms = (await gatewayOutbox()).sms.filter((m) => m.event === 'engineer.offered' && m.to === near.phone && m.text.includes(caseNo));
+    return sms.length === 2 ? sms[1]!.text.split('/engineer/offers/')[1]! : undefined;
+  });
+  const accepted = await call('POST', path(round2, '/accept'), { as: null, body: {} });
+  expect([accepted.status, accepted.body.stage, accepted.body.assignedTo]).toEqual([200, 'dispatched', near.id]);
+
+  // The next engineer's link is refused, whatever it asks, and changes nothing.
+  for (const action of ['/accept', '/decline', '']) {
+    const r = action
+      ? await call('POST', path(next.token, action), { as: null, body: action === '/decline' ? { reason: 'x' } : {} })
+      : await call('GET', path(next.token), { as: null });
+    expect([action, r.status, r.body.error.code, r.body.error.message]).toEqual([action, 409, 'offer_closed', `case ${caseNo} has gone to another engineer`]);
+  }
+  const detail = await caseOf(caseNo);
+  expect(detail.case).toMatchObject({ stage: 'dispatched', engineer: { id: near.id } });
+  const accepts = detail.timeline.filter((e: { type: string }) => e.type === 'offer.accepted');
+  expect(accepts.map((e: { actor: { subject: string }; data: { round: number } }) => [e.actor.subject, e.data.round])).toEqual([[near.id, 2]]);
+  // The far engineer was never offered round 2.
+  expect((await gatewayOutbox()).sms.filter((m) => m.event === 'engineer.offered' && m.to === far.phone && m.text.includes(caseNo))).toHaveLength(1);
 });
 
 test('a forged, tampered or expired link is refused before its body is read, and changes nothing', async () => {

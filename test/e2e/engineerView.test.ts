@@ -48,7 +48,7 @@ beforeAll(async () => {
       regions: [region],
       home: { lat: 31.231, lng: 121.475 },
       rating: 4.9,
-      workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' },
+      workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' },
     },
   });
   expect(r.status).toBe(201);

@@ -35,6 +35,7 @@ describe('template catalogue', () => {
         'engineer.case_assigned',
         'engineer.unassigned',
         'engineer.case_cancelled',
+        'engineer.rescheduled',
         'appointment.reminder',
         'engineer.reminder',
         'contact.reminder',

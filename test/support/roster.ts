@@ -16,7 +16,7 @@ export function engineerInput(over: Partial<EngineerInput> & { id: string }): En
     badgeNo: `B-${over.id}`,
     skills: [{ category: 'air_conditioner', level: 2 }],
     regions: ['QA-HOLD'],
-    workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' },
+    workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' },
     maxOpenCases: 5,
     rating: 4.5,
     ...over,

@@ -330,8 +330,6 @@ describe('engineers', () => {
     ['minute 60', { ...engineer, workingHours: { days: [1], start: '08:60', end: '20:00' } }, 'workingHours.start'],
     ['single-digit hour', { ...engineer, workingHours: { days: [1], start: '8:00', end: '20:00' } }, 'workingHours.start'],
     ['time with seconds', { ...engineer, workingHours: { days: [1], start: '08:00:00', end: '20:00' } }, 'workingHours.start'],
-    ['end before start', { ...engineer, workingHours: { days: [1], start: '20:00', end: '08:00' } }, 'workingHours.end', 'end must be after start'],
-    ['end at start', { ...engineer, workingHours: { days: [1], start: '08:00', end: '08:00' } }, 'workingHours.end', 'end must be after start'],
     ['no cases at all', { ...engineer, maxOpenCases: 0 }, 'maxOpenCases'],
     ['51 cases', { ...engineer, maxOpenCases: 51 }, 'maxOpenCases'],
     ['rating below 1', { ...engineer, rating: 0.9 }, 'rating'],
@@ -339,6 +337,15 @@ describe('engineers', () => {
     ['active as text', { ...engineer, active: 'yes' }, 'active'],
   ];
   test.each(refusals)('refuses: %s', (...r) => expectRefused(EngineerInputSchema, r));
+
+  test('working hours read as a duty shift: an end at or before the start runs overnight, equal to it 24 hours', () => {
+    for (const hours of [
+      { days: [1], start: '20:00', end: '08:00' },
+      { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' },
+    ]) {
+      expect(EngineerInputSchema.parse({ ...engineer, workingHours: hours }).workingHours).toEqual(hours);
+    }
+  });
 
   test('a patch changes at least one field', () => {
     expectRefused(EngineerPatchSchema, ['empty patch', {}, '', 'nothing to change']);

@@ -100,6 +100,7 @@ test('failure types: names that running workflows and the API agree on', () => {
     illegalTransition: 'IllegalTransition',
     forbidden: 'Forbidden',
     slotConflict: 'SlotConflict',
+    bookingRefused: 'BookingRefused',
     limitReached: 'LimitReached',
     invalid: 'InvalidRequest',
     unchanged: 'Unchanged',

@@ -16,6 +16,7 @@ const SENT_FROM: Record<string, [string, string]> = {
   'engineer.case_assigned': ['workflows/caseDispatch.ts', 'workflows/caseDispatch.ts'],
   'engineer.unassigned': ['workflows/caseDispatch.ts', 'workflows/caseDispatch.ts'],
   'engineer.case_cancelled': ['workflows/caseClosure.ts', 'workflows/caseClosure.ts'],
+  'engineer.rescheduled': ['workflows/caseMessages.ts', 'workflows/caseVisit.ts'],
   'appointment.reminder': ['workflows/caseReminders.ts', 'workflows/caseReminders.ts'],
   'engineer.reminder': ['workflows/caseReminders.ts', 'workflows/caseReminders.ts'],
   'contact.reminder': ['workflows/caseMessages.ts', 'workflows/caseReminders.ts'],
