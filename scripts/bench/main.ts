@@ -1,7 +1,7 @@
 // `npm run bench`: casework (L2) against a bare Temporal workflow (L1) and raw INSERTs
 // (L0), alternating in one invocation against the same servers, at 1 and 8 clients.
 // BENCH_MODE=throughput (default) | burst | memory | all. Small sizes by default:
-//   BENCH_CASES=12 BENCH_ROUNDS=3 BENCH_CLIENTS=1,8   (throughput)
+//   BENCH_CASES (6 at 1 client, 16 at 8) BENCH_ROUNDS=3 BENCH_CLIENTS=1,8   (throughput)
 //   BURST_CASES=100                                  (burst.ts)
 //   MEMORY_CASES=200                                 (memory.ts)
 // Embedded stack by default; TEMPORAL_ADDRESS / DATABASE_URL (+ PAYLOAD_KEYS) for the
@@ -20,7 +20,8 @@ import { memory } from './memory';
 import { cpuSeconds, startBenchStack, type BenchStack } from './stack';
 
 const num = (name: string, d: number) => Number(process.env[name] ?? d);
-const CASES = num('BENCH_CASES', 12);
+/** Cases per run: enough for every client to do a few. */
+const casesFor = (clients: number) => num('BENCH_CASES', clients === 1 ? 6 : 2 * clients);
 const ROUNDS = num('BENCH_ROUNDS', 3);
 const CLIENTS = (process.env.BENCH_CLIENTS ?? '1,8').split(',').map(Number);
 const MODE = process.env.BENCH_MODE ?? 'throughput';
@@ -36,6 +37,7 @@ async function runLevel(stack: BenchStack, one: OneCase, clients: number, intake
   const groups = stack.groups();
   const before = Object.fromEntries(Object.entries(groups).map(([g, pids]) => [g, cpuSeconds(pids)]));
   const timings: Timings = new Map();
+  const CASES = casesFor(clients);
   let next = 0;
   let last = '';
   const t0 = performance.now();
@@ -89,7 +91,7 @@ async function throughput(stack: BenchStack, deps: LevelDeps): Promise<void> {
         }
       }
     }
-    console.log(`\n${clients} client(s), ${CASES} cases × ${ROUNDS} rounds, load ${os.loadavg().map(f1).join(' ')}:`);
+    console.log(`\n${clients} client(s), ${casesFor(clients)} cases × ${ROUNDS} rounds, load ${os.loadavg().map(f1).join(' ')}:`);
     for (const kind of ['lifecycle', 'intake']) {
       for (const [name, , own] of levels) report(`${name} ${kind}`, results.get(`${name}|${kind}`)!, own);
       const m = (n: string) => median(results.get(`${n}|${kind}`)!.map((r) => r.rate));
