@@ -63,15 +63,20 @@ export function l1(deps: LevelDeps): OneCase {
   };
 }
 
+/** One API call; a 503 (the worker did not answer in time on a loaded machine) is retried with the same key, as clients must. */
 async function api(deps: LevelDeps, key: string, method: string, p: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${deps.apiUrl}${p}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': `bench-${randomUUID()}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
+  const idempotencyKey = `bench-${randomUUID()}`;
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${deps.apiUrl}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json()) as Record<string, unknown>;
+    if (res.status === 503 && attempt < 10) continue;
+    if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  }
 }
 
 /** An intake body; `region` with no engineers keeps the case out of automatic dispatch. */

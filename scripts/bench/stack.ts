@@ -124,6 +124,9 @@ async function launch(dataDir: string, env: Record<string, string>): Promise<Lau
       RATE_LIMIT_ADDRESS_POINTS: '1000000',
       API_MAX_IN_FLIGHT: '10000',
       API_MAX_EVENT_LOOP_DELAY_MS: '0',
+      // A loaded 2-core machine: wait for the worker rather than answer 503.
+      API_TEMPORAL_TIMEOUT_MS: '60000',
+      API_REQUEST_TIMEOUT_MS: '120000',
       ...env,
     },
     stdio: ['ignore', log, log],
