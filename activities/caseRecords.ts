@@ -8,7 +8,15 @@ import { sql } from 'drizzle-orm';
 import type { CaseEvent, CaseState } from '../domain';
 import { normalizePhone } from '../domain';
 import type { Database } from '../db/client';
+import { recordSlaResult, type SlaResultRecord } from '../db/queries/sla';
 import { caseEvents, cases } from '../db/schema';
+import { recordArchive, type ArchiveRecord } from './dispatch';
+
+/** What else a move writes, in the same transaction as its event and row (patch 'case-move-one-write'). */
+export interface MoveWrites {
+  slaResults?: SlaResultRecord[];
+  archive?: ArchiveRecord;
+}
 
 export function caseRowFrom(state: CaseState, runId = ''): typeof cases.$inferInsert {
   const { intake } = state;
@@ -58,7 +66,7 @@ export function caseRowFrom(state: CaseState, runId = ''): typeof cases.$inferIn
   };
 }
 
-export async function writeCaseEvent(db: Database, state: CaseState, event: CaseEvent): Promise<{ inserted: boolean }> {
+export async function writeCaseEvent(db: Database, state: CaseState, event: CaseEvent, also: MoveWrites = {}): Promise<{ inserted: boolean }> {
   const runId = event.runId ?? '';
   return db.transaction(async (tx) => {
     const inserted = await tx
@@ -93,6 +101,9 @@ export async function writeCaseEvent(db: Database, state: CaseState, event: Case
         // old run's activity still in flight at a reset may land after the new run's.
         setWhere: sql`(${cases.updatedAt}, ${cases.lastEventSeq}) < (excluded.updated_at, excluded.last_event_seq)`,
       });
+    // Each is idempotent on its own (unique keys), as when they were activities of their own.
+    for (const r of also.slaResults ?? []) await recordSlaResult(tx, r);
+    if (also.archive) await recordArchive(tx, also.archive);
     return { inserted: inserted.length > 0 };
   });
 }

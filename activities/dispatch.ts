@@ -3,7 +3,7 @@
 // statements whose second run changes nothing), so a retried activity is harmless.
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../db/client';
+import type { Database, Transaction } from '../db/client';
 import { caseMetrics, engineerBookings, engineerLoad, engineers, people } from '../db/schema';
 import { nextRating, rankEngineers, type CaseMetrics, type DispatchRequest, type EngineerProfile, type Ranking } from '../domain';
 import { FAILURE } from '../domain/failures';
@@ -162,10 +162,16 @@ export async function closeBookings(db: Database, args: { caseNo: string; status
 }
 
 /** Stores the archived case's metrics and moves the engineer's rating, once per case. */
-export async function recordArchive(
-  db: Database,
-  args: { caseNo: string; engineerId?: string; metrics: CaseMetrics; rating?: number; archivedAt: string },
-): Promise<{ inserted: boolean }> {
+export interface ArchiveRecord {
+  caseNo: string;
+  engineerId?: string;
+  metrics: CaseMetrics;
+  rating?: number;
+  archivedAt: string;
+}
+
+/** `db` may be a transaction: the archiving move writes this with its event (caseRecords.ts). */
+export async function recordArchive(db: Database | Transaction, args: ArchiveRecord): Promise<{ inserted: boolean }> {
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(caseMetrics)

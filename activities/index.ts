@@ -8,7 +8,7 @@ import { issueCustomerLink } from '../db/queries/customerLinks';
 import { issueOfferLink } from '../db/queries/engineerOfferLinks';
 import type { CaseEvent, CaseMetrics, CaseState, Ranking } from '../domain';
 import type { Database } from '../db/client';
-import { writeCaseEvent } from './caseRecords';
+import { writeCaseEvent, type MoveWrites } from './caseRecords';
 import { writeComplaintEvent } from './complaints';
 import { eventRunId } from './runId';
 import type { ComplaintEvent, ComplaintState } from '../domain/complaints';
@@ -69,8 +69,8 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
       return { url: link.url, expiresAt: link.expiresAt.toISOString() };
     },
     /** Persists a case snapshot and appends one timeline event, exactly once. */
-    async recordCaseEvent(state: CaseState, event: CaseEvent): Promise<{ inserted: boolean }> {
-      const result = await writeCaseEvent(db, state, { ...event, runId: eventRunId(event) });
+    async recordCaseEvent(state: CaseState, event: CaseEvent, also?: MoveWrites): Promise<{ inserted: boolean }> {
+      const result = await writeCaseEvent(db, state, { ...event, runId: eventRunId(event) }, also);
       log.info('case event recorded', { caseNo: state.caseNo, seq: event.seq, type: event.type, ...result });
       return result;
     },

@@ -68,6 +68,22 @@ export const EnvSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   EMBEDDED_PG_PORT: port.default(5433),
   TEMPORAL_CLI_PATH: optionalUrl,
+  /**
+   * SQLite pragmas of the embedded dev server (`--sqlite-pragma`, comma-separated
+   * name=value). Default WAL + synchronous=normal: several times faster; an OS crash or
+   * power loss may lose the last commits (a process crash loses nothing). Empty: SQLite's
+   * defaults (rollback journal, synchronous=full). README "Performance".
+   */
+  TEMPORAL_SQLITE_PRAGMAS: z
+    .string()
+    .default('journal_mode=wal,synchronous=normal')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z_]+=[a-z0-9_]+$/i, 'name=value, e.g. journal_mode=wal'))),
   /** How long an API request waits for Temporal (an Update's outcome, intake, describe) before 503 worker_unavailable. */
   API_TEMPORAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
   /** How long GET of a case/complaint waits for the live workflow query before answering from PostgreSQL. */

@@ -4,6 +4,8 @@ import * as schema from './schema';
 import { pgErrorSummary } from './connectionErrors';
 
 export type Database = NodePgDatabase<typeof schema> & { $client: Pool };
+/** The `tx` of `db.transaction(async (tx) => …)`: writes that join a caller's transaction take it. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /** Where lost connections are reported (a pino logger fits). */
 export interface ConnectionLog {

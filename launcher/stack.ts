@@ -89,6 +89,7 @@ export async function startStack(env: Env, logger: Logger, opts: StackOptions = 
         namespace: env.TEMPORAL_NAMESPACE,
         logger,
         codecEndpoint: `${apiUrl}/codec`,
+        sqlitePragmas: env.TEMPORAL_SQLITE_PRAGMAS,
       });
       // Restarted (same port and SQLite file) if it dies; stopped only in order.
       const supervised = superviseChild('temporal', temporal, logger);

@@ -25,6 +25,8 @@ export interface DevServerOptions {
   logger: Logger;
   /** The codec server the Web UI decodes payloads with (`--ui-codec-endpoint`): the API's /codec. */
   codecEndpoint?: string;
+  /** `--sqlite-pragma` values (TEMPORAL_SQLITE_PRAGMAS), e.g. journal_mode=wal. */
+  sqlitePragmas?: string[];
 }
 
 export async function startTemporalDevServer(opts: DevServerOptions): Promise<EmbeddedTemporal> {
@@ -53,6 +55,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Em
     'warn',
     ...searchAttributeCliSpecs().flatMap((spec) => ['--search-attribute', spec]),
     ...codecArgs(opts),
+    ...pragmaArgs(opts),
   ];
   let current = await spawnDevServer(cli.path, args, address);
   return {
@@ -134,7 +137,7 @@ async function startWithSdkDownload(opts: DevServerOptions, dbFile: string, addr
       dbFilename: dbFile,
       namespace: opts.namespace,
       searchAttributes: SEARCH_ATTRIBUTE_KEYS,
-      extraArgs: codecArgs(opts),
+      extraArgs: [...codecArgs(opts), ...pragmaArgs(opts)],
     },
   });
   // The SDK owns this process: it is not supervised (waitExit never resolves).
@@ -150,4 +153,9 @@ async function startWithSdkDownload(opts: DevServerOptions, dbFile: string, addr
 
 function codecArgs(opts: DevServerOptions): string[] {
   return opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : [];
+}
+
+/** SQLite's pragmas: WAL and synchronous=normal by default (README "Performance": the durability trade-off). */
+function pragmaArgs(opts: DevServerOptions): string[] {
+  return (opts.sqlitePragmas ?? []).flatMap((p) => ['--sqlite-pragma', p]);
 }

@@ -90,7 +90,8 @@ export class CaseClosure {
     const { core, state } = this;
     const engineerId = state.engineerId;
     let metrics: CaseMetrics | undefined;
-    await core.advance(actor, type, { ...c }, (s) => {
+    const record = () => ({ caseNo: state.caseNo, engineerId, metrics: metrics!, rating: c.rating, archivedAt: state.closedAt! });
+    const change = (s: CaseState) => {
       s.confirmation = { ...c, at: now(), by: actor };
       core.enter('archived');
       metrics = {
@@ -101,9 +102,11 @@ export class CaseClosure {
         totalMs: Date.parse(s.stageSince) - Date.parse(s.openedAt),
       };
       s.metrics = metrics;
-      return 'archived';
-    });
-    await core.activities.recordArchive({ caseNo: state.caseNo, engineerId, metrics: metrics!, rating: c.rating, archivedAt: state.closedAt! });
+      return 'archived' as const;
+    };
+    // With ONE_WRITE_PATCH the archive is written with the archiving event.
+    await core.advance(actor, type, { ...c }, change, () => ({ archive: record() }));
+    if (!core.oneWrite) await core.activities.recordArchive(record());
     // Callback and maintenance outlive the case: a child that the case does not wait for,
     // on the intervals the case was opened with.
     await startChild(aftercareWorkflow, {

@@ -6,6 +6,7 @@
 // caseClosure, caseReminders) register their handlers and loops on it. Deterministic.
 import { patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
+import type { CaseActivities } from '../activities';
 import {
   canPerform,
   caseSettingsFrom,
@@ -48,6 +49,21 @@ export function dispatchPolicyFrom(input?: DispatchPolicyOverrides): DispatchPol
 
 export const now = () => new Date(Date.now()).toISOString();
 
+/**
+ * Runs opened with this marker write everything a move implies (its event, the row, the
+ * clock results it stopped, the archive) in one activity and one transaction, instead
+ * of an activity each. Runs without it keep their activities (README "Changing workflow code").
+ */
+export const ONE_WRITE_PATCH = 'case-move-one-write';
+
+/** What a move writes besides its event and row (activities/caseRecords.ts). */
+export type MoveWrites = NonNullable<Parameters<CaseActivities['recordCaseEvent']>[2]>;
+
+/** A stopped clock's result as sla_results stores it. */
+export function slaResultRecord(state: CaseState, r: CaseState['sla']['results'][number]) {
+  return { ...r, caseNo: state.caseNo, workflowId: state.workflowId, priority: state.priority, policyVersion: state.sla.policyVersion, stoppedAt: now() };
+}
+
 function initialState(input: CaseWorkflowInput): CaseState {
   return {
     caseNo: input.caseNo,
@@ -85,6 +101,8 @@ export class CaseCore extends WorkflowCore<CaseState> {
   readonly sla: CaseSlaClocks;
   /** Bumped on every change: the main loop and the reminders sleep until it moves. */
   epoch = 0;
+  /** Decided once, when the run starts (ONE_WRITE_PATCH): a run never mixes the two ways. */
+  readonly oneWrite = patched(ONE_WRITE_PATCH);
 
   /** `slaFor` wires the SLA clocks to this case (caseSlaWiring). */
   constructor(
@@ -119,13 +137,15 @@ export class CaseCore extends WorkflowCore<CaseState> {
   /**
    * Applies a change, then persists the new snapshot and its timeline event. The change
    * runs synchronously before any await, so a concurrent update's validator already
-   * sees the new stage. `change` returns the stage to enter, if any.
+   * sees the new stage. `change` returns the stage to enter, if any; `also`, what else
+   * the move writes (read after the change).
    */
   override async advance(
     actor: Actor,
     type: string,
     data: Record<string, unknown>,
     change: (s: CaseState) => Stage | void = () => undefined,
+    also: () => MoveWrites = () => ({}),
   ): Promise<CaseState> {
     const state = this.state;
     const fromStage = state.stage;
@@ -136,7 +156,12 @@ export class CaseCore extends WorkflowCore<CaseState> {
     this.epoch++;
     const event: CaseEvent = this.timelineEvent(type, fromStage, actor, data);
     this.publish();
-    await this.activities.recordCaseEvent(this.snapshot(), event);
+    if (!this.oneWrite) {
+      await this.activities.recordCaseEvent(this.snapshot(), event);
+      return state;
+    }
+    const results = this.sla.takeResults().map((r) => slaResultRecord(state, r));
+    await this.activities.recordCaseEvent(this.snapshot(), event, { ...also(), ...(results.length ? { slaResults: results } : {}) });
     return state;
   }
 

@@ -80,6 +80,11 @@ export class CaseSlaClocks {
     this.engine.touch();
   }
 
+  /** Clock results not yet written (caseCore's `advance` writes them with its event). */
+  takeResults(): CaseState['sla']['results'] {
+    return this.engine.takeResults();
+  }
+
   /** Rework: a new cycle of the clocks that measure getting the case fixed again. */
   newCycle(at: number): void {
     for (const c of this.engine.running()) c.stoppedAt = at; // abandoned, not counted

@@ -4,7 +4,7 @@
 // and level 3 takes a held case back.
 import { addWorkingMs, STAGE_LABELS, SYSTEM_ACTOR } from '../domain';
 import { localTime } from '../domain/notifications';
-import { now, type CaseCore } from './caseCore';
+import { now, slaResultRecord, type CaseCore } from './caseCore';
 import { CaseSlaClocks } from './caseSla';
 import { routeThreshold } from './dutyRouting';
 
@@ -29,15 +29,8 @@ export function wireCaseSla(core: CaseCore, takeBack: (reason: string) => Promis
         dueAt: new Date(dueAt).toISOString(),
         firedAt: now(),
       }),
-    recordResult: (r) =>
-      core.activities.recordSlaResult({
-        ...r,
-        caseNo: state.caseNo,
-        workflowId: state.workflowId,
-        priority: state.priority,
-        policyVersion: state.sla.policyVersion,
-        stoppedAt: now(),
-      }),
+    // Runs without ONE_WRITE_PATCH: an activity per result, from the clock loop.
+    recordResult: (r) => core.activities.recordSlaResult(slaResultRecord(state, r)),
     // Duty routing: the people on duty for the case's region when the threshold fires.
     route: (_c, t) => (state.settings.routing === 'duty' ? routeThreshold(core.activities, t, state.intake.customer.region) : undefined),
     notify: (c, t, _dueAt, routed) => {

@@ -97,6 +97,11 @@ export class SlaEngine<N extends string> {
     if (this.hooks.recordResult) this.pendingResults.push(result);
   }
 
+  /** The results of clocks stopped since the last call, for the move that stopped them to write (no activity of their own). */
+  takeResults(): ClockResult<N>[] {
+    return this.pendingResults.splice(0);
+  }
+
   /** Ends a hold and resumes every paused running clock. */
   resumeAll(at: number): void {
     this.book.holdUntil = undefined;

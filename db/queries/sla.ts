@@ -3,7 +3,7 @@
 // API). Inserts are keyed (workflow, clock, cycle[, kind, level]) so a retry writes nothing.
 import { and, desc, eq, gte, sql } from 'drizzle-orm';
 import { DEFAULT_SLA_POLICY, type ClockResult, type SlaPolicy } from '../../domain/sla';
-import type { Database } from '../client';
+import type { Database, Transaction } from '../client';
 import { escalations, slaPolicies, slaResults } from '../schema';
 
 export interface PolicyVersion {
@@ -53,10 +53,10 @@ export async function recordSlaThreshold(db: Database, r: ThresholdRecord): Prom
   return { inserted: rows.length > 0 };
 }
 
-export async function recordSlaResult(
-  db: Database,
-  r: ClockResult & { caseNo: string; workflowId: string; priority: string; policyVersion: number; stoppedAt: string },
-): Promise<{ inserted: boolean }> {
+export type SlaResultRecord = ClockResult & { caseNo: string; workflowId: string; priority: string; policyVersion: number; stoppedAt: string };
+
+/** `db` may be a transaction: a move writes its clock results with its event (activities/caseRecords.ts). */
+export async function recordSlaResult(db: Database | Transaction, r: SlaResultRecord): Promise<{ inserted: boolean }> {
   const rows = await db
     .insert(slaResults)
     .values({

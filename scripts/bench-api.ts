@@ -1,10 +1,10 @@
-// `npm run bench`: drives N cases from intake to archive (or, with BENCH_KIND=complaints,
+// `npm run bench:api`: drives N cases from intake to archive (or, with BENCH_KIND=complaints,
 // N complaints from registration to closed) through the HTTP API of a running casework
 // (npm start) with C concurrent clients, and prints throughput and per-call latency.
 // Loopback only; bounded by N. Cases need engineer E001 in the roster
 // (`npm run seed:engineers`).
 //   BENCH_API=http://localhost:3000 BENCH_CASES=200 BENCH_CONCURRENCY=8 [BENCH_KIND=complaints] \
-//   API_KEYS=... (the same keys the server was started with) npm run bench
+//   API_KEYS=... (the same keys the server was started with) npm run bench:api
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
