@@ -51,6 +51,8 @@ describe('template catalogue', () => {
         'complaint.assigned',
         'callback.due',
         'maintenance.due',
+        'callback.survey',
+        'maintenance.reminder',
       ].sort(),
     );
   });
