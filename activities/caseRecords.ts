@@ -63,6 +63,7 @@ export function caseRowFrom(state: CaseState, runId = ''): typeof cases.$inferIn
     snapshot: state as unknown as Record<string, unknown>,
     lastEventSeq: state.eventSeq,
     runId,
+    kind: intake.kind ?? 'repair',
   };
 }
 

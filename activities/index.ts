@@ -15,6 +15,8 @@ import type { ComplaintEvent, ComplaintState } from '../domain/complaints';
 import * as dispatch from './dispatch';
 import * as sla from '../db/queries/sla';
 import * as aftercare from './aftercare';
+import * as callbacks from './callbacks';
+import * as maintenance from './maintenance';
 import { gatewayConfigFromEnv, gatewaysFromConfig, type GatewayConfig, type Gateways } from './gateways';
 import { createNotificationActivities } from './notifications';
 import { personContact, routeToDuty } from './routing';
@@ -122,6 +124,29 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
     /** The maintenance reminder (保养提醒); an agent can open a maintenance case from it. */
     async createMaintenanceReminder(r: Parameters<typeof aftercare.createMaintenanceReminder>[1]) {
       return aftercare.createMaintenanceReminder(db, r);
+    },
+    /** The callback workflow's rows: queue an attempt, record its outcome, close the callback. */
+    async queueCallbackAttempt(a: callbacks.QueueAttempt) {
+      return callbacks.queueCallbackAttempt(db, a);
+    },
+    async recordCallbackAttempt(r: callbacks.AttemptResult) {
+      return callbacks.recordCallbackAttempt(db, r);
+    },
+    async closeCallback(c: callbacks.CallbackClose) {
+      return callbacks.closeCallback(db, c);
+    },
+    /** The maintenance series' rows: opt-out check, one reminder per cycle, sent / closed. */
+    async maintenanceOptedOut(a: { seriesId: string }) {
+      return maintenance.maintenanceOptedOut(db, a.seriesId);
+    },
+    async recordMaintenanceReminder(r: Parameters<typeof maintenance.recordMaintenanceReminder>[1]) {
+      return maintenance.recordMaintenanceReminder(db, r);
+    },
+    async markMaintenanceSent(a: { id: number; at: string }) {
+      return maintenance.markMaintenanceSent(db, a);
+    },
+    async closeMaintenanceReminder(a: { id: number; status: 'lapsed' | 'opted_out' }) {
+      return maintenance.closeMaintenanceReminder(db, a);
     },
     async recordArchive(args: { caseNo: string; engineerId?: string; metrics: CaseMetrics; rating?: number; archivedAt: string }) {
       return dispatch.recordArchive(db, args);

@@ -59,6 +59,8 @@ export const cases = pgTable(
     lastEventSeq: integer('last_event_seq').notNull(),
     /** The workflow run whose state this row reflects ('' if written before runs were recorded). */
     runId: text('run_id').notNull().default(''),
+    /** repair, or maintenance (opened from a maintenance reminder). */
+    kind: text('kind').notNull().default('repair'),
   },
   (t) => [
     index('cases_stage_idx').on(t.stage),

@@ -23,6 +23,9 @@ export interface AftercareInput {
   product: { category: string; model: string; serial: string; warrantyUntil?: string };
   engineerId?: string;
   rating?: number;
+  /** Reworks of the case and its kind (repair / maintenance): the callback's queue priority and figures. */
+  reworks?: number;
+  kind?: string;
   /** Overrides for tests; defaults above. */
   callbackAfterMinutes?: number;
   maintenanceAfterDays?: number;

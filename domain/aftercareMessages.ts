@@ -1,18 +1,23 @@
 // The messages aftercare sends when a callback or a maintenance falls due. Pure: the
 // aftercare workflow builds them, the sendNotification activity renders and sends them.
 import type { AftercareInput } from './aftercare';
+import type { CallbackWorkflowInput } from './callbacks';
+import { SERVICE_HOTLINE, type MaintenanceSeriesInput } from './maintenance';
 import { DEFAULT_SLA_POLICY } from './sla';
-import { localTime, notificationKey, WEBHOOK_SUBSCRIBERS, type NotificationLocale, type NotificationRequest } from './notifications';
+import { linkOrHotline, localTime, notificationKey, WEBHOOK_SUBSCRIBERS, type NotificationLocale, type NotificationRequest } from './notifications';
 
 // Only the text of a message depends on it (never a command): the service area's offset.
 const OFFSET = DEFAULT_SLA_POLICY.calendar.utcOffsetMinutes;
 
-function locale(input: AftercareInput): NotificationLocale {
+function locale(input: { customer: { language: string } }): NotificationLocale {
   return input.customer.language === 'en' ? 'en' : 'zh-CN';
 }
 
 /** The satisfaction callback is due: the call center's CRM (webhook subscribers of callback.due). */
-export function callbackDueMessage(input: AftercareInput, dueAt: number): NotificationRequest {
+export function callbackDueMessage(
+  input: Pick<AftercareInput, 'caseNo'> & { customer: { name: string; language: string } },
+  dueAt: number,
+): NotificationRequest {
   return {
     key: notificationKey(`${input.caseNo}#callback`, 'callback.due', WEBHOOK_SUBSCRIBERS, 'webhook'),
     channel: 'webhook',
@@ -39,5 +44,40 @@ export function maintenanceDueMessage(input: AftercareInput, dueAt: number): Not
       due: localTime(dueAt, OFFSET).slice(0, 10),
     },
     caseNo: input.caseNo,
+  };
+}
+
+/** Every callback attempt failed: the customer is asked by SMS to rate through their case link. */
+export function callbackSurveyMessage(input: CallbackWorkflowInput, link: { url: string } | null): NotificationRequest {
+  return {
+    key: notificationKey(`${input.caseNo}#callback-survey`, 'callback.survey', input.customer.phone, 'sms'),
+    channel: 'sms',
+    recipient: input.customer.phone,
+    event: 'callback.survey',
+    locale: locale(input),
+    vars: { customerName: input.customer.name, caseNo: input.caseNo, link: linkOrHotline(link, locale(input)) },
+    caseNo: input.caseNo,
+  };
+}
+
+/** A maintenance cycle's reminder, ahead of its due date: book or opt out by link, or call. */
+export function maintenanceReminderMessage(input: MaintenanceSeriesInput, dueAt: number, link: { url: string } | null): NotificationRequest {
+  const l = locale(input);
+  return {
+    key: notificationKey(`${input.seriesId}#cycle-${input.cycle}`, 'maintenance.reminder', input.customer.phone, 'sms'),
+    channel: 'sms',
+    recipient: input.customer.phone,
+    event: 'maintenance.reminder',
+    locale: l,
+    vars: {
+      customerName: input.customer.name,
+      service: l === 'en' ? input.service.en : input.service.zh,
+      product: `${input.product.category} ${input.product.model}`,
+      serial: input.product.serial,
+      due: localTime(dueAt, OFFSET).slice(0, 10),
+      link: linkOrHotline(link, l),
+      hotline: SERVICE_HOTLINE,
+    },
+    caseNo: input.anchorCaseNo,
   };
 }

@@ -102,7 +102,8 @@ export function startComplaintClock(clock: ComplaintClock, cycle: number, at: nu
 
 // State ---------------------------------------------------------------------------
 
-export const COMPLAINT_TRIGGERS = ['low_rating', 'second_rework'] as const;
+// callback_unsatisfied: the customer said so on the satisfaction callback (回访) or its SMS survey.
+export const COMPLAINT_TRIGGERS = ['low_rating', 'second_rework', 'callback_unsatisfied'] as const;
 export type ComplaintTrigger = (typeof COMPLAINT_TRIGGERS)[number];
 
 /** The owner of a complaint started before duty routing when nobody was named. */
@@ -216,15 +217,17 @@ export interface ComplaintEvent {
 }
 
 /** Complaint numbers: CP-<yyyymmdd>-<6 digits>; automatic ones are named after their case. */
-export const COMPLAINT_NO_PATTERN = /^CP-(\d{8}-\d{6,}|CS-\d{8}-\d{6,}-(LR|RW))$/;
+export const COMPLAINT_NO_PATTERN = /^CP-(\d{8}-\d{6,}|CS-\d{8}-\d{6,}-(LR|RW|CB))$/;
 
 export function formatComplaintNo(date: Date, sequence: number): string {
   return `CP-${date.toISOString().slice(0, 10).replace(/-/g, '')}-${String(sequence).padStart(6, '0')}`;
 }
 
+const AUTO_COMPLAINT_SUFFIX: Record<ComplaintTrigger, string> = { low_rating: 'LR', second_rework: 'RW', callback_unsatisfied: 'CB' };
+
 /** One automatic complaint per case and trigger, whatever retries or replays happen. */
 export function autoComplaintNo(caseNo: string, trigger: ComplaintTrigger): string {
-  return `CP-${caseNo}-${trigger === 'low_rating' ? 'LR' : 'RW'}`;
+  return `CP-${caseNo}-${AUTO_COMPLAINT_SUFFIX[trigger]}`;
 }
 
 export function complaintWorkflowId(complaintNo: string): string {

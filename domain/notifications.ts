@@ -287,6 +287,26 @@ export const TEMPLATES = {
       text: 'Dear {customerName}, your {product} (serial {serial}) is due for maintenance ({due}). Call our service hotline to book a visit.',
     },
   },
+  'callback.survey': {
+    'zh-CN': {
+      subject: '服务满意度调查：{caseNo}',
+      text: '尊敬的{customerName}，我们多次致电未能联系到您。请通过此链接为工单 {caseNo} 的服务评分并留言：{link}',
+    },
+    en: {
+      subject: 'How did we do? {caseNo}',
+      text: 'Dear {customerName}, we could not reach you by phone. Please rate the service on case {caseNo} and leave a comment: {link}',
+    },
+  },
+  'maintenance.reminder': {
+    'zh-CN': {
+      subject: '保养提醒：{service}',
+      text: '尊敬的{customerName}，您的{product}（序列号 {serial}）将于 {due} 到期需要{service}。预约上门或退订提醒：{link}，或致电客服热线 {hotline}。',
+    },
+    en: {
+      subject: 'Maintenance reminder: {service}',
+      text: 'Dear {customerName}, your {product} (serial {serial}) is due for {service} on {due}. Book a visit or stop these reminders: {link}, or call our hotline {hotline}.',
+    },
+  },
 } as const satisfies Record<string, Record<NotificationLocale, Template>>;
 
 export type NotificationEvent = keyof typeof TEMPLATES;

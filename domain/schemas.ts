@@ -64,6 +64,7 @@ export const CaseIntakeSchema = z
       .default([]),
     preferredWindows: z.array(TimeWindowSchema).max(5).default([]),
     allowDuplicate: z.boolean().default(false).meta({ description: 'Open a new case even if this customer phone + product serial has an open case' }),
+    kind: z.enum(['repair', 'maintenance']).optional().meta({ description: 'repair (default) or maintenance (booked from a maintenance reminder)' }),
   })
   .meta({ id: 'CaseIntake' });
 export type CaseIntakeInput = z.input<typeof CaseIntakeSchema>;

@@ -120,6 +120,8 @@ export class CaseClosure {
           product: state.intake.product,
           engineerId,
           rating: c.rating,
+          reworks: state.reworks,
+          kind: state.intake.kind,
           ...state.settings.aftercare,
         },
       ],

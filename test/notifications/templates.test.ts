@@ -52,6 +52,8 @@ describe('template catalogue', () => {
         'complaint.assigned',
         'callback.due',
         'maintenance.due',
+        'callback.survey',
+        'maintenance.reminder',
       ].sort(),
     );
   });

@@ -9,6 +9,7 @@ import { createDatabase, type Database } from '../../db/client';
 import { caseEvents } from '../../db/schema';
 import { workflowIdFor, type Actor, type CaseState, type CaseWorkflowInput, type Stage } from '../../domain';
 import type { CaseIntakeInput } from '../../domain/schemas';
+import { maintenanceSeriesId } from '../../domain/maintenance';
 import { caseWorkflow } from '../../workflows';
 import * as defs from '../../workflows/definitions';
 import { intake, testCaseNo } from './fixtures';
@@ -108,6 +109,11 @@ export async function endCases(env: TestWorkflowEnvironment, workflowIds: string
   await Promise.all(
     workflowIds.map(async (id) => {
       // No result() here: awaiting a result lets the test server skip time.
+      const product = await env.client.workflow
+        .getHandle(id)
+        .query(defs.getCaseState)
+        .then((s) => s.intake.product)
+        .catch(() => undefined);
       await env.client.workflow
         .getHandle(id)
         .executeUpdate(defs.cancelCase, { args: [agent, { reason: 'test over' }] })
@@ -116,6 +122,16 @@ export async function endCases(env: TestWorkflowEnvironment, workflowIds: string
         .getHandle(id.replace(/^case-/, 'aftercare-'))
         .terminate('test over')
         .catch(() => undefined);
+      // And what aftercare started: the callback and the product's maintenance series.
+      const others = [id.replace(/^case-/, 'callback-'), ...(product ? [maintenanceSeriesId(product.category, product.serial)] : [])];
+      await Promise.all(
+        others.map((w) =>
+          env.client.workflow
+            .getHandle(w)
+            .terminate('test over')
+            .catch(() => undefined),
+        ),
+      );
     }),
   );
 }

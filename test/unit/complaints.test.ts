@@ -32,7 +32,7 @@ test('grades rise general → serious → critical, and critical stays critical'
 
 test('the categories, triggers and clocks', () => {
   expect(COMPLAINT_CATEGORIES).toEqual(['service_attitude', 'repair_quality', 'timeliness', 'price_parts', 'other']);
-  expect(COMPLAINT_TRIGGERS).toEqual(['low_rating', 'second_rework']);
+  expect(COMPLAINT_TRIGGERS).toEqual(['low_rating', 'second_rework', 'callback_unsatisfied']);
   expect(COMPLAINT_CLOCKS).toEqual(['acknowledge', 'resolve']);
   expect(COMPLAINT_CLOCK_LABELS.acknowledge).toMatch(/^Acknowledge: /);
   expect(COMPLAINT_CLOCK_LABELS.resolve).toMatch(/^Resolve: /);
@@ -95,7 +95,7 @@ describe('complaint numbers', () => {
   });
 
   test('the pattern takes both kinds and nothing else', () => {
-    for (const ok of ['CP-20261122-000042', 'CP-20261122-1234567', 'CP-CS-20261122-000123-LR', 'CP-CS-20261122-000123-RW']) {
+    for (const ok of ['CP-20261122-000042', 'CP-20261122-1234567', 'CP-CS-20261122-000123-LR', 'CP-CS-20261122-000123-RW', 'CP-CS-20261122-000123-CB']) {
       expect([ok, COMPLAINT_NO_PATTERN.test(ok)]).toEqual([ok, true]);
     }
     for (const bad of [

@@ -33,6 +33,8 @@ const SENT_FROM: Record<string, [string, string]> = {
   'complaint.assigned': ['workflows/complaintCore.ts', 'workflows/complaintCore.ts'],
   'callback.due': ['domain/aftercareMessages.ts', 'workflows/aftercareWorkflow.ts'],
   'maintenance.due': ['domain/aftercareMessages.ts', 'workflows/aftercareWorkflow.ts'],
+  'callback.survey': ['domain/aftercareMessages.ts', 'workflows/callbackWorkflow.ts'],
+  'maintenance.reminder': ['domain/aftercareMessages.ts', 'workflows/maintenanceWorkflow.ts'],
 };
 
 const source = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
