@@ -9,7 +9,9 @@ import type { ComplaintStage } from '../../../domain/complaints';
 export type PageProblem =
   | { kind: 'expired' | 'invalid' | 'revoked' | 'withdrawn' }
   | { kind: 'moved'; stage?: string }
-  | { kind: 'read_only' | 'form_expired' | 'invalid_input' | 'busy' };
+  | { kind: 'read_only' | 'form_expired' | 'invalid_input' | 'busy' }
+  /** The decision went through and the workflow texted a newer link (e.g. the quote declined: please confirm). */
+  | { kind: 'sent_new_link' };
 
 function stageWords(stage: string | undefined, lang: Lang): string | undefined {
   if (!stage) return undefined;
@@ -34,6 +36,10 @@ export function renderProblem(frame: PageFrame, problem: PageProblem, backHref?:
       lines = words ? [`${t.movedOn} ${words}`] : [];
       break;
     }
+    case 'sent_new_link':
+      heading = t.done;
+      lines = [t.sentNewLink, `${t.hotlineHelp} ${frame.hotline}`];
+      break;
     case 'read_only':
       heading = t.notPossible;
       lines = [t.readOnly];

@@ -51,6 +51,7 @@ export function renderComplaintPage(frame: PageFrame, ctx: FormContext, c: Compl
       <section class="card" aria-labelledby="complaint-h">
         <h2 id="complaint-h">{t.complaintStage}</h2>
         <ComplaintStatus c={c} lang={frame.lang} />
+        <h3>{t.complaintText}</h3>
         <p class="quoted">{c.summary}</p>
         <DecisionForm c={c} ctx={ctx} />
       </section>

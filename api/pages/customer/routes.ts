@@ -81,7 +81,7 @@ export function customerPages(deps: CustomerPageDeps): { router: express.Router;
     }
   };
 
-  /** Form posts: urlencoded only, then the envelope (language, CSRF, key). */
+  /** Form posts: urlencoded only, then the envelope (language, CSRF field, key); the token is judged after the link. */
   const formBody: RequestHandler = (req, res, next) => {
     if (!req.is('application/x-www-form-urlencoded')) return next(new HttpError(415, 'unsupported_media_type', 'a form post'));
     parseForm(req, res, (err?: unknown) => {
@@ -90,10 +90,14 @@ export function customerPages(deps: CustomerPageDeps): { router: express.Router;
       const l = locals(res);
       if (env.success && env.data.lang) Object.assign(l, { lang: env.data.lang, explicitLang: true });
       if (unstorableText(req.body, 'body').length > 0 || !env.success) return next(new HttpError(400, 'validation_failed', 'invalid form'));
-      if (!csrfValid(key, req, l.token, env.data.csrf)) return next(new HttpError(403, 'csrf_failed', 'form token does not match'));
       next();
     });
   };
+
+  /** After the link checked out (a revoked link's post says so, not "form expired"). */
+  function requireCsrf(req: Request, res: Response): void {
+    if (!csrfValid(key, req, locals(res).token, (req.body as { csrf?: unknown }).csrf)) throw new HttpError(403, 'csrf_failed', 'form token does not match');
+  }
 
   function formContext(req: Request, res: Response, base: string): FormContext {
     const csrf = csrfToken(key, locals(res).token, ensureNonce(req, res));
@@ -133,9 +137,12 @@ export function customerPages(deps: CustomerPageDeps): { router: express.Router;
   /** After a POST: back to the page (303: the browser GETs it), the language kept. */
   const backTo = (res: Response, path: string, anchor: string) => res.redirect(303, `${path}?lang=${locals(res).lang}&sent=1#${anchor}`);
 
-  router.get('/customer/cases/:token', (req, _res, next) => (wantsHtml(req) ? next() : next('route')));
+  // next('route') leaves this route (and the router): the JSON route at the same path answers.
+  const htmlOnly: RequestHandler = (req, _res, next) => (wantsHtml(req) ? next() : next('route'));
+
   router.get(
     '/customer/cases/:token',
+    htmlOnly,
     asPage,
     handle(async (req, res) => {
       const { row } = await caseOf(req, res, false);
@@ -153,6 +160,7 @@ export function customerPages(deps: CustomerPageDeps): { router: express.Router;
     formBody,
     handle(async (req, res) => {
       const { row, actor } = await caseOf(req, res, true);
+      requireCsrf(req, res);
       const path = `/customer/cases/${locals(res).token}`;
       const moveKey = `page-${(req.body as { key: string }).key}`;
       switch (req.params.form) {
@@ -175,9 +183,9 @@ export function customerPages(deps: CustomerPageDeps): { router: express.Router;
     }),
   );
 
-  router.get('/customer/complaints/:token', (req, _res, next) => (wantsHtml(req) ? next() : next('route')));
   router.get(
     '/customer/complaints/:token',
+    htmlOnly,
     asPage,
     handle(async (req, res) => {
       const { row } = await complaintOf(req, res, false);
@@ -192,6 +200,7 @@ export function customerPages(deps: CustomerPageDeps): { router: express.Router;
     formBody,
     handle(async (req, res) => {
       const { row, actor } = await complaintOf(req, res, true);
+      requireCsrf(req, res);
       const body = formOrThrow(DecisionForm, req.body);
       const moveKey = `page-${(req.body as { key: string }).key}`;
       await runComplaintUpdate(client, db, row, COMPLAINT_UPDATES.recordDecision, actor, body, { action: 'recordDecision', key: moveKey });
@@ -204,8 +213,10 @@ export function customerPages(deps: CustomerPageDeps): { router: express.Router;
     const l = res.locals.customerPage as PageLocals | undefined;
     if (!l || res.headersSent) return next(err);
     void (async () => {
-      const problem = problemOf(err);
+      let problem = problemOf(err);
       if (!problem) return next(err);
+      // The redirect after a decision that made the workflow text a newer link (which revoked this one).
+      if (problem.kind === 'revoked' && req.method === 'GET' && req.query.sent === '1') problem = { kind: 'sent_new_link' };
       if (!l.explicitLang && ['expired', 'revoked', 'withdrawn'].includes(problem.kind)) {
         const own = await linkLanguage(db, deps.customerLinks.secret, l.token).catch(() => undefined);
         if (own) l.lang = own;

@@ -13,6 +13,7 @@ main{max-width:40rem;margin:0 auto;padding:12px}
 .meta{margin:4px 4px 12px;color:#3d4650}
 .card{background:#fff;border-radius:8px;padding:12px 16px;margin:0 0 12px;box-shadow:0 1px 2px rgba(0,0,0,.12)}
 .emphasis{border:2px solid #0b4f94}
+form.emphasis{padding:8px 12px;border-radius:6px;margin-top:8px}
 h2{font-size:1.125rem;margin:.25rem 0 .5rem}
 h3{font-size:1rem;margin:.75rem 0 .25rem}
 .tracker{list-style:none;margin:0;padding:0}
