@@ -3,6 +3,7 @@
 // reject then accept a proposed resolution; the workflow moves each time. Every page is
 // kept as a screenshot (375×812, zh-CN and en), checked by axe-core (no serious or
 // critical violation) and measured (bytes, gzip, first contentful paint).
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -10,7 +11,7 @@ import { CUSTOMER_CSS } from '../../api/pages/customer/styles';
 import { futureSlot, intakeInput } from '../support/fixtures';
 import { call, eventually, openCase, waitForStage } from '../support/http';
 import { gatewayOutbox } from '../support/gatewayOutbox';
-import { stackInfo } from '../support/stackInfo';
+import { LINK_SECRET, stackInfo } from '../support/stackInfo';
 import { launchPhoneBrowser, measure, PAGE_ARTIFACTS, phone, screenshot, seriousViolations, type PageWeight } from '../support/customerBrowser';
 
 jest.setTimeout(240_000);
@@ -109,7 +110,7 @@ test('a customer approves the quote, files a complaint, confirms with a rating a
   await record(page, confirmUrl, '05-case-confirm');
   await page.goto(caseUrl);
   await page.getByText('此链接已被更新的链接替换').waitFor();
-  await screenshot(page, '06-error-replaced.zh-CN');
+  await record(page, caseUrl, '06-error-replaced');
 
   // 3. A complaint, filed from the case page: the customer lands on the complaint's page.
   await page.goto(`${confirmUrl}?lang=en`);
@@ -162,5 +163,8 @@ test('a customer approves the quote, files a complaint, confirms with a rating a
   // A forged link: the error page with the hotline.
   const forged = `${stackInfo().apiUrl}/customer/cases/${new URL(confirmSms.url).pathname.split('/').pop()!.split('.')[0]}.${'A'.repeat(43)}`;
   await record(page, forged, '11-error-forged');
+  const pastPayload = Buffer.from(`${caseNo}|${Math.floor(Date.now() / 1000) - 60}|${'x'.repeat(22)}`).toString('base64url');
+  const expired = `${pastPayload}.${createHmac('sha256', LINK_SECRET).update(pastPayload).digest('base64url')}`;
+  await record(page, `${stackInfo().apiUrl}/customer/cases/${expired}`, '12-error-expired');
   expect(cspViolations).toEqual([]);
 });
