@@ -141,3 +141,32 @@ test('a form post needs the CSRF token of this link and this browser; a decision
   expect((await stageOf(caseNo)).quote.status).toBe('approved');
   await call('POST', `/cases/${caseNo}/cancel`, { body: { reason: 'test done' } });
 });
+
+test("a closed case's link still files a complaint; every other decision stays read-only", async () => {
+  const { caseNo, token } = await quotedCase();
+  await call('POST', `/cases/${caseNo}/cancel`, { body: { reason: 'customer went elsewhere' } });
+  await waitForStage(caseNo, 'cancelled');
+  const shown = await page(`/customer/cases/${token}?lang=en`);
+  expect(shown.status).toBe(200);
+  expect(shown.text).toContain('/forms/complaint');
+  const { cookie, csrf } = await formTokens(token);
+
+  const quote = await page(`/customer/cases/${token}/forms/quote`, {
+    method: 'POST',
+    headers: formHeaders(cookie),
+    body: form({ approve: 'true', csrf, key: `closed-q-${Date.now()}-abcd` }),
+  });
+  expect([quote.status, quote.text]).toEqual([409, expect.stringContaining('only shows it')]);
+
+  const filed = await page(`/customer/cases/${token}/forms/complaint`, {
+    method: 'POST',
+    headers: formHeaders(cookie),
+    body: form({ category: 'service_attitude', summary: 'Nobody came and nobody called', csrf, key: `closed-c-${Date.now()}-abcd` }),
+  });
+  expect([filed.status, filed.headers.get('location')]).toEqual([303, expect.stringMatching(/^\/customer\/complaints\/[^?]+\?lang=en&sent=1#complaint-h$/)]);
+  const landing = await page(filed.headers.get('location')!);
+  expect([landing.status, landing.text]).toEqual([200, expect.stringContaining('Nobody came and nobody called')]);
+  const after = await page(`/customer/cases/${token}?lang=en`);
+  expect((after.text.match(/class="complaint"/g) ?? []).length).toBe(1);
+  expect((await stageOf(caseNo)).stage).toBe('cancelled');
+});

@@ -31,7 +31,8 @@ export function renderCasePage(frame: PageFrame, ctx: FormContext, model: CaseMo
       <ConfirmSection model={model} ctx={ctx} />
       <EngineerAndVisit model={model} lang={frame.lang} />
       <Events events={model.events} lang={frame.lang} heading={t.events} />
-      <CaseComplaints complaints={model.complaints} ctx={ctx} canFile={!model.closed} />
+      {/* A complaint may be filed from a closed case's link too (they mostly come after the visit). */}
+      <CaseComplaints complaints={model.complaints} ctx={ctx} canFile />
     </>,
   );
 }

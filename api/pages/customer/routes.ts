@@ -159,7 +159,9 @@ export function customerPages(deps: CustomerPageDeps): { router: express.Router;
     asPage,
     formBody,
     handle(async (req, res) => {
-      const { row, actor } = await caseOf(req, res, true);
+      // A complaint may still be filed from a closed case's link (complaints most often come
+      // after the visit); every other decision is read-only once the case is closed.
+      const { row, actor } = await caseOf(req, res, req.params.form !== 'complaint');
       requireCsrf(req, res);
       const path = `/customer/cases/${locals(res).token}`;
       const moveKey = `page-${(req.body as { key: string }).key}`;
