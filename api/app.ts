@@ -42,6 +42,9 @@ import { notificationRoutes, webhookRoutes, type DevOutboxSource } from './route
 import type { RouteSpec } from './routeSpec';
 import type { AllowedTarget } from '../shared/webhookTargets';
 import { unstorableText } from './storableText';
+import { customerPages } from './pages/customer/routes';
+import { CUSTOMER_CSS } from './pages/customer/styles';
+import { STYLESHEET } from './pages/customer/layout';
 
 export interface AppDeps {
   client: Client;
@@ -69,7 +72,12 @@ export interface AppDeps {
   payloadCodec: PayloadCodec;
   /** Browser origins allowed to call /codec/* (the Temporal Web UI's). */
   codecCorsOrigins?: readonly string[];
+  /** The service hotline the customer pages show (SERVICE_HOTLINE). */
+  hotline?: string;
 }
+
+/** Shown when SERVICE_HOTLINE is unset: a placeholder, not anybody's number. */
+export const DEFAULT_HOTLINE = '400-000-0000';
 
 const VERSION = '0.1.0';
 
@@ -154,6 +162,12 @@ export function createApp(appDeps: AppDeps): express.Express {
       next(err);
     }
   };
+  // The customer's pages at the same links (Accept: text/html) and their form posts.
+  const pages = customerPages({ ...deps, hotline: deps.hotline ?? DEFAULT_HOTLINE, temporalMs: deadlines.temporalMs });
+  app.get(STYLESHEET, (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=86400').type('css').send(CUSTOMER_CSS);
+  });
+  app.use(pages.router);
   for (const route of routes) {
     const byLink = !route.roles && route.body !== undefined && route.path.startsWith('/customer/');
     const guards = [
@@ -181,6 +195,7 @@ export function createApp(appDeps: AppDeps): express.Express {
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   if (rateLimits) app.use(rateLimits.countFailedAuth);
+  app.use(pages.pageErrors);
   app.use(errorHandler);
   return app;
 }

@@ -34,6 +34,7 @@ export interface ApiSettings {
     | 'edge'
     | 'webhookAllowedTargets'
     | 'codecCorsOrigins'
+    | 'hotline'
     | 'timeZone'
   >;
 }
@@ -66,6 +67,7 @@ export function apiSettings(
       webhookAllowedTargets: env.WEBHOOK_ALLOWED_HOSTS,
       codecCorsOrigins: [...env.CODEC_CORS_ORIGINS, ...(opts.codecCorsOrigins ?? [])],
       timeZone: env.TIME_ZONE,
+      hotline: env.SERVICE_HOTLINE,
     },
   };
 }

@@ -114,6 +114,12 @@ export const EnvSchema = z.object({
   CODEC_CORS_ORIGINS: commaList().pipe(z.array(z.url({ protocol: /^https?$/ }))),
   /** Base of links sent to customers (defaults to http://localhost:PORT). */
   PUBLIC_BASE_URL: z.url().optional(),
+  /** The service hotline the customer pages show (unset: a placeholder number). */
+  SERVICE_HOTLINE: z
+    .string()
+    .trim()
+    .regex(/^[0-9+][0-9 +-]{2,30}$/, 'a phone number: digits, spaces, "+" and "-"')
+    .optional(),
   CUSTOMER_LINK_TTL_HOURS: z.coerce
     .number()
     .int()

@@ -7,11 +7,13 @@ import { renderToString } from 'preact-render-to-string';
 export interface DocumentProps {
   lang: string;
   title: string;
+  /** Same-origin stylesheets (the CSP allows no inline style). */
+  stylesheets?: readonly string[];
   children: ComponentChildren;
 }
 
 /** A complete HTML document for a page body: doctype, charset, viewport for phones. */
-export function renderDocument({ lang, title, children }: DocumentProps): string {
+export function renderDocument({ lang, title, stylesheets = [], children }: DocumentProps): string {
   return (
     '<!doctype html>' +
     renderToString(
@@ -20,6 +22,9 @@ export function renderDocument({ lang, title, children }: DocumentProps): string
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{title}</title>
+          {stylesheets.map((href) => (
+            <link rel="stylesheet" href={href} />
+          ))}
         </head>
         <body>{children}</body>
       </html>,
