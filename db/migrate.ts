@@ -68,8 +68,8 @@ export async function migrateWhenReachable(
     } catch (err) {
       const waiting = isPgUnreachable(err) || err instanceof NotMigratedError;
       if (!waiting || opts.signal?.aborted) throw err;
-      const why = err instanceof NotMigratedError ? err.message : pgErrorSummary(err);
-      opts.logger?.warn({ err: why, retryInMs: delay }, 'PostgreSQL not reachable or not migrated yet; waiting');
+      if (err instanceof NotMigratedError) opts.logger?.warn({ err: err.message, retryInMs: delay }, 'migrations not applied yet; waiting for the migrate job');
+      else opts.logger?.warn({ err: pgErrorSummary(err), retryInMs: delay }, 'PostgreSQL not reachable; migrations wait');
     }
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, delay);
