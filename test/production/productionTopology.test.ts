@@ -45,10 +45,14 @@ let api: ApiPool;
 const started = Date.now();
 const owner = `QA-PROD-${Date.now().toString(36)}`;
 const timings: Record<string, number> = {};
+let dataDir: string;
+const healthFile = (n: number) => path.join(dataDir, `worker-${n}.health`);
 
 beforeAll(async () => {
+  // This run's logs only.
+  fs.rmSync(logDir, { recursive: true, force: true });
   fs.mkdirSync(logDir, { recursive: true });
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-production-'));
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-production-'));
   temporal = await startRealTemporal({ dataDir, logFile: path.join(logDir, 'temporal-server.log') });
   connection = await Connection.connect({ address: temporal.address });
   client = testClient(connection, NAMESPACE);
@@ -85,7 +89,7 @@ beforeAll(async () => {
     MIGRATE_ON_START: 'false',
   };
   for (const n of [1, 2]) {
-    const env = { ...common, SMS_GATEWAY_URL: `${sms.url}/sms`, WORKER_HEALTH_FILE: path.join(dataDir, `worker-${n}.health`) };
+    const env = { ...common, SMS_GATEWAY_URL: `${sms.url}/sms`, WORKER_HEALTH_FILE: healthFile(n) };
     workers.push(startCompiled(`worker-${n}`, 'worker/main.js', env, 'worker running', path.join(logDir, `worker-${n}.log`)));
   }
   const ports = [await freePort(), await freePort()];
@@ -237,6 +241,14 @@ test('a batch through both APIs alternately, one worker and one API killed mid-b
   await checkVisibility(client, { region, cases, complaints });
   // The survivors did the rest: requests moved to the live API.
   expect(api.retries).toBeGreaterThan(0);
+  // The compose health check of the surviving worker (dist/worker/healthCheck.js) says it polls.
+  const healthCheck = (n: number) =>
+    spawnSync(process.execPath, ['dist/worker/healthCheck.js'], {
+      cwd: path.resolve(__dirname, '..', '..'),
+      env: { ...process.env, WORKER_HEALTH_FILE: healthFile(n) },
+    }).status;
+  expect(healthCheck(2)).toBe(0);
+  expect(healthCheck(3)).toBe(1);
 }, 900_000);
 
 test('/ops retry-now on this server: ResetActivity restarts a failing notification, and a parked case resumes', async () => {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadEnv, temporalSecurity } from '../../config/env';
 import { apiConnectionOptions } from '../../api/temporalConnection';
+import { isTemporalTimeout } from '../../api/errors';
 import { temporalConnectionSecurity } from '../../shared/temporalData';
 import { HEALTH_STALE_MS, isHealthy, writeHealthFile } from '../../worker/healthFile';
 
@@ -75,4 +76,11 @@ describe('worker health file', () => {
     expect(isHealthy(between)).toBe(false);
     expect(isHealthy(path.join(dir, 'never-written'))).toBe(false);
   });
+});
+
+test('an Update the server refuses while the workflow task is failing is a retryable 503 (worker_unavailable), not a 500', () => {
+  const refused = Object.assign(new Error('Unable to perform workflow execution update due to Workflow Task in failed state.'), { code: 9 });
+  expect(isTemporalTimeout(refused)).toBe(true);
+  expect(isTemporalTimeout(new Error('wrapped', { cause: refused }))).toBe(true);
+  expect(isTemporalTimeout(Object.assign(new Error('Namespace is not active'), { code: 9 }))).toBe(false);
 });
