@@ -1,5 +1,7 @@
-# casework: one image for both the HTTP API (default CMD) and the Temporal worker
-# (`node dist/worker/main.js`). See docker-compose.yml for a full deployment.
+# casework: one image for the HTTP API (default CMD), the Temporal worker
+# (`node dist/worker/main.js`) and the one-shot jobs (`node dist/db/migrate-cli.js`,
+# `node dist/scripts/temporal-setup.js`). Compiled JavaScript only: no tsx at run time.
+# See docker-compose.yml for a full deployment.
 # Node 22 LTS (Node 20 reached end of life in April 2026).
 ARG NODE_IMAGE=node:22-bookworm-slim
 
@@ -61,8 +63,9 @@ COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
 
-# Meaningful for the API only (the worker service disables it in compose).
-# /health answers 503 while Temporal or PostgreSQL is unreachable.
+# The API's (default CMD): /health answers 503 while Temporal or PostgreSQL is unreachable.
+# docker-compose.yml gives each service its own: the worker runs dist/worker/healthCheck.js
+# (WORKER_HEALTH_FILE says whether it polls), the one-shot jobs none.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 

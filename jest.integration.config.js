@@ -12,8 +12,15 @@ module.exports = {
   rootDir: __dirname,
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts?(x)'],
-  // The unit project's tests (jest.unit.config.js), so no test runs twice.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/', '<rootDir>/test/domain/', '<rootDir>/test/notifications/templates\\.test\\.ts$'],
+  // The unit project's tests (jest.unit.config.js), so no test runs twice; and the
+  // production topology, which has its own command (jest.production.config.js).
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/production/',
+    '<rootDir>/test/unit/',
+    '<rootDir>/test/domain/',
+    '<rootDir>/test/notifications/templates\\.test\\.ts$',
+  ],
   // Type checking is `tsc --noEmit` in `npm test`; jest only transpiles (isolatedModules).
   transform: unit.transform,
   globalSetup: '<rootDir>/test/support/globalSetup.ts',

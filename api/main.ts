@@ -1,6 +1,6 @@
 // `npm run api`: the HTTP API alone, against TEMPORAL_ADDRESS and DATABASE_URL. Wired
 // by api/server.ts, as `npm start`'s API is.
-import { loadEnv } from '../config/env';
+import { loadEnv, temporalSecurity } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createDatabase } from '../db/client';
 import { migrateWhenReachable } from '../db/migrate';
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   }
   // Configuration errors stop the process before it listens.
   const settings = apiSettings(env);
+  const security = temporalSecurity(env);
   // Listen first: while PostgreSQL is not there yet, callers get 503 + Retry-After.
   const api = await listenApi(settings, logger);
   logger.info({ port: env.PORT }, 'API listening (starting)');
@@ -32,11 +33,11 @@ async function main(): Promise<void> {
   let connection: ReturnType<typeof lazyApiConnection> | undefined;
   let db: ReturnType<typeof createDatabase> | undefined;
   // PostgreSQL may come up after the API: wait for it rather than exit.
-  await migrateWhenReachable(env.DATABASE_URL, { logger });
+  await migrateWhenReachable(env.DATABASE_URL, { logger, apply: env.MIGRATE_ON_START === 'true' });
   if (stopping) return;
   db = createDatabase(env.DATABASE_URL, { logger });
   // Lazy: the API starts (and /health reports) even while Temporal is still coming up.
-  connection = lazyApiConnection(env.TEMPORAL_ADDRESS);
+  connection = lazyApiConnection(env.TEMPORAL_ADDRESS, security);
   api.open({ db, connection });
   logger.info({ port: env.PORT }, 'API ready');
 }

@@ -1,6 +1,7 @@
 // All configuration comes from the environment, validated once at start.
 import path from 'node:path';
 import { z } from 'zod';
+import type { TemporalSecurity } from '../shared/temporalData';
 import { parseAllowedTargets } from '../shared/webhookTargets';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -59,6 +60,23 @@ export const EnvSchema = z.object({
   DATA_DIR: z.string().default(path.resolve(__dirname, '..', '.data')),
   TEMPORAL_ADDRESS: optionalUrl,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  // Secured Temporal (Temporal Cloud, a cluster with mTLS or API keys): see temporalSecurity().
+  /** 'true'/'false' forces TLS on/off; unset: on when a TLS file or an API key is set. */
+  TEMPORAL_TLS: z
+    .enum(['', 'true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : v === 'true' || v === '1')),
+  /** PEM client certificate and key (mTLS); both or neither. */
+  TEMPORAL_TLS_CERT: optionalUrl,
+  TEMPORAL_TLS_KEY: optionalUrl,
+  /** PEM CA certificate of the server (unset: the system's trusted CAs). */
+  TEMPORAL_TLS_CA: optionalUrl,
+  /** Name checked against the server certificate when it differs from TEMPORAL_ADDRESS's host. */
+  TEMPORAL_TLS_SERVER_NAME: optionalUrl,
+  /** API key sent to Temporal as a bearer token (Temporal Cloud); turns TLS on. */
+  TEMPORAL_API_KEY: optionalUrl,
+  /** Retention of closed workflows in the namespace `npm run temporal:setup` creates (days). */
+  TEMPORAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TASK_QUEUE: z.string().min(1).default('casework'),
   DATABASE_URL: optionalUrl,
   API_KEYS: z.string().default(''),
@@ -96,6 +114,14 @@ export const EnvSchema = z.object({
     .int()
     .min(1024)
     .default(64 * 1024),
+  /**
+   * 'false': `npm run worker`/`npm run api` only wait until PostgreSQL answers and its
+   * migrations are applied (a one-shot `npm run db:migrate` job applies them, as in
+   * docker-compose.yml); default 'true': they apply them at start (under an advisory lock).
+   */
+  MIGRATE_ON_START: z.enum(['true', 'false']).default('true'),
+  /** `npm run worker`: a file it refreshes with whether it polls, for a container health check (worker/healthFile.ts). */
+  WORKER_HEALTH_FILE: optionalUrl,
   /** Where `npm start` runs the worker: 'true' (in the launcher) or 'false' (run `npm run worker` yourself). */
   EMBED_WORKER: z.enum(['true', 'false']).default('true'),
   /** HMAC key of customer links; `npm start` generates one into DATA_DIR when unset. */
@@ -219,6 +245,21 @@ export const EnvSchema = z.object({
   LOCAL_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOCAL_RECEIVER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 });
+
+/** How to authenticate to Temporal (shared/temporalData.ts temporalConnectionSecurity reads the files). */
+export function temporalSecurity(env: Env): TemporalSecurity {
+  if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
+    throw new ConfigError('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together (the client certificate and its key)');
+  }
+  return {
+    tls: env.TEMPORAL_TLS,
+    certFile: env.TEMPORAL_TLS_CERT,
+    keyFile: env.TEMPORAL_TLS_KEY,
+    caFile: env.TEMPORAL_TLS_CA,
+    serverName: env.TEMPORAL_TLS_SERVER_NAME,
+    apiKey: env.TEMPORAL_API_KEY,
+  };
+}
 
 /** Customer-link settings; the secret must come from the caller when env has none. */
 export function customerLinkConfig(env: Env, secret = env.CUSTOMER_LINK_SECRET): { secret: string; baseUrl: string; ttlHours: number } {

@@ -2,7 +2,8 @@
 // scripts, tests) and every worker takes its data converter from here, so none can leave
 // the encryption out (`npm run lint` refuses a `new Client` or `Worker.create` without a
 // dataConverter). The workflow bundle is unaffected: codecs run outside the sandbox.
-import { Client, type Connection } from '@temporalio/client';
+import fs from 'node:fs';
+import { Client, type Connection, type TLSConfig } from '@temporalio/client';
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { AesGcmPayloadCodec } from './payloadCodec';
 import type { PayloadKeyring } from './payloadKeys';
@@ -18,4 +19,46 @@ export function caseDataConverter(keys: PayloadKeyring): DataConverter {
 /** A Temporal client that encrypts what it sends and decrypts what it reads. */
 export function temporalClient(connection: Connection, keys: PayloadKeyring, namespace?: string): Client {
   return new Client({ connection, namespace, dataConverter: caseDataConverter(keys) });
+}
+
+/** How casework authenticates to Temporal (config/env.ts reads it from TEMPORAL_TLS_* and TEMPORAL_API_KEY). */
+export interface TemporalSecurity {
+  /** Force TLS on (true) or off (false); unset: on when any TLS file or an API key is given. */
+  tls?: boolean;
+  /** PEM files: the client certificate and key for mTLS, the CA that signed the server's certificate. */
+  certFile?: string;
+  keyFile?: string;
+  caFile?: string;
+  /** The name the server's certificate is checked against, when it differs from the address's host. */
+  serverName?: string;
+  /** Temporal Cloud API key (or a secured cluster's), sent as a bearer token; implies TLS. */
+  apiKey?: string;
+}
+
+/**
+ * The `tls` and `apiKey` connection options of every Temporal Connection and
+ * NativeConnection casework makes (API, worker, setup script). Files are read once here,
+ * so a missing certificate fails at start with its path rather than at the first call.
+ */
+export function temporalConnectionSecurity(s: TemporalSecurity = {}): { tls?: TLSConfig | boolean; apiKey?: string } {
+  const read = (file: string, what: string) => {
+    try {
+      return fs.readFileSync(file);
+    } catch (err) {
+      throw new Error(`cannot read the Temporal TLS ${what} ${file}: ${(err as Error).message}`, { cause: err });
+    }
+  };
+  const hasFiles = Boolean(s.certFile || s.keyFile || s.caFile || s.serverName);
+  const useTls = s.tls ?? (hasFiles || Boolean(s.apiKey));
+  if (!useTls) {
+    if (hasFiles) throw new Error('TEMPORAL_TLS=false contradicts TEMPORAL_TLS_CERT/KEY/CA/SERVER_NAME');
+    return s.apiKey ? { apiKey: s.apiKey } : {};
+  }
+  if (Boolean(s.certFile) !== Boolean(s.keyFile)) throw new Error('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together (mTLS needs both)');
+  const tls: TLSConfig = {
+    ...(s.serverName ? { serverNameOverride: s.serverName } : {}),
+    ...(s.caFile ? { serverRootCACertificate: read(s.caFile, 'CA certificate') } : {}),
+    ...(s.certFile && s.keyFile ? { clientCertPair: { crt: read(s.certFile, 'client certificate'), key: read(s.keyFile, 'client key') } } : {}),
+  };
+  return { tls: Object.keys(tls).length ? tls : true, ...(s.apiKey ? { apiKey: s.apiKey } : {}) };
 }

@@ -4,7 +4,7 @@ import { createActivities } from '../activities';
 import type { GatewayConfig } from '../activities/gateways';
 import type { CustomerLinkConfig } from '../shared/customerLinks';
 import type { Database } from '../db/client';
-import { caseDataConverter } from '../shared/temporalData';
+import { caseDataConverter, temporalConnectionSecurity, type TemporalSecurity } from '../shared/temporalData';
 import type { PayloadKeyring } from '../shared/payloadKeys';
 import { activityErrorInterceptor } from './activityErrors';
 import { workflowBundleOption } from './workflowBundle';
@@ -23,6 +23,8 @@ export interface CaseWorkerOptions {
   customerLinks?: CustomerLinkConfig | null;
   /** Temporal payload keys: everything the worker sends to Temporal is encrypted with the first. */
   payloadKeys: PayloadKeyring;
+  /** TLS / API key towards Temporal (TEMPORAL_TLS_*, TEMPORAL_API_KEY); default: plain. */
+  security?: TemporalSecurity;
 }
 
 /**
@@ -69,7 +71,7 @@ function workflowBundle(logger: Logger): ReturnType<typeof workflowBundleOption>
 export async function createCaseWorker(opts: CaseWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   installRuntimeLogger(opts.logger);
   const code = await workflowBundle(opts.logger);
-  const connection = await NativeConnection.connect({ address: opts.address });
+  const connection = await NativeConnection.connect({ address: opts.address, ...temporalConnectionSecurity(opts.security) });
   try {
     const worker = await Worker.create({
       connection,

@@ -9,6 +9,7 @@ import { migrateWhenReachable } from '../db/migrate';
 import { createCaseWorker } from './createWorker';
 import { caseWorkerSettings } from './settings';
 import { superviseWorker } from './supervisor';
+import { writeHealthFile } from './healthFile';
 import { printableError } from '../shared/redact';
 
 async function main(): Promise<void> {
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   try {
-    await migrateWhenReachable(env.DATABASE_URL, { logger, signal: stopping.signal });
+    await migrateWhenReachable(env.DATABASE_URL, { logger, signal: stopping.signal, apply: env.MIGRATE_ON_START === 'true' });
   } catch (err) {
     if (stopping.signal.aborted) process.exit(0);
     throw err;
@@ -42,9 +43,13 @@ async function main(): Promise<void> {
     logger,
     onRunning: (incarnation) => logger.info({ taskQueue: settings.taskQueue, namespace: settings.namespace, incarnation }, 'worker running'),
   });
+  const current = supervisor;
+  // For the container health check (docker-compose.yml): polling or not, refreshed.
+  const stopHealth = env.WORKER_HEALTH_FILE ? writeHealthFile(env.WORKER_HEALTH_FILE, () => current.state()) : undefined;
   // A signal that came while migrations ran.
   if (stopping.signal.aborted) void supervisor.stop();
   await supervisor.done;
+  stopHealth?.();
   await db.$client.end();
   process.exit(0);
 }

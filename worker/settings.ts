@@ -1,13 +1,15 @@
 // What a case worker takes from the environment. `npm run worker` (worker/main.ts) and
 // `npm start`'s embedded worker (launcher/stack.ts) both read it here, so they run with
 // the same settings (the standalone worker used to ignore TIME_ZONE).
-import { customerLinkConfig, type Env } from '../config/env';
+import { customerLinkConfig, temporalSecurity, type Env } from '../config/env';
 import { requirePayloadKeys } from '../config/payloadKeys';
 import type { PayloadKeyring } from '../shared/payloadKeys';
 import { gatewayConfigFromEnv, type GatewayConfig } from '../activities/gateways';
 import type { CaseWorkerOptions } from './createWorker';
 
-export type CaseWorkerSettings = Required<Pick<CaseWorkerOptions, 'namespace' | 'taskQueue' | 'timeZone' | 'gatewayConfig' | 'customerLinks' | 'payloadKeys'>>;
+export type CaseWorkerSettings = Required<
+  Pick<CaseWorkerOptions, 'namespace' | 'taskQueue' | 'timeZone' | 'gatewayConfig' | 'customerLinks' | 'payloadKeys' | 'security'>
+>;
 
 /**
  * `local` is what `npm start` adds for what the environment leaves unset: its local
@@ -27,5 +29,6 @@ export function caseWorkerSettings(
     // No secret: messages carry no link (the customer hears an agent will call).
     customerLinks: linkSecret ? customerLinkConfig(env, linkSecret) : null,
     payloadKeys: local.payloadKeys ?? requirePayloadKeys(env),
+    security: temporalSecurity(env),
   };
 }

@@ -12,6 +12,8 @@ export interface WorkerSupervisor {
   /** Resolves when the first worker starts polling. */
   readonly firstRunning: Promise<void>;
   readonly restarts: number;
+  /** The current worker's state ('RUNNING' while it polls), undefined between incarnations. */
+  state(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export function superviseWorker(opts: {
     get restarts() {
       return restarts;
     },
+    state: () => current?.getState(),
     async stop() {
       abort.abort();
       // Finishes in-flight tasks (the SDK's graceful shutdown), then run() resolves.
