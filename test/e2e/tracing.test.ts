@@ -20,6 +20,7 @@ const TASK_QUEUE = `tracing-${Date.now()}`;
 const workerLog = path.join(ARTIFACTS, `${TASK_QUEUE}-worker.log`);
 let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
 let api: ChildProcess | undefined;
+let apiLog = '';
 let base: string;
 let workerMetrics: string;
 let sdkMetrics: string;
@@ -31,19 +32,18 @@ function startApiProcess(env: Record<string, string>): Promise<void> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   api = child;
-  let log = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API not ready in 60 s:\n${log}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`API not ready in 60 s:\n${apiLog}`)), 60_000);
     const onData = (d: Buffer) => {
-      log += d.toString();
-      if (log.includes('API ready')) {
+      apiLog += d.toString();
+      if (apiLog.includes('API ready')) {
         clearTimeout(timer);
         resolve();
       }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`API exited ${code}:\n${log}`)));
+    child.once('exit', (code) => reject(new Error(`API exited ${code}:\n${apiLog}`)));
   });
 }
 
@@ -130,6 +130,17 @@ test('POST /cases → Temporal client → workflow → recordCaseEvent is one tr
         .map((l) => JSON.parse(l) as Record<string, unknown>)[0],
   );
   expect(line).toMatchObject({ caseNo, trace_id: server.traceId, requestId });
+
+  // The API's request line (pino-http, logged as the response finishes) names them too.
+  const requestLine = await eventually(
+    'the API logged POST /cases',
+    async () =>
+      apiLog
+        .split('\n')
+        .filter((l) => l.includes('"request completed"') && l.includes(requestId))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)[0],
+  );
+  expect(requestLine).toMatchObject({ requestId, caseNo, trace_id: server.traceId, req: { id: requestId, method: 'POST', url: '/cases' } });
 
   // Leave nothing running on this test's queue; the workflow's own span ends with it.
   expect((await call('POST', `/cases/${caseNo}/cancel`, { base, as: 'supervisor', body: { reason: 'tracing test' } })).status).toBe(200);
