@@ -5,7 +5,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const metricsRegistry = new Registry();
-collectDefaultMetrics({ register: metricsRegistry, prefix: 'casework_process_' });
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'casework_' });
 
 export const httpRequests = new Counter({
   name: 'casework_http_requests_total',
