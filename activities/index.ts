@@ -22,6 +22,7 @@ import { createNotificationActivities } from './notifications';
 import { personContact, routeToDuty } from './routing';
 import type { RoutedPerson, Routing } from '../domain/duty';
 import type { BookingVerdict } from '../domain/engineerHours';
+import { countCaseEvent, countSlaResult, countSlaThreshold } from './metrics';
 
 export interface ActivityDeps {
   /** IANA time zone of the service area: decides "working that day" for engineers. */
@@ -73,6 +74,11 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
     /** Persists a case snapshot and appends one timeline event, exactly once. */
     async recordCaseEvent(state: CaseState, event: CaseEvent, also?: MoveWrites): Promise<{ inserted: boolean }> {
       const result = await writeCaseEvent(db, state, { ...event, runId: eventRunId(event) }, also);
+      if (result.inserted) {
+        countCaseEvent(event.type);
+        // Runs with patched('case-move-one-write') write their clock results here, not in recordSlaResult.
+        for (const r of also?.slaResults ?? []) countSlaResult(r);
+      }
       log.info('case event recorded', { caseNo: state.caseNo, seq: event.seq, type: event.type, ...result });
       return result;
     },
@@ -111,11 +117,14 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
     },
     async recordSlaThreshold(r: sla.ThresholdRecord): Promise<{ inserted: boolean }> {
       const result = await sla.recordSlaThreshold(db, r);
+      if (result.inserted) countSlaThreshold(r);
       log.warn('SLA threshold', { caseNo: r.caseNo, clock: r.clock, kind: r.kind, level: r.level, ...result });
       return result;
     },
     async recordSlaResult(r: Parameters<typeof sla.recordSlaResult>[1]): Promise<{ inserted: boolean }> {
-      return sla.recordSlaResult(db, r);
+      const result = await sla.recordSlaResult(db, r);
+      if (result.inserted) countSlaResult(r);
+      return result;
     },
     /** The satisfaction callback (回访) for a call-center agent. */
     async createCallbackTask(t: Parameters<typeof aftercare.createCallbackTask>[1]) {

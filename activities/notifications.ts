@@ -34,6 +34,7 @@ import {
 import type { Database } from '../db/client';
 import { notifications } from '../db/schema';
 import { GatewayError, type Gateways, type OutgoingMessage } from './gateways';
+import { notificationsFailed, notificationsSent } from '../shared/metrics';
 
 export const NotificationRequestSchema = z.object({
   key: z.string().min(8).max(300),
@@ -190,9 +191,11 @@ export function createNotificationActivities(db: Database, gateways: Gateways | 
             NOTIFICATION_FAILURE.rejected,
           );
         case 'sent':
+          notificationsSent.inc({ channel: request.channel });
           log.info('notification sent', { ...fields, attempts: outcome.attempts, providerMessageId: outcome.providerMessageId });
           return { key: request.key, status: 'sent', attempts: outcome.attempts, providerMessageId: outcome.providerMessageId, duplicate: false };
         case 'failed':
+          notificationsFailed.inc({ channel: request.channel, retryable: String(outcome.retryable) });
           log.warn('notification not sent', { ...fields, attempts: outcome.attempts, error: scrubForLog(outcome.error), retryable: outcome.retryable });
           // The failure travels into Temporal's history and the SDK's logs: scrubbed.
           // last_error in the table keeps the provider's full answer.

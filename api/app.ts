@@ -35,6 +35,10 @@ import { createRateLimits, type LimitSettings } from './rateLimits';
 import { errorHandler, HttpError, parseOrThrow } from './errors';
 import { openApiDocument } from './openapi';
 import { requestLogger } from './requestLog';
+import { requestContext } from './requestContext';
+import { httpMetrics } from './httpMetrics';
+import { metricsRoute } from './metricsRoute';
+import { setLogSubject } from '../shared/logContext';
 import { caseRoutes } from './routes/cases';
 import { complaintRoutes } from './routes/complaints';
 import { healthRoutes } from './routes/health';
@@ -122,6 +126,8 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.set('query parser', 'simple');
   // req.ip and req.secure follow X-Forwarded-* only from the proxies named here.
   app.set('trust proxy', deps.edge?.trustProxy ?? false);
+  // First: the request's id, log context and span hold for everything after, the log line included.
+  app.use(requestContext(), httpMetrics());
   app.use(securityHeaders, strictTransportSecurity);
   app.use(requestLogger(deps.logger));
   // Customer pages carry a bearer token in the URL and personal data: no cache keeps them,
@@ -150,6 +156,8 @@ export function createApp(appDeps: AppDeps): express.Express {
   // An offer link is its own credential: a forged or lapsed one is refused before its body is read.
   app.use('/engineer/offers', offerLinkSignatureFirst(deps.customerLinks.secret));
   const authenticated = inSeries([authenticate(deps.envKeys, deps.db), ...(rateLimits ? [rateLimits.afterAuth] : [])]);
+  // Prometheus: ops and admin keys only (business figures are not public).
+  app.get('/metrics', authenticated, requireRole(['ops', 'admin']), metricsRoute(deps.db));
   // Public routes that show more to some roles: a key is optional, but a wrong one is 401.
   const keyIfSent: RequestHandler = (req, res, next) => (req.get('authorization') === undefined ? next() : authenticated(req, res, next));
   // A customer's move is authenticated by its signed link: checked (signature, expiry)
@@ -183,6 +191,7 @@ export function createApp(appDeps: AppDeps): express.Express {
         ];
         if (unstorable.length > 0) throw new HttpError(400, 'validation_failed', 'input contains text that cannot be stored', { fields: unstorable });
         const params = route.params ? parseOrThrow(route.params, req.params, 'params') : req.params;
+        setLogSubject(params as { caseNo?: string; complaintNo?: string });
         const query = route.query ? parseOrThrow(route.query, req.query, 'query') : req.query;
         const body = route.body ? parseOrThrow(route.body, req.body, 'body') : undefined;
         // Every Temporal call the handler makes carries this deadline (isTemporalTimeout → 503).

@@ -15,6 +15,7 @@ import { intakeRequests } from '../db/schema';
 import { intakeReceipt } from '../workflows/definitions';
 import type { caseWorkflow } from '../workflows';
 import { HttpError } from './errors';
+import { setLogSubject } from '../shared/logContext';
 
 export type OpenCase = (body: CaseIntake, key: string, actor: Actor) => Promise<{ created: boolean; row: CaseRow }>;
 
@@ -94,6 +95,7 @@ export function createCaseIntake(deps: { client: Client; db: Database; taskQueue
       });
     }
     const caseNo = result.request.caseNo;
+    setLogSubject({ caseNo });
     let row = result.kind === 'replay' ? await findCase(db, caseNo) : undefined;
     if (row) return { created: false, row };
     // New, or a replay whose first attempt did not reach Temporal: start (idempotent).

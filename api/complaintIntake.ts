@@ -16,6 +16,7 @@ import { claimStart, releaseStart } from '../db/queries/moves';
 import { complaintRequests } from '../db/schema';
 import type { complaintWorkflow } from '../workflows';
 import { HttpError } from './errors';
+import { setLogSubject } from '../shared/logContext';
 
 export function createComplaintIntake(deps: { client: Client; db: Database; taskQueue: string }) {
   const { client, db, taskQueue } = deps;
@@ -65,6 +66,7 @@ export function createComplaintIntake(deps: { client: Client; db: Database; task
         existingComplaintNo: request.complaintNo,
       });
     }
+    setLogSubject({ complaintNo: request.complaintNo });
     let row = kind === 'replay' ? await findComplaint(db, request.complaintNo) : undefined;
     if (row) return { created: false, row };
     // New, or a replay whose first attempt did not reach Temporal: start (idempotent).

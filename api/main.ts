@@ -7,9 +7,12 @@ import { migrateWhenReachable } from '../db/migrate';
 import { apiSettings, listenApi } from './server';
 import { lazyApiConnection } from './temporalConnection';
 import { printableError } from '../shared/redact';
+import { startTracing } from '../shared/tracing';
 
 async function main(): Promise<void> {
   const env = loadEnv();
+  // Before the Temporal client exists: it takes the tracing interceptor only if on.
+  const tracing = startTracing('casework-api');
   const logger = createLogger(env.LOG_LEVEL, 'casework-api');
   if (!env.TEMPORAL_ADDRESS || !env.DATABASE_URL) {
     throw new Error('npm run api needs TEMPORAL_ADDRESS and DATABASE_URL (use npm start for the embedded default)');
@@ -25,7 +28,7 @@ async function main(): Promise<void> {
     stopping = true;
     void api
       .close()
-      .then(() => Promise.all([connection?.close(), db?.$client.end()]))
+      .then(() => Promise.all([connection?.close(), db?.$client.end(), tracing.shutdown()]))
       .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);

@@ -244,6 +244,14 @@ export const EnvSchema = z.object({
   /** Ports of the local SMTP capture and HTTP receiver (0: any free port). */
   LOCAL_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOCAL_RECEIVER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** The worker's Prometheus listener (GET /metrics); unset: none. Bound to WORKER_METRICS_HOST (default loopback). */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  /** host:port where the Temporal SDK runtime serves its own Prometheus metrics (worker); unset: none. */
+  TEMPORAL_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d+$/, 'host:port')
+    .optional(),
 });
 
 /** How to authenticate to Temporal (shared/temporalData.ts temporalConnectionSecurity reads the files). */

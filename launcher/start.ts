@@ -4,9 +4,12 @@ import { ConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { printableError, redactUrlPassword } from '../shared/redact';
 import { startStack } from './stack';
+import { startTracing } from '../shared/tracing';
 
 async function main(): Promise<void> {
   const env = loadEnv();
+  // API and worker in one process: one service name (OTEL_SERVICE_NAME overrides).
+  startTracing('casework');
   const logger = createLogger(env.LOG_LEVEL);
   const stack = await startStack(env, logger, { devOutboxFlag: process.argv.includes('--dev-outbox') });
 

@@ -7,6 +7,8 @@ import { Client, type Connection, type TLSConfig } from '@temporalio/client';
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { AesGcmPayloadCodec } from './payloadCodec';
 import type { PayloadKeyring } from './payloadKeys';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { tracing } from './tracing';
 
 export function casePayloadCodec(keys: PayloadKeyring): PayloadCodec {
   return new AesGcmPayloadCodec(keys);
@@ -16,9 +18,13 @@ export function caseDataConverter(keys: PayloadKeyring): DataConverter {
   return { payloadCodecs: [casePayloadCodec(keys)] };
 }
 
-/** A Temporal client that encrypts what it sends and decrypts what it reads. */
+/**
+ * A Temporal client that encrypts what it sends and decrypts what it reads; with tracing
+ * on (shared/tracing.ts), it passes the active trace to the workflows it starts and updates.
+ */
 export function temporalClient(connection: Connection, keys: PayloadKeyring, namespace?: string): Client {
-  return new Client({ connection, namespace, dataConverter: caseDataConverter(keys) });
+  const interceptors = tracing().enabled ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
+  return new Client({ connection, namespace, dataConverter: caseDataConverter(keys), interceptors });
 }
 
 /** How casework authenticates to Temporal (config/env.ts reads it from TEMPORAL_TLS_* and TEMPORAL_API_KEY). */

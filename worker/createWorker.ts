@@ -8,6 +8,7 @@ import { caseDataConverter, temporalConnectionSecurity, type TemporalSecurity } 
 import type { PayloadKeyring } from '../shared/payloadKeys';
 import { activityErrorInterceptor } from './activityErrors';
 import { workflowBundleOption } from './workflowBundle';
+import { observedInterceptors, runtimeMetrics, workflowSpanSinks } from './observability';
 
 export interface CaseWorkerOptions {
   address: string;
@@ -42,7 +43,7 @@ function installRuntimeLogger(logger: Logger): void {
         const level = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
         logger[level === 'trace' ? 'trace' : level](fields, entry.message);
       }),
-      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) }, ...runtimeMetrics() },
       shutdownSignals: [],
     });
   } catch {
@@ -80,7 +81,8 @@ export async function createCaseWorker(opts: CaseWorkerOptions): Promise<{ worke
       workflowBundle: code.bundle,
       dataConverter: caseDataConverter(opts.payloadKeys),
       activities: createActivities(opts.db, { timeZone: opts.timeZone, gatewayConfig: opts.gatewayConfig, customerLinks: opts.customerLinks }),
-      interceptors: { activity: [activityErrorInterceptor] },
+      interceptors: observedInterceptors([activityErrorInterceptor]),
+      sinks: workflowSpanSinks(),
     });
     return { worker, connection };
   } catch (err) {

@@ -11,9 +11,12 @@ import { caseWorkerSettings } from './settings';
 import { superviseWorker } from './supervisor';
 import { writeHealthFile } from './healthFile';
 import { printableError } from '../shared/redact';
+import { startTracing } from '../shared/tracing';
+import { listenWorkerMetrics } from './metricsServer';
 
 async function main(): Promise<void> {
   const env = loadEnv();
+  const tracing = startTracing('casework-worker');
   const logger = createLogger(env.LOG_LEVEL, 'casework-worker');
   if (!env.TEMPORAL_ADDRESS || !env.DATABASE_URL) {
     throw new Error('npm run worker needs TEMPORAL_ADDRESS and DATABASE_URL (use npm start for the embedded default)');
@@ -37,6 +40,10 @@ async function main(): Promise<void> {
     throw err;
   }
   const db = createDatabase(env.DATABASE_URL, { logger });
+  if (env.WORKER_METRICS_PORT !== undefined) {
+    const metrics = await listenWorkerMetrics(env.WORKER_METRICS_PORT, env.WORKER_METRICS_HOST);
+    logger.info({ port: metrics.port, host: env.WORKER_METRICS_HOST }, 'worker metrics listening');
+  }
   const address = env.TEMPORAL_ADDRESS;
   supervisor = superviseWorker({
     create: () => createCaseWorker({ address, db, logger, ...settings }),
@@ -51,6 +58,7 @@ async function main(): Promise<void> {
   await supervisor.done;
   stopHealth?.();
   await db.$client.end();
+  await tracing.shutdown();
   process.exit(0);
 }
 

@@ -9,8 +9,15 @@ import { bundleWorkflowCode, type Logger as SdkLogger, type WorkflowBundleOption
 /** Where `npm run build` writes the bundle, relative to the compiled worker (dist/worker/). */
 export const PREBUILT_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js');
 
+/**
+ * Bundled with the workflows, always: OpenTelemetry's workflow interceptors (spans for the
+ * workflow and the activities it schedules, exported through the worker's sink; no-ops
+ * when tracing is off). The replay tests bundle with the same list.
+ */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')];
+
 export function buildWorkflowBundle(logger?: SdkLogger) {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger });
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger });
 }
 
 /**

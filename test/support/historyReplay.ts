@@ -7,6 +7,7 @@ import { temporal } from '@temporalio/proto';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { HISTORIES_DIR } from './historyRecorder';
 import { testDataConverter } from './payloadKeys';
+import { workflowSpanSinks } from '../../worker/observability';
 
 export interface CommittedHistory {
   /** The file name: <workflow type>--<test>--<workflow id>.binpb.gz */
@@ -39,7 +40,10 @@ export function loadHistories(release: string): CommittedHistory[] {
 export async function replayFailures(bundle: WorkflowBundleOption, histories: CommittedHistory[], replayName: string): Promise<string[]> {
   const failures: string[] = [];
   const input = histories.map((h) => ({ workflowId: h.name, history: h.history }));
-  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName, dataConverter: testDataConverter() }, input)) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: bundle, replayName, dataConverter: testDataConverter(), sinks: workflowSpanSinks() },
+    input,
+  )) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message.split('\n')[0]}`);
   }
   return failures;

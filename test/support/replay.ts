@@ -4,12 +4,23 @@ import { Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { stackInfo } from './stackInfo';
 import { testClient, testDataConverter } from './payloadKeys';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/workflowBundle';
+import { workflowSpanSinks } from '../../worker/observability';
 
 export async function replayWorkflow(workflowId: string): Promise<void> {
   const connection = await Connection.connect({ address: stackInfo().temporalAddress });
   try {
     const history = await testClient(connection).workflow.getHandle(workflowId).fetchHistory();
-    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows'), dataConverter: testDataConverter() }, history, workflowId);
+    await Worker.runReplayHistory(
+      {
+        workflowsPath: require.resolve('../../workflows'),
+        interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
+        sinks: workflowSpanSinks(),
+        dataConverter: testDataConverter(),
+      },
+      history,
+      workflowId,
+    );
   } finally {
     await connection.close();
   }

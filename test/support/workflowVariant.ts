@@ -4,6 +4,7 @@
 // or without a patched() guard.
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/workflowBundle';
 
 export interface SourceChange {
   /** The workflow source file, relative to workflows/. */
@@ -22,6 +23,8 @@ export function bundleWorkflows(change?: SourceChange): Promise<WorkflowBundle> 
   const workflowsPath = require.resolve('../../workflows');
   return bundleWorkflowCode({
     workflowsPath,
+    // As the worker bundles them (the replay tests check what production runs).
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     logger: quiet,
     webpackConfigHook: (config) => {
       if (!change) return config;

@@ -17,6 +17,7 @@ import { createEngineers, ensureKeyedEngineers, uniqueRegion } from '../support/
 import { stackInfo } from '../support/stackInfo';
 import { bundleWorkflows, dispatchPause } from '../support/workflowVariant';
 import { testClient, testDataConverter } from '../support/payloadKeys';
+import { workflowSpanSinks } from '../../worker/observability';
 
 const TASK_QUEUE = `rolling-upgrade-${Date.now()}`;
 const agent: Actor = { role: 'agent', subject: 'A01' };
@@ -55,6 +56,7 @@ async function startBuild(buildId: string, guardedChange: boolean) {
     taskQueue: TASK_QUEUE,
     buildId,
     workflowBundle: await bundleWorkflows(guardedChange ? dispatchPause(true) : undefined),
+    sinks: workflowSpanSinks(),
     activities: createActivities(db),
     interceptors: { activity: [activityErrorInterceptor] },
   });
