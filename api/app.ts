@@ -17,6 +17,7 @@ import { aftercareRoutes } from './routes/aftercare';
 import { createCaseIntake } from './caseIntake';
 import { DEFAULT_DEADLINES, requestDeadline, type ApiDeadlines } from './deadlines';
 import { slaRoutes } from './routes/sla';
+import { kpiRoutes } from './routes/kpi';
 import { apiKeyRoutes } from './routes/apiKeys';
 import { auditRoutes } from './routes/audit';
 import { customerLinkRoutes } from './routes/customerLinks';
@@ -104,6 +105,7 @@ export function allRoutes(deps: RouteDeps): RouteSpec[] {
     ...customerComplaintRoutes(deps),
     ...engineerOfferRoutes(deps),
     ...slaRoutes(deps),
+    ...kpiRoutes(deps),
     ...opsRoutes(deps),
     ...aftercareRoutes({ db: deps.db, openCase: createCaseIntake(deps) }),
     ...webhookRoutes(deps),

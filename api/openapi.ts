@@ -34,7 +34,14 @@ export function openApiDocument(routes: RouteSpec[], version: string): ReturnTyp
             ...(status === '503' || status === '429'
               ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const, minimum: 0 } } } }
               : {}),
-            ...(resp.schema ? { content: { 'application/json': { schema: resp.schema } } } : {}),
+            ...(resp.schema
+              ? {
+                  content: {
+                    'application/json': { schema: resp.schema },
+                    ...('csv' in resp && resp.csv ? { 'text/csv': { schema: { type: 'string' as const, description: 'UTF-8 with BOM, RFC 4180' } } } : {}),
+                  },
+                }
+              : {}),
           },
         ]),
       ),

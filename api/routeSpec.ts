@@ -27,7 +27,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
   headers?: z.ZodObject;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** `csv`: the operation also answers text/csv (?format=csv or Accept: text/csv). */
+  responses: Record<number, { description: string; schema?: z.ZodType; csv?: boolean }>;
   handler(ctx: RouteContext<P, Q, B>): Promise<void>;
 }
 

@@ -79,7 +79,12 @@ export const complaintEvents = pgTable(
     recordedAt: ts('recorded_at').notNull().defaultNow(),
   },
   // A reset's new run repeats the old run's seq numbers: the run is part of the key.
-  (t) => [uniqueIndex('complaint_events_run_seq_uq').on(t.workflowId, t.runId, t.seq), index('complaint_events_complaint_idx').on(t.complaintNo, t.seq)],
+  (t) => [
+    uniqueIndex('complaint_events_run_seq_uq').on(t.workflowId, t.runId, t.seq),
+    index('complaint_events_complaint_idx').on(t.complaintNo, t.seq),
+    // The KPI rollup's incremental refresh (see case_events_recorded_idx).
+    index('complaint_events_recorded_idx').on(t.recordedAt),
+  ],
 );
 
 /** One row per Idempotency-Key of POST /complaints; reserves the complaint number. */

@@ -103,6 +103,8 @@ export const caseEvents = pgTable(
     // is part of the key: after a reset the new run's seq numbers repeat the old run's.
     uniqueIndex('case_events_run_seq_uq').on(t.workflowId, t.runId, t.seq),
     index('case_events_case_idx').on(t.caseNo, t.seq),
+    // The KPI rollup's incremental refresh finds the cases that moved since its last run.
+    index('case_events_recorded_idx').on(t.recordedAt),
   ],
 );
 
@@ -163,3 +165,4 @@ export * from './requestsSchema';
 export * from './securitySchema';
 export * from './limitsSchema';
 export * from './peopleSchema';
+export * from './kpiSchema';

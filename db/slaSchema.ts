@@ -52,5 +52,10 @@ export const slaResults = pgTable(
     met: boolean('met').notNull(),
     stoppedAt: ts('stopped_at').notNull(),
   },
-  (t) => [uniqueIndex('sla_results_once_uq').on(t.workflowId, t.clock, t.cycle), index('sla_results_clock_idx').on(t.clock, t.priority)],
+  (t) => [
+    uniqueIndex('sla_results_once_uq').on(t.workflowId, t.clock, t.cycle),
+    index('sla_results_clock_idx').on(t.clock, t.priority),
+    // The KPI rollup reads a day's cases' clock results.
+    index('sla_results_case_idx').on(t.caseNo),
+  ],
 );

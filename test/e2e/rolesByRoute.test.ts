@@ -104,6 +104,8 @@ const TABLE: Record<string, readonly [Outcome, Outcome, Outcome, Outcome, Outcom
   'PUT /sla/policy':                               [F,    F,     F,     F,     F,     Y,     U,     U],
   'GET /sla/policy/versions':                      [F,    Y,     F,     Y,     Y,     Y,     U,     U],
   'GET /sla/report':                               [F,    Y,     F,     Y,     Y,     Y,     U,     U],
+  'GET /kpi':                                      [F,    F,     F,     Y,     Y,     Y,     U,     U],
+  'GET /kpi/definitions':                          [F,    F,     F,     Y,     Y,     Y,     U,     U],
 
   'GET /ops/stuck':                                [F,    F,     F,     Y,     Y,     Y,     U,     U],
   'POST /ops/cases/{caseNo}/retry-now':            [F,    F,     F,     Y,     Y,     Y,     U,     U],

@@ -1,0 +1,353 @@
+// KPIs on a hand-made data set whose right answers were worked out by hand (below, next
+// to each figure), in a database of its own: five cases, two complaints, SLA results.
+// Times are Asia/Shanghai (+08:00), the KPI day's time zone; case C opens at 07:00 on
+// 3 March there, still 2 March in UTC, so it must count on the 3rd.
+import { Pool } from 'pg';
+import { createDatabase, type Database } from '../../db/client';
+import { kpiTable } from '../../db/queries/kpi';
+import { refreshKpiRollup } from '../../db/queries/kpiRollup';
+import { createScratchDatabase, insertCase, insertComplaint, insertEngineer } from '../support/kpiData';
+import { startApi, type InProcessApi } from '../support/inProcessApi';
+import { call } from '../support/http';
+import { stackInfo } from '../support/stackInfo';
+
+let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+let pool: Pool;
+let db: Database;
+let api: InProcessApi;
+const range = { from: '2026-03-01', to: '2026-04-01' };
+
+beforeAll(async () => {
+  scratch = await createScratchDatabase('kpi_test');
+  pool = new Pool({ connectionString: scratch.url, max: 2 });
+  db = createDatabase(scratch.url, { max: 2 });
+  await insertEngineer(pool, 'E1', '张伟', 'R1');
+  await insertEngineer(pool, 'E2', 'Li, "Lei"', 'R1');
+  const base = { category: 'AC', priority: 'P2', channel: 'phone' };
+  // A: accepted +30 min, contact +60, on site +240, archived +24 h; fixed first time, rated 5.
+  await insertCase(pool, {
+    ...base,
+    caseNo: 'A',
+    createdAt: '2026-03-02T09:00:00+08:00',
+    region: 'R1',
+    engineerId: 'E1',
+    stage: 'archived',
+    milestones: { dispatched: '2026-03-02T09:30:00+08:00', contacted: '2026-03-02T10:00:00+08:00', on_site: '2026-03-02T13:00:00+08:00' },
+    archive: { at: '2026-03-03T09:00:00+08:00', firstTimeFix: true, reworks: 0, rating: 5 },
+    sla: [
+      { clock: 'firstResponse', met: true },
+      { clock: 'onSiteArrival', met: true },
+    ],
+  });
+  // B: +10, +40, +120, archived +48 h after one rework, rated 3; complaint K1 is about it.
+  await insertCase(pool, {
+    ...base,
+    caseNo: 'B',
+    priority: 'P1',
+    channel: 'web',
+    createdAt: '2026-03-02T14:00:00+08:00',
+    region: 'R1',
+    engineerId: 'E2',
+    stage: 'archived',
+    milestones: { dispatched: '2026-03-02T14:10:00+08:00', contacted: '2026-03-02T14:40:00+08:00', on_site: '2026-03-02T16:00:00+08:00' },
+    archive: { at: '2026-03-04T14:00:00+08:00', firstTimeFix: false, reworks: 1, rating: 3 },
+    sla: [
+      { clock: 'firstResponse', met: false },
+      { clock: 'onSiteArrival', met: true },
+      { clock: 'resolution', met: false },
+    ],
+  });
+  // C: still open, accepted +20 min.
+  await insertCase(pool, {
+    ...base,
+    caseNo: 'C',
+    category: 'WP',
+    createdAt: '2026-03-03T07:00:00+08:00',
+    region: 'R2',
+    engineerId: 'E1',
+    stage: 'dispatched',
+    milestones: { dispatched: '2026-03-03T07:20:00+08:00' },
+  });
+  // D: cancelled before anyone took it.
+  await insertCase(pool, {
+    ...base,
+    caseNo: 'D',
+    category: 'WP',
+    priority: 'P3',
+    channel: 'app',
+    createdAt: '2026-03-10T08:00:00+08:00',
+    region: 'R2',
+    engineerId: null,
+    stage: 'cancelled',
+  });
+  // E: +5, +35, +180, archived +6 h, fixed first time, rated 4.
+  await insertCase(pool, {
+    ...base,
+    caseNo: 'E',
+    createdAt: '2026-03-10T11:00:00+08:00',
+    region: 'R1',
+    engineerId: 'E2',
+    stage: 'archived',
+    milestones: { dispatched: '2026-03-10T11:05:00+08:00', contacted: '2026-03-10T11:35:00+08:00', on_site: '2026-03-10T14:00:00+08:00' },
+    archive: { at: '2026-03-10T17:00:00+08:00', firstTimeFix: true, reworks: 0, rating: 4 },
+    sla: [{ clock: 'firstResponse', met: true }],
+  });
+  await insertComplaint(pool, { complaintNo: 'K1', createdAt: '2026-03-03T12:00:00+08:00', caseNo: 'B', acknowledgedOnTime: true, resolvedOnTime: false });
+  await insertComplaint(pool, { complaintNo: 'K2', createdAt: '2026-03-10T09:00:00+08:00', caseNo: null, acknowledgedOnTime: false, resolvedOnTime: null });
+  await refreshKpiRollup(db, { full: true });
+  api = await startApi({ temporalAddress: stackInfo().temporalAddress, databaseUrl: scratch.url, taskQueue: 'kpi-test' });
+}, 60_000);
+
+afterAll(async () => {
+  await api?.close();
+  await db?.$client.end();
+  await pool?.end();
+  await scratch?.drop();
+});
+
+describe('KPI figures on the hand-made data set', () => {
+  test('ungrouped: every figure', async () => {
+    const { rows } = await kpiTable(db, { ...range, grain: 'none', by: 'all' });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.values).toEqual({
+      cases: 5,
+      archived: 3, // A, B, E
+      cancelled: 1, // D
+      response_accept_min: 16.3, // (30 + 10 + 20 + 5) / 4 = 16.25
+      response_contact_min: 45, // (60 + 40 + 35) / 3
+      response_on_site_min: 180, // (240 + 120 + 180) / 3
+      resolution_h: 26, // (24 + 48 + 6) / 3
+      first_time_fix_rate: 66.7, // A, E of 3
+      rework_rate: 33.3, // B of 3
+      csat_rated: 3,
+      csat_mean: 4, // (5 + 3 + 4) / 3
+      csat_1: 0,
+      csat_2: 0,
+      csat_3: 1,
+      csat_4: 1,
+      csat_5: 1,
+      csat_satisfied_share: 66.7, // 4 and 5 of 3 ratings
+      complaints: 2,
+      complaint_rate: 40, // 2 per 5 cases
+      complaint_ack_on_time: 50, // K1 yes, K2 no
+      complaint_resolve_on_time: 0, // K1 resolved late; K2 not resolved
+      sla_firstResponse_met: 66.7, // A, E of A, B, E
+      sla_dispatch_met: null,
+      sla_engineerAcceptance_met: null,
+      sla_customerContact_met: null,
+      sla_onSiteArrival_met: 100, // A, B
+      sla_resolution_met: 0, // B
+    });
+  });
+
+  test('by region per ISO week', async () => {
+    const { rows } = await kpiTable(db, {
+      ...range,
+      grain: 'week',
+      by: 'region',
+      kpis: [
+        'cases',
+        'archived',
+        'response_accept_min',
+        'resolution_h',
+        'first_time_fix_rate',
+        'csat_satisfied_share',
+        'complaints',
+        'complaint_rate',
+        'complaint_ack_on_time',
+        'sla_firstResponse_met',
+      ],
+    });
+    expect(rows.map((r) => [r.period, r.key, r.values])).toEqual([
+      // Week of 2 March: A, B (R1), C (R2); K1 about B (R1).
+      [
+        '2026-03-02',
+        'R1',
+        {
+          cases: 2,
+          archived: 2,
+          response_accept_min: 20,
+          resolution_h: 36,
+          first_time_fix_rate: 50,
+          csat_satisfied_share: 50,
+          complaints: 1,
+          complaint_rate: 50,
+          complaint_ack_on_time: 100,
+          sla_firstResponse_met: 50,
+        },
+      ],
+      [
+        '2026-03-02',
+        'R2',
+        {
+          cases: 1,
+          archived: 0,
+          response_accept_min: 20,
+          resolution_h: null,
+          first_time_fix_rate: null,
+          csat_satisfied_share: null,
+          complaints: 0,
+          complaint_rate: 0,
+          complaint_ack_on_time: null,
+          sla_firstResponse_met: null,
+        },
+      ],
+      // Week of 9 March: K2 has no case, so no region; E (R1); D (R2).
+      [
+        '2026-03-09',
+        '',
+        {
+          cases: 0,
+          archived: 0,
+          response_accept_min: null,
+          resolution_h: null,
+          first_time_fix_rate: null,
+          csat_satisfied_share: null,
+          complaints: 1,
+          complaint_rate: null,
+          complaint_ack_on_time: 0,
+          sla_firstResponse_met: null,
+        },
+      ],
+      [
+        '2026-03-09',
+        'R1',
+        {
+          cases: 1,
+          archived: 1,
+          response_accept_min: 5,
+          resolution_h: 6,
+          first_time_fix_rate: 100,
+          csat_satisfied_share: 100,
+          complaints: 0,
+          complaint_rate: 0,
+          complaint_ack_on_time: null,
+          sla_firstResponse_met: 100,
+        },
+      ],
+      [
+        '2026-03-09',
+        'R2',
+        {
+          cases: 1,
+          archived: 0,
+          response_accept_min: null,
+          resolution_h: null,
+          first_time_fix_rate: null,
+          csat_satisfied_share: null,
+          complaints: 0,
+          complaint_rate: 0,
+          complaint_ack_on_time: null,
+          sla_firstResponse_met: null,
+        },
+      ],
+    ]);
+  });
+
+  test('by engineer (named), ungrouped in time', async () => {
+    const { rows } = await kpiTable(db, {
+      ...range,
+      grain: 'none',
+      by: 'engineer',
+      kpis: ['cases', 'response_accept_min', 'response_contact_min', 'rework_rate', 'csat_mean', 'complaint_rate'],
+    });
+    expect(rows.map((r) => [r.key, r.label, r.values])).toEqual([
+      ['', '', { cases: 1, response_accept_min: null, response_contact_min: null, rework_rate: null, csat_mean: null, complaint_rate: 100 }], // D, K2
+      ['E1', '张伟', { cases: 2, response_accept_min: 25, response_contact_min: 60, rework_rate: 0, csat_mean: 5, complaint_rate: 0 }], // A, C
+      ['E2', 'Li, "Lei"', { cases: 2, response_accept_min: 7.5, response_contact_min: 37.5, rework_rate: 50, csat_mean: 3.5, complaint_rate: 50 }], // B, E; K1
+    ]);
+  });
+
+  test('per day in the service time zone, and per month', async () => {
+    const days = await kpiTable(db, { ...range, grain: 'day', by: 'all', kpis: ['cases', 'complaints'] });
+    expect(days.rows.map((r) => [r.period, r.values.cases, r.values.complaints])).toEqual([
+      ['2026-03-02', 2, 0],
+      ['2026-03-03', 1, 1], // C at 07:00 +08:00 (23:00 UTC the day before); K1
+      ['2026-03-10', 2, 1],
+    ]);
+    const months = await kpiTable(db, { ...range, grain: 'month', by: 'priority', kpis: ['cases'] });
+    expect(months.rows.map((r) => [r.period, r.key, r.values.cases])).toEqual([
+      ['2026-03-01', '', 0], // K2 (no case, no priority)
+      ['2026-03-01', 'P1', 1],
+      ['2026-03-01', 'P2', 3],
+      ['2026-03-01', 'P3', 1],
+    ]);
+  });
+
+  test('paging: limit and hasMore', async () => {
+    const first = await kpiTable(db, { ...range, grain: 'day', by: 'all', kpis: ['cases'], limit: 2 });
+    expect(first.rows.map((r) => r.period)).toEqual(['2026-03-02', '2026-03-03']);
+    expect(first.hasMore).toBe(true);
+    const rest = await kpiTable(db, { ...range, grain: 'day', by: 'all', kpis: ['cases'], limit: 2, offset: 2 });
+    expect(rest.rows.map((r) => r.period)).toEqual(['2026-03-10']);
+    expect(rest.hasMore).toBe(false);
+  });
+});
+
+describe('the rollup refreshes incrementally', () => {
+  test('a new case recomputes its day only', async () => {
+    await insertCase(pool, {
+      caseNo: 'F',
+      category: 'AC',
+      priority: 'P4',
+      channel: 'email',
+      createdAt: '2026-03-11T10:00:00+08:00',
+      region: 'R1',
+      engineerId: null,
+      stage: 'accepted',
+    });
+    const result = await refreshKpiRollup(db);
+    expect(result).toMatchObject({ mode: 'incremental', days: 1 });
+    const { rows } = await kpiTable(db, { ...range, grain: 'none', by: 'all', kpis: ['cases', 'archived'] });
+    expect(rows[0]!.values).toEqual({ cases: 6, archived: 3 });
+    // Nothing recorded since: nothing is stale.
+    expect(await refreshKpiRollup(db)).toMatchObject({ mode: 'incremental', days: 0, rows: 0 });
+  });
+});
+
+describe('GET /kpi', () => {
+  test('JSON for a supervisor, with the definitions; refused to an agent', async () => {
+    const r = await call('GET', `/kpi?from=${range.from}&to=${range.to}&grain=none&by=channel&kpis=cases,csat_satisfied_share`, {
+      base: api.base,
+      as: 'supervisor',
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.definitions.map((d: { id: string; target?: number }) => [d.id, d.target])).toEqual([
+      ['cases', undefined],
+      ['csat_satisfied_share', 90],
+    ]);
+    expect(r.body.rows.map((x: { key: string; values: object }) => [x.key, x.values])).toEqual([
+      ['', { cases: 0, csat_satisfied_share: null }],
+      ['app', { cases: 1, csat_satisfied_share: null }],
+      ['email', { cases: 1, csat_satisfied_share: null }],
+      ['phone', { cases: 3, csat_satisfied_share: 100 }], // A 5, E 4
+      ['web', { cases: 1, csat_satisfied_share: 0 }], // B 3
+    ]);
+    expect(r.body.nextOffset).toBeNull();
+    expect((await call('GET', '/kpi', { base: api.base, as: 'agent' })).status).toBe(403);
+    expect((await call('GET', '/kpi?kpis=nope', { base: api.base, as: 'ops' })).status).toBe(400);
+    expect((await call('GET', '/kpi?from=2026-03-02&to=2026-03-01', { base: api.base, as: 'ops' })).status).toBe(400);
+  });
+
+  test('CSV by ?format=csv and by Accept: BOM, header with units, quoting, Chinese', async () => {
+    const url = `${api.base}/kpi?from=${range.from}&to=${range.to}&grain=none&by=engineer&kpis=cases,csat_mean`;
+    const auth = { authorization: 'Bearer test-supervisor-key' };
+    for (const [u, headers] of [
+      [`${url}&format=csv`, auth],
+      [url, { ...auth, accept: 'text/csv' }],
+    ] as const) {
+      const res = await fetch(u, { headers });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(res.headers.get('content-disposition')).toBe('attachment; filename="kpi-engineer-none-2026-03-01-2026-04-01.csv"');
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)).toBe(
+        '\uFEFFperiod,engineer,label,cases (count),csat_mean (1–5)\r\n' +
+          ',,,2,\r\n' /* D, and F from the refresh test */ +
+          ',E1,张伟,2,5\r\n' +
+          ',E2,"Li, ""Lei""",2,3.5\r\n',
+      );
+    }
+  });
+});
