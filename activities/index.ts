@@ -22,7 +22,7 @@ import type { RoutedPerson, Routing } from '../domain/duty';
 import type { BookingVerdict } from '../domain/engineerHours';
 
 export interface ActivityDeps {
-  /** IANA time zone of the service area: decides "working that day" for engineers. */
+  /** IANA time zone of the service area: places engineers' working hours and duty shifts. */
   timeZone?: string;
   /** Notification gateways; default: built from `gatewayConfig`. */
   gateways?: Gateways;
