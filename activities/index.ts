@@ -25,7 +25,7 @@ import type { BookingVerdict } from '../domain/engineerHours';
 import { countCaseEvent, countSlaResult, countSlaThreshold } from './metrics';
 
 export interface ActivityDeps {
-  /** IANA time zone of the service area: decides "working that day" for engineers. */
+  /** IANA time zone of the service area: places engineers' working hours and duty shifts. */
   timeZone?: string;
   /** Notification gateways; default: built from `gatewayConfig`. */
   gateways?: Gateways;
