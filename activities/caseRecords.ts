@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { CaseEvent, CaseState } from '../domain';
 import { normalizePhone } from '../domain';
 import type { Database } from '../db/client';
-import { recordSlaResult, type SlaResultRecord } from '../db/queries/sla';
+import { recordSlaResult, recordSlaThreshold, type SlaResultRecord, type ThresholdRecord } from '../db/queries/sla';
 import { caseEvents, cases } from '../db/schema';
 import { recordArchive, type ArchiveRecord } from './dispatch';
 
@@ -16,6 +16,8 @@ import { recordArchive, type ArchiveRecord } from './dispatch';
 export interface MoveWrites {
   slaResults?: SlaResultRecord[];
   archive?: ArchiveRecord;
+  /** The SLA warning or escalation level this move records. */
+  threshold?: ThresholdRecord;
 }
 
 export function caseRowFrom(state: CaseState, runId = ''): typeof cases.$inferInsert {
@@ -105,6 +107,7 @@ export async function writeCaseEvent(db: Database, state: CaseState, event: Case
     // Each is idempotent on its own (unique keys), as when they were activities of their own.
     for (const r of also.slaResults ?? []) await recordSlaResult(tx, r);
     if (also.archive) await recordArchive(tx, also.archive);
+    if (also.threshold) await recordSlaThreshold(tx, also.threshold);
     return { inserted: inserted.length > 0 };
   });
 }

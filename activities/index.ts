@@ -80,6 +80,8 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
         for (const r of also?.slaResults ?? []) countSlaResult(r);
       }
       log.info('case event recorded', { caseNo: state.caseNo, seq: event.seq, type: event.type, ...result });
+      const t = also?.threshold;
+      if (t) log.warn('SLA threshold', { caseNo: t.caseNo, clock: t.clock, kind: t.kind, level: t.level, ...result });
       return result;
     },
     /** Persists a complaint snapshot and appends one complaint timeline event, exactly once. */

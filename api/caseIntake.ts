@@ -9,6 +9,7 @@ import type { CaseIntake } from '../domain/schemas';
 import { SA } from '../domain/searchAttributes';
 import type { Database } from '../db/client';
 import { findCase, type CaseRow } from '../db/queries/cases';
+import { currentSlaPolicy } from '../db/queries/sla';
 import { findIntakeRequest, reserveIntake, type ReserveResult } from '../db/queries/intake';
 import { claimStart, releaseStart } from '../db/queries/moves';
 import { intakeRequests } from '../db/schema';
@@ -23,6 +24,8 @@ export function createCaseIntake(deps: { client: Client; db: Database; taskQueue
   const { client, db, taskQueue } = deps;
 
   async function startCase(input: CaseWorkflowInput): Promise<CaseState> {
+    // The policy in force goes into the run's input: one activity fewer before the intake answers.
+    const slaPolicy = await currentSlaPolicy(db);
     const c = input.intake.customer;
     const p = input.intake.product;
     return client.workflow.executeUpdateWithStart(intakeReceipt, {
@@ -34,7 +37,7 @@ export function createCaseIntake(deps: { client: Client; db: Database; taskQueue
         // The run's defaults resolved here, so they are in its history: a later change of a
         // default in code never reaches this case, even on replay.
         // Duty routing: no fixed escalation contacts go into a new run (the roster names people when they fire).
-        args: [{ ...input, ...caseSettingsFrom(input, true) }],
+        args: [{ ...input, ...caseSettingsFrom(input, true), slaPolicy }],
         // A retried intake attaches to the running case; a closed case is never re-run.
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -196,6 +196,11 @@ export interface CaseWorkflowInput {
   contacts?: { supervisorEmail?: string; managerEmail?: string };
   /** Callback and maintenance delays (tests shorten them). */
   aftercare?: { callbackAfterMinutes?: number; maintenanceAfterDays?: number };
+  /**
+   * The SLA policy in force when the API opened the case (patch 'sla-policy-in-input'):
+   * the run keeps it without an activity of its own. Absent: the run loads it.
+   */
+  slaPolicy?: { version: number; policy: SlaPolicy };
 }
 
 export interface ReminderPolicy {

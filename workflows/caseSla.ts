@@ -2,7 +2,7 @@
 // starts, stops, pauses and resumes, the new cycle of a rework, the hold of a
 // customer-requested reschedule, and a priority raise. Deterministic.
 import { patched } from '@temporalio/workflow';
-import { SlaEngine, type Raise } from './slaEngine';
+import { SlaEngine, type Fired, type Raise } from './slaEngine';
 import {
   clockTransitions,
   pauseClock,
@@ -22,7 +22,9 @@ import type { Priority } from '../domain/schemas';
 export interface SlaHooks {
   state: CaseState;
   /** Writes a timeline event (and the case row) after a synchronous change. */
-  advance(type: string, data: Record<string, unknown>, change?: (s: CaseState) => Stage | void): Promise<unknown>;
+  advance(type: string, data: Record<string, unknown>, change?: (s: CaseState) => Stage | void, fired?: Fired<ClockName>): Promise<unknown>;
+  /** Runs with ONE_WRITE_PATCH: a threshold's record goes with its event. */
+  thresholdWithEvent(): boolean;
   recordThreshold(c: SlaClock, t: Threshold, dueAt: number): Promise<unknown>;
   recordResult(result: CaseState['sla']['results'][number]): Promise<unknown>;
   /** Duty routing of a threshold (see SlaEngineHooks.route). */
@@ -45,7 +47,8 @@ export class CaseSlaClocks {
       book: () => state.sla,
       stage: () => state.stage,
       isClosed: () => hooks.isClosed(),
-      advance: (type, data, change) => hooks.advance(type, data, change),
+      advance: (type, data, change, fired) => hooks.advance(type, data, change, fired),
+      thresholdWithEvent: () => hooks.thresholdWithEvent(),
       raise: () => this.raise(),
       thresholdData: (t) => ({
         notify: [...(t.actions.includes('notify_supervisor') ? ['supervisor'] : []), ...(t.actions.includes('notify_manager') ? ['manager'] : [])],

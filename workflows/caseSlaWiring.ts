@@ -2,7 +2,7 @@
 // thresholds and stopped clocks are recorded by activities, warnings and escalations go
 // to the people on duty when they fire (older runs: the contacts they were opened with),
 // and level 3 takes a held case back.
-import { addWorkingMs, STAGE_LABELS, SYSTEM_ACTOR } from '../domain';
+import { addWorkingMs, STAGE_LABELS, SYSTEM_ACTOR, type SlaClock, type Threshold } from '../domain';
 import { localTime } from '../domain/notifications';
 import { now, slaResultRecord, type CaseCore } from './caseCore';
 import { CaseSlaClocks } from './caseSla';
@@ -12,23 +12,26 @@ const MINUTE = 60_000;
 
 export function wireCaseSla(core: CaseCore, takeBack: (reason: string) => Promise<void>): CaseSlaClocks {
   const state = core.state;
+  /** A fired threshold as `escalations` stores it (after its event's change: the stage it fired in). */
+  const record = (c: SlaClock, t: Threshold, dueAt: number) => ({
+    caseNo: state.caseNo,
+    workflowId: state.workflowId,
+    clock: c.clock,
+    cycle: c.cycle,
+    kind: t.kind,
+    level: t.level,
+    actions: t.actions,
+    stage: state.stage,
+    targetMinutes: c.targetMs / MINUTE,
+    dueAt: new Date(dueAt).toISOString(),
+    firedAt: now(),
+  });
   return new CaseSlaClocks({
     state,
-    advance: (type, data, change) => core.advance(SYSTEM_ACTOR, type, data, change),
-    recordThreshold: (c, t, dueAt) =>
-      core.activities.recordSlaThreshold({
-        caseNo: state.caseNo,
-        workflowId: state.workflowId,
-        clock: c.clock,
-        cycle: c.cycle,
-        kind: t.kind,
-        level: t.level,
-        actions: t.actions,
-        stage: state.stage,
-        targetMinutes: c.targetMs / MINUTE,
-        dueAt: new Date(dueAt).toISOString(),
-        firedAt: now(),
-      }),
+    advance: (type, data, change, fired) =>
+      core.advance(SYSTEM_ACTOR, type, data, change, fired ? () => ({ threshold: record(fired.clock, fired.threshold, fired.dueAt) }) : undefined),
+    thresholdWithEvent: () => core.oneWrite,
+    recordThreshold: (c, t, dueAt) => core.activities.recordSlaThreshold(record(c, t, dueAt)),
     // Runs without ONE_WRITE_PATCH: an activity per result, from the clock loop.
     recordResult: (r) => core.activities.recordSlaResult(slaResultRecord(state, r)),
     // Duty routing: the people on duty for the case's region when the threshold fires.

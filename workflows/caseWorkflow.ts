@@ -6,7 +6,7 @@
 // The workflow is a small class in the shape of Temporal's reference apps: `setup()`
 // registers every handler, `run()` opens the case and runs its loops. The state and
 // `advance` live in CaseCore; the handler modules register on it.
-import { allHandlersFinished, condition } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched } from '@temporalio/workflow';
 import { isOpenStage, type CaseState, type CaseWorkflowInput } from '../domain';
 import { CaseClosure } from './caseClosure';
 import { CaseCore } from './caseCore';
@@ -60,7 +60,9 @@ class CaseWorkflow {
 
   async run(): Promise<CaseOutcome> {
     const core = this.core;
-    await core.recordOpening(await core.activities.loadSlaPolicy());
+    // The API passes the policy in force (runs it started before did not): no activity to load it.
+    const given = core.input.slaPolicy && patched('sla-policy-in-input') ? core.input.slaPolicy : undefined;
+    await core.recordOpening(given ?? (await core.activities.loadSlaPolicy()));
     core.state.recorded = true;
     queueCaseOpened(core);
     await Promise.all([this.drive(), core.sla.run(), this.reminders.run(), core.runOutbox()]);

@@ -32,13 +32,22 @@ export interface Raise {
   apply(): void;
 }
 
+/** A threshold that fired: its clock, which threshold, and when it was due. */
+export interface Fired<N extends string> {
+  clock: SlaClock<N>;
+  threshold: Threshold;
+  dueAt: number;
+}
+
 export interface SlaEngineHooks<N extends string> {
   book(): SlaBook<N>;
   /** The owner's stage, named in an ops_action_required event. */
   stage(): string;
   isClosed(): boolean;
-  /** Writes a timeline event (and the row) after a synchronous change. */
-  advance(type: string, data: Record<string, unknown>, change?: () => void): Promise<unknown>;
+  /** Writes a timeline event (and the row) after a synchronous change; `fired`: the threshold it records, when written with it. */
+  advance(type: string, data: Record<string, unknown>, change?: () => void, fired?: Fired<N>): Promise<unknown>;
+  /** Whether a threshold is recorded by its event's write (true) or by recordThreshold after it. */
+  thresholdWithEvent?(): boolean;
   /** The step a raise_priority threshold takes now; none when already at the top. */
   raise(): Raise | undefined;
   /** Fields of a threshold's event after the clock's own (cases: who is told). */
@@ -136,14 +145,17 @@ export class SlaEngine<N extends string> {
       ...routed?.data,
       ...raise?.data,
     };
-    await this.hooks.advance(t.kind === 'warning' ? 'sla.warning' : 'sla.escalated', data, () => {
+    // One write for the event and the threshold's record where the owner allows it (one activity fewer per firing).
+    const withEvent = this.hooks.thresholdWithEvent?.() === true;
+    const change = () => {
       if (t.kind === 'escalation') {
         this.book.breached = true;
         this.book.level = Math.max(this.book.level, t.level);
       }
       raise?.apply();
-    });
-    await this.hooks.recordThreshold(c, t, dueAt);
+    };
+    await this.hooks.advance(t.kind === 'warning' ? 'sla.warning' : 'sla.escalated', data, change, withEvent ? { clock: c, threshold: t, dueAt } : undefined);
+    if (!withEvent) await this.hooks.recordThreshold(c, t, dueAt);
     this.hooks.notify(c, t, dueAt, routed?.people);
     if (t.actions.includes('force_redispatch') && this.hooks.canTakeBack?.(c)) {
       await this.hooks.takeBack!(c);

@@ -44,7 +44,7 @@ export interface ThresholdRecord {
   firedAt: string;
 }
 
-export async function recordSlaThreshold(db: Database, r: ThresholdRecord): Promise<{ inserted: boolean }> {
+export async function recordSlaThreshold(db: Database | Transaction, r: ThresholdRecord): Promise<{ inserted: boolean }> {
   const rows = await db
     .insert(escalations)
     .values({ ...r, dueAt: new Date(r.dueAt), firedAt: new Date(r.firedAt) })

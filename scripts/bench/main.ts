@@ -55,10 +55,11 @@ async function runLevel(stack: BenchStack, one: OneCase, clients: number, intake
 const pct = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor((p / 100) * v.length))] ?? NaN;
 const median = (v: number[]) => pct(v, 50);
 const f1 = (n: number) => n.toFixed(1);
+const f2 = (n: number) => n.toFixed(2);
 
 function report(title: string, runs: RunResult[], own: string[]): void {
   const rates = runs.map((r) => r.rate);
-  console.log(`  ${title}: cases/s min ${f1(Math.min(...rates))} · median ${f1(median(rates))} · max ${f1(Math.max(...rates))}  (${rates.map(f1).join(', ')})`);
+  console.log(`  ${title}: cases/s min ${f2(Math.min(...rates))} · median ${f2(median(rates))} · max ${f2(Math.max(...rates))}  (${rates.map(f2).join(', ')})`);
   const all: Timings = new Map();
   for (const r of runs) for (const [s, v] of r.timings) all.set(s, [...(all.get(s) ?? []), ...v]);
   console.log(
