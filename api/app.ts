@@ -18,6 +18,7 @@ import { createCaseIntake } from './caseIntake';
 import { DEFAULT_DEADLINES, requestDeadline, type ApiDeadlines } from './deadlines';
 import { slaRoutes } from './routes/sla';
 import { kpiRoutes } from './routes/kpi';
+import { dashboardRouter } from './dashboard';
 import { apiKeyRoutes } from './routes/apiKeys';
 import { auditRoutes } from './routes/audit';
 import { customerLinkRoutes } from './routes/customerLinks';
@@ -154,6 +155,9 @@ export function createApp(appDeps: AppDeps): express.Express {
     res.json(document);
   });
   app.use('/docs', docsContentSecurityPolicy, swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'casework API' }));
+
+  // The supervisor dashboard: HTML pages behind a session cookie (api/dashboard.ts).
+  app.use('/dashboard', dashboardRouter({ db: deps.db, envKeys: deps.envKeys }));
 
   // An offer link is its own credential: a forged or lapsed one is refused before its body is read.
   app.use('/engineer/offers', offerLinkSignatureFirst(deps.customerLinks.secret));

@@ -7,7 +7,7 @@ import { ROLES, type Actor, type Role } from '../domain';
 import type { Database } from '../db/client';
 import { hashKey } from './apiKeyHash';
 import { HttpError } from './errors';
-import { storedKeyActor } from './storedKeys';
+import { storedKeyActor, storedKeyLookup } from './storedKeys';
 
 /** The keys of API_KEYS as digests, and the secret every key is hashed with. */
 export interface EnvKeys {
@@ -63,6 +63,13 @@ export function authenticate(envKeys: EnvKeys, db: Database): RequestHandler {
       next(err);
     }
   };
+}
+
+/** The actor a presented key stands for (API_KEYS first), and its api_keys row if stored; 401 if none. */
+export async function actorForKey(envKeys: EnvKeys, db: Database, key: string): Promise<{ actor: Actor; keyId?: number }> {
+  const digest = Buffer.from(hashKey(envKeys.secret, key), 'hex');
+  const env = envActor(envKeys, digest);
+  return env ? { actor: env } : await storedKeyLookup(db, key, digest.toString('hex'));
 }
 
 export function requireRole(roles: readonly Actor['role'][]): RequestHandler {

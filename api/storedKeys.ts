@@ -11,6 +11,16 @@ import { HttpError } from './errors';
 const LAST_USED_EVERY_MS = 60_000;
 
 export async function storedKeyActor(db: Database, presented: string, keyedHash: string, log?: Pick<Logger, 'warn'>): Promise<Actor> {
+  return (await storedKeyLookup(db, presented, keyedHash, log)).actor;
+}
+
+/** storedKeyActor, and which row matched (a dashboard session ends when that key is revoked). */
+export async function storedKeyLookup(
+  db: Database,
+  presented: string,
+  keyedHash: string,
+  log?: Pick<Logger, 'warn'>,
+): Promise<{ actor: Actor; keyId: number }> {
   const legacyHash = legacyHashKey(presented);
   const rows = await findKeysByHash(db, [keyedHash, legacyHash]);
   // The index found the row; the digest is compared again in constant time.
@@ -27,9 +37,10 @@ export async function storedKeyActor(db: Database, presented: string, keyedHash:
     // Bookkeeping only: the key is valid, the request goes on (the message may quote the hash: not logged).
     log?.warn({ code: (err as { code?: unknown }).code ?? 'error', keyId: row.id }, 'api key bookkeeping failed');
   }
-  return {
+  const actor: Actor = {
     role: row.role as Role,
     subject: row.subject ?? undefined,
     ...(row.personId ? { personId: row.personId, personName: row.personName ?? undefined } : {}),
   };
+  return { actor, keyId: row.id };
 }

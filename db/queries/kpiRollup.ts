@@ -128,6 +128,9 @@ export async function refreshKpiRollup(db: Database, opts: { full?: boolean } = 
       rows = (await client.query(rebuildSql('all'))).rowCount ?? 0;
     } else {
       await client.query(STALE_DAYS, [state.rows[0]!.watermark]);
+      // A temporary table has no statistics: without them the planner guesses many stale
+      // days and hashes every case_events row instead of an index lookup per case.
+      await client.query('ANALYZE kpi_stale');
       await client.query('DELETE FROM kpi_daily WHERE day IN (SELECT day FROM kpi_stale)');
       rows = (await client.query(rebuildSql('stale'))).rowCount ?? 0;
     }
