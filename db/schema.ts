@@ -161,3 +161,4 @@ export * from './requestsSchema';
 export * from './securitySchema';
 export * from './limitsSchema';
 export * from './peopleSchema';
+export * from './rescheduleSchema';
