@@ -46,6 +46,7 @@ const errors = {
   400: { description: 'Invalid input (field-level messages)', schema: ErrorSchema },
   401: { description: 'Missing or unknown API key', schema: ErrorSchema },
   403: { description: 'Role not allowed', schema: ErrorSchema },
+  503: { description: 'Temporal or PostgreSQL unavailable', schema: ErrorSchema },
 };
 const decided = {
   404: { description: 'No such request', schema: ErrorSchema },
@@ -79,6 +80,7 @@ export function rescheduleRequestRoutes(deps: { client: Client; db: Database; cu
         401: { description: 'Forged, malformed or expired link', schema: ErrorSchema },
         409: { description: 'A request is already open (request_open), or the case is closed (link_read_only)', schema: ErrorSchema },
         410: { description: 'Revoked link', schema: ErrorSchema },
+        503: errors[503],
       },
       async handler({ req, res, params, body }) {
         const row = await findCase(db, await linkSubjectOrThrow(req, db, deps.customerLinks.secret, params.token, 'case'));
