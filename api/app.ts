@@ -9,6 +9,7 @@ import type { CustomerLinkConfig } from '../shared/customerLinks';
 import { customerRoutes } from './routes/customer';
 import { customerComplaintRoutes } from './routes/customerComplaints';
 import { dispatchRoutes } from './routes/dispatch';
+import { rescheduleRequestRoutes } from './routes/rescheduleRequests';
 import { dutyRoutes } from './routes/duty';
 import { engineerRoutes } from './routes/engineers';
 import { staffRoutes } from './routes/staff';
@@ -103,6 +104,7 @@ export function allRoutes(deps: RouteDeps): RouteSpec[] {
     ...engineerRoutes(deps),
     ...dispatchRoutes(deps),
     ...customerRoutes(deps),
+    ...rescheduleRequestRoutes(deps),
     ...customerComplaintRoutes(deps),
     ...engineerOfferRoutes(deps),
     ...slaRoutes(deps),

@@ -166,3 +166,4 @@ export * from './securitySchema';
 export * from './limitsSchema';
 export * from './peopleSchema';
 export * from './kpiSchema';
+export * from './rescheduleSchema';

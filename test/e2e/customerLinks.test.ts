@@ -139,6 +139,10 @@ test("the worker's link in the confirmation SMS replaces the agent's; after arch
   for (const [path, body] of [
     ['confirm', { rating: 1 }],
     ['quote-decision', { approve: false }],
+    [
+      'reschedule-request',
+      { windows: [{ start: new Date(Date.now() + 86_400_000).toISOString(), end: new Date(Date.now() + 90_000_000).toISOString() }], reason: 'late' },
+    ],
   ] as const) {
     const r = await call('POST', `/customer/cases/${token}/${path}`, { as: null, body });
     expect([path, r.status, r.body.error]).toEqual([path, 409, expect.objectContaining({ code: 'link_read_only', currentStage: 'archived' })]);

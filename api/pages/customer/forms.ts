@@ -33,3 +33,31 @@ export const ComplaintForm = z.object({ category: z.enum(COMPLAINT_CATEGORIES), 
 export const DecisionForm = z
   .object({ accepted: bool, comment: optionalText })
   .transform(({ accepted, comment }) => DecisionBodySchema.parse({ accepted, ...(comment ? { comment } : {}) }));
+
+/** A datetime-local field (the customer's wall clock, China time) as an ISO time with its offset; empty: none. */
+const localTime = z
+  .string()
+  .regex(/^$|^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/)
+  .transform((v) => (v ? `${v.length === 16 ? `${v}:00` : v}+08:00` : undefined));
+
+/** Up to three windows (start1/end1 … start3/end3; a window left empty is skipped) and a reason; the route checks the result with RescheduleRequestBodySchema. */
+export const RescheduleForm = z
+  .object({
+    start1: localTime,
+    end1: localTime,
+    start2: localTime.optional(),
+    end2: localTime.optional(),
+    start3: localTime.optional(),
+    end3: localTime.optional(),
+    reason: z.string(),
+  })
+  .transform((f) => ({
+    windows: [
+      [f.start1, f.end1],
+      [f.start2, f.end2],
+      [f.start3, f.end3],
+    ]
+      .filter(([s, e]) => s || e)
+      .map(([start, end]) => ({ start, end })),
+    reason: f.reason,
+  }));

@@ -7,10 +7,19 @@ import { renderPage, type FormContext, type PageFrame } from './layout';
 import type { CaseModel, ComplaintModel } from './model';
 import { EngineerAndVisit, Events, Progress } from './progress';
 import { QuoteConfirmStep, QuoteSection } from './quote';
+import { RescheduleSection } from './reschedule';
+import type { RescheduleRequestView } from '../../rescheduleRequests';
 
 export type CaseStep = 'approve' | 'decline' | undefined;
 
-export function renderCasePage(frame: PageFrame, ctx: FormContext, model: CaseModel, step: CaseStep, sent: boolean): string {
+export function renderCasePage(
+  frame: PageFrame,
+  ctx: FormContext,
+  model: CaseModel,
+  step: CaseStep,
+  sent: boolean,
+  reschedule?: RescheduleRequestView,
+): string {
   const t = MESSAGES[frame.lang];
   return renderPage(
     frame,
@@ -30,6 +39,7 @@ export function renderCasePage(frame: PageFrame, ctx: FormContext, model: CaseMo
       <QuoteSection model={model} ctx={ctx} />
       <ConfirmSection model={model} ctx={ctx} />
       <EngineerAndVisit model={model} lang={frame.lang} />
+      <RescheduleSection model={model} request={reschedule} ctx={ctx} />
       <Events events={model.events} lang={frame.lang} heading={t.events} />
       {/* A complaint may be filed from a closed case's link too (they mostly come after the visit). */}
       <CaseComplaints complaints={model.complaints} ctx={ctx} canFile />

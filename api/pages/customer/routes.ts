@@ -8,10 +8,12 @@ import express, { type ErrorRequestHandler, type Request, type RequestHandler, t
 import { z } from 'zod';
 import { CLOSED_STAGES, type Actor } from '../../../domain';
 import { CLOSED_COMPLAINT_STAGES } from '../../../domain/complaints';
+import { RescheduleRequestBodySchema } from '../../../domain/rescheduleRequests';
 import type { Database } from '../../../db/client';
 import { caseTimeline, findCase, type CaseRow } from '../../../db/queries/cases';
 import { complaintsAboutCase, complaintTimeline, findComplaint, type ComplaintRow } from '../../../db/queries/complaints';
 import { issueCustomerLink } from '../../../db/queries/customerLinks';
+import { latestRescheduleRequest } from '../../../db/queries/rescheduleRequests';
 import type { CustomerLinkConfig } from '../../../shared/customerLinks';
 import { COMPLAINT_UPDATES } from '../../../workflows/complaintDefinitions';
 import { confirmCase, decideQuote } from '../../../workflows/definitions';
@@ -19,10 +21,11 @@ import { runCaseUpdate, runComplaintUpdate } from '../../caseUpdates';
 import { createComplaintIntake } from '../../complaintIntake';
 import { assertLinkWritable, linkSubjectOrThrow, signedLinkOrThrow } from '../../customerLinks';
 import { HttpError, isUnavailable } from '../../errors';
+import { submitRescheduleRequest, rescheduleRequestView } from '../../rescheduleRequests';
 import { unstorableText } from '../../storableText';
 import { csrfKey, csrfToken, csrfValid, ensureNonce } from './csrf';
 import { renderProblem, type PageProblem } from './errorPage';
-import { ComplaintForm, ConfirmForm, DecisionForm, FormEnvelope, QuoteForm } from './forms';
+import { ComplaintForm, ConfirmForm, DecisionForm, FormEnvelope, QuoteForm, RescheduleForm } from './forms';
 import { isLang, pageLang, type Lang } from './i18n';
 import type { FormContext, PageFrame } from './layout';
 import { linkLanguage } from './linkLanguage';
@@ -148,9 +151,12 @@ export function customerPages(deps: CustomerPageDeps): { router: express.Router;
       const { row } = await caseOf(req, res, false);
       const complaints = await Promise.all((await complaintsAboutCase(db, row.caseNo)).map(complaintOfRow));
       const model = caseModel(row, await caseTimeline(db, row.caseNo), complaints);
+      const request = await latestRescheduleRequest(db, row.caseNo);
       const path = `/customer/cases/${locals(res).token}`;
       const step: CaseStep = req.query.step === 'approve' || req.query.step === 'decline' ? req.query.step : undefined;
-      res.type('html').send(renderCasePage(frameOf(res, path), formContext(req, res, path), model, step, req.query.sent === '1'));
+      res
+        .type('html')
+        .send(renderCasePage(frameOf(res, path), formContext(req, res, path), model, step, req.query.sent === '1', request && rescheduleRequestView(request)));
     }),
   );
 
@@ -172,6 +178,15 @@ export function customerPages(deps: CustomerPageDeps): { router: express.Router;
         case 'confirm':
           await runCaseUpdate(client, db, row, confirmCase, actor, formOrThrow(ConfirmForm, req.body), { action: 'confirm', key: moveKey });
           return backTo(res, path, 'confirm');
+        case 'reschedule': {
+          const body = RescheduleRequestBodySchema.safeParse(formOrThrow(RescheduleForm, req.body));
+          if (!body.success) throw new HttpError(400, 'validation_failed', 'invalid form');
+          // A double tap: the first request is open, and the page shows it.
+          await submitRescheduleRequest(db, row, body.data).catch((err: unknown) => {
+            if (!(err instanceof HttpError && err.code === 'request_open')) throw err;
+          });
+          return backTo(res, path, 'reschedule');
+        }
         case 'complaint': {
           const form = formOrThrow(ComplaintForm, req.body);
           const opened = await openComplaint({ ...form, grade: 'general', channel: 'web', caseNo: row.caseNo }, moveKey, actor);

@@ -98,7 +98,9 @@ describe('case page', () => {
     expect(html).toContain('You confirmed the repair');
     expect(html).toContain('4 stars');
     expect(html).not.toContain('/forms/confirm');
-    expect(html).not.toContain('/forms/complaint');
+    // A closed case's link still files a complaint (they mostly come after the visit); nothing else.
+    expect(html).toContain('/forms/complaint');
+    expect(html).not.toContain('/forms/reschedule');
     expect(decided.nextBy).toBeUndefined();
   });
 });
