@@ -37,7 +37,8 @@ RUN npm run build \
  && test -f dist/worker/main.js \
  && test -f dist/db/migrate-cli.js \
  && test -f dist/workflows/index.js \
- && test -f dist/db/migrations/meta/_journal.json
+ && test -f dist/db/migrations/meta/_journal.json \
+ && test -f dist/api/pages/dashboard/assets/dashboard.js
 
 # ---------------------------------------------------------------------------
 # Runtime stage: production dependencies + compiled JavaScript only.

@@ -6,7 +6,6 @@
 // it), Secure over TLS, Path=/dashboard, 8 h. CSRF: besides SameSite, a POST whose Origin
 // (or Sec-Fetch-Site) names another site is refused, which also stops login CSRF.
 // CSP: scripts and styles only from this origin; the page's data rides in a JSON block.
-import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
 import helmet from 'helmet';
@@ -72,10 +71,9 @@ export function dashboardRouter(deps: { db: Database; envKeys: EnvKeys; kpiMaxAg
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  // Beside this file when run from source; the production build (dist/) compiles only
-  // TypeScript, so there the source tree's copy is used.
-  const besideUs = path.join(__dirname, 'pages', 'dashboard', 'assets');
-  const assets = fs.existsSync(besideUs) ? besideUs : path.resolve(__dirname, '..', '..', 'api', 'pages', 'dashboard', 'assets');
+  // Beside this file: in the source tree, and in dist/ where `npm run build` copies them
+  // (scripts/build-workflow-bundle.ts), as the image holds no source tree.
+  const assets = path.join(__dirname, 'pages', 'dashboard', 'assets');
   // chart.js's exports map hides dist/chart.umd.js (the browser build): found beside its main file.
   const chartJs = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js');
   router.get('/assets/chart.umd.js', (_req, res) => res.sendFile(chartJs));

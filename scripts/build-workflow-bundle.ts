@@ -1,5 +1,6 @@
 // `npm run build`'s second step: the workflow bundle the production worker loads
-// (dist/workflow-bundle.js; see worker/workflowBundle.ts), and the SQL migrations.
+// (dist/workflow-bundle.js; see worker/workflowBundle.ts), the SQL migrations and the
+// dashboard's browser files.
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildWorkflowBundle, PREBUILT_BUNDLE } from '../worker/workflowBundle';
@@ -15,6 +16,9 @@ async function main(): Promise<void> {
   // tsc copies no SQL: the compiled migrator reads dist/db/migrations.
   const source = path.resolve(__dirname, '..', '..', 'db', 'migrations');
   fs.cpSync(source, path.resolve(path.dirname(out), 'db', 'migrations'), { recursive: true });
+  // Nor the dashboard's browser files (served by api/dashboard.ts from beside itself).
+  const assets = path.join('api', 'pages', 'dashboard', 'assets');
+  fs.cpSync(path.resolve(__dirname, '..', '..', assets), path.resolve(path.dirname(out), assets), { recursive: true });
 }
 
 main().catch((err: unknown) => {

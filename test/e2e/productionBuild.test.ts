@@ -53,6 +53,8 @@ test('npm run build compiles and prebuilds the workflow bundle; the committed hi
   const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' });
   expect(build.status).toBe(0);
   expect(fs.statSync(bundlePath).size).toBeGreaterThan(100_000);
+  // The image holds dist/ only: the dashboard's browser files must be in it.
+  expect(fs.existsSync(path.join(root, 'dist', 'api', 'pages', 'dashboard', 'assets', 'dashboard.js'))).toBe(true);
   // The tracing workflow interceptors are in it, as in the bundle the replay tests check.
   expect(fs.readFileSync(bundlePath, 'utf8')).toMatch(/OpenTelemetryInboundInterceptor[\s\S]*workflow-interceptors/);
   for (const release of committedReleases()) {
