@@ -14,6 +14,7 @@ import { engineerRoutes } from './routes/engineers';
 import { staffRoutes } from './routes/staff';
 import { opsRoutes } from './routes/ops';
 import { aftercareRoutes } from './routes/aftercare';
+import { callbackRoutes } from './routes/callbacks';
 import { createCaseIntake } from './caseIntake';
 import { DEFAULT_DEADLINES, requestDeadline, type ApiDeadlines } from './deadlines';
 import { slaRoutes } from './routes/sla';
@@ -93,7 +94,8 @@ export function allRoutes(deps: RouteDeps): RouteSpec[] {
     ...engineerOfferRoutes(deps),
     ...slaRoutes(deps),
     ...opsRoutes(deps),
-    ...aftercareRoutes({ db: deps.db, openCase: createCaseIntake(deps) }),
+    ...aftercareRoutes({ client: deps.client, db: deps.db, openCase: createCaseIntake(deps) }),
+    ...callbackRoutes(deps),
     ...webhookRoutes(deps),
     ...notificationRoutes(deps),
     ...apiKeyRoutes({ db: deps.db, keySecret: deps.envKeys.secret }),
