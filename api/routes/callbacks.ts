@@ -34,7 +34,8 @@ const linkErrors = {
 };
 const TokenParams = z.strictObject({ token: z.string().min(10).max(500) });
 const IdParams = z.strictObject({ id: strictInt(1, Number.MAX_SAFE_INTEGER) });
-const CURSOR = /^(\d+)\.(\d+)\.(\d+)$/;
+// Bounded so every part fits its column (priority int, due ms as a timestamptz, id bigint): no 500 on a forged cursor.
+const CURSOR = /^(\d{1,9})\.(\d{1,15})\.(\d{1,15})$/;
 
 const QueueQuery = z.strictObject({
   limit: strictInt(1, 100).default(20),
