@@ -15,6 +15,7 @@ import { engineerRoutes } from './routes/engineers';
 import { staffRoutes } from './routes/staff';
 import { opsRoutes } from './routes/ops';
 import { aftercareRoutes } from './routes/aftercare';
+import { callbackRoutes } from './routes/callbacks';
 import { createCaseIntake } from './caseIntake';
 import { DEFAULT_DEADLINES, requestDeadline, type ApiDeadlines } from './deadlines';
 import { slaRoutes } from './routes/sla';
@@ -110,7 +111,8 @@ export function allRoutes(deps: RouteDeps): RouteSpec[] {
     ...slaRoutes(deps),
     ...kpiRoutes(deps),
     ...opsRoutes(deps),
-    ...aftercareRoutes({ db: deps.db, openCase: createCaseIntake(deps) }),
+    ...aftercareRoutes({ client: deps.client, db: deps.db, openCase: createCaseIntake(deps) }),
+    ...callbackRoutes(deps),
     ...webhookRoutes(deps),
     ...notificationRoutes(deps),
     ...apiKeyRoutes({ db: deps.db, keySecret: deps.envKeys.secret }),

@@ -4,7 +4,9 @@ import { and, asc, eq, gt } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/client';
 import { callbackTasks, maintenanceReminders } from '../../db/schema';
-import { CaseIntakeSchema, ErrorSchema } from '../../domain/schemas';
+import type { Client } from '@temporalio/client';
+import { ErrorSchema } from '../../domain/schemas';
+import { bookMaintenance, optOutOfMaintenance } from '../maintenanceBooking';
 import { strictInt } from '../../domain/strictInt';
 import type { OpenCase } from '../caseIntake';
 import { HttpError } from '../errors';
@@ -24,8 +26,8 @@ const PageQuery = (statuses: readonly [string, ...string[]]) =>
     limit: strictInt(1, 100).default(20),
     cursor: strictInt(1, Number.MAX_SAFE_INTEGER).optional().meta({ description: 'nextCursor of the previous page' }),
   });
-const CallbackQuery = PageQuery(['open', 'done']);
-const MaintenanceQuery = PageQuery(['due', 'opened']);
+const CallbackQuery = PageQuery(['open', 'survey', 'done']);
+const MaintenanceQuery = PageQuery(['due', 'opened', 'lapsed', 'opted_out']);
 const CallbackResult = z
   .strictObject({
     reached: z.boolean().meta({ description: 'The customer answered' }),
@@ -35,8 +37,15 @@ const CallbackResult = z
   .refine((r) => !r.reached || r.satisfaction !== undefined, { message: 'satisfaction is required when the customer was reached', path: ['satisfaction'] })
   .meta({ id: 'CallbackResult' });
 
-export function aftercareRoutes(deps: { db: Database; openCase: OpenCase }): RouteSpec[] {
+export const OptedOutSchema = z.object({ seriesId: z.string(), optedOut: z.literal(true) }).meta({ id: 'MaintenanceOptOut' });
+
+export function aftercareRoutes(deps: { client: Client; db: Database; openCase: OpenCase }): RouteSpec[] {
   const { db } = deps;
+  async function reminder(id: number) {
+    const [r] = await db.select().from(maintenanceReminders).where(eq(maintenanceReminders.id, id));
+    if (!r) throw new HttpError(404, 'maintenance_not_found', `no maintenance reminder ${id}`);
+    return r;
+  }
   return [
     defineRoute<unknown, z.output<typeof CallbackQuery>, unknown>({
       method: 'get',
@@ -55,7 +64,7 @@ export function aftercareRoutes(deps: { db: Database; openCase: OpenCase }): Rou
           .from(callbackTasks)
           .where(
             and(
-              query.status ? eq(callbackTasks.status, query.status as 'open' | 'done') : undefined,
+              query.status ? eq(callbackTasks.status, query.status as 'open' | 'survey' | 'done') : undefined,
               query.cursor ? gt(callbackTasks.id, query.cursor) : undefined,
             ),
           )
@@ -108,7 +117,7 @@ export function aftercareRoutes(deps: { db: Database; openCase: OpenCase }): Rou
           .from(maintenanceReminders)
           .where(
             and(
-              query.status ? eq(maintenanceReminders.status, query.status as 'due' | 'opened') : undefined,
+              query.status ? eq(maintenanceReminders.status, query.status as 'due' | 'opened' | 'lapsed' | 'opted_out') : undefined,
               query.cursor ? gt(maintenanceReminders.id, query.cursor) : undefined,
             ),
           )
@@ -132,19 +141,26 @@ export function aftercareRoutes(deps: { db: Database; openCase: OpenCase }): Rou
         404: { description: 'Unknown', schema: ErrorSchema },
       },
       async handler({ res, actor, params }) {
-        const [r] = await db.select().from(maintenanceReminders).where(eq(maintenanceReminders.id, params.id));
-        if (!r) throw new HttpError(404, 'maintenance_not_found', `no maintenance reminder ${params.id}`);
-        const intake = CaseIntakeSchema.parse({
-          channel: 'phone',
-          customer: r.customer,
-          product: r.product,
-          faultDescription: `Scheduled maintenance (保养) after case ${r.caseNo}`,
-          priority: 'P4',
-          allowDuplicate: true,
-        });
-        const { created, row } = await deps.openCase(intake, `maintenance-${r.id}`, actor);
-        await db.update(maintenanceReminders).set({ status: 'opened', openedCaseNo: row.caseNo }).where(eq(maintenanceReminders.id, r.id));
+        const r = await reminder(params.id);
+        const { created, row } = await bookMaintenance(deps, r, actor, 'agent');
         res.status(created ? 201 : 200).json({ case: caseView(row) });
+      },
+    }),
+    defineRoute<{ id: number }, unknown, unknown>({
+      method: 'post',
+      path: '/maintenance/:id/opt-out',
+      tag: 'Aftercare',
+      summary: 'The customer asked on the phone for no more maintenance reminders for this product (idempotent)',
+      roles,
+      params: IdParams,
+      responses: {
+        200: { description: 'Opted out', schema: OptedOutSchema },
+        ...errors,
+        404: { description: 'Unknown', schema: ErrorSchema },
+      },
+      async handler({ res, actor, params }) {
+        const { seriesId } = await optOutOfMaintenance(deps, await reminder(params.id), actor, 'agent');
+        res.json({ seriesId, optedOut: true });
       },
     }),
   ];

@@ -93,6 +93,9 @@ const TABLE: Record<string, readonly [Outcome, Outcome, Outcome, Outcome, Outcom
   'GET /customer/cases/{token}':                   [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
   'POST /customer/cases/{token}/quote-decision':   [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
   'POST /customer/cases/{token}/confirm':          [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
+  'POST /customer/cases/{token}/survey':           [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
+  'POST /customer/cases/{token}/maintenance/book': [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
+  'POST /customer/cases/{token}/maintenance/opt-out': [Y, Y,     Y,     Y,     Y,     Y,     Y,     Y],
   'GET /customer/complaints/{token}':              [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
   'POST /customer/complaints/{token}/decision':    [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
   // The offered engineer's signed link, no API key: the same.
@@ -113,6 +116,9 @@ const TABLE: Record<string, readonly [Outcome, Outcome, Outcome, Outcome, Outcom
 
   'GET /callbacks':                                [Y,    F,     F,     Y,     F,     Y,     U,     U],
   'POST /callbacks/{id}/result':                   [Y,    F,     F,     Y,     F,     Y,     U,     U],
+  'GET /callbacks/queue':                          [Y,    F,     F,     Y,     F,     Y,     U,     U],
+  'POST /callbacks/{id}/outcome':                  [Y,    F,     F,     Y,     F,     Y,     U,     U],
+  'POST /maintenance/{id}/opt-out':                [Y,    F,     F,     Y,     F,     Y,     U,     U],
   'GET /maintenance':                              [Y,    F,     F,     Y,     F,     Y,     U,     U],
   'POST /maintenance/{id}/open-case':              [Y,    F,     F,     Y,     F,     Y,     U,     U],
 

@@ -7,7 +7,7 @@ import { createActivities } from '../../activities';
 import { createEmailGateway, createSmsGateway, createWebhookGateway } from '../../activities/gateways';
 import { createNotificationActivities } from '../../activities/notifications';
 import { createDatabase, type Database } from '../../db/client';
-import { callbackAttempts, callbackTasks, complaints } from '../../db/schema';
+import { callbackAttempts, callbackTasks, complaints, notifications } from '../../db/schema';
 import type { Actor } from '../../domain';
 import { DEFAULT_CALLBACK_POLICY, callbackWorkflowId, type CallbackWorkflowInput } from '../../domain/callbacks';
 import { complaintWorkflowId } from '../../domain/complaints';
@@ -158,6 +158,15 @@ test('an answered call with satisfied ends at once; no survey', async () => {
   await handle.executeUpdate(recordCallbackOutcome, { args: [agentA, { attempt: 1, outcome: 'satisfied', satisfaction: 5 }] });
   expect(await handle.result()).toMatchObject({ status: 'done', outcome: 'satisfied', attempt: 1 });
   expect(smsTo(caseNo, 'callback.survey')).toEqual([]);
+  // The call center's CRM heard of it once, when the first attempt fell due.
+  const due = await waitFor('callback.due', async () => {
+    const rows = await db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.caseNo, caseNo), eq(notifications.event, 'callback.due')));
+    return rows.length && rows.every((r) => r.status !== 'queued') ? rows : undefined;
+  });
+  expect(due.map((r) => [r.channel, r.recipient])).toEqual([['webhook', '*']]);
 });
 
 // Last: the complaint it opens keeps running (its messages retry) until the file ends.
