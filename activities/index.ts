@@ -2,7 +2,7 @@
 // worker and the tests pass real connections in.
 import { createHash } from 'node:crypto';
 import { asyncLocalStorage, log } from '@temporalio/activity';
-import { customerLinkConfig, loadEnv } from '../config/env';
+import { customerLinkConfig, DEFAULT_HOTLINE, loadEnv } from '../config/env';
 import type { CustomerLinkConfig } from '../shared/customerLinks';
 import { issueCustomerLink } from '../db/queries/customerLinks';
 import { issueOfferLink } from '../db/queries/engineerOfferLinks';
@@ -173,7 +173,7 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
     async personContact(args: { personId: string; role: string }): Promise<RoutedPerson | null> {
       return personContact(db, args);
     },
-    ...createNotificationActivities(db, gateways),
+    ...createNotificationActivities(db, gateways, () => loadEnv().SERVICE_HOTLINE ?? DEFAULT_HOTLINE),
   };
 }
 

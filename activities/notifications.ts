@@ -18,6 +18,7 @@
 // e-mail a Message-ID derived from the key, webhooks `X-Casework-Delivery` = key — a
 // provider or subscriber that deduplicates on them shows one message. Ours cannot
 // guarantee more without a two-phase protocol with the provider.
+import { DEFAULT_HOTLINE } from '../config/env';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -93,7 +94,12 @@ function checkRecipient(request: NotificationRequest): string | undefined {
   return undefined;
 }
 
-export function createNotificationActivities(db: Database, gateways: Gateways | (() => Gateways)) {
+/**
+ * `hotline`: the number a message names ({hotline}), filled in at send time from
+ * SERVICE_HOTLINE so it has one source (the customer pages show the same), never from
+ * workflow code.
+ */
+export function createNotificationActivities(db: Database, gateways: Gateways | (() => Gateways), hotline: () => string = () => DEFAULT_HOTLINE) {
   let resolved: Gateways | undefined;
   const gatewayFor = (channel: keyof Gateways) => {
     resolved ??= typeof gateways === 'function' ? gateways() : gateways;
@@ -115,7 +121,7 @@ export function createNotificationActivities(db: Database, gateways: Gateways | 
       if (badRecipient) throw ApplicationFailure.nonRetryable(badRecipient, NOTIFICATION_FAILURE.rejected);
       let rendered: { subject: string; text: string };
       try {
-        rendered = renderNotification(request.event, request.locale, request.vars);
+        rendered = renderNotification(request.event, request.locale, { hotline: hotline(), ...request.vars });
       } catch (err) {
         if (err instanceof TemplateError) throw ApplicationFailure.nonRetryable(err.message, NOTIFICATION_FAILURE.rejected);
         throw err;

@@ -1,4 +1,5 @@
 // The Express app: JSON only, every route from a RouteSpec (validation, roles, OpenAPI).
+import { DEFAULT_HOTLINE } from '../config/env';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
@@ -83,9 +84,6 @@ export interface AppDeps {
   /** The service hotline the customer pages show (SERVICE_HOTLINE). */
   hotline?: string;
 }
-
-/** Shown when SERVICE_HOTLINE is unset: a placeholder, not anybody's number. */
-export const DEFAULT_HOTLINE = '400-000-0000';
 
 const VERSION = '0.1.0';
 

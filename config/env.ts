@@ -54,6 +54,9 @@ const commaList = () =>
         .filter(Boolean),
     );
 
+/** Shown when SERVICE_HOTLINE is unset: a placeholder, not anybody's number. */
+export const DEFAULT_HOTLINE = '400-000-0000';
+
 export const EnvSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -140,7 +143,7 @@ export const EnvSchema = z.object({
   CODEC_CORS_ORIGINS: commaList().pipe(z.array(z.url({ protocol: /^https?$/ }))),
   /** Base of links sent to customers (defaults to http://localhost:PORT). */
   PUBLIC_BASE_URL: z.url().optional(),
-  /** The service hotline the customer pages show (unset: a placeholder number). */
+  /** The service hotline the customer pages and messages name (unset: a placeholder number). */
   SERVICE_HOTLINE: z
     .string()
     .trim()

@@ -2,7 +2,7 @@
 // aftercare workflow builds them, the sendNotification activity renders and sends them.
 import type { AftercareInput } from './aftercare';
 import type { CallbackWorkflowInput } from './callbacks';
-import { SERVICE_HOTLINE, type MaintenanceSeriesInput } from './maintenance';
+import type { MaintenanceSeriesInput } from './maintenance';
 import { DEFAULT_SLA_POLICY } from './sla';
 import { linkOrHotline, localTime, notificationKey, WEBHOOK_SUBSCRIBERS, type NotificationLocale, type NotificationRequest } from './notifications';
 
@@ -76,7 +76,6 @@ export function maintenanceReminderMessage(input: MaintenanceSeriesInput, dueAt:
       serial: input.product.serial,
       due: localTime(dueAt, OFFSET).slice(0, 10),
       link: linkOrHotline(link, l),
-      hotline: SERVICE_HOTLINE,
     },
     caseNo: input.anchorCaseNo,
   };

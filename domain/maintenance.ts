@@ -22,8 +22,6 @@ export const MAINTENANCE_POLICY: Record<string, MaintenancePolicy> = {
 };
 export const DEFAULT_MAINTENANCE_POLICY: MaintenancePolicy = { intervalMonths: 12, service: { zh: '例行保养', en: 'routine maintenance' } };
 
-/** The service hotline the reminder names beside its link (the call center's number). */
-export const SERVICE_HOTLINE = '400-820-8820';
 /** The reminder SMS goes out this many days before the due date. */
 export const MAINTENANCE_LEAD_DAYS = 14;
 /** After the due date a reminder stays open for booking this long; then the next cycle. */

@@ -91,7 +91,7 @@ test('three cycles, one run each: lapsed, booked, opted out; reminders by SMS ah
   const sms = gateway.received.find((r) => r.body?.caseNo === caseNo && r.body?.event === 'maintenance.reminder')!;
   expect(sms.body.to).toBe('+86 131 2222 3333');
   expect(sms.body.text).toMatch(
-    /^尊敬的孙丽，您的water_purifier RO-400（序列号 .+）将于 \d{4}-\d{2}-\d{2} 到期需要净水器滤芯更换。预约上门或退订提醒：https:\/\/service\.test\/customer\/cases\/.+，或致电客服热线 400-820-8820。$/,
+    /^尊敬的孙丽，您的water_purifier RO-400（序列号 .+）将于 \d{4}-\d{2}-\d{2} 到期需要净水器滤芯更换。预约上门或退订提醒：https:\/\/service\.test\/customer\/cases\/.+，或致电客服热线 400-000-0000。$/,
   );
   // Past the 30 days of grace: lapsed, and the next cycle counts from due1.
   await t.env.sleep(45 * DAY);
