@@ -47,7 +47,14 @@ export function intake(overrides: Partial<CaseIntakeInput> = {}): CaseIntake {
  */
 export function futureSlot(): { start: string; end: string } {
   slotCounter += 1;
-  const start = new Date(Date.UTC(2031, 0, 1) + slotCounter * 3 * 3600_000);
+  // Daytime in the service area (UTC+8) on Monday to Saturday, five 2-hour slots a day
+  // from 09:00: inside every roster's working hours, the demo organisation's too (the
+  // booking rules refuse a visit outside the engineer's hours).
+  const PER_DAY = 5;
+  const dayIndex = Math.floor(slotCounter / PER_DAY);
+  // Six working days a week from Monday 2031-01-06 (Sundays skipped: the demo E001 is off).
+  const day = Date.UTC(2031, 0, 6) + (Math.floor(dayIndex / 6) * 7 + (dayIndex % 6)) * 86_400_000;
+  const start = new Date(day + (1 + (slotCounter % PER_DAY) * 2) * 3600_000); // 01:00Z = 09:00 UTC+8
   return { start: start.toISOString(), end: new Date(start.getTime() + 2 * 3600_000).toISOString() };
 }
 
