@@ -69,28 +69,36 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
 
+function toolCrashed(run: { exitCode: number | null; timedOut: boolean; output: string }): boolean {
+  return run.exitCode !== 0 && !run.timedOut && !section(run.output, 'FAILURES') && /Runtime Error/.test(section(run.output, 'ERRORS'));
+}
+
 describe('the OpenAPI document matches the API (schemathesis)', () => {
   for (const pass of PASSES) {
     test(
       `as ${pass.as}: every operation, no 5xx, only documented statuses and bodies`,
       async () => {
-        const runPass = () =>
+        const runPass = (seed: number) =>
           runSchemathesis({
             cwd: workDir,
             config,
             schemaUrl: `${stack!.info.apiUrl}/openapi.json`,
             apiKey: KEYS[pass.as],
             maxExamples: pass.maxExamples,
-            seed: SEED,
+            seed,
             timeoutMs: RUN_TIMEOUT_MS,
           });
-        let run = await runPass();
+        let run = await runPass(SEED);
         // A crash inside schemathesis or hypothesis themselves ("Runtime Error" under ERRORS,
-        // no FAILURES; seen once: hypothesis's "AST constructor recursion depth mismatch")
-        // says nothing about the API: the pass runs once more, and only then counts.
-        if (run.exitCode !== 0 && !run.timedOut && !section(run.output, 'FAILURES') && /Runtime Error/.test(section(run.output, 'ERRORS'))) {
-          console.log(`schemathesis as ${pass.as}: the tool itself crashed; running the pass once more\n${section(run.output, 'ERRORS').slice(0, 2000)}`);
-          run = await runPass();
+        // no FAILURES; seen as hypothesis's "AST constructor recursion depth mismatch" and a
+        // KeyError in its source cache) says nothing about the API. With the same seed the
+        // same draw crashes again (twice in a row in CI), so the pass runs again with the
+        // next seeds, at most twice, and only then counts.
+        for (let retry = 1; retry <= 2 && toolCrashed(run); retry++) {
+          console.log(
+            `schemathesis as ${pass.as}: the tool itself crashed; running the pass again with seed ${SEED + retry}\n${section(run.output, 'ERRORS').slice(0, 2000)}`,
+          );
+          run = await runPass(SEED + retry);
         }
         fs.writeFileSync(path.join(workDir, `${pass.as}.txt`), run.output);
         console.log(`schemathesis as ${pass.as} (--max-examples ${pass.maxExamples}) in ${run.seconds} s\n${section(run.output, 'SUMMARY')}`);
@@ -104,7 +112,7 @@ describe('the OpenAPI document matches the API (schemathesis)', () => {
         const generated = Number(/(\d+) generated/.exec(run.output)?.[1] ?? 0);
         expect(generated).toBeGreaterThan(operations * pass.maxExamples);
       },
-      2 * RUN_TIMEOUT_MS + 10_000,
+      3 * RUN_TIMEOUT_MS + 10_000,
     );
   }
 });

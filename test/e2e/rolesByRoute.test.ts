@@ -88,12 +88,16 @@ const TABLE: Record<string, readonly [Outcome, Outcome, Outcome, Outcome, Outcom
   'DELETE /duty/fallbacks/{region}/{role}':        [F,    F,     F,     F,     F,     Y,     U,     U],
   'GET /duty/now':                                 [Y,    Y,     F,     Y,     Y,     Y,     U,     U],
   'GET /dispatch/queue':                           [F,    Y,     F,     Y,     Y,     Y,     U,     U],
+  'GET /reschedule-requests':                      [F,    Y,     Y,     Y,     Y,     Y,     U,     U],
+  'POST /reschedule-requests/{id}/accept':         [F,    Y,     F,     Y,     Y,     Y,     U,     U],
+  'POST /reschedule-requests/{id}/decline':        [F,    Y,     F,     Y,     Y,     Y,     U,     U],
 
   // The customer's signed link, no API key: whatever key comes along is ignored.
   'GET /customer/cases/{token}':                   [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
   'POST /customer/cases/{token}/quote-decision':   [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
   'POST /customer/cases/{token}/confirm':          [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
   'POST /customer/cases/{token}/survey':           [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
+  'POST /customer/cases/{token}/reschedule-request': [Y,  Y,     Y,     Y,     Y,     Y,     Y,     Y],
   'POST /customer/cases/{token}/maintenance/book': [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
   'POST /customer/cases/{token}/maintenance/opt-out': [Y, Y,     Y,     Y,     Y,     Y,     Y,     Y],
   'GET /customer/complaints/{token}':              [Y,    Y,     Y,     Y,     Y,     Y,     Y,     Y],
