@@ -12,14 +12,15 @@ import { futureSlot, intakeInput } from '../support/fixtures';
 import { call, eventually, openCase, waitForStage } from '../support/http';
 import { gatewayOutbox } from '../support/gatewayOutbox';
 import { LINK_SECRET, stackInfo } from '../support/stackInfo';
-import { launchPhoneBrowser, measure, PAGE_ARTIFACTS, phone, screenshot, seriousViolations, type PageWeight } from '../support/customerBrowser';
+import { measure, PAGE_ARTIFACTS, phone, screenshot, seriousViolations, type PageWeight } from '../support/customerBrowser';
+import { launchChromium } from '../support/headlessChromium';
 
 jest.setTimeout(240_000);
 
 let browser: Browser;
 const weights: PageWeight[] = [];
 beforeAll(async () => {
-  browser = await launchPhoneBrowser();
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

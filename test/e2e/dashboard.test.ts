@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Pool } from 'pg';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../support/headlessChromium';
 import { insertApiKey } from '../support/apiKeyRows';
 import { createScratchDatabase, insertCase, insertEngineer } from '../support/kpiData';
 import { startApi, type InProcessApi } from '../support/inProcessApi';
@@ -138,10 +138,7 @@ describe('dashboard sessions', () => {
 });
 
 test('the dashboard renders in Chromium: charts drawn, no CSP violation; screenshot', async () => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  const browser = await launchChromium();
   try {
     const tab = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
     const problems: string[] = [];

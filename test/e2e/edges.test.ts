@@ -2,7 +2,7 @@
 // setting must differ (CORS origins, a trusted proxy), an API instance of this test's
 // own: security headers, HSTS only over TLS, CORS, authentication before the body is
 // read, and /health public versus ops.
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../support/headlessChromium';
 import { freePort } from '../support/globalSetup';
 import { startApi, type InProcessApi } from '../support/inProcessApi';
 import { rawRequest } from '../support/rawHttp';
@@ -63,10 +63,7 @@ describe('security headers', () => {
 });
 
 test('Swagger UI at /docs renders in Chromium under its policy, with no CSP violation', async () => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const violations: string[] = [];

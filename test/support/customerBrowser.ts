@@ -4,27 +4,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ARTIFACTS } from './stackInfo';
 
 export const PAGE_ARTIFACTS = path.join(ARTIFACTS, 'customer-pages');
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-export async function launchPhoneBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 /** A phone: 375×812, touch, the browser's language `lang` (what Accept-Language says). */
 export async function phone(browser: Browser, lang: 'zh-CN' | 'en'): Promise<{ context: BrowserContext; page: Page; cspViolations: string[] }> {

@@ -2,26 +2,14 @@
 // Temporal Web UI: what ops see, checked and kept as screenshots.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium } from './headlessChromium';
 import { ARTIFACTS, stackInfo } from './stackInfo';
 
 export async function withTemporalUi<T>(use: (page: Page, uiUrl: string) => Promise<T>): Promise<T> {
   const uiUrl = stackInfo().temporalUiUrl;
   if (!uiUrl) throw new Error('the test stack has no Temporal UI');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    // Flags for a machine without general internet (no background fetches) as root.
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     return await use(await browser.newPage({ viewport: { width: 1600, height: 900 } }), uiUrl);
   } finally {
