@@ -135,11 +135,13 @@ export async function refreshKpiRollup(db: Database, opts: { full?: boolean } = 
       rows = (await client.query(rebuildSql('stale'))).rowCount ?? 0;
     }
     // now() is this transaction's start; a transaction open elsewhere may still commit
-    // events recorded from its own start.
+    // events recorded from its own start. Only client sessions write events: an autovacuum
+    // worker's transaction (seen in CI) must not hold the watermark back.
     await client.query(
       `INSERT INTO kpi_refresh_state (id, refreshed_at, watermark)
        SELECT 1, clock_timestamp(), least(now(), (SELECT min(xact_start) FROM pg_stat_activity
-         WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL))
+         WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
+           AND backend_type = 'client backend'))
        ON CONFLICT (id) DO UPDATE SET refreshed_at = excluded.refreshed_at, watermark = excluded.watermark`,
     );
     const days = await client.query<{ n: number }>(
