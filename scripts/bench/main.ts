@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: stack.databaseUrl, max: 10 });
   const deps: LevelDeps = { pool, client: temporalClient(connection, parsePayloadKeys(stack.payloadKeys)), apiUrl: stack.apiUrl, bareQueue: stack.bareQueue };
   console.log(
-    `stack: Temporal ${stack.temporalAddress}${process.env.TEMPORAL_ADDRESS ? '' : ` (dev server, sqlite pragmas '${process.env.TEMPORAL_SQLITE_PRAGMAS ?? 'journal_mode=wal,synchronous=normal'}')`} · PostgreSQL ${process.env.DATABASE_URL ? 'external' : 'embedded'}`,
+    `stack: Temporal ${stack.temporalAddress}${process.env.BENCH_SERVER === 'production' ? ' (real server on PostgreSQL)' : process.env.TEMPORAL_ADDRESS ? '' : ` (dev server, sqlite pragmas '${process.env.TEMPORAL_SQLITE_PRAGMAS ?? 'journal_mode=wal,synchronous=normal'}')`} · PostgreSQL ${process.env.DATABASE_URL && process.env.BENCH_SERVER !== 'production' ? 'external' : 'embedded'}`,
   );
   try {
     if (MODE === 'throughput' || MODE === 'all') await throughput(stack, deps);

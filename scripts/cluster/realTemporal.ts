@@ -1,27 +1,29 @@
 // The production topology's Temporal: the real server (built from Temporal's Go modules by
 // `npm run install:temporal-server`), its persistence and visibility schemas created in an
 // embedded PostgreSQL by the schema tool, started with the repository's server config and
-// dynamic config (deploy/temporal/), as docker-compose.yml starts it.
+// dynamic config (deploy/temporal/), as docker-compose.yml starts it. Used by
+// `npm run test:production` and by `BENCH_SERVER=production npm run bench`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { freePort } from '../../support/globalSetup';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS script (npm run install:temporal-server)
-const installer = require('../../../scripts/install-temporal-server.js') as {
+const installer = require('../install-temporal-server.js') as {
   TEMPORAL_SERVER_VERSION: string;
   isInstalled(): boolean;
   installedPaths(): { dir: string; server: string; sqlTool: string; schema: string };
 };
 
-const root = path.resolve(__dirname, '..', '..', '..');
+const root = path.resolve(__dirname, '..', '..');
 export const DEPLOY_TEMPORAL = path.join(root, 'deploy', 'temporal');
 
 export interface RealTemporal {
   address: string;
   pg: { url: string };
+  /** The server's and PostgreSQL's process ids (for CPU accounting). */
+  pids: { temporal: number; postgres: number };
   /** Seconds each step took (schemas, server start), for the report. */
   timings: Record<string, number>;
   stop(): Promise<void>;
@@ -44,21 +46,27 @@ function setupSchema(bin: { dir: string; schema: string }, db: { port: number; u
   return res.stdout;
 }
 
-/** A free loopback port below 32768 (the ephemeral range starts above it on Linux). */
-async function freeLowPort(): Promise<number> {
+const handedOut = new Set<number>();
+
+/** A free loopback port below 32768 (the ephemeral range starts above it on Linux), each once. */
+async function freePort(): Promise<number> {
   for (;;) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
     const free = await new Promise<boolean>((resolve) => {
       const srv = net.createServer();
       srv.once('error', () => resolve(false));
       srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
-    if (free) return port;
+    if (free) {
+      handedOut.add(port);
+      return port;
+    }
   }
 }
 
 /** The embedded PostgreSQL in a child process (support/postgresProcess.ts). */
-async function startPostgres(dataDir: string, port: number): Promise<{ url: string; stop(): Promise<void> }> {
+async function startPostgres(dataDir: string, port: number): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'postgresProcess.ts'), dataDir, String(port)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,6 +89,7 @@ async function startPostgres(dataDir: string, port: number): Promise<{ url: stri
   });
   return {
     url,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exit;
@@ -127,8 +136,8 @@ export async function startRealTemporal(opts: { dataDir: string; logFile: string
     'WORKER_GRPC',
     'WORKER_MEMBERSHIP',
   ]) {
-    // Membership ports are stored as smallint in cluster_membership: keep them below 32768.
-    ports[`${name}_PORT`] = name.endsWith('MEMBERSHIP') ? await freeLowPort() : await freePort();
+    // Membership ports are stored as smallint in cluster_membership: all stay below 32768.
+    ports[`${name}_PORT`] = await freePort();
   }
   const log = fs.openSync(opts.logFile, 'a');
   const server: ChildProcess = spawn(bin.server, ['--root', DEPLOY_TEMPORAL, '--config', 'config', '--env', 'production', '--allow-no-auth', 'start'], {
@@ -184,5 +193,5 @@ export async function startRealTemporal(opts: { dataDir: string; logFile: string
     throw err;
   }
   timings.serverStart = (Date.now() - t) / 1000;
-  return { address, pg, timings, stop };
+  return { address, pg, pids: { temporal: server.pid!, postgres: pg.pid }, timings, stop };
 }
