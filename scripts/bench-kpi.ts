@@ -41,10 +41,12 @@ async function main(): Promise<void> {
   const said = (r: { mode: string; days: number; rows: number }) => `${r.mode}: ${r.days} days, ${r.rows} rollup rows`;
   await timed('rollup: full rebuild', refresh(true), said);
   await timed('rollup: incremental, nothing new', refresh(false), said);
-  // One case moves: an event recorded now makes its intake day stale.
+  // One case moves: an event recorded now makes its intake day stale. Its seq follows the
+  // case's last event, so the bench can run again on the same database.
   await db.$client.query(
     `INSERT INTO case_events (case_no, workflow_id, seq, type, to_stage, actor_role, data, occurred_at)
-     SELECT case_no, workflow_id, 1000 + last_event_seq, 'bench.touch', stage, 'system', '{}', now() FROM cases ORDER BY created_at DESC LIMIT 1`,
+     SELECT c.case_no, c.workflow_id, (SELECT max(e.seq) + 1 FROM case_events e WHERE e.case_no = c.case_no), 'bench.touch', c.stage, 'system', '{}', now()
+     FROM (SELECT case_no, workflow_id, stage FROM cases ORDER BY created_at DESC LIMIT 1) c`,
   );
   await timed('rollup: incremental, one case moved', refresh(false), said);
   // A callback outcome is written: its case's intake day is stale (callback_tasks.updated_at).

@@ -40,7 +40,8 @@ export async function kpiTable(db: Database, q: KpiQuery): Promise<{ rows: KpiRo
   // Grouped and ordered by the period's date (not its text): at grain day (and none) the
   // groups then come straight off the primary key's (dim, day, key) order, so a page stops
   // after its rows instead of aggregating and sorting a year (by engineer per day: 88,000
-  // groups, seconds). Engineers' names are looked up apart, for the keys returned only.
+  // groups, seconds). The statistics kpi_daily_day_key (migration 0020) tell the planner
+  // how many groups there are. Engineers' names are looked up apart, for the returned keys.
   const period = GRAIN_SQL[q.grain];
   const text = `
 SELECT (${period})::text AS period, key,
