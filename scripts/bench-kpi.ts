@@ -1,8 +1,8 @@
 // `npm run bench:kpi`: times the KPI rollup and every KPI table on the database at
 // DATABASE_URL (after `npm run kpi:generate`): the full rebuild, incremental refreshes,
 // each (grain × dimension) table with every KPI over the last year — the API's first JSON
-// page (limit 1000, its default) and the whole table (as the CSV export reads it) — and
-// each KPI alone.
+// page (limit 1000, its default), its largest (limit 10,000) and the whole table (as the
+// CSV export reads it) — and each KPI alone.
 //   DATABASE_URL=… npm run bench:kpi
 import { performance } from 'node:perf_hooks';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     for (const by of KPI_DIMENSIONS) {
       const page = (r: { rows: unknown[]; hasMore: boolean }) => `${r.rows.length} rows${r.hasMore ? ', more' : ''}`;
       await timed(`  grain=${grain} by=${by}: first page`, () => kpiTable(db, { from, to, grain, by, limit: 1000 }), page);
+      await timed(`  grain=${grain} by=${by}: largest page`, () => kpiTable(db, { from, to, grain, by, limit: 10_000 }), page);
       await timed(`  grain=${grain} by=${by}: whole table`, () => kpiTable(db, { from, to, grain, by }), page);
     }
   }
