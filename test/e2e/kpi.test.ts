@@ -384,11 +384,17 @@ describe('the rollup refreshes incrementally', () => {
       expect(r.status).toBe(503);
       expect(r.body.error.code).toBe('kpi_rollup_stale');
       expect(r.body.error.message).toContain('npm run kpi:refresh');
+      // Never built (as after migration 0020 or a restore): the full rebuild is asked for.
+      await pool.query('DELETE FROM kpi_refresh_state');
+      const never = await call('GET', `/kpi?from=${range.from}&to=${range.to}&grain=none&kpis=cases`, { base: api.base, as: 'supervisor' });
+      expect(never.status).toBe(503);
+      expect(never.body.error.code).toBe('kpi_rollup_not_built');
+      expect(never.body.error.message).toContain('npm run kpi:refresh -- --full');
     } finally {
       await holder.query('SELECT pg_advisory_unlock(4242017)');
       holder.release();
     }
-    // Once the lock is free the same request refreshes and answers.
+    // Once the lock is free the same request rebuilds the (small) rollup and answers.
     const r = await call('GET', `/kpi?from=${range.from}&to=${range.to}&grain=none&kpis=cases`, { base: api.base, as: 'supervisor' });
     expect(r.status).toBe(200);
     expect(r.body.rows[0].values).toEqual({ cases: 6 });
