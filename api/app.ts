@@ -159,7 +159,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.use('/docs', docsContentSecurityPolicy, swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'casework API' }));
 
   // The supervisor dashboard: HTML pages behind a session cookie (api/dashboard.ts).
-  app.use('/dashboard', dashboardRouter({ db: deps.db, envKeys: deps.envKeys }));
+  app.use('/dashboard', dashboardRouter({ db: deps.db, envKeys: deps.envKeys, kpiRefreshMs: deadlines.kpiRefreshMs }));
 
   // An offer link is its own credential: a forged or lapsed one is refused before its body is read.
   app.use('/engineer/offers', offerLinkSignatureFirst(deps.customerLinks.secret));

@@ -10,7 +10,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
 import helmet from 'helmet';
 import type { Database } from '../db/client';
-import { breachedCases, callbackQueue, ensureKpiFresh, kpiTable } from '../db/queries/kpi';
+import { breachedCases, callbackQueue, kpiTable } from '../db/queries/kpi';
 import { KPI_DEFINITIONS, KPI_DIMENSIONS } from '../db/queries/kpiDefinitions';
 import { createStaffSession, deleteStaffSession, findStaffSession, type StaffSession } from '../db/queries/staffSessions';
 import { actorForKey, type EnvKeys } from './auth';
@@ -18,7 +18,7 @@ import { sendCsv, toCsv } from './csv';
 import { HttpError } from './errors';
 import { renderDashboardPage } from './pages/dashboard/DashboardPage';
 import { renderLoginPage } from './pages/dashboard/LoginPage';
-import { KPI_ROLES, kpiRange } from './routes/kpi';
+import { freshKpis, KPI_ROLES, kpiRange } from './routes/kpi';
 
 export const SESSION_COOKIE = 'casework_session';
 const SESSION_TTL_MS = 8 * 3_600_000;
@@ -64,7 +64,7 @@ function html(res: Response, status: number, body: string): void {
   res.status(status).type('html').send(body);
 }
 
-export function dashboardRouter(deps: { db: Database; envKeys: EnvKeys; kpiMaxAgeMs?: number }): Router {
+export function dashboardRouter(deps: { db: Database; envKeys: EnvKeys; kpiMaxAgeMs?: number; kpiRefreshMs?: number }): Router {
   const { db } = deps;
   const router = Router();
   router.use(dashboardCsp, (_req, res, next) => {
@@ -126,7 +126,7 @@ export function dashboardRouter(deps: { db: Database; envKeys: EnvKeys; kpiMaxAg
   router.get(
     '/',
     signedIn(async (_req, res, s) => {
-      await ensureKpiFresh(db, deps.kpiMaxAgeMs ?? 60_000);
+      await freshKpis(db, deps.kpiMaxAgeMs ?? 60_000, deps.kpiRefreshMs);
       const range = kpiRange({});
       const [byDay, byRegion, byEngineer, breaches, callbacks] = await Promise.all([
         kpiTable(db, { ...range, grain: 'day', by: 'all' }),

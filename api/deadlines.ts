@@ -3,6 +3,7 @@
 // and a last-resort timer answers 503 if a handler is still busy when the request's
 // own deadline passes (the handler's late result is then dropped).
 import type { NextFunction, Request, Response } from 'express';
+import { KPI_REFRESH_TIMEOUT_MS } from '../db/queries/kpi';
 import { RETRY_AFTER_SECONDS } from './errors';
 
 export interface ApiDeadlines {
@@ -12,9 +13,11 @@ export interface ApiDeadlines {
   liveQueryMs: number;
   /** The whole request, whatever it waits on. */
   requestMs: number;
+  /** How long GET /kpi and the dashboard may spend bringing the KPI rollup up to date (else 503). */
+  kpiRefreshMs: number;
 }
 
-export const DEFAULT_DEADLINES: ApiDeadlines = { temporalMs: 5_000, liveQueryMs: 2_000, requestMs: 20_000 };
+export const DEFAULT_DEADLINES: ApiDeadlines = { temporalMs: 5_000, liveQueryMs: 2_000, requestMs: 20_000, kpiRefreshMs: KPI_REFRESH_TIMEOUT_MS };
 
 /** Answers 503 when the handler has not answered by the request's deadline. */
 export function requestDeadline(ms: number) {

@@ -39,9 +39,17 @@ export const callbackTasks = pgTable(
     via: text('via'),
     surveySentAt: ts('survey_sent_at'),
     complaintNo: text('complaint_no'),
+    /**
+     * The writing transaction's start (now()), set on every insert and update by the
+     * trigger callback_tasks_touch (migration 0020), whoever writes: the KPI rollup marks the
+     * case's intake day stale from it, as it does from case_events.recorded_at. done_at
+     * and callback_attempts.recorded_at are workflow times, which may precede the commit.
+     */
+    updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('callback_tasks_case_uq').on(t.caseNo),
+    index('callback_tasks_updated_idx').on(t.updatedAt),
     index('callback_tasks_open_idx').on(t.status, t.dueAt),
     index('callback_tasks_queue_idx')
       .on(t.priority, t.dueAt, t.id)

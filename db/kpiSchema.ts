@@ -16,7 +16,7 @@ export const kpiDaily = pgTable(
   {
     /** 'all' | 'region' | 'engineer' | 'category' | 'priority' | 'channel'. */
     dim: text('dim').notNull(),
-    /** Case measures: the intake day; complaint measures: the complaint's day (KPI_TIME_ZONE). */
+    /** Case and callback measures: the case's intake day; complaint measures: the complaint's day (KPI_TIME_ZONE). */
     day: date('day', { mode: 'string' }).notNull(),
     /** The dimension's value ('' when unknown, e.g. no region or no engineer; always '' for 'all'). */
     key: text('key').notNull(),
@@ -56,6 +56,11 @@ export const kpiDaily = pgTable(
     slaOnSiteArrivalMet: n('sla_on_site_arrival_met'),
     slaResolutionN: n('sla_resolution_n'),
     slaResolutionMet: n('sla_resolution_met'),
+    // Satisfaction callbacks of the case (callback workflow rows; see kpiRollup.ts).
+    callbacks: n('callbacks'),
+    callbacksReached: n('callbacks_reached'),
+    callbacksSatisfied: n('callbacks_satisfied'),
+    callbacksUnreachable: n('callbacks_unreachable'),
   },
   (t) => [primaryKey({ columns: [t.dim, t.day, t.key] })],
 );

@@ -1,6 +1,6 @@
 // `npm run kpi:generate`: loads a year of realistic archived cases into the real tables
 // (cases, case_events, case_metrics, sla_results, complaints, complaint_events,
-// engineers) of the database at DATABASE_URL, generated inside PostgreSQL with
+// callback_tasks, engineers) of the database at DATABASE_URL, generated inside PostgreSQL with
 // generate_series (no rows cross the wire), for `npm run bench:kpi`. Generated rows are
 // named GEN-…; KPI_DROP=1 deletes them again (the append-only triggers are set aside for
 // that one transaction). Meant for a bench database, never production.
@@ -131,13 +131,35 @@ const STEPS: Array<[string, string]> = [
     `INSERT INTO complaint_events (complaint_no, workflow_id, seq, type, to_stage, actor_role, data, occurred_at, recorded_at)
      SELECT complaint_no, workflow_id, 1, 'complaint.opened', 'open', 'agent', '{}', created_at, least(created_at, now()) FROM complaints WHERE complaint_no LIKE 'GEN-K%'`,
   ],
-  ['analyze', 'ANALYZE cases; ANALYZE case_events; ANALYZE case_metrics; ANALYZE sla_results; ANALYZE complaints; ANALYZE complaint_events'],
+  [
+    'callback_tasks',
+    // One satisfaction callback per archived case (the callback workflow's row), due a day
+    // after archive; those not yet two days past archive are still open. Reached ~92%
+    // (most by phone, some by the SMS survey), unreachable ~6%, refused ~2%; the answer
+    // follows the case's rating (none: 4).
+    `INSERT INTO callback_tasks (case_no, customer_name, customer_phone, engineer_id, rating, due_at, status, workflow_id, attempt, priority,
+       reworks, product_category, region, case_kind, outcome, satisfaction, via, done_at, created_at)
+     SELECT case_no, '客户' || i, '138' || lpad((i % 100000000)::text, 8, '0'), engineer_id, rating, archived_at + interval '1 day',
+       CASE WHEN open THEN 'open' ELSE 'done' END, 'callback-' || case_no, CASE WHEN u_cb < 0.12 THEN 3 WHEN u_cb < 0.25 THEN 2 ELSE 1 END,
+       CASE WHEN rating <= 2 OR reworked THEN 1 ELSE 2 END, reworked::int, category, region, 'repair',
+       CASE WHEN open THEN NULL WHEN u_cb < 0.06 THEN 'unreachable' WHEN u_cb < 0.08 THEN 'refused'
+            WHEN sat >= 4 THEN 'satisfied' WHEN sat = 3 THEN 'partly' ELSE 'unsatisfied' END,
+       CASE WHEN NOT open AND u_cb >= 0.08 THEN sat END,
+       CASE WHEN open THEN NULL WHEN u_cb < 0.06 THEN 'lapsed' WHEN u_cb >= 0.08 AND u_cb < 0.12 THEN 'sms_survey' ELSE 'phone' END,
+       CASE WHEN NOT open THEN archived_at + interval '1 day' + u_cb * interval '2 days' END, archived_at + interval '1 day'
+     FROM (SELECT c.*, random() AS u_cb, coalesce(rating, 4) AS sat, archived_at + interval '2 days' > now() AS open FROM c WHERE stage = 'archived') x`,
+  ],
+  [
+    'analyze',
+    'ANALYZE callback_tasks; ANALYZE cases; ANALYZE case_events; ANALYZE case_metrics; ANALYZE sla_results; ANALYZE complaints; ANALYZE complaint_events',
+  ],
 ];
 
 const DROP: Array<[string, string]> = [
   ['triggers off', 'ALTER TABLE case_events DISABLE TRIGGER USER; ALTER TABLE complaint_events DISABLE TRIGGER USER'],
   ['complaint_events', "DELETE FROM complaint_events WHERE complaint_no LIKE 'GEN-K%'"],
   ['complaints', "DELETE FROM complaints WHERE complaint_no LIKE 'GEN-K%'"],
+  ['callback_tasks', "DELETE FROM callback_tasks WHERE case_no LIKE 'GEN-%'"],
   ['sla_results', "DELETE FROM sla_results WHERE case_no LIKE 'GEN-%'"],
   ['case_metrics', "DELETE FROM case_metrics WHERE case_no LIKE 'GEN-%'"],
   ['case_events', "DELETE FROM case_events WHERE case_no LIKE 'GEN-%'"],

@@ -4,7 +4,7 @@
 // this file only validates, reads and renders (JSON or CSV).
 import { z } from 'zod';
 import type { Database } from '../../db/client';
-import { ensureKpiFresh, kpiTable, selectedDefinitions } from '../../db/queries/kpi';
+import { ensureKpiFresh, KPI_REFRESH_TIMEOUT_MS, KpiRefreshTimeoutError, kpiTable, selectedDefinitions } from '../../db/queries/kpi';
 import { KPI_DEFINITIONS, KPI_DIMENSIONS, KPI_GRAINS, KPI_TIME_ZONE } from '../../db/queries/kpiDefinitions';
 import { kpiRefreshedAt } from '../../db/queries/kpiRollup';
 import { ErrorSchema } from '../../domain/schemas';
@@ -70,9 +70,34 @@ export function kpiRange(q: { from?: string; to?: string }): { from: string; to:
   return { from, to };
 }
 
-export function kpiRoutes(deps: { db: Database; kpiMaxAgeMs?: number }): RouteSpec[] {
+/**
+ * The rollup refreshed as the request needs, or a 503 that says what to do: an out-of-date
+ * rollup a request cannot bring up to date in time is an operator's job, not a 500.
+ */
+export async function freshKpis(db: Database, maxAgeMs: number, timeoutMs = KPI_REFRESH_TIMEOUT_MS): Promise<void> {
+  try {
+    await ensureKpiFresh(db, maxAgeMs, timeoutMs);
+  } catch (err) {
+    if (!(err instanceof KpiRefreshTimeoutError)) throw err;
+    const seconds = timeoutMs / 1000;
+    throw err.neverBuilt
+      ? new HttpError(
+          503,
+          'kpi_rollup_not_built',
+          `the KPI rollup has not been built and building it takes longer than a request may (${seconds} s): run \`npm run kpi:refresh -- --full\` once (after a restore or an upgrade), then retry`,
+        )
+      : new HttpError(
+          503,
+          'kpi_rollup_stale',
+          `the KPI rollup is out of date and refreshing it took longer than a request may (${seconds} s), or another refresh holds it: run \`npm run kpi:refresh\` (or wait for the one running), then retry`,
+        );
+  }
+}
+
+export function kpiRoutes(deps: { db: Database; deadlines: { kpiRefreshMs: number }; kpiMaxAgeMs?: number }): RouteSpec[] {
   const { db } = deps;
   const maxAgeMs = deps.kpiMaxAgeMs ?? 60_000;
+  const refreshTimeoutMs = deps.deadlines.kpiRefreshMs;
   return [
     defineRoute({
       method: 'get',
@@ -112,11 +137,15 @@ export function kpiRoutes(deps: { db: Database; kpiMaxAgeMs?: number }): RouteSp
           }),
         },
         ...errors,
+        503: {
+          description: 'The rollup is out of date and cannot be refreshed within the request (kpi_rollup_stale, kpi_rollup_not_built)',
+          schema: ErrorSchema,
+        },
       },
       async handler({ req, res, query }) {
         const range = kpiRange(query);
         const kpis = query.kpis?.split(',');
-        await ensureKpiFresh(db, maxAgeMs);
+        await freshKpis(db, maxAgeMs, refreshTimeoutMs);
         const csv = wantsCsv(query.format, req.get('accept'));
         const defs = selectedDefinitions(kpis);
         const table = await kpiTable(db, { ...range, grain: query.grain, by: query.by, kpis, ...(csv ? {} : { limit: query.limit, offset: query.offset }) });

@@ -133,6 +133,38 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     sql: ratio('resolve_on_time', 'resolve_due', '100'),
   },
   ...slaDefinitions,
+  // Satisfaction callbacks (回访), counted on the case's intake day like the other case
+  // figures; only callbacks of the callback workflow (its callback_tasks rows).
+  {
+    id: 'callbacks',
+    name: 'Callbacks due',
+    unit: 'count',
+    description: 'Cases whose satisfaction callback (回访) fell due: the callback workflow queued its first attempt (a day after archive).',
+    sql: 'sum(callbacks)::int',
+  },
+  {
+    id: 'callback_completion_rate',
+    name: 'Callback completion',
+    unit: '%',
+    description:
+      'Callbacks completed (回访完成率), over callbacks due: completed = the customer was reached by phone or answered the SMS survey, with the outcome satisfied, partly, unsatisfied or refused. Not completed: unreachable after every attempt and the survey window, or still open.',
+    sql: ratio('callbacks_reached', 'callbacks', '100'),
+  },
+  {
+    id: 'callback_satisfied_share',
+    name: 'Callback: satisfied',
+    unit: '%',
+    description: 'Callbacks with the outcome satisfied, over callbacks completed (reached, refusals included).',
+    sql: ratio('callbacks_satisfied', 'callbacks_reached', '100'),
+    target: 90,
+  },
+  {
+    id: 'callback_unreachable_share',
+    name: 'Callback: unreachable',
+    unit: '%',
+    description: 'Callbacks that ended unreachable (every attempt failed and the SMS survey went unanswered), over callbacks due.',
+    sql: ratio('callbacks_unreachable', 'callbacks', '100'),
+  },
 ];
 
 /** The dimensions a KPI table is grouped by (one at a time); 'all' is no grouping. */

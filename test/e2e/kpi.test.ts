@@ -1,12 +1,16 @@
 // KPIs on a hand-made data set whose right answers were worked out by hand (below, next
-// to each figure), in a database of its own: five cases, two complaints, SLA results.
+// to each figure), in a database of its own: five cases, two complaints, SLA results,
+// satisfaction callbacks (A satisfied, B unreachable, E still open; C's row is from before
+// the callback workflow and does not count).
 // Times are Asia/Shanghai (+08:00), the KPI day's time zone; case C opens at 07:00 on
 // 3 March there, still 2 March in UTC, so it must count on the 3rd.
 import { Pool } from 'pg';
 import { createDatabase, type Database } from '../../db/client';
 import { kpiTable } from '../../db/queries/kpi';
+import { closeCallback } from '../../activities/callbacks';
+import { ensureKpiFresh, KpiRefreshTimeoutError } from '../../db/queries/kpi';
 import { refreshKpiRollup } from '../../db/queries/kpiRollup';
-import { createScratchDatabase, insertCase, insertComplaint, insertEngineer } from '../support/kpiData';
+import { createScratchDatabase, insertCallback, insertCase, insertComplaint, insertEngineer } from '../support/kpiData';
 import { startApi, type InProcessApi } from '../support/inProcessApi';
 import { call } from '../support/http';
 import { stackInfo } from '../support/stackInfo';
@@ -94,8 +98,18 @@ beforeAll(async () => {
   });
   await insertComplaint(pool, { complaintNo: 'K1', createdAt: '2026-03-03T12:00:00+08:00', caseNo: 'B', acknowledgedOnTime: true, resolvedOnTime: false });
   await insertComplaint(pool, { complaintNo: 'K2', createdAt: '2026-03-10T09:00:00+08:00', caseNo: null, acknowledgedOnTime: false, resolvedOnTime: null });
+  // Callbacks fall due a day after archive; they count on their case's intake day.
+  await insertCallback(pool, { caseNo: 'A', dueAt: '2026-03-04T09:00:00+08:00', outcome: 'satisfied', via: 'phone', satisfaction: 5 });
+  await insertCallback(pool, { caseNo: 'B', dueAt: '2026-03-05T14:00:00+08:00', outcome: 'unreachable', via: 'lapsed' });
+  await insertCallback(pool, { caseNo: 'C', dueAt: '2026-03-05T07:00:00+08:00', outcome: null, legacy: true });
+  await insertCallback(pool, { caseNo: 'E', dueAt: '2026-03-11T17:00:00+08:00', outcome: null });
   await refreshKpiRollup(db, { full: true });
-  api = await startApi({ temporalAddress: stackInfo().temporalAddress, databaseUrl: scratch.url, taskQueue: 'kpi-test' });
+  api = await startApi({
+    temporalAddress: stackInfo().temporalAddress,
+    databaseUrl: scratch.url,
+    taskQueue: 'kpi-test',
+    deadlines: { kpiRefreshMs: 500 },
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -137,7 +151,51 @@ describe('KPI figures on the hand-made data set', () => {
       sla_customerContact_met: null,
       sla_onSiteArrival_met: 100, // A, B
       sla_resolution_met: 0, // B
+      callbacks: 3, // A, B, E (C's legacy row is not the callback workflow's)
+      callback_completion_rate: 33.3, // A reached, of 3 due (B unreachable, E open)
+      callback_satisfied_share: 100, // A of A
+      callback_unreachable_share: 33.3, // B of 3
     });
+  });
+
+  test('callback figures by every dimension and grain', async () => {
+    const kpis = ['callbacks', 'callback_completion_rate', 'callback_satisfied_share', 'callback_unreachable_share'];
+    const table = async (grain: 'none' | 'day' | 'week' | 'month', by: 'all' | 'region' | 'engineer' | 'category' | 'priority' | 'channel') =>
+      (await kpiTable(db, { ...range, grain, by, kpis })).rows.map((r) => [r.period, r.key, ...kpis.map((k) => r.values[k])]);
+    expect(await table('none', 'engineer')).toEqual([
+      [null, '', 0, null, null, null], // D, K2
+      [null, 'E1', 1, 100, 100, 0], // A (C has no workflow callback)
+      [null, 'E2', 2, 0, null, 50], // B unreachable, E open
+    ]);
+    expect(await table('week', 'region')).toEqual([
+      ['2026-03-02', 'R1', 2, 50, 100, 50], // A, B
+      ['2026-03-02', 'R2', 0, null, null, null], // C
+      ['2026-03-09', '', 0, null, null, null], // K2
+      ['2026-03-09', 'R1', 1, 0, null, 0], // E open
+      ['2026-03-09', 'R2', 0, null, null, null], // D
+    ]);
+    expect(await table('day', 'all')).toEqual([
+      ['2026-03-02', '', 2, 50, 100, 50],
+      ['2026-03-03', '', 0, null, null, null],
+      ['2026-03-10', '', 1, 0, null, 0],
+    ]);
+    expect(await table('month', 'category')).toEqual([
+      ['2026-03-01', '', 0, null, null, null],
+      ['2026-03-01', 'AC', 3, 33.3, 100, 33.3], // A, B, E
+      ['2026-03-01', 'WP', 0, null, null, null], // C, D
+    ]);
+    expect(await table('month', 'priority')).toEqual([
+      ['2026-03-01', '', 0, null, null, null],
+      ['2026-03-01', 'P1', 1, 0, null, 100], // B
+      ['2026-03-01', 'P2', 2, 50, 100, 0], // A, E
+      ['2026-03-01', 'P3', 0, null, null, null], // D
+    ]);
+    expect(await table('none', 'channel')).toEqual([
+      [null, '', 0, null, null, null],
+      [null, 'app', 0, null, null, null], // D
+      [null, 'phone', 2, 50, 100, 0], // A, E
+      [null, 'web', 1, 0, null, 100], // B
+    ]);
   });
 
   test('by region per ISO week', async () => {
@@ -302,6 +360,44 @@ describe('the rollup refreshes incrementally', () => {
     expect(rows[0]!.values).toEqual({ cases: 6, archived: 3 });
     // Nothing recorded since: nothing is stale.
     expect(await refreshKpiRollup(db)).toMatchObject({ mode: 'incremental', days: 0, rows: 0 });
+  });
+
+  test("a callback's outcome recomputes its case's intake day", async () => {
+    // The callback workflow's own writer closes E's callback: partly satisfied, by phone.
+    await closeCallback(db, { caseNo: 'E', status: 'done', at: '2026-03-11T18:00:00+08:00', outcome: 'partly', satisfaction: 3, via: 'phone' });
+    expect(await refreshKpiRollup(db)).toMatchObject({ mode: 'incremental', days: 1 }); // 10 March, E's intake day
+    const kpis = ['callbacks', 'callback_completion_rate', 'callback_satisfied_share', 'callback_unreachable_share'];
+    const { rows } = await kpiTable(db, { ...range, grain: 'none', by: 'all', kpis });
+    // A and E reached of 3; A satisfied of A, E; B unreachable of 3.
+    expect(rows[0]!.values).toEqual({ callbacks: 3, callback_completion_rate: 66.7, callback_satisfied_share: 50, callback_unreachable_share: 33.3 });
+    expect(await refreshKpiRollup(db)).toMatchObject({ mode: 'incremental', days: 0, rows: 0 });
+  });
+
+  test('a refresh that cannot finish in time is cancelled and reported, the rollup left as it was', async () => {
+    // Another refresh holds the lock (as `npm run kpi:refresh -- --full` would).
+    const holder = await pool.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock(4242017)');
+      await expect(ensureKpiFresh(db, 0, 300)).rejects.toBeInstanceOf(KpiRefreshTimeoutError);
+      await pool.query("UPDATE kpi_refresh_state SET refreshed_at = now() - interval '1 hour'");
+      const r = await call('GET', `/kpi?from=${range.from}&to=${range.to}&grain=none&kpis=cases`, { base: api.base, as: 'supervisor' });
+      expect(r.status).toBe(503);
+      expect(r.body.error.code).toBe('kpi_rollup_stale');
+      expect(r.body.error.message).toContain('npm run kpi:refresh');
+      // Never built (as after migration 0020 or a restore): the full rebuild is asked for.
+      await pool.query('DELETE FROM kpi_refresh_state');
+      const never = await call('GET', `/kpi?from=${range.from}&to=${range.to}&grain=none&kpis=cases`, { base: api.base, as: 'supervisor' });
+      expect(never.status).toBe(503);
+      expect(never.body.error.code).toBe('kpi_rollup_not_built');
+      expect(never.body.error.message).toContain('npm run kpi:refresh -- --full');
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock(4242017)');
+      holder.release();
+    }
+    // Once the lock is free the same request rebuilds the (small) rollup and answers.
+    const r = await call('GET', `/kpi?from=${range.from}&to=${range.to}&grain=none&kpis=cases`, { base: api.base, as: 'supervisor' });
+    expect(r.status).toBe(200);
+    expect(r.body.rows[0].values).toEqual({ cases: 6 });
   });
 });
 

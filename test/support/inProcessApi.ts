@@ -19,7 +19,7 @@ export async function startApi(opts: {
   temporalAddress: string;
   databaseUrl: string;
   taskQueue: string;
-  deadlines?: { temporalMs?: number; liveQueryMs?: number; requestMs?: number };
+  deadlines?: { temporalMs?: number; liveQueryMs?: number; requestMs?: number; kpiRefreshMs?: number };
   /** Rate limits and load shedding (unset: none). */
   limits?: AppDeps['limits'];
   /** Proxies and CORS (unset: direct clients, CORS off). */

@@ -1,7 +1,7 @@
 // A database of its own on the test stack's PostgreSQL server (migrated, dropped after),
 // so KPI figures are computed on exactly the rows a test wrote, and helpers that write
 // the recorded tables the KPI rollup reads: cases, case_events, case_metrics,
-// sla_results, complaints.
+// sla_results, complaints, callback_tasks.
 import { randomBytes } from 'node:crypto';
 import { Client, type Pool } from 'pg';
 import { migrateDatabase } from '../../db/migrate';
@@ -98,5 +98,31 @@ export async function insertEngineer(pool: Pool, id: string, name: string, regio
   await pool.query(
     `INSERT INTO engineers (id, name, badge_no, skills, regions, working_hours, max_open_cases, rating) VALUES ($1, $2, $1, '[]', $3, '{}', 5, 4.5)`,
     [id, name, [region]],
+  );
+}
+
+/**
+ * The case's callback_tasks row: of the callback workflow (workflow_id set) unless
+ * `legacy`, done with `outcome`, or open (outcome null) in the agents' queue.
+ */
+export async function insertCallback(
+  pool: Pool,
+  c: { caseNo: string; dueAt: string; outcome: string | null; via?: string; satisfaction?: number; legacy?: boolean },
+): Promise<void> {
+  const done = c.outcome !== null || c.legacy === true;
+  await pool.query(
+    `INSERT INTO callback_tasks (case_no, customer_name, customer_phone, due_at, status, workflow_id, outcome, satisfaction, via, done_at, result)
+     VALUES ($1, '王芳', '13800000000', $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      c.caseNo,
+      c.dueAt,
+      done ? 'done' : 'open',
+      c.legacy ? null : `callback-${c.caseNo}`,
+      c.outcome,
+      c.satisfaction ?? null,
+      c.via ?? null,
+      done ? c.dueAt : null,
+      c.legacy ? { reached: true, satisfaction: 5 } : null,
+    ],
   );
 }
