@@ -33,7 +33,7 @@ import {
   type NotificationVars,
 } from '../domain/notifications';
 import { reject } from './activities';
-import { publishForOps, publishOpening } from './caseOps';
+import { publishForOps, publishOpening, SA_ON_CHANGE_PATCH } from './caseOps';
 import type { CaseSlaClocks } from './caseSla';
 import { ACTION_UPDATES, getCaseState, intakeReceipt } from './definitions';
 import { DUTY_ROUTING_PATCH } from './dutyRouting';
@@ -103,6 +103,8 @@ export class CaseCore extends WorkflowCore<CaseState> {
   epoch = 0;
   /** Decided once, when the run starts (ONE_WRITE_PATCH): a run never mixes the two ways. */
   readonly oneWrite = patched(ONE_WRITE_PATCH);
+  /** Decided once, when the run starts (SA_ON_CHANGE_PATCH): search attributes upserted only when they change. */
+  private readonly saOnChange = patched(SA_ON_CHANGE_PATCH);
 
   /** `slaFor` wires the SLA clocks to this case (caseSlaWiring). */
   constructor(
@@ -166,7 +168,7 @@ export class CaseCore extends WorkflowCore<CaseState> {
   }
 
   protected override publish(): void {
-    publishForOps(this.state, this.sla.nextDeadlineIso());
+    publishForOps(this.state, this.sla.nextDeadlineIso(), this.saOnChange);
   }
 
   /**
@@ -183,7 +185,7 @@ export class CaseCore extends WorkflowCore<CaseState> {
     // The intake itself is the first timeline event.
     state.eventSeq = 1;
     this.publish();
-    publishOpening(state);
+    publishOpening(state, this.saOnChange);
     return this.activities.recordCaseEvent(this.snapshot(), {
       seq: 1,
       runId: workflowInfo().runId,
