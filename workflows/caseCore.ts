@@ -37,6 +37,7 @@ import { publishForOps, publishOpening, SA_ON_CHANGE_PATCH } from './caseOps';
 import type { CaseSlaClocks } from './caseSla';
 import { ACTION_UPDATES, getCaseState, intakeReceipt } from './definitions';
 import { DUTY_ROUTING_PATCH } from './dutyRouting';
+import { Alarm, WakeClock, type Waiter } from './timers';
 import { WorkflowCore } from './workflowCore';
 
 export function dispatchPolicyFrom(input?: DispatchPolicyOverrides): DispatchPolicy {
@@ -55,6 +56,13 @@ export const now = () => new Date(Date.now()).toISOString();
  * of an activity each. Runs without it keep their activities (README "Changing workflow code").
  */
 export const ONE_WRITE_PATCH = 'case-move-one-write';
+
+/**
+ * Runs opened with this marker wait for all their deadlines (SLA thresholds, reminders,
+ * the contact and offer windows) on one timer armed for the earliest (timers.ts WakeClock),
+ * instead of a timer per loop that each move cancelled and restarted.
+ */
+export const ONE_TIMER_PATCH = 'case-one-timer';
 
 /** What a move writes besides its event and row (activities/caseRecords.ts). */
 export type MoveWrites = NonNullable<Parameters<CaseActivities['recordCaseEvent']>[2]>;
@@ -105,6 +113,8 @@ export class CaseCore extends WorkflowCore<CaseState> {
   readonly oneWrite = patched(ONE_WRITE_PATCH);
   /** Decided once, when the run starts (SA_ON_CHANGE_PATCH): search attributes upserted only when they change. */
   private readonly saOnChange = patched(SA_ON_CHANGE_PATCH);
+  /** Decided once, when the run starts (ONE_TIMER_PATCH): one timer for all the case's deadlines. */
+  readonly clock = patched(ONE_TIMER_PATCH) ? new WakeClock() : undefined;
 
   /** `slaFor` wires the SLA clocks to this case (caseSlaWiring). */
   constructor(
@@ -118,6 +128,11 @@ export class CaseCore extends WorkflowCore<CaseState> {
   /** The query and the intake receipt. */
   setup(): void {
     this.registerQueries(getCaseState, intakeReceipt);
+  }
+
+  /** A loop's way to wait for an instant: a slot of the case's one timer, or (older runs) a timer of its own. */
+  waiter(): Waiter {
+    return this.clock?.slot() ?? new Alarm();
   }
 
   override isClosed(): boolean {
