@@ -7,10 +7,10 @@
 import { sql } from 'drizzle-orm';
 import type { CaseEvent, CaseState } from '../domain';
 import { normalizePhone } from '../domain';
-import type { Database } from '../db/client';
+import type { Database, Transaction } from '../db/client';
 import { recordSlaResult, recordSlaThreshold, type SlaResultRecord, type ThresholdRecord } from '../db/queries/sla';
 import { caseEvents, cases } from '../db/schema';
-import { recordArchive, type ArchiveRecord } from './dispatch';
+import { closeBookings, recordArchive, type ArchiveRecord } from './dispatch';
 
 /** What else a move writes, in the same transaction as its event and row (patch 'case-move-one-write'). */
 export interface MoveWrites {
@@ -18,7 +18,18 @@ export interface MoveWrites {
   archive?: ArchiveRecord;
   /** The SLA warning or escalation level this move records. */
   threshold?: ThresholdRecord;
+  // Patch 'case-move-folds':
+  /** Timeline events written with this one: `before` it (the dispatch round's ranking) and `after` it (the customer told). */
+  before?: CaseEvent[];
+  after?: CaseEvent[];
+  /** The case's visit bookings this move closes. */
+  closeBookings?: 'done' | 'cancelled';
+  /** A customer link for the message the move sends (signed by the caller: the activity holds the secret). */
+  customerLink?: boolean;
 }
+
+/** Signs a customer link inside the move's transaction (activities/index.ts). */
+export type LinkSigner = (tx: Transaction) => Promise<{ url: string; expiresAt: string } | null>;
 
 export function caseRowFrom(state: CaseState, runId = ''): typeof cases.$inferInsert {
   const { intake } = state;
@@ -69,28 +80,35 @@ export function caseRowFrom(state: CaseState, runId = ''): typeof cases.$inferIn
   };
 }
 
-export async function writeCaseEvent(db: Database, state: CaseState, event: CaseEvent, also: MoveWrites = {}): Promise<{ inserted: boolean }> {
+export interface MoveWritten {
+  inserted: boolean;
+  /** When the move asked for one (`customerLink`); null without a link secret. */
+  customerLink?: { url: string; expiresAt: string } | null;
+}
+
+export async function writeCaseEvent(db: Database, state: CaseState, event: CaseEvent, also: MoveWrites = {}, signLink?: LinkSigner): Promise<MoveWritten> {
   const runId = event.runId ?? '';
+  const eventRow = (e: CaseEvent) => ({
+    caseNo: state.caseNo,
+    workflowId: state.workflowId,
+    runId,
+    seq: e.seq,
+    type: e.type,
+    fromStage: e.fromStage,
+    toStage: e.toStage,
+    actorRole: e.actor.role,
+    actorSubject: e.actor.subject ?? null,
+    actorPersonId: e.actor.personId ?? null,
+    actorPersonName: e.actor.personName ?? null,
+    data: e.data,
+    occurredAt: new Date(e.occurredAt),
+  });
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(caseEvents)
-      .values({
-        caseNo: state.caseNo,
-        workflowId: state.workflowId,
-        runId,
-        seq: event.seq,
-        type: event.type,
-        fromStage: event.fromStage,
-        toStage: event.toStage,
-        actorRole: event.actor.role,
-        actorSubject: event.actor.subject ?? null,
-        actorPersonId: event.actor.personId ?? null,
-        actorPersonName: event.actor.personName ?? null,
-        data: event.data,
-        occurredAt: new Date(event.occurredAt),
-      })
+      .values([...(also.before ?? []), event, ...(also.after ?? [])].map(eventRow))
       .onConflictDoNothing({ target: [caseEvents.workflowId, caseEvents.runId, caseEvents.seq] })
-      .returning({ id: caseEvents.id });
+      .returning({ id: caseEvents.id, seq: caseEvents.seq });
 
     const row = caseRowFrom(state, runId);
     const { caseNo: _key, ...changes } = row;
@@ -108,6 +126,9 @@ export async function writeCaseEvent(db: Database, state: CaseState, event: Case
     for (const r of also.slaResults ?? []) await recordSlaResult(tx, r);
     if (also.archive) await recordArchive(tx, also.archive);
     if (also.threshold) await recordSlaThreshold(tx, also.threshold);
-    return { inserted: inserted.length > 0 };
+    if (also.closeBookings) await closeBookings(tx, { caseNo: state.caseNo, status: also.closeBookings });
+    const written: MoveWritten = { inserted: inserted.some((r) => r.seq === event.seq) };
+    if (also.customerLink) written.customerLink = signLink ? await signLink(tx) : null;
+    return written;
   });
 }

@@ -64,8 +64,28 @@ export const ONE_WRITE_PATCH = 'case-move-one-write';
  */
 export const ONE_TIMER_PATCH = 'case-one-timer';
 
+/**
+ * Runs opened with this marker (and ONE_WRITE_PATCH) fold into a move's one write what
+ * followed it as activities of their own: the dispatch round's ranking with its
+ * exhaustion, the "customer told" event with the booking or quote that tells them, the
+ * bookings a check-out, a declined quote or a cancellation closes, and the customer link
+ * the move's message carries (signed in the move's transaction).
+ */
+export const MOVE_FOLDS_PATCH = 'case-move-folds';
+
 /** What a move writes besides its event and row (activities/caseRecords.ts). */
-export type MoveWrites = NonNullable<Parameters<CaseActivities['recordCaseEvent']>[2]>;
+export type MoveWrites = Omit<NonNullable<Parameters<CaseActivities['recordCaseEvent']>[2]>, 'before' | 'after'>;
+
+/** What the move's write returns (the customer link, when the move asked for one). */
+export type MoveWritten = Awaited<ReturnType<CaseActivities['recordCaseEvent']>>;
+
+/** A timeline event written with a move (MOVE_FOLDS_PATCH): `before` it in the same stage, or `after` it in the new one. */
+export interface FoldedEvent {
+  type: string;
+  data: Record<string, unknown>;
+  /** Default: the move's actor. */
+  actor?: Actor;
+}
 
 /** A stopped clock's result as sla_results stores it. */
 export function slaResultRecord(state: CaseState, r: CaseState['sla']['results'][number]) {
@@ -115,6 +135,8 @@ export class CaseCore extends WorkflowCore<CaseState> {
   private readonly saOnChange = patched(SA_ON_CHANGE_PATCH);
   /** Decided once, when the run starts (ONE_TIMER_PATCH): one timer for all the case's deadlines. */
   readonly clock = patched(ONE_TIMER_PATCH) ? new WakeClock() : undefined;
+  /** Decided once, when the run starts (MOVE_FOLDS_PATCH, on one-write runs only). */
+  readonly folds = this.oneWrite && patched(MOVE_FOLDS_PATCH);
 
   /** `slaFor` wires the SLA clocks to this case (caseSlaWiring). */
   constructor(
@@ -164,22 +186,41 @@ export class CaseCore extends WorkflowCore<CaseState> {
     change: (s: CaseState) => Stage | void = () => undefined,
     also: () => MoveWrites = () => ({}),
   ): Promise<CaseState> {
+    await this.move(actor, type, data, change, also);
+    return this.state;
+  }
+
+  /** `advance`, returning what the write returned; `folded`: events written with it (MOVE_FOLDS_PATCH runs only). */
+  async move(
+    actor: Actor,
+    type: string,
+    data: Record<string, unknown>,
+    change: (s: CaseState) => Stage | void = () => undefined,
+    also: () => MoveWrites = () => ({}),
+    folded: { before?: FoldedEvent[]; after?: FoldedEvent[] } = {},
+  ): Promise<MoveWritten> {
     const state = this.state;
     const fromStage = state.stage;
+    const before = (folded.before ?? []).map((e) => {
+      state.updatedAt = now();
+      return this.timelineEvent(e.type, fromStage, e.actor ?? actor, e.data);
+    });
     const to = change(state);
     if (to) this.enter(to);
     state.updatedAt = now();
     if (!isOpenStage(state.stage)) state.closedAt = state.updatedAt;
     this.epoch++;
     const event: CaseEvent = this.timelineEvent(type, fromStage, actor, data);
+    const after = (folded.after ?? []).map((e) => this.timelineEvent(e.type, state.stage, e.actor ?? actor, e.data));
     this.publish();
-    if (!this.oneWrite) {
-      await this.activities.recordCaseEvent(this.snapshot(), event);
-      return state;
-    }
+    if (!this.oneWrite) return this.activities.recordCaseEvent(this.snapshot(), event);
     const results = this.sla.takeResults().map((r) => slaResultRecord(state, r));
-    await this.activities.recordCaseEvent(this.snapshot(), event, { ...also(), ...(results.length ? { slaResults: results } : {}) });
-    return state;
+    return this.activities.recordCaseEvent(this.snapshot(), event, {
+      ...also(),
+      ...(results.length ? { slaResults: results } : {}),
+      ...(before.length ? { before } : {}),
+      ...(after.length ? { after } : {}),
+    });
   }
 
   protected override publish(): void {
@@ -267,7 +308,12 @@ export class CaseCore extends WorkflowCore<CaseState> {
 
   /** A signed link for the customer (issued by an activity: the workflow holds no secret). */
   async customerLink(): Promise<string> {
-    return linkOrHotline(await this.activities.issueCustomerLink({ subjectNo: this.state.caseNo }), this.state.intake.customer.language);
+    return this.linkText(await this.activities.issueCustomerLink({ subjectNo: this.state.caseNo }));
+  }
+
+  /** A link signed by a move's write (MOVE_FOLDS_PATCH), as the message puts it. */
+  linkText(signed: MoveWritten['customerLink']): string {
+    return linkOrHotline(signed ?? null, this.state.intake.customer.language);
   }
 
   /** Releases capacity and the booking an engineer held on this case. */

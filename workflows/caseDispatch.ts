@@ -167,12 +167,20 @@ export class CaseDispatch {
       ...(patched(ENGINEER_SHIFT_PATCH) ? { offerWindowMinutes: policy.offerWindowMinutes[state.priority] } : {}),
     });
     state.dispatch.lastRanking = ranking.candidates.slice(0, 10);
-    await core.advance(SYSTEM_ACTOR, 'dispatch.ranked', {
+    const ranked = {
       round,
       weights: ranking.weights,
       candidates: ranking.candidates.slice(0, 10).map((k) => ({ engineerId: k.engineerId, name: k.name, score: k.score, reasons: k.reasons })),
       filteredOut: ranking.filtered,
-    });
+    };
+    if (core.folds && state.stage === 'accepted' && (ranking.candidates.length === 0 || policy.maxCandidates <= 0)) {
+      // No one to offer: the ranking and the exhaustion are one write (MOVE_FOLDS_PATCH).
+      await core.move(SYSTEM_ACTOR, 'dispatch.exhausted', { round, offers: 0, ranked: ranking.candidates.length }, () => 'manual_dispatch', undefined, {
+        before: [{ type: 'dispatch.ranked', data: ranked }],
+      });
+      return;
+    }
+    await core.advance(SYSTEM_ACTOR, 'dispatch.ranked', ranked);
     let offers = 0;
     for (const candidate of ranking.candidates) {
       if (state.stage !== 'accepted') return; // assigned by hand or cancelled meanwhile
