@@ -6,10 +6,12 @@
 // run's events all come after the reset), seq orders events of one instant.
 import { sql } from 'drizzle-orm';
 import type { CaseEvent, CaseState } from '../domain';
-import { normalizePhone } from '../domain';
 import type { Database, Transaction } from '../db/client';
 import { recordSlaResult, recordSlaThreshold, type SlaResultRecord, type ThresholdRecord } from '../db/queries/sla';
 import { caseEvents, cases } from '../db/schema';
+import { caseRowFrom } from '../db/caseRow';
+
+export { caseRowFrom };
 import { closeBookings, recordArchive, type ArchiveRecord } from './dispatch';
 
 /** What else a move writes, in the same transaction as its event and row (patch 'case-move-one-write'). */
@@ -30,55 +32,6 @@ export interface MoveWrites {
 
 /** Signs a customer link inside the move's transaction (activities/index.ts). */
 export type LinkSigner = (tx: Transaction) => Promise<{ url: string; expiresAt: string } | null>;
-
-export function caseRowFrom(state: CaseState, runId = ''): typeof cases.$inferInsert {
-  const { intake } = state;
-  return {
-    caseNo: state.caseNo,
-    workflowId: state.workflowId,
-    stage: state.stage,
-    priority: state.priority,
-    channel: intake.channel,
-    customerName: intake.customer.name,
-    customerPhone: intake.customer.phone,
-    customerPhoneKey: normalizePhone(intake.customer.phone),
-    customerAddress: intake.customer.address,
-    customerLat: intake.customer.lat ?? null,
-    customerLng: intake.customer.lng ?? null,
-    customerTier: intake.customer.tier,
-    customerLanguage: intake.customer.language,
-    region: intake.customer.region ?? null,
-    productCategory: intake.product.category,
-    productModel: intake.product.model,
-    productSerial: intake.product.serial,
-    faultDescription: intake.faultDescription,
-    attachments: intake.attachments,
-    preferredWindows: intake.preferredWindows,
-    engineerId: state.engineerId ?? null,
-    engineerName: state.engineerName ?? null,
-    appointmentStart: state.appointment ? new Date(state.appointment.start) : null,
-    appointmentEnd: state.appointment ? new Date(state.appointment.end) : null,
-    visits: state.visits,
-    checkOutResult: state.checkOut?.result ?? null,
-    resolution: state.checkOut?.resolution ?? null,
-    rating: state.confirmation?.rating ?? null,
-    ratingComment: state.confirmation?.comment ?? null,
-    cancelReason: state.cancellation?.reason ?? null,
-    openedByRole: state.openedBy.role,
-    openedBySubject: state.openedBy.subject ?? null,
-    createdAt: new Date(state.openedAt),
-    updatedAt: new Date(state.updatedAt),
-    closedAt: state.closedAt ? new Date(state.closedAt) : null,
-    offeredEngineerId: state.stage === 'offered' ? (state.offer?.engineerId ?? null) : null,
-    slaBreached: state.sla?.breached ?? false,
-    escalationLevel: state.sla?.level ?? 0,
-    nextDeadline: state.sla?.nextDeadline ? new Date(state.sla.nextDeadline) : null,
-    snapshot: state as unknown as Record<string, unknown>,
-    lastEventSeq: state.eventSeq,
-    runId,
-    kind: intake.kind ?? 'repair',
-  };
-}
 
 export interface MoveWritten {
   inserted: boolean;

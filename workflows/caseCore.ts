@@ -9,6 +9,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities } from '../activities';
 import {
   canPerform,
+  caseReceipt,
   caseSettingsFrom,
   DEFAULT_DISPATCH_POLICY,
   DEFAULT_SLA_POLICY,
@@ -17,6 +18,7 @@ import {
   type Actor,
   type CaseAction,
   type CaseEvent,
+  type CaseReceipt,
   type CaseState,
   type CaseWorkflowInput,
   type DispatchPolicy,
@@ -149,7 +151,7 @@ export class CaseCore extends WorkflowCore<CaseState> {
 
   /** The query and the intake receipt. */
   setup(): void {
-    this.registerQueries(getCaseState, intakeReceipt);
+    this.registerQueries(getCaseState, intakeReceipt, caseReceipt);
   }
 
   /** A loop's way to wait for an instant: a slot of the case's one timer, or (older runs) a timer of its own. */
@@ -273,8 +275,9 @@ export class CaseCore extends WorkflowCore<CaseState> {
 
   /** Registers the update of a move: guarded, then checked by `validate`, then handled. */
   on<B>(action: CaseAction, handle: Handler<B>, validate?: (actor: Actor, body: B) => void): void {
-    const def = ACTION_UPDATES[action] as unknown as UpdateDefinition<CaseState, [Actor, B]>;
-    setHandler(def, handle, {
+    const def = ACTION_UPDATES[action] as unknown as UpdateDefinition<CaseReceipt, [Actor, B]>;
+    // The answer is the receipt, not the state: an Update's result is not a command, so runs recorded before replay alike.
+    setHandler(def, async (actor: Actor, body: B) => caseReceipt(await handle(actor, body)), {
       validator: (actor: Actor, body: B) => {
         this.guard(action, actor);
         validate?.(actor, body);
