@@ -154,7 +154,7 @@ export async function reserveVisit(db: Database, args: { bookingId: string; case
 }
 
 /** Closes the case's active booking (visit happened, or case moved away from it). */
-export async function closeBookings(db: Database, args: { caseNo: string; status: 'done' | 'cancelled' }): Promise<void> {
+export async function closeBookings(db: Database | Transaction, args: { caseNo: string; status: 'done' | 'cancelled' }): Promise<void> {
   await db
     .update(engineerBookings)
     .set({ status: args.status })

@@ -7,8 +7,8 @@ import type { CustomerLinkConfig } from '../shared/customerLinks';
 import { issueCustomerLink } from '../db/queries/customerLinks';
 import { issueOfferLink } from '../db/queries/engineerOfferLinks';
 import type { CaseEvent, CaseMetrics, CaseState, Ranking } from '../domain';
-import type { Database } from '../db/client';
-import { writeCaseEvent, type MoveWrites } from './caseRecords';
+import type { Database, Transaction } from '../db/client';
+import { writeCaseEvent, type MoveWrites, type MoveWritten } from './caseRecords';
 import { writeComplaintEvent } from './complaints';
 import { eventRunId } from './runId';
 import type { ComplaintEvent, ComplaintState } from '../domain/complaints';
@@ -47,6 +47,14 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
     }
     return linkConfig;
   };
+  /** Keyed by the activity (workflow, run, activity id): a retried activity gets the link it first issued. */
+  async function signCustomerLink(tx: Database | Transaction, subjectNo: string): Promise<{ url: string; expiresAt: string } | null> {
+    const cfg = links();
+    if (!cfg) return null;
+    const { linkId, workflowId } = activityLinkId();
+    const link = await issueCustomerLink(tx, cfg, { subjectNo, linkId, issuedBy: { role: 'system', subject: workflowId } });
+    return { url: link.url, expiresAt: link.expiresAt.toISOString() };
+  }
   return {
     /**
      * A signed link for the customer (case: progress, quote, confirmation; complaint: the
@@ -54,11 +62,7 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
      * message then tells the customer an agent will call.
      */
     async issueCustomerLink(args: { subjectNo: string }): Promise<{ url: string; expiresAt: string } | null> {
-      const cfg = links();
-      if (!cfg) return null;
-      const { linkId, workflowId } = activityLinkId();
-      const link = await issueCustomerLink(db, cfg, { subjectNo: args.subjectNo, linkId, issuedBy: { role: 'system', subject: workflowId } });
-      return { url: link.url, expiresAt: link.expiresAt.toISOString() };
+      return signCustomerLink(db, args.subjectNo);
     },
     /**
      * The offered engineer's one-tap accept/decline link (case, engineer, round), expiring
@@ -71,11 +75,13 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
       const link = await issueOfferLink(db, cfg, { ...args, expiresAt: new Date(args.expiresAt), linkId, issuedBy: { role: 'system', subject: workflowId } });
       return { url: link.url, expiresAt: link.expiresAt.toISOString() };
     },
-    /** Persists a case snapshot and appends one timeline event, exactly once. */
-    async recordCaseEvent(state: CaseState, event: CaseEvent, also?: MoveWrites): Promise<{ inserted: boolean }> {
-      const result = await writeCaseEvent(db, state, { ...event, runId: eventRunId(event) }, also);
+    /** Persists a case snapshot and appends its timeline event (and those `also` names), exactly once. */
+    async recordCaseEvent(state: CaseState, event: CaseEvent, also?: MoveWrites): Promise<MoveWritten> {
+      const runIdOf = (e: CaseEvent) => ({ ...e, runId: eventRunId(e) });
+      const writes = also && { ...also, before: also.before?.map(runIdOf), after: also.after?.map(runIdOf) };
+      const result = await writeCaseEvent(db, state, runIdOf(event), writes, (tx) => signCustomerLink(tx, state.caseNo));
       if (result.inserted) {
-        countCaseEvent(event.type);
+        for (const e of [...(also?.before ?? []), event, ...(also?.after ?? [])]) countCaseEvent(e.type);
         // Runs with patched('case-move-one-write') write their clock results here, not in recordSlaResult.
         for (const r of also?.slaResults ?? []) countSlaResult(r);
       }

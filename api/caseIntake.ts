@@ -3,7 +3,8 @@
 // Shared by POST /cases and the routes that open cases for the customer (maintenance).
 import { createHash } from 'node:crypto';
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
-import { maskPhone, normalizePhone, workflowIdFor, type Actor, type CaseState, type CaseWorkflowInput, type DispatchPolicyOverrides } from '../domain';
+import { maskPhone, normalizePhone, workflowIdFor, type Actor, type CaseReceipt, type CaseWorkflowInput, type DispatchPolicyOverrides } from '../domain';
+import { caseRowOfReceipt } from '../db/caseRow';
 import { caseSettingsFrom } from '../domain/caseState';
 import type { CaseIntake } from '../domain/schemas';
 import { SA } from '../domain/searchAttributes';
@@ -23,7 +24,7 @@ export type OpenCase = (body: CaseIntake, key: string, actor: Actor) => Promise<
 export function createCaseIntake(deps: { client: Client; db: Database; taskQueue: string; dispatchPolicy?: DispatchPolicyOverrides }): OpenCase {
   const { client, db, taskQueue } = deps;
 
-  async function startCase(input: CaseWorkflowInput): Promise<CaseState> {
+  async function startCase(input: CaseWorkflowInput): Promise<CaseReceipt> {
     // The policy in force goes into the run's input: one activity fewer before the intake answers.
     const slaPolicy = await currentSlaPolicy(db);
     const c = input.intake.customer;
@@ -99,18 +100,20 @@ export function createCaseIntake(deps: { client: Client; db: Database; taskQueue
     }
     const caseNo = result.request.caseNo;
     setLogSubject({ caseNo });
-    let row = result.kind === 'replay' ? await findCase(db, caseNo) : undefined;
+    const row = result.kind === 'replay' ? await findCase(db, caseNo) : undefined;
     if (row) return { created: false, row };
     // New, or a replay whose first attempt did not reach Temporal: start (idempotent).
     const claimed = result.kind === 'reserved' || (await claimStart(db, intakeRequests, key));
+    let receipt: CaseReceipt;
     try {
-      await startCase({ caseNo, intake: body, openedBy: actor, idempotencyKey: key, policy: deps.dispatchPolicy });
+      receipt = await startCase({ caseNo, intake: body, openedBy: actor, idempotencyKey: key, policy: deps.dispatchPolicy });
     } catch (err) {
       if (claimed) await releaseStart(db, intakeRequests, key).catch(() => undefined);
       throw err;
     }
-    row = await findCase(db, caseNo);
-    if (!row) throw new Error(`case ${caseNo} started but its row is missing`);
-    return { created: claimed, row };
+    // The receipt answers once the intake is in PostgreSQL; it holds what the row does,
+    // so the answer needs no read back. Runs started by an older API answer with the
+    // whole state, a superset of it.
+    return { created: claimed, row: caseRowOfReceipt(receipt) };
   };
 }

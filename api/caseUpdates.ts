@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import type { Actor, CaseState } from '../domain';
+import type { Actor, CaseReceipt } from '../domain';
 import { FAILURE } from '../domain/failures';
 import type { Database } from '../db/client';
 import { findCase, type CaseRow } from '../db/queries/cases';
@@ -38,6 +38,8 @@ export function moveRequestHash(actor: Actor, body: unknown): string {
  * Runs an Update; a refusal becomes its HTTP error, and a finished workflow becomes the
  * 409 that `closed()` builds (with the stage it closed in), unless this key's move had
  * already succeeded (the retry of a move that closed the workflow answers as the first).
+ * Returns the Update's result, except for a retry (whose result is the first run's: the
+ * caller reads the current row instead).
  */
 export async function runUpdate<R, B>(
   client: Client,
@@ -48,7 +50,7 @@ export async function runUpdate<R, B>(
   body: B,
   move: Move,
   closed: () => Promise<HttpError>,
-): Promise<void> {
+): Promise<R | undefined> {
   let replayOf: MoveRequest | undefined;
   if (move.key) {
     const requestHash = moveRequestHash(actor, body);
@@ -64,8 +66,9 @@ export async function runUpdate<R, B>(
   }
   const handle = client.workflow.getHandle(target.workflowId);
   try {
-    await handle.executeUpdate(def, { args: [actor, body], ...(move.key ? { updateId: `${move.action}:${move.key}` } : {}) });
+    const result = await handle.executeUpdate(def, { args: [actor, body], ...(move.key ? { updateId: `${move.action}:${move.key}` } : {}) });
     if (move.key && !replayOf?.completedAt) await markMoveCompleted(db, target.no, move.key);
+    return replayOf ? undefined : result;
   } catch (err) {
     const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
     if (cause instanceof ApplicationFailure) {
@@ -88,7 +91,7 @@ export async function runUpdate<R, B>(
       }
     }
     if (err instanceof WorkflowNotFoundError || /already completed|workflow not found/i.test(String((err as Error).message))) {
-      if (replayOf?.completedAt) return;
+      if (replayOf?.completedAt) return undefined;
       throw await closed();
     }
     throw err;
@@ -99,11 +102,11 @@ export async function runCaseUpdate<B>(
   client: Client,
   db: Database,
   row: CaseRow,
-  def: UpdateDefinition<CaseState, [Actor, B]>,
+  def: UpdateDefinition<CaseReceipt, [Actor, B]>,
   actor: Actor,
   body: B,
   move: Move,
-): Promise<void> {
+): Promise<CaseReceipt | undefined> {
   return runUpdate(client, db, { no: row.caseNo, workflowId: row.workflowId }, def, actor, body, move, async () => {
     // The workflow has finished: the case is closed.
     const now = await findCase(db, row.caseNo);
@@ -120,7 +123,7 @@ export async function runComplaintUpdate<B>(
   body: B,
   move: Move,
 ): Promise<void> {
-  return runUpdate(client, db, { no: row.complaintNo, workflowId: row.workflowId }, def, actor, body, move, async () => {
+  await runUpdate(client, db, { no: row.complaintNo, workflowId: row.workflowId }, def, actor, body, move, async () => {
     const now = await findComplaint(db, row.complaintNo);
     return new HttpError(409, 'illegal_transition', `complaint ${row.complaintNo} is ${now?.stage ?? row.stage}`, { currentStage: now?.stage ?? row.stage });
   });

@@ -7,7 +7,7 @@ import type { CancelBody, ConfirmBody } from '../domain/schemas';
 import { autoComplaintNo, complaintWorkflowId, LOW_RATING_THRESHOLD, type ComplaintGrade, type ComplaintTrigger } from '../domain/complaints';
 import { SA } from '../domain/searchAttributes';
 import { aftercareWorkflow } from './aftercareWorkflow';
-import { clearEngineer, now, type CaseCore } from './caseCore';
+import { clearEngineer, now, type CaseCore, type MoveWritten } from './caseCore';
 import { ENGINEER_MOVE_PATCH, queueEngineerMove } from './caseMessages';
 import { complaintWorkflow } from './complaintWorkflow';
 
@@ -66,22 +66,30 @@ export class CaseClosure {
     const tell = patched(ENGINEER_MOVE_PATCH) && loser !== undefined;
     const seq = state.eventSeq;
     const notified = tell ? { notified: [{ engineerId: loser.id, template: 'engineer.case_cancelled' }] } : {};
-    await core.advance(actor, 'case.cancelled', { reason: body.reason, ...notified }, (s) => {
-      s.cancellation = { reason: body.reason, at: now(), by: actor };
-      s.offer = undefined;
-      return 'cancelled';
-    });
+    // New runs close the bookings in the cancellation's write (MOVE_FOLDS_PATCH).
+    const folds = core.folds && hadBooking;
+    await core.advance(
+      actor,
+      'case.cancelled',
+      { reason: body.reason, ...notified },
+      (s) => {
+        s.cancellation = { reason: body.reason, at: now(), by: actor };
+        s.offer = undefined;
+        return 'cancelled';
+      },
+      () => (folds ? { closeBookings: 'cancelled' } : {}),
+    );
     if (tell) queueEngineerMove(core, 'engineer.case_cancelled', loser, seq);
     await core.activities.releaseEngineer({ caseNo: state.caseNo });
-    if (hadBooking) await core.activities.closeBookings({ caseNo: state.caseNo, status: 'cancelled' });
+    if (hadBooking && !folds) await core.activities.closeBookings({ caseNo: state.caseNo, status: 'cancelled' });
     return state;
   }
 
-  /** The visit is over: the customer is asked to confirm and rate, through their link. */
-  async askForConfirmation(): Promise<void> {
+  /** The visit is over: the customer is asked to confirm and rate, through their link (`signed`: signed by the move's write). */
+  async askForConfirmation(signed?: MoveWritten['customerLink']): Promise<void> {
     const { core, state } = this;
     core.queueMessage(`${state.caseNo}#confirm-${state.reworks}-${state.visits}`, 'case.awaiting_confirmation', 'sms', state.intake.customer.phone, {
-      link: await core.customerLink(),
+      link: signed === undefined ? await core.customerLink() : core.linkText(signed),
     });
   }
 

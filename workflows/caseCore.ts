@@ -9,6 +9,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities } from '../activities';
 import {
   canPerform,
+  caseReceipt,
   caseSettingsFrom,
   DEFAULT_DISPATCH_POLICY,
   DEFAULT_SLA_POLICY,
@@ -17,6 +18,7 @@ import {
   type Actor,
   type CaseAction,
   type CaseEvent,
+  type CaseReceipt,
   type CaseState,
   type CaseWorkflowInput,
   type DispatchPolicy,
@@ -33,10 +35,11 @@ import {
   type NotificationVars,
 } from '../domain/notifications';
 import { reject } from './activities';
-import { publishForOps, publishOpening } from './caseOps';
+import { publishForOps, publishOpening, SA_ON_CHANGE_PATCH } from './caseOps';
 import type { CaseSlaClocks } from './caseSla';
 import { ACTION_UPDATES, getCaseState, intakeReceipt } from './definitions';
 import { DUTY_ROUTING_PATCH } from './dutyRouting';
+import { Alarm, WakeClock, type Waiter } from './timers';
 import { WorkflowCore } from './workflowCore';
 
 export function dispatchPolicyFrom(input?: DispatchPolicyOverrides): DispatchPolicy {
@@ -56,8 +59,35 @@ export const now = () => new Date(Date.now()).toISOString();
  */
 export const ONE_WRITE_PATCH = 'case-move-one-write';
 
+/**
+ * Runs opened with this marker wait for all their deadlines (SLA thresholds, reminders,
+ * the contact and offer windows) on one timer armed for the earliest (timers.ts WakeClock),
+ * instead of a timer per loop that each move cancelled and restarted.
+ */
+export const ONE_TIMER_PATCH = 'case-one-timer';
+
+/**
+ * Runs opened with this marker (and ONE_WRITE_PATCH) fold into a move's one write what
+ * followed it as activities of their own: the dispatch round's ranking with its
+ * exhaustion, the "customer told" event with the booking or quote that tells them, the
+ * bookings a check-out, a declined quote or a cancellation closes, and the customer link
+ * the move's message carries (signed in the move's transaction).
+ */
+export const MOVE_FOLDS_PATCH = 'case-move-folds';
+
 /** What a move writes besides its event and row (activities/caseRecords.ts). */
-export type MoveWrites = NonNullable<Parameters<CaseActivities['recordCaseEvent']>[2]>;
+export type MoveWrites = Omit<NonNullable<Parameters<CaseActivities['recordCaseEvent']>[2]>, 'before' | 'after'>;
+
+/** What the move's write returns (the customer link, when the move asked for one). */
+export type MoveWritten = Awaited<ReturnType<CaseActivities['recordCaseEvent']>>;
+
+/** A timeline event written with a move (MOVE_FOLDS_PATCH): `before` it in the same stage, or `after` it in the new one. */
+export interface FoldedEvent {
+  type: string;
+  data: Record<string, unknown>;
+  /** Default: the move's actor. */
+  actor?: Actor;
+}
 
 /** A stopped clock's result as sla_results stores it. */
 export function slaResultRecord(state: CaseState, r: CaseState['sla']['results'][number]) {
@@ -103,6 +133,12 @@ export class CaseCore extends WorkflowCore<CaseState> {
   epoch = 0;
   /** Decided once, when the run starts (ONE_WRITE_PATCH): a run never mixes the two ways. */
   readonly oneWrite = patched(ONE_WRITE_PATCH);
+  /** Decided once, when the run starts (SA_ON_CHANGE_PATCH): search attributes upserted only when they change. */
+  private readonly saOnChange = patched(SA_ON_CHANGE_PATCH);
+  /** Decided once, when the run starts (ONE_TIMER_PATCH): one timer for all the case's deadlines. */
+  readonly clock = patched(ONE_TIMER_PATCH) ? new WakeClock() : undefined;
+  /** Decided once, when the run starts (MOVE_FOLDS_PATCH, on one-write runs only). */
+  readonly folds = this.oneWrite && patched(MOVE_FOLDS_PATCH);
 
   /** `slaFor` wires the SLA clocks to this case (caseSlaWiring). */
   constructor(
@@ -115,7 +151,12 @@ export class CaseCore extends WorkflowCore<CaseState> {
 
   /** The query and the intake receipt. */
   setup(): void {
-    this.registerQueries(getCaseState, intakeReceipt);
+    this.registerQueries(getCaseState, intakeReceipt, caseReceipt);
+  }
+
+  /** A loop's way to wait for an instant: a slot of the case's one timer, or (older runs) a timer of its own. */
+  waiter(): Waiter {
+    return this.clock?.slot() ?? new Alarm();
   }
 
   override isClosed(): boolean {
@@ -147,26 +188,45 @@ export class CaseCore extends WorkflowCore<CaseState> {
     change: (s: CaseState) => Stage | void = () => undefined,
     also: () => MoveWrites = () => ({}),
   ): Promise<CaseState> {
+    await this.move(actor, type, data, change, also);
+    return this.state;
+  }
+
+  /** `advance`, returning what the write returned; `folded`: events written with it (MOVE_FOLDS_PATCH runs only). */
+  async move(
+    actor: Actor,
+    type: string,
+    data: Record<string, unknown>,
+    change: (s: CaseState) => Stage | void = () => undefined,
+    also: () => MoveWrites = () => ({}),
+    folded: { before?: FoldedEvent[]; after?: FoldedEvent[] } = {},
+  ): Promise<MoveWritten> {
     const state = this.state;
     const fromStage = state.stage;
+    const before = (folded.before ?? []).map((e) => {
+      state.updatedAt = now();
+      return this.timelineEvent(e.type, fromStage, e.actor ?? actor, e.data);
+    });
     const to = change(state);
     if (to) this.enter(to);
     state.updatedAt = now();
     if (!isOpenStage(state.stage)) state.closedAt = state.updatedAt;
     this.epoch++;
     const event: CaseEvent = this.timelineEvent(type, fromStage, actor, data);
+    const after = (folded.after ?? []).map((e) => this.timelineEvent(e.type, state.stage, e.actor ?? actor, e.data));
     this.publish();
-    if (!this.oneWrite) {
-      await this.activities.recordCaseEvent(this.snapshot(), event);
-      return state;
-    }
+    if (!this.oneWrite) return this.activities.recordCaseEvent(this.snapshot(), event);
     const results = this.sla.takeResults().map((r) => slaResultRecord(state, r));
-    await this.activities.recordCaseEvent(this.snapshot(), event, { ...also(), ...(results.length ? { slaResults: results } : {}) });
-    return state;
+    return this.activities.recordCaseEvent(this.snapshot(), event, {
+      ...also(),
+      ...(results.length ? { slaResults: results } : {}),
+      ...(before.length ? { before } : {}),
+      ...(after.length ? { after } : {}),
+    });
   }
 
   protected override publish(): void {
-    publishForOps(this.state, this.sla.nextDeadlineIso());
+    publishForOps(this.state, this.sla.nextDeadlineIso(), this.saOnChange);
   }
 
   /**
@@ -183,7 +243,7 @@ export class CaseCore extends WorkflowCore<CaseState> {
     // The intake itself is the first timeline event.
     state.eventSeq = 1;
     this.publish();
-    publishOpening(state);
+    publishOpening(state, this.saOnChange);
     return this.activities.recordCaseEvent(this.snapshot(), {
       seq: 1,
       runId: workflowInfo().runId,
@@ -215,8 +275,9 @@ export class CaseCore extends WorkflowCore<CaseState> {
 
   /** Registers the update of a move: guarded, then checked by `validate`, then handled. */
   on<B>(action: CaseAction, handle: Handler<B>, validate?: (actor: Actor, body: B) => void): void {
-    const def = ACTION_UPDATES[action] as unknown as UpdateDefinition<CaseState, [Actor, B]>;
-    setHandler(def, handle, {
+    const def = ACTION_UPDATES[action] as unknown as UpdateDefinition<CaseReceipt, [Actor, B]>;
+    // The answer is the receipt, not the state: an Update's result is not a command, so runs recorded before replay alike.
+    setHandler(def, async (actor: Actor, body: B) => caseReceipt(await handle(actor, body)), {
       validator: (actor: Actor, body: B) => {
         this.guard(action, actor);
         validate?.(actor, body);
@@ -250,7 +311,12 @@ export class CaseCore extends WorkflowCore<CaseState> {
 
   /** A signed link for the customer (issued by an activity: the workflow holds no secret). */
   async customerLink(): Promise<string> {
-    return linkOrHotline(await this.activities.issueCustomerLink({ subjectNo: this.state.caseNo }), this.state.intake.customer.language);
+    return this.linkText(await this.activities.issueCustomerLink({ subjectNo: this.state.caseNo }));
+  }
+
+  /** A link signed by a move's write (MOVE_FOLDS_PATCH), as the message puts it. */
+  linkText(signed: MoveWritten['customerLink']): string {
+    return linkOrHotline(signed ?? null, this.state.intake.customer.language);
   }
 
   /** Releases capacity and the booking an engineer held on this case. */

@@ -8,6 +8,7 @@ import type { AcceptOfferBody, AssignBody, DeclineOfferBody, RedispatchBody } fr
 import { FAILURE } from '../domain/failures';
 import { reject } from './activities';
 import { clearEngineer, now, type CaseCore } from './caseCore';
+import type { Slot } from './timers';
 import { ENGINEER_MOVE_PATCH, ENGINEER_OFFER_PATCH, queueEngineerMove, queueOfferMessage } from './caseMessages';
 
 const MINUTE = 60_000;
@@ -16,7 +17,17 @@ const MINUTE = 60_000;
 export const ENGINEER_SHIFT_PATCH = 'engineer-shift-offers';
 
 export class CaseDispatch {
-  constructor(private readonly core: CaseCore) {}
+  /** Runs with 'case-one-timer': the offer and contact windows wait on the case's one timer. */
+  private readonly window?: Slot;
+
+  constructor(private readonly core: CaseCore) {
+    this.window = core.clock?.slot();
+  }
+
+  /** As `condition(done, until - now)`: true when `done` held before the instant `until`. */
+  private waitUntil(until: number, done: () => boolean): Promise<boolean> {
+    return this.window ? this.window.until(until, done) : condition(done, Math.max(0, until - Date.now()));
+  }
 
   private get state(): CaseState {
     return this.core.state;
@@ -156,12 +167,20 @@ export class CaseDispatch {
       ...(patched(ENGINEER_SHIFT_PATCH) ? { offerWindowMinutes: policy.offerWindowMinutes[state.priority] } : {}),
     });
     state.dispatch.lastRanking = ranking.candidates.slice(0, 10);
-    await core.advance(SYSTEM_ACTOR, 'dispatch.ranked', {
+    const ranked = {
       round,
       weights: ranking.weights,
       candidates: ranking.candidates.slice(0, 10).map((k) => ({ engineerId: k.engineerId, name: k.name, score: k.score, reasons: k.reasons })),
       filteredOut: ranking.filtered,
-    });
+    };
+    if (core.folds && state.stage === 'accepted' && (ranking.candidates.length === 0 || policy.maxCandidates <= 0)) {
+      // No one to offer: the ranking and the exhaustion are one write (MOVE_FOLDS_PATCH).
+      await core.move(SYSTEM_ACTOR, 'dispatch.exhausted', { round, offers: 0, ranked: ranking.candidates.length }, () => 'manual_dispatch', undefined, {
+        before: [{ type: 'dispatch.ranked', data: ranked }],
+      });
+      return;
+    }
+    await core.advance(SYSTEM_ACTOR, 'dispatch.ranked', ranked);
     let offers = 0;
     for (const candidate of ranking.candidates) {
       if (state.stage !== 'accepted') return; // assigned by hand or cancelled meanwhile
@@ -206,7 +225,8 @@ export class CaseDispatch {
         },
       );
       if (tell && state.offer?.engineerId === candidate.engineerId && state.offer.round === round) await queueOfferMessage(core, state.offer);
-      const answered = await condition(() => state.stage !== 'offered' || state.offer?.engineerId !== candidate.engineerId, windowMs);
+      const gone = () => state.stage !== 'offered' || state.offer?.engineerId !== candidate.engineerId;
+      const answered = this.window ? await this.waitUntil(Date.parse(offeredAt) + windowMs, gone) : await condition(gone, windowMs);
       if (!answered) {
         await core.advance(SYSTEM_ACTOR, 'offer.expired', { engineerId: candidate.engineerId, round }, (s) => {
           s.offer = undefined;
@@ -226,8 +246,8 @@ export class CaseDispatch {
     const policy = state.policy;
     const engineerId = state.engineerId;
     const since = Date.parse(state.acceptedAt ?? now());
-    const remaining = Math.max(0, since + policy.contactWindowMinutes * MINUTE - Date.now());
-    const moved = await condition(() => state.stage !== 'dispatched' || state.engineerId !== engineerId, remaining);
+    const lapse = since + policy.contactWindowMinutes * MINUTE;
+    const moved = await this.waitUntil(lapse, () => state.stage !== 'dispatched' || state.engineerId !== engineerId);
     if (moved) return;
     await core.advance(SYSTEM_ACTOR, 'contact.window_lapsed', { engineerId, windowMinutes: policy.contactWindowMinutes, escalatedTo: 'dispatcher' }, (s) => {
       if (engineerId) s.dispatch.excluded.push(engineerId);

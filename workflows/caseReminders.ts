@@ -2,7 +2,7 @@
 // reminders (customer 24 h and 2 h before, engineer 1 h before; a reschedule moves
 // them), the engineer's contact reminder, the confirmation reminder and auto-confirm.
 // The delays are the case's own (state.settings.reminders, fixed when it opened).
-import { Alarm } from './timers';
+import { Alarm, type Waiter } from './timers';
 import { SYSTEM_ACTOR, type Actor, type CaseState, type ReminderPolicy } from '../domain';
 import { localTime } from '../domain/notifications';
 import type { CaseCore } from './caseCore';
@@ -69,8 +69,8 @@ export async function runReminders(
   epoch: () => number,
   isClosed: () => boolean,
   send: (r: DueReminder) => Promise<void>,
+  alarm: Waiter = new Alarm(),
 ): Promise<void> {
-  const alarm = new Alarm();
   while (!isClosed()) {
     const pending = remindersFor(state, policy).sort((a, b) => a.at - b.at);
     const now = Date.now();
@@ -101,6 +101,7 @@ export class CaseReminders {
       () => core.epoch,
       () => core.isClosed(),
       (r) => this.send(r),
+      core.waiter(),
     );
   }
 

@@ -3,6 +3,7 @@
 // customer-requested reschedule, and a priority raise. Deterministic.
 import { patched } from '@temporalio/workflow';
 import { SlaEngine, type Fired, type Raise } from './slaEngine';
+import type { Waiter } from './timers';
 import {
   clockTransitions,
   pauseClock,
@@ -34,6 +35,8 @@ export interface SlaHooks {
   /** Level-3 action for dispatch clocks: take the case from the engineer and dispatch again. */
   forceRedispatch(clock: ClockName): Promise<void>;
   isClosed(): boolean;
+  /** What the clock loop waits with (see SlaEngineHooks.waiter). */
+  waiter?(): Waiter;
 }
 
 const DISPATCH_CLOCKS: readonly ClockName[] = ['dispatch', 'engineerAcceptance', 'customerContact'];
@@ -60,6 +63,7 @@ export class CaseSlaClocks {
       canTakeBack: (c) => DISPATCH_CLOCKS.includes(c.clock) && (state.stage === 'offered' || state.stage === 'dispatched'),
       takeBack: (c) => hooks.forceRedispatch(c.clock),
       recordResult: (r) => hooks.recordResult(r),
+      waiter: hooks.waiter && (() => hooks.waiter!()),
     });
   }
 

@@ -56,5 +56,6 @@ export function wireCaseSla(core: CaseCore, takeBack: (reason: string) => Promis
     },
     forceRedispatch: (clock) => takeBack(`SLA ${clock} level-3 escalation`),
     isClosed: () => core.isClosed(),
+    waiter: () => core.waiter(),
   });
 }

@@ -8,7 +8,7 @@ import { FAILURE } from '../domain/failures';
 import { localTime } from '../domain/notifications';
 import { BOOKING_OVERRIDE_ROLES } from '../domain/engineerHours';
 import { reject } from './activities';
-import { clearEngineer, now, type CaseCore } from './caseCore';
+import { clearEngineer, now, type CaseCore, type MoveWritten } from './caseCore';
 import { ENGINEER_RESCHEDULE_PATCH, queueRescheduleMessage } from './caseMessages';
 
 /** Marks the runs whose bookings are held to the engineer's hours and the customer's preferred windows. */
@@ -18,10 +18,10 @@ export class CaseVisit {
   /** Bookings made by this run (reserveVisit's idempotency key). */
   private bookingSeq = 0;
 
-  /** `askForConfirmation` is the closure's request to the customer once the visit is over. */
+  /** `askForConfirmation` is the closure's request to the customer once the visit is over (with the link the move signed, if it did). */
   constructor(
     private readonly core: CaseCore,
-    private readonly askForConfirmation: () => Promise<void>,
+    private readonly askForConfirmation: (signed?: MoveWritten['customerLink']) => Promise<void>,
   ) {}
 
   private get state(): CaseState {
@@ -127,13 +127,29 @@ export class CaseVisit {
       ...(override ? { override: { reason: override.reason, ...(overridden ? { overrode: overridden.code, rule: overridden.message } : {}) } } : {}),
       ...(tellEngineer ? { notified: [{ engineerId, template: 'engineer.rescheduled' }] } : {}),
     };
-    await core.advance(actor, rescheduling ? 'appointment.rescheduled' : 'appointment.booked', data, (s) => {
-      if (rescheduling && body.requestedBy) s.reschedules[body.requestedBy] += 1;
-      s.appointment = { start: body.start, end: body.end, note: body.note, bookingId, bookedAt: now() };
-      // The customer moving the visit is time the service does not answer for.
-      if (rescheduling && body.requestedBy === 'customer') core.sla.holdForCustomer(Date.parse(body.start), Date.now());
-      return 'scheduled';
-    });
+    const notified = {
+      template: 'engineer.assigned',
+      language: state.intake.customer.language,
+      engineerName: state.engineerName,
+      engineerBadgeNo: state.engineerBadgeNo,
+      eta: body.start,
+    };
+    // The customer told (below) is written with the booking by new runs (MOVE_FOLDS_PATCH).
+    const folds = core.folds;
+    await core.move(
+      actor,
+      rescheduling ? 'appointment.rescheduled' : 'appointment.booked',
+      data,
+      (s) => {
+        if (rescheduling && body.requestedBy) s.reschedules[body.requestedBy] += 1;
+        s.appointment = { start: body.start, end: body.end, note: body.note, bookingId, bookedAt: now() };
+        // The customer moving the visit is time the service does not answer for.
+        if (rescheduling && body.requestedBy === 'customer') core.sla.holdForCustomer(Date.parse(body.start), Date.now());
+        return 'scheduled';
+      },
+      undefined,
+      folds ? { after: [{ type: 'customer.notified', actor: SYSTEM_ACTOR, data: notified }] } : {},
+    );
     if (tellEngineer) queueRescheduleMessage(core, { bookingId, start: body.start, end: body.end, previousStart: previous?.start, reason: body.reason });
     // Seed 002 §三(三)3: the customer is told who comes, with the ID number, and when.
     core.queueMessage(`${state.caseNo}#${bookingId}`, 'engineer.assigned', 'sms', state.intake.customer.phone, {
@@ -141,13 +157,7 @@ export class CaseVisit {
       engineerId: state.engineerBadgeNo ?? state.engineerId ?? '',
       eta: localTime(body.start, state.sla.policy.calendar.utcOffsetMinutes),
     });
-    await core.advance(SYSTEM_ACTOR, 'customer.notified', {
-      template: 'engineer.assigned',
-      language: state.intake.customer.language,
-      engineerName: state.engineerName,
-      engineerBadgeNo: state.engineerBadgeNo,
-      eta: body.start,
-    });
+    if (!folds) await core.advance(SYSTEM_ACTOR, 'customer.notified', notified);
     return state;
   }
 
@@ -199,7 +209,11 @@ export class CaseVisit {
     const warrantyUntil = state.intake.product.warrantyUntil;
     const coveredByWarranty = !!warrantyUntil && warrantyUntil >= now().slice(0, 10);
     const needsApproval = total > 0 && !coveredByWarranty;
-    await core.advance(
+    const notified = { template: 'quote.awaiting_approval', language: state.intake.customer.language, total, currency: body.currency };
+    const quoteSeq = state.eventSeq + 1;
+    // New runs: the customer's link is signed and their being told written with the quote (MOVE_FOLDS_PATCH).
+    const folds = core.folds && needsApproval;
+    const written = await core.move(
       actor,
       'quote.submitted',
       { lines: body.lines, currency: body.currency, total, coveredByWarranty, needsApproval, note: body.note },
@@ -207,31 +221,42 @@ export class CaseVisit {
         s.quote = { lines: body.lines, currency: body.currency, total, coveredByWarranty, status: needsApproval ? 'awaiting_approval' : 'waived' };
         return needsApproval ? 'awaiting_approval' : undefined;
       },
+      () => (folds ? { customerLink: true } : {}),
+      folds ? { after: [{ type: 'customer.notified', actor: SYSTEM_ACTOR, data: notified }] } : {},
     );
-    if (needsApproval) {
+    if (folds) {
+      core.queueMessage(`${state.caseNo}#quote-${state.visits}-${quoteSeq}`, 'quote.awaiting_approval', 'sms', state.intake.customer.phone, {
+        amount: `${total} ${body.currency}`,
+        link: core.linkText(written.customerLink),
+      });
+    } else if (needsApproval) {
       core.queueMessage(`${state.caseNo}#quote-${state.visits}-${state.eventSeq}`, 'quote.awaiting_approval', 'sms', state.intake.customer.phone, {
         amount: `${total} ${body.currency}`,
         link: await core.customerLink(),
       });
-      await core.advance(SYSTEM_ACTOR, 'customer.notified', {
-        template: 'quote.awaiting_approval',
-        language: state.intake.customer.language,
-        total,
-        currency: body.currency,
-      });
+      await core.advance(SYSTEM_ACTOR, 'customer.notified', notified);
     }
     return state;
   }
 
   private async decideQuote(actor: Actor, body: QuoteDecisionBody): Promise<CaseState> {
     const { core, state } = this;
-    await core.advance(actor, body.approve ? 'quote.approved' : 'quote.rejected', { comment: body.comment, total: state.quote?.total }, (s) => {
-      s.quote = { ...s.quote!, status: body.approve ? 'approved' : 'rejected', decidedBy: actor, decidedAt: now(), comment: body.comment };
-      if (body.approve) return 'on_site';
-      s.visitOutcome = 'repair_declined';
-      return 'awaiting_confirmation';
-    });
-    if (!body.approve) {
+    // New runs: a declined quote closes the bookings and signs the confirmation link in its write (MOVE_FOLDS_PATCH).
+    const folds = core.folds && !body.approve;
+    const written = await core.move(
+      actor,
+      body.approve ? 'quote.approved' : 'quote.rejected',
+      { comment: body.comment, total: state.quote?.total },
+      (s) => {
+        s.quote = { ...s.quote!, status: body.approve ? 'approved' : 'rejected', decidedBy: actor, decidedAt: now(), comment: body.comment };
+        if (body.approve) return 'on_site';
+        s.visitOutcome = 'repair_declined';
+        return 'awaiting_confirmation';
+      },
+      () => (folds ? { closeBookings: 'done', customerLink: true } : {}),
+    );
+    if (folds) await this.askForConfirmation(written.customerLink);
+    else if (!body.approve) {
       await core.activities.closeBookings({ caseNo: state.caseNo, status: 'done' });
       await this.askForConfirmation();
     }
@@ -242,19 +267,32 @@ export class CaseVisit {
     const { core, state } = this;
     const at = now();
     const warrantyUntil = new Date(Date.parse(at) + body.warrantyDays * 86_400_000).toISOString().slice(0, 10);
-    await core.advance(actor, 'visit.checked_out', { ...body, visit: state.visits, warrantyUntil }, (s) => {
-      s.checkOut = { result: body.result, resolution: body.resolution, at };
-      s.visitOutcome = body.result;
-      s.partsUsed.push(...body.partsUsed.map((p) => ({ ...p, visit: s.visits, warrantyUntil })));
-      // A return visit needs a new booking.
-      if (body.result !== 'fixed') s.appointment = undefined;
-      return stageAfterCheckOut(body.result);
-    });
+    const escalated = { type: 'case.escalated', actor: SYSTEM_ACTOR, data: { to: 'supervisor', reason: 'cannot_fix', resolution: body.resolution } };
+    // New runs: the bookings closed, the confirmation link signed and the escalation written with the check-out (MOVE_FOLDS_PATCH).
+    const folds = core.folds;
+    const written = await core.move(
+      actor,
+      'visit.checked_out',
+      { ...body, visit: state.visits, warrantyUntil },
+      (s) => {
+        s.checkOut = { result: body.result, resolution: body.resolution, at };
+        s.visitOutcome = body.result;
+        s.partsUsed.push(...body.partsUsed.map((p) => ({ ...p, visit: s.visits, warrantyUntil })));
+        // A return visit needs a new booking.
+        if (body.result !== 'fixed') s.appointment = undefined;
+        return stageAfterCheckOut(body.result);
+      },
+      () => (folds ? { closeBookings: 'done', ...(state.stage === 'awaiting_confirmation' ? { customerLink: true } : {}) } : {}),
+      folds && body.result === 'cannot_fix' ? { after: [escalated] } : {},
+    );
+    if (folds) {
+      // A confirmation that came in meanwhile needs no request.
+      if (state.stage === 'awaiting_confirmation' && written.customerLink !== undefined) await this.askForConfirmation(written.customerLink);
+      return state;
+    }
     await core.activities.closeBookings({ caseNo: state.caseNo, status: 'done' });
     if (state.stage === 'awaiting_confirmation') await this.askForConfirmation();
-    if (body.result === 'cannot_fix') {
-      await core.advance(SYSTEM_ACTOR, 'case.escalated', { to: 'supervisor', reason: 'cannot_fix', resolution: body.resolution });
-    }
+    if (body.result === 'cannot_fix') await core.advance(SYSTEM_ACTOR, 'case.escalated', escalated.data);
     return state;
   }
 }

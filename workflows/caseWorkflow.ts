@@ -44,7 +44,7 @@ class CaseWorkflow {
     this.core = new CaseCore(input, (core) => wireCaseSla(core, (reason) => this.dispatch.takeFromEngineer(reason)));
     this.dispatch = new CaseDispatch(this.core);
     this.closure = new CaseClosure(this.core);
-    this.visit = new CaseVisit(this.core, () => this.closure.askForConfirmation());
+    this.visit = new CaseVisit(this.core, (signed) => this.closure.askForConfirmation(signed));
     this.priority = new CasePriority(this.core);
     this.reminders = new CaseReminders(this.core, (actor, type, c) => this.closure.archive(actor, type, c));
   }

@@ -1,7 +1,7 @@
 // Update and query definitions shared by the workflow and its callers (API, tests).
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, CaseAction, CaseState } from '../domain';
+import type { Actor, CaseAction, CaseReceipt, CaseState } from '../domain';
 import type {
   AcceptOfferBody,
   AppointmentBody,
@@ -24,10 +24,11 @@ export { FAILURE } from '../domain/failures';
 
 export const getCaseState = defineQuery<CaseState>('getCaseState');
 
-/** Resolves once the intake is in PostgreSQL; lets POST /cases answer with a readable case. */
-export const intakeReceipt = defineUpdate<CaseState>('intakeReceipt');
+/** Resolves once the intake is in PostgreSQL; POST /cases answers from its receipt (domain/caseReceipt). */
+export const intakeReceipt = defineUpdate<CaseReceipt>('intakeReceipt');
 
-type CaseUpdate<Body> = UpdateDefinition<CaseState, [Actor, Body]>;
+/** A move answers with the case's receipt (the fields its row and views need), not the whole state. */
+type CaseUpdate<Body> = UpdateDefinition<CaseReceipt, [Actor, Body]>;
 
 export const assignEngineer: CaseUpdate<AssignBody> = defineUpdate('assignEngineer');
 export const redispatchCase: CaseUpdate<RedispatchBody> = defineUpdate('redispatchCase');

@@ -1,11 +1,11 @@
-// The SLA clock engine shared by cases and complaints. Each running clock is a durable
-// timer (one `condition` with a timeout, re-armed whenever a clock starts, stops, pauses
-// or is re-targeted), so a lapse escalates at the moment it happens: the warning and
+// The SLA clock engine shared by cases and complaints. The earliest unfired threshold of
+// the running clocks is a durable timer (re-armed whenever a clock starts, stops, pauses
+// or is re-targeted and that instant changes; timers.ts), so a lapse escalates at the moment it happens: the warning and
 // each level of the ladder fire once, write their event, are recorded and told to the
 // people they name. Which clocks run when, what a raise means (a case's priority, a
 // complaint's grade) and what a level-3 take-back does stay with the owner
 // (caseSla.ts, complaintSla.ts). Deterministic.
-import { Alarm } from './timers';
+import { Alarm, type Waiter } from './timers';
 import { elapsedMs, nextDue, resumeClock, stopClock, type ClockResult, type SlaClock, type SlaPolicy, type Threshold } from '../domain';
 import type { RoutedPerson } from '../domain/duty';
 
@@ -66,14 +66,18 @@ export interface SlaEngineHooks<N extends string> {
   takeBack?(c: SlaClock<N>): Promise<void>;
   /** Persists a stopped clock's result (cases); without it results stay in the state only. */
   recordResult?(result: ClockResult<N>): Promise<unknown>;
+  /** What the run loop waits with (cases with 'case-one-timer': a slot of the case's one timer); default a timer of its own. */
+  waiter?(): Waiter;
 }
 
 export class SlaEngine<N extends string> {
   private epoch = 0;
-  private readonly alarm = new Alarm();
+  private readonly alarm: Waiter;
   private readonly pendingResults: ClockResult<N>[] = [];
 
-  constructor(private readonly hooks: SlaEngineHooks<N>) {}
+  constructor(private readonly hooks: SlaEngineHooks<N>) {
+    this.alarm = hooks.waiter?.() ?? new Alarm();
+  }
 
   get book(): SlaBook<N> {
     return this.hooks.book();

@@ -80,12 +80,12 @@ export abstract class WorkflowCore<S extends HeldState> {
     return JSON.parse(JSON.stringify(this.state)) as S;
   }
 
-  /** The state query, and the receipt that answers once the intake is in PostgreSQL. */
-  protected registerQueries(query: QueryDefinition<S>, receipt: UpdateDefinition<S>): void {
+  /** The state query, and the receipt that answers once the intake is in PostgreSQL (`answer`: what of the state it returns). */
+  protected registerQueries<R = S>(query: QueryDefinition<S>, receipt: UpdateDefinition<R>, answer: (s: S) => R = (s) => s as unknown as R): void {
     setHandler(query, () => this.state);
     setHandler(receipt, async () => {
       await condition(() => this.state.recorded);
-      return this.state;
+      return answer(this.state);
     });
   }
 

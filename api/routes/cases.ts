@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
-import { ACTION_ROLES, OPEN_STAGES, type Actor, type CaseState, type Role, type Stage } from '../../domain';
+import { ACTION_ROLES, OPEN_STAGES, type Actor, type CaseReceipt, type Role, type Stage } from '../../domain';
 import {
   AcceptOfferBodySchema,
   AppointmentBodySchema,
@@ -29,6 +29,7 @@ import type { Database } from '../../db/client';
 import { BadCursorError, caseTimeline, findCase, listCases, type CaseRow } from '../../db/queries/cases';
 import { complaintsAboutCase } from '../../db/queries/complaints';
 import { ACTION_UPDATES, getCaseState } from '../../workflows/definitions';
+import { caseRowOfReceipt } from '../../db/caseRow';
 import { engineers } from '../../db/schema';
 import { eq } from 'drizzle-orm';
 import type { DispatchPolicyOverrides } from '../../domain';
@@ -112,8 +113,12 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
         const key = moveKeyOf(req, actor);
         await check?.(input);
         const row = await loadCase(params.caseNo, actor);
-        await runCaseUpdate(client, db, row, ACTION_UPDATES[action] as unknown as UpdateDefinition<CaseState, [Actor, B]>, actor, input, { action, key });
-        const after = await findCase(db, params.caseNo);
+        const receipt = await runCaseUpdate(client, db, row, ACTION_UPDATES[action] as unknown as UpdateDefinition<CaseReceipt, [Actor, B]>, actor, input, {
+          action,
+          key,
+        });
+        // The Update's receipt is the case after the move; a retry's is the first run's, so the row is read instead.
+        const after = receipt ? caseRowOfReceipt(receipt) : await findCase(db, params.caseNo);
         res.json({ case: caseFor(after ?? row, actor) });
       },
     });

@@ -7,7 +7,7 @@ import { and, eq, isNull, lte, ne, sql } from 'drizzle-orm';
 import type { Actor } from '../../domain';
 import { linkKindOf, signCustomerToken, type CustomerLinkConfig, type LinkSubject } from '../../shared/customerLinks';
 import { OFFER_LINK_PURPOSE } from '../../shared/engineerOfferLinks';
-import type { Database } from '../client';
+import type { Database, Transaction } from '../client';
 import { customerLinks } from '../schema';
 import { recordAudit } from './audit';
 
@@ -31,7 +31,8 @@ async function lockSubject(tx: Tx, subjectNo: string, purpose: string): Promise<
  * retried activity) it returns that link as first issued and changes nothing else.
  */
 export async function issueCustomerLink(
-  db: Database,
+  // A move's transaction too (a savepoint in it): the link is signed with the move that sends it.
+  db: Database | Transaction,
   cfg: CustomerLinkConfig,
   args: { subjectNo: string; issuedBy: Actor; linkId?: string; keepOthers?: boolean },
 ): Promise<{ token: string; url: string; expiresAt: Date; linkId: string }> {

@@ -96,12 +96,16 @@ export function openCase(deps: LevelDeps, body: unknown): Promise<string> {
 }
 
 let slot = 0;
+/** The first bench day of this process; each case takes the next day (a fresh stack per invocation). */
+const firstDay = Date.now() % 50_000;
 export function l2(deps: LevelDeps): OneCase {
   return async (i, timings, intakeOnly) => {
     const c = await timed(timings, 'intake', () => openCase(deps, intakeBody(i, 'BENCH')));
     if (intakeOnly) return c;
-    // One engineer does every visit: each case needs a slot of its own (no double booking).
-    const at = Date.parse('2030-01-01T00:00:00Z') + (Date.now() % 1_000_000) * 3_600_000 + slot++ * 3 * 3_600_000;
+    // One engineer does every visit: each case needs a slot of its own (no double booking),
+    // on a day of its own at 10:00-12:00 UTC+8, inside E001's hours (a slot across
+    // midnight was refused as outside_engineer_hours).
+    const at = Date.parse('2030-01-01T02:00:00Z') + (firstDay + slot++) * 86_400_000;
     const eng = KEYS.engineerE001;
     await timed(timings, 'assign', () => api(deps, KEYS.dispatcher, 'POST', `/cases/${c}/assign`, { engineerId: 'E001' }));
     await timed(timings, 'contact', () => api(deps, eng, 'POST', `/cases/${c}/contact`, { confirmedAddress: 'Bench Road 1', diagnosis: 'bench' }));

@@ -64,7 +64,9 @@ describe('priority change', () => {
     await t.env.sleep(60 * M);
     await handle.executeUpdate(defs.decideQuote, { args: [agent, { approve: true }] });
     await t.env.sleep(30 * M);
-    const after = await handle.executeUpdate(defs.changePriority, { args: [supervisor, { priority: 'P1', reason: '客户为医院，升级处理' }] });
+    await handle.executeUpdate(defs.changePriority, { args: [supervisor, { priority: 'P1', reason: '客户为医院，升级处理' }] });
+    // The Update answers with the receipt (no clocks); the state query has them.
+    const after = await handle.query(defs.getCaseState);
 
     const events = await eventsOf(t.db, caseNo);
     const opened = events[0]!.occurredAt.getTime();
