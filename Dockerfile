@@ -36,6 +36,7 @@ RUN npm run build \
  && test -f dist/api/main.js \
  && test -f dist/worker/main.js \
  && test -f dist/db/migrate-cli.js \
+ && test -f dist/scripts/kpi-refresh.js \
  && test -f dist/workflows/index.js \
  && test -f dist/db/migrations/meta/_journal.json \
  && test -f dist/api/pages/dashboard/assets/dashboard.js

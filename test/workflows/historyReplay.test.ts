@@ -1,13 +1,16 @@
 // Upgrades never break an open case: every history committed under test/histories/ (real
-// runs of every branch of the case, complaint and aftercare workflows, recorded at each
+// runs of every branch of every workflow type of that release, recorded at each
 // release with `npm run histories:record -- <release>`) replays against the current
 // workflow code. A change that would make a running workflow take another path without a
 // patched() guard fails here, naming the history.
 import type { WorkflowBundle } from '@temporalio/worker';
 import { committedReleases, loadHistories, replayFailures } from '../support/historyReplay';
 import { bundleWorkflows } from '../support/workflowVariant';
+import * as workflows from '../../workflows';
 
 const releases = committedReleases();
+/** Every workflow type the worker registers today. */
+const WORKFLOW_TYPES = Object.keys(workflows).sort();
 let bundle: WorkflowBundle;
 beforeAll(async () => {
   bundle = await bundleWorkflows();
@@ -17,11 +20,16 @@ test('at least one release of histories is committed', () => {
   expect(releases.length).toBeGreaterThan(0);
 });
 
+test('the newest release covers every workflow type registered today', () => {
+  const newest = loadHistories(releases.at(-1)!);
+  expect([...new Set(newest.map((h) => h.type))].sort()).toEqual(WORKFLOW_TYPES);
+});
+
 describe.each(releases)('histories of release %s', (release) => {
   const histories = loadHistories(release);
 
-  test('cover the case, complaint and aftercare workflows', () => {
-    expect([...new Set(histories.map((h) => h.type))].sort()).toEqual(['aftercareWorkflow', 'caseWorkflow', 'complaintWorkflow']);
+  test('cover at least the case, complaint and aftercare workflows (every type of the first release)', () => {
+    expect([...new Set(histories.map((h) => h.type))]).toEqual(expect.arrayContaining(['aftercareWorkflow', 'caseWorkflow', 'complaintWorkflow']));
   });
 
   test('replay against the current workflow code', async () => {
