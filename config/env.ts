@@ -247,6 +247,12 @@ export const EnvSchema = z.object({
   /** Ports of the local SMTP capture and HTTP receiver (0: any free port). */
   LOCAL_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOCAL_RECEIVER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /**
+   * How many open workflows the worker keeps in memory (Temporal's sticky cache); one
+   * evicted is replayed from its history at its next task. Unset: from the heap limit
+   * (worker/workflowCache.ts). 0 disables the cache.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).optional(),
   /** The worker's Prometheus listener (GET /metrics); unset: none. Bound to WORKER_METRICS_HOST (default loopback). */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   WORKER_METRICS_HOST: z.string().default('127.0.0.1'),

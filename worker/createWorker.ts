@@ -8,6 +8,7 @@ import { caseDataConverter, temporalConnectionSecurity, type TemporalSecurity } 
 import type { PayloadKeyring } from '../shared/payloadKeys';
 import { activityErrorInterceptor } from './activityErrors';
 import { workflowBundleOption } from './workflowBundle';
+import { maxCachedWorkflows } from './workflowCache';
 import { observedInterceptors, runtimeMetrics, workflowSpanSinks } from './observability';
 
 export interface CaseWorkerOptions {
@@ -26,6 +27,8 @@ export interface CaseWorkerOptions {
   payloadKeys: PayloadKeyring;
   /** TLS / API key towards Temporal (TEMPORAL_TLS_*, TEMPORAL_API_KEY); default: plain. */
   security?: TemporalSecurity;
+  /** Open workflows kept in memory (worker/workflowCache.ts); default: from the heap. */
+  maxCachedWorkflows?: number;
 }
 
 /**
@@ -83,6 +86,7 @@ export async function createCaseWorker(opts: CaseWorkerOptions): Promise<{ worke
       activities: createActivities(opts.db, { timeZone: opts.timeZone, gatewayConfig: opts.gatewayConfig, customerLinks: opts.customerLinks }),
       interceptors: observedInterceptors([activityErrorInterceptor]),
       sinks: workflowSpanSinks(),
+      maxCachedWorkflows: opts.maxCachedWorkflows ?? maxCachedWorkflows(undefined),
     });
     return { worker, connection };
   } catch (err) {

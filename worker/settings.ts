@@ -6,9 +6,10 @@ import { requirePayloadKeys } from '../config/payloadKeys';
 import type { PayloadKeyring } from '../shared/payloadKeys';
 import { gatewayConfigFromEnv, type GatewayConfig } from '../activities/gateways';
 import type { CaseWorkerOptions } from './createWorker';
+import { maxCachedWorkflows } from './workflowCache';
 
 export type CaseWorkerSettings = Required<
-  Pick<CaseWorkerOptions, 'namespace' | 'taskQueue' | 'timeZone' | 'gatewayConfig' | 'customerLinks' | 'payloadKeys' | 'security'>
+  Pick<CaseWorkerOptions, 'namespace' | 'taskQueue' | 'timeZone' | 'gatewayConfig' | 'customerLinks' | 'payloadKeys' | 'security' | 'maxCachedWorkflows'>
 >;
 
 /**
@@ -30,5 +31,6 @@ export function caseWorkerSettings(
     customerLinks: linkSecret ? customerLinkConfig(env, linkSecret) : null,
     payloadKeys: local.payloadKeys ?? requirePayloadKeys(env),
     security: temporalSecurity(env),
+    maxCachedWorkflows: maxCachedWorkflows(env.WORKER_MAX_CACHED_WORKFLOWS),
   };
 }
