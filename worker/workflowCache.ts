@@ -1,10 +1,10 @@
 // The size of the worker's workflow cache. Temporal's default sizes it from the V8 heap
-// as if the worker owned the heap (about 2,300 workflows under a 4 GiB heap), but a case
-// workflow held about 3.5 MB (RSS grew 4.3 GB with 1,096 open cases in `BENCH_MODE=memory`)
-// and under `npm start` the API shares the process: near 2,000 open cases the heap filled,
-// workflow tasks took over 5 s in garbage collection and the process died. Sizing from the
-// heap with room for the API and a per-workflow cost that matches ours keeps it alive;
-// evicted workflows are replayed from history (CPU, not memory) when their next task comes.
+// as if the worker owned the heap (about 2,300 workflows under a 4 GiB heap), while under
+// `npm start` the API shares the process. Measured with `BENCH_MODE=memory` (400 open
+// cases): +3.07 MB RSS per case with every case cached, +0.82 MB with a 20-workflow cache.
+// Most of a cached case is the OpenTelemetry workflow interceptors' per-workflow state
+// (0.58 MB per case without them); a smaller cache alone did not keep a 2,000-case run
+// alive (README, Performance). Evicted workflows replay from history at their next task.
 import v8 from 'node:v8';
 
 const MiB = 1024 * 1024;
