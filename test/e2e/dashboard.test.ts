@@ -41,7 +41,9 @@ beforeAll(async () => {
   }
   await insertCase(pool, {
     caseNo: 'LATE-1',
-    createdAt: new Date(Date.now() - DAY).toISOString(),
+    // The newest archived cases' instant: a day of its own in the service time zone
+    // (UTC+8) made 21 daily points when the test ran between 00:00 and 03:00 there.
+    createdAt: new Date(Date.now() - DAY - 3 * 3_600_000).toISOString(),
     region: 'SH-PD',
     engineerId: 'E0',
     category: 'air_conditioner',
