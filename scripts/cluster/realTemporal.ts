@@ -5,9 +5,9 @@
 // `npm run test:production` and by `BENCH_SERVER=production npm run bench`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { freePort } from './freePort';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS script (npm run install:temporal-server)
 const installer = require('../install-temporal-server.js') as {
@@ -46,24 +46,8 @@ function setupSchema(bin: { dir: string; schema: string }, db: { port: number; u
   return res.stdout;
 }
 
-const handedOut = new Set<number>();
-
-/** A free loopback port below 32768 (the ephemeral range starts above it on Linux), each once. */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (handedOut.has(port)) continue;
-    const free = await new Promise<boolean>((resolve) => {
-      const srv = net.createServer();
-      srv.once('error', () => resolve(false));
-      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-    });
-    if (free) {
-      handedOut.add(port);
-      return port;
-    }
-  }
-}
+/** cluster_membership stores ports as smallint: every port of the server stays below 32768. */
+const serverPort = () => freePort(32_768);
 
 /** The embedded PostgreSQL in a child process (support/postgresProcess.ts). */
 async function startPostgres(dataDir: string, port: number): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
@@ -104,7 +88,7 @@ export async function startRealTemporal(opts: { dataDir: string; logFile: string
   const bin = installer.installedPaths();
   const timings: Record<string, number> = {};
   let t = Date.now();
-  const pgPort = await freePort();
+  const pgPort = await serverPort();
   const pg = await startPostgres(opts.dataDir, pgPort);
   const url = new URL(pg.url);
   const user = decodeURIComponent(url.username);
@@ -137,7 +121,7 @@ export async function startRealTemporal(opts: { dataDir: string; logFile: string
     'WORKER_MEMBERSHIP',
   ]) {
     // Membership ports are stored as smallint in cluster_membership: all stay below 32768.
-    ports[`${name}_PORT`] = await freePort();
+    ports[`${name}_PORT`] = await serverPort();
   }
   const log = fs.openSync(opts.logFile, 'a');
   const server: ChildProcess = spawn(bin.server, ['--root', DEPLOY_TEMPORAL, '--config', 'config', '--env', 'production', '--allow-no-auth', 'start'], {
