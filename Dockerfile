@@ -28,11 +28,12 @@ COPY scripts/install-temporal-binaries.js scripts/install-browser.js scripts/ins
 RUN npm ci --no-audit --no-fund
 
 COPY . .
-# npm run build: tsc, then the workflow bundle the worker loads as is
-# (dist/workflow-bundle.js, no webpack at run time) and the SQL migrations. The checks
+# npm run build: tsc, then the workflow bundles the worker loads as is
+# (dist/workflow-bundle.js; -traced.js when tracing is on; no webpack at run time) and the SQL migrations. The checks
 # fail the build early if an entry point is missing.
 RUN npm run build \
  && test -f dist/workflow-bundle.js \
+ && test -f dist/workflow-bundle-traced.js \
  && test -f dist/api/main.js \
  && test -f dist/worker/main.js \
  && test -f dist/db/migrate-cli.js \

@@ -2,6 +2,7 @@
 // a caller gets a prompt 503 with Retry-After (and /health/live a 200) instead of a
 // refused connection or a hang; once ready, every request goes to the app.
 import http, { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { answerClientError } from './clientErrors';
 import { RETRY_AFTER_SECONDS } from './errors';
 
 function starting(req: IncomingMessage, res: ServerResponse): void {
@@ -21,5 +22,6 @@ function starting(req: IncomingMessage, res: ServerResponse): void {
 export function gatedServer(): { server: Server; open: (app: RequestListener) => void } {
   let handler: RequestListener = starting;
   const server = http.createServer((req, res) => handler(req, res));
+  server.on('clientError', answerClientError);
   return { server, open: (app) => (handler = app) };
 }

@@ -26,6 +26,8 @@ export function edgeResponses(route: RouteSpec): Responses {
   } else if (route.detailRoles) {
     out[401] = { description: 'An API key was sent and is unknown (the key is optional here)', schema: ErrorSchema };
   }
+  // Node's parser, before any route (api/clientErrors.ts).
+  out[431] = { description: 'Request line and headers together over 16 KiB, e.g. a very long query string (headers_too_large)', schema: ErrorSchema };
   // Liveness is never limited nor shed (api/rateLimits.ts, api/loadShedding.ts).
   if (route.path === LIVENESS_PATH) return out;
   out[429] = {

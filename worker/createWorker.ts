@@ -7,6 +7,7 @@ import type { Database } from '../db/client';
 import { caseDataConverter, temporalConnectionSecurity, type TemporalSecurity } from '../shared/temporalData';
 import type { PayloadKeyring } from '../shared/payloadKeys';
 import { activityErrorInterceptor } from './activityErrors';
+import { tracing } from '../shared/tracing';
 import { workflowBundleOption } from './workflowBundle';
 import { maxCachedWorkflows } from './workflowCache';
 import { observedInterceptors, runtimeMetrics, workflowSpanSinks } from './observability';
@@ -58,7 +59,7 @@ let bundle: ReturnType<typeof workflowBundleOption> | undefined;
 
 /** The workflow bundle, loaded or built once per process: a restarted worker reuses it (webpack costs seconds). */
 function workflowBundle(logger: Logger): ReturnType<typeof workflowBundleOption> {
-  bundle ??= workflowBundleOption(process.env, Runtime.instance().logger).then(
+  bundle ??= workflowBundleOption(process.env, { traced: tracing().enabled, logger: Runtime.instance().logger }).then(
     (b) => {
       logger.info({ workflowBundle: b.source }, 'workflow bundle');
       return b;

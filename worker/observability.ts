@@ -1,8 +1,8 @@
 // What the worker adds for observability (README "Observability"):
 // - tracing (shared/tracing.ts): the OpenTelemetry activity interceptors and the client
 //   interceptor of the activities' client when tracing is on; the workflow interceptors
-//   are always in the workflow bundle (worker/workflowBundle.ts — a prebuilt bundle cannot
-//   depend on the environment), so the span sink is always injected: a no-op when off;
+//   are in the traced workflow bundle only (worker/workflowBundle.ts); the span sink is
+//   always injected (a no-op when off) so either bundle finds it;
 // - log context: each activity runs in a LogContext naming its case or complaint (from the
 //   workflow id), so every line it logs carries the number (shared/logContext.ts);
 // - Temporal SDK metrics: the runtime's Prometheus exporter on TEMPORAL_METRICS_ADDRESS.

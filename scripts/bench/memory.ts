@@ -1,6 +1,7 @@
 // BENCH_MODE=memory: worker+API RSS per cached open case. Opens MEMORY_CASES cases that
-// stay open (a region of no engineers), then reads the launcher's RSS, and times GET of a
-// case and the list with them open.
+// stay open (a region of no engineers), reading the launcher's RSS every 250 cases (so a
+// run that kills the process still says where), and times GET of a case and the list with
+// them open.
 import { performance } from 'node:perf_hooks';
 import { KEYS } from './keys';
 import { intakeBody, openCase, type LevelDeps } from './levels';
@@ -21,9 +22,18 @@ export async function memory(stack: BenchStack, deps: LevelDeps): Promise<void> 
   const before = rssMb(stack.workerPid);
   const caseNos: string[] = [];
   let next = 0;
+  const t0 = performance.now();
   await Promise.all(
     Array.from({ length: 8 }, async () => {
-      while (next < N) caseNos.push(await openCase(deps, intakeBody(next++, region)));
+      while (next < N) {
+        caseNos.push(await openCase(deps, intakeBody(next++, region)));
+        if (caseNos.length % 250 === 0) {
+          const rss = rssMb(stack.workerPid);
+          console.log(
+            `  ${caseNos.length} open: RSS ${rss.toFixed(0)} MB (${((rss - before) / caseNos.length).toFixed(3)} MB per case) at ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+          );
+        }
+      }
     }),
   );
   const after = rssMb(stack.workerPid);

@@ -2,6 +2,7 @@
 // setting must differ (CORS origins, a trusted proxy), an API instance of this test's
 // own: security headers, HSTS only over TLS, CORS, authentication before the body is
 // read, and /health public versus ops.
+import net from 'node:net';
 import { launchChromium } from '../support/headlessChromium';
 import { freePort } from '../support/globalSetup';
 import { startApi, type InProcessApi } from '../support/inProcessApi';
@@ -188,5 +189,28 @@ describe('/health', () => {
     const ops = await rawRequest(deadTemporalApi.base, 'GET', '/health', { headers: bearer(KEYS.ops) });
     expect(ops.status).toBe(503);
     expect(ops.body.temporal).toMatchObject({ ok: false, error: expect.any(String), address: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
+  });
+});
+
+describe("what Node's HTTP parser refuses", () => {
+  test('a request line over 16 KiB gets 431 with a JSON error, and the server keeps answering', async () => {
+    const r = await rawRequest(stack(), 'GET', `/kpi?kpis=${'x'.repeat(20_000)}`, { headers: bearer(KEYS.admin) });
+    expect(r.status).toBe(431);
+    expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(r.body).toEqual({ error: { code: 'headers_too_large', message: expect.stringContaining('16 KiB') } });
+    expect((await rawRequest(stack(), 'GET', '/health/live')).status).toBe(200);
+  });
+
+  test('bytes that are not HTTP get 400 with a JSON error', async () => {
+    const url = new URL(stack());
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(url.port), url.hostname, () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(JSON.parse(reply.split('\r\n\r\n')[1]!)).toEqual({ error: { code: 'malformed_request', message: expect.any(String) } });
   });
 });

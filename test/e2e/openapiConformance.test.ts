@@ -103,7 +103,8 @@ describe('the OpenAPI document matches the API (schemathesis)', () => {
         fs.writeFileSync(path.join(workDir, `${pass.as}.txt`), run.output);
         console.log(`schemathesis as ${pass.as} (--max-examples ${pass.maxExamples}) in ${run.seconds} s\n${section(run.output, 'SUMMARY')}`);
 
-        const failures = section(run.output, 'ERRORS') || section(run.output, 'FAILURES') || run.output;
+        // Both sections: a run can have a failure and a tool error (CI printed only the error once).
+        const failures = [section(run.output, 'FAILURES'), section(run.output, 'ERRORS')].filter(Boolean).join('\n') || run.output;
         if (run.timedOut) throw new Error(`schemathesis did not finish in ${RUN_TIMEOUT_MS / 1000} s:\n${run.output}`);
         if (run.exitCode !== 0) throw new Error(`schemathesis as ${pass.as} failed (exit ${run.exitCode}):\n${failures}`);
         // It ran: every operation of the document, and thousands of cases.

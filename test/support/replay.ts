@@ -4,7 +4,7 @@ import { Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { stackInfo } from './stackInfo';
 import { testClient, testDataConverter } from './payloadKeys';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/workflowBundle';
+import { workflowInterceptorModules } from '../../worker/workflowBundle';
 import { workflowSpanSinks } from '../../worker/observability';
 
 export async function replayWorkflow(workflowId: string): Promise<void> {
@@ -14,7 +14,8 @@ export async function replayWorkflow(workflowId: string): Promise<void> {
     await Worker.runReplayHistory(
       {
         workflowsPath: require.resolve('../../workflows'),
-        interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
+        // The test stack's worker runs untraced.
+        interceptors: { workflowModules: workflowInterceptorModules(false) },
         sinks: workflowSpanSinks(),
         dataConverter: testDataConverter(),
       },

@@ -4,7 +4,7 @@
 // or without a patched() guard.
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/workflowBundle';
+import { workflowInterceptorModules } from '../../worker/workflowBundle';
 
 export interface SourceChange {
   /** The workflow source file, relative to workflows/. */
@@ -19,12 +19,13 @@ export interface SourceChange {
 
 const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 
-export function bundleWorkflows(change?: SourceChange): Promise<WorkflowBundle> {
+/** `traced`: with the OpenTelemetry workflow interceptors, as the worker bundles them when tracing is on. */
+export function bundleWorkflows(change?: SourceChange, opts: { traced?: boolean } = {}): Promise<WorkflowBundle> {
   const workflowsPath = require.resolve('../../workflows');
   return bundleWorkflowCode({
     workflowsPath,
     // As the worker bundles them (the replay tests check what production runs).
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    workflowInterceptorModules: workflowInterceptorModules(opts.traced ?? false),
     logger: quiet,
     webpackConfigHook: (config) => {
       if (!change) return config;

@@ -12,9 +12,11 @@ const releases = committedReleases();
 /** Every workflow type the worker registers today. */
 const WORKFLOW_TYPES = Object.keys(workflows).sort();
 let bundle: WorkflowBundle;
+let tracedBundle: WorkflowBundle;
 beforeAll(async () => {
   bundle = await bundleWorkflows();
-}, 120_000);
+  tracedBundle = await bundleWorkflows(undefined, { traced: true });
+}, 180_000);
 
 test('at least one release of histories is committed', () => {
   expect(releases.length).toBeGreaterThan(0);
@@ -24,6 +26,13 @@ test('the newest release covers every workflow type registered today', () => {
   const newest = loadHistories(releases.at(-1)!);
   expect([...new Set(newest.map((h) => h.type))].sort()).toEqual(WORKFLOW_TYPES);
 });
+
+// The worker runs the traced bundle when tracing is on (worker/workflowBundle.ts): its
+// interceptors add spans, never commands, so the newest histories replay on it too.
+test('the newest release replays on the traced bundle as well', async () => {
+  const release = releases.at(-1)!;
+  expect(await replayFailures(tracedBundle, loadHistories(release), `replay-traced-${release}`)).toEqual([]);
+}, 300_000);
 
 describe.each(releases)('histories of release %s', (release) => {
   const histories = loadHistories(release);
