@@ -1,9 +1,11 @@
 // The `integration` jest project: everything that needs the real servers (time-skipping
-// workflow tests with real PostgreSQL activities, e2e over HTTP, chaos, the OpenAPI
-// conformance run). Its global setup starts the real stack once (Temporal dev server,
+// workflow tests with real PostgreSQL activities, e2e over HTTP) except the long suites of
+// `npm run test:extended` (test/support/extendedSuites.js: chaos, the OpenAPI conformance
+// run, the production build, the versioning discipline). Its global setup starts the real stack once (Temporal dev server,
 // PostgreSQL, worker, API), and only when one of its tests is selected.
 // `npm run test:integration [path]` runs it alone.
 const unit = require('./jest.unit.config.js');
+const extended = require('./test/support/extendedSuites.js');
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -12,9 +14,10 @@ module.exports = {
   rootDir: __dirname,
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts?(x)'],
-  // The unit project's tests (jest.unit.config.js), so no test runs twice; and the
-  // production topology, which has its own command (jest.production.config.js).
+  // The unit project's tests (jest.unit.config.js), so no test runs twice; the production
+  // topology, which has its own command (jest.production.config.js); the extended suites.
   testPathIgnorePatterns: [
+    ...extended.map((file) => `<rootDir>/${file.replace(/\./g, '\\.')}$`),
     '/node_modules/',
     '<rootDir>/test/production/',
     '<rootDir>/test/unit/',

@@ -1,4 +1,4 @@
-// The short fault-injection run (`CHAOS_PROFILE=short npm run chaos`) inside `npm test`:
+// The short fault-injection run (`CHAOS_PROFILE=short npm run chaos`) in `npm run test:extended`:
 // 6 cases per scenario through a SIGKILLed worker, Temporal dev server and API, PostgreSQL
 // stopped -m fast and -m immediate, worker and API booting while both are down, the
 // SMS/SMTP gateways unreachable, and PostgreSQL killed under the `npm start` launcher. It runs as its own process (it starts its own
