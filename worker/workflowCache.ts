@@ -1,17 +1,17 @@
 // The size of the worker's workflow cache. Temporal's default sizes it from the V8 heap
-// as if the worker owned the heap (about 2,300 workflows under a 4 GiB heap), while under
-// `npm start` the API shares the process. Measured with `BENCH_MODE=memory` (400 open
-// cases): +3.07 MB RSS per case with every case cached, +0.82 MB with a 20-workflow cache.
-// Most of a cached case is the OpenTelemetry workflow interceptors' per-workflow state
-// (0.58 MB per case without them); a smaller cache alone did not keep a 2,000-case run
-// alive (README, Performance). Evicted workflows replay from history at their next task.
+// as if the worker owned the heap, while under `npm start` the API shares the process.
+// Measured with `BENCH_MODE=memory` (README, Performance): a cached case costs about
+// 0.52 MB of RSS (2,000 open, all cached: 377 → 1,414 MB), since the OpenTelemetry
+// workflow interceptors are bundled only when tracing is on (they made it ~3 MB, and a
+// 2,000-case run died). Budgeted 1 MiB each; evicted workflows replay from history at
+// their next task or query (GET of a case p50 197 ms with most evicted, 58 ms cached).
 import v8 from 'node:v8';
 
 const MiB = 1024 * 1024;
 /** What the API, the bundle and the SDK need besides the cache. */
 export const RESERVED_HEAP_MIB = 1024;
-/** What one cached case workflow is budgeted (measured about 3.5 MB, rounded up). */
-export const MIB_PER_CACHED_WORKFLOW = 4;
+/** What one cached case workflow is budgeted (measured about 0.52 MB, doubled for the heap's slack). */
+export const MIB_PER_CACHED_WORKFLOW = 1;
 const MIN_CACHED = 10;
 
 /** WORKER_MAX_CACHED_WORKFLOWS if set, else what fits the heap beside the reserve. */

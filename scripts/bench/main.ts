@@ -7,6 +7,7 @@
 // Embedded stack by default; TEMPORAL_ADDRESS / DATABASE_URL (+ PAYLOAD_KEYS) for the
 // production topology (BENCH_TEMPORAL_PIDS / BENCH_PG_PIDS count their CPU if local).
 // TEMPORAL_SQLITE_PRAGMAS='' runs the embedded dev server with SQLite's defaults.
+// BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of the worker+API process (profileSummary.ts).
 import os from 'node:os';
 import { Connection } from '@temporalio/client';
 import { Pool } from 'pg';

@@ -45,7 +45,8 @@ export async function memory(stack: BenchStack, deps: LevelDeps): Promise<void> 
   }
   const p50 = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!.toFixed(1);
   console.log(
-    `\nMemory: ${N} more open cases: worker+API RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB = ${((after - before) / N).toFixed(3)} MB per cached case`,
+    `\nMemory: ${N} more open cases: worker+API RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB = ${((after - before) / N).toFixed(3)} MB per open case` +
+      ` (cached: all of them only if the worker's cache holds ${N}; WORKER_MAX_CACHED_WORKFLOWS=${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 'its heap default'})`,
   );
   console.log(`  with them open: GET /cases/:no p50 ${p50(gets)} ms · GET /cases?limit=20 p50 ${p50(lists)} ms`);
 }

@@ -110,7 +110,10 @@ async function launch(dataDir: string, env: Record<string, string>): Promise<Lau
   const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), pg: await freePort() };
   const logFile = path.join(dataDir, 'stack.log');
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'launcher', 'start.ts')], {
+  // BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of the worker+API process, written when it
+  // exits (scripts/bench/profileSummary.ts reads it).
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'launcher', 'start.ts')], {
     cwd: root,
     env: {
       ...process.env,
