@@ -3,9 +3,10 @@
 // 169.254.169.254), private and other non-public addresses are refused unless
 // WEBHOOK_ALLOWED_HOSTS names them. Checked when a subscription is made (API) and again
 // before every POST, after DNS resolution (worker), since a name can change what it
-// resolves to after it was accepted.
+// resolves to after it was accepted; the POST then connects only to the addresses checked
+// (pinnedLookup), so a DNS server cannot answer the check and the connection differently.
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 const EMBEDDING = 'IPv4-embedding IPv6';
 const NON_PUBLIC: Array<[label: string, ranges: Array<[string, number]>]> = [
@@ -120,7 +121,12 @@ function parseEntry(entry: string): AllowedTarget {
   return { host: (hostPort[1] ?? hostPort[2])!, port: toPort(hostPort[3]) };
 }
 
-export type TargetVerdict = { ok: true } | { ok: false; reason: string };
+/**
+ * ok: `addresses` are what the host was checked as (an address literal, or what the name
+ * resolved to; empty when it did not resolve): the only ones a POST may connect to.
+ * Absent when WEBHOOK_ALLOWED_HOSTS names the host, which is trusted whatever it resolves to.
+ */
+export type TargetVerdict = { ok: true; addresses?: string[] } | { ok: false; reason: string };
 
 export type Resolve = (host: string) => Promise<string[]>;
 
@@ -134,8 +140,8 @@ export const systemResolve: Resolve = async (host) => {
 /**
  * Whether `url` may be POSTed to. A name the allow-list names passes as it is; otherwise
  * every address the name resolves to must be public or in an allowed range. A name that
- * does not resolve passes (the POST then fails as any network error does); `resolve`
- * is asked again before every POST.
+ * does not resolve passes with no addresses (the POST then fails as a network error does);
+ * `resolve` is asked again before every POST.
  */
 export async function checkWebhookTarget(url: string, allowed: readonly AllowedTarget[], resolve: Resolve = systemResolve): Promise<TargetVerdict> {
   const u = new URL(url);
@@ -149,7 +155,7 @@ export async function checkWebhookTarget(url: string, allowed: readonly AllowedT
     try {
       addresses = await resolve(host);
     } catch {
-      return { ok: true };
+      return { ok: true, addresses: [] };
     }
   }
   for (const address of addresses) {
@@ -162,5 +168,22 @@ export async function checkWebhookTarget(url: string, allowed: readonly AllowedT
       return { ok: false, reason: `${where} a ${kind} address; webhooks go to public addresses unless WEBHOOK_ALLOWED_HOSTS names it` };
     }
   }
-  return { ok: true };
+  return { ok: true, addresses };
+}
+
+/**
+ * A `lookup` for net/http that answers only `addresses` (in their order), so a connection
+ * goes to what was checked instead of to a second DNS answer. None left: ENOTFOUND.
+ */
+export function pinnedLookup(addresses: readonly string[]): LookupFunction {
+  return (hostname, options, callback) => {
+    const f = options.family;
+    const wanted = f === 4 || f === 'IPv4' ? 4 : f === 6 || f === 'IPv6' ? 6 : 0;
+    const found = addresses.map((address) => ({ address, family: isIP(address) })).filter((a) => a.family && (!wanted || a.family === wanted));
+    if (!found.length) {
+      const err: NodeJS.ErrnoException = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
+      callback(err, '', 0);
+    } else if (options.all) callback(null, found);
+    else callback(null, found[0]!.address, found[0]!.family);
+  };
 }

@@ -7,7 +7,8 @@ import { and, eq, lte, sql } from 'drizzle-orm';
 import { webhookDeliveries, webhookSubscriptions } from '../../db/schema';
 import { checkWebhookTarget, type AllowedTarget, type Resolve } from '../../shared/webhookTargets';
 import type { Gateway, OutgoingMessage, SendContext, SendResult } from './types';
-import { fetchWithTimeout, GatewayError } from './types';
+import { postPinned } from './pinnedPost';
+import { GatewayError } from './types';
 
 export interface WebhookGatewayOptions {
   timeoutMs?: number;
@@ -90,7 +91,8 @@ export function createWebhookGateway(opts: WebhookGatewayOptions = {}): Gateway 
           let statusCode: number | null = null;
           let error: string | null = null;
           // Checked again now, after DNS resolution: a refusal is final for this message
-          // (recorded, not retried), whatever the host resolved to when it subscribed.
+          // (recorded, not retried), whatever the host resolved to when it subscribed. The
+          // POST connects only to the addresses checked here (no second DNS answer).
           const target = await checkWebhookTarget(sub.url, allowedTargets, opts.resolve);
           if (!target.ok) {
             await db.insert(webhookDeliveries).values({
@@ -106,25 +108,21 @@ export function createWebhookGateway(opts: WebhookGatewayOptions = {}): Gateway 
             return { id: sub.id, state: 'abandoned' as const };
           }
           try {
-            const res = await fetchWithTimeout(
+            statusCode = await postPinned(
               sub.url,
+              target.addresses,
               {
-                method: 'POST',
-                headers: {
-                  'content-type': 'application/json',
-                  'user-agent': 'casework-webhooks/1',
-                  'x-casework-event': m.event,
-                  'x-casework-delivery': m.key,
-                  'x-casework-timestamp': timestamp,
-                  'x-casework-signature': webhookSignature(sub.secret, timestamp, body),
-                },
-                body,
+                'content-type': 'application/json',
+                'user-agent': 'casework-webhooks/1',
+                'x-casework-event': m.event,
+                'x-casework-delivery': m.key,
+                'x-casework-timestamp': timestamp,
+                'x-casework-signature': webhookSignature(sub.secret, timestamp, body),
               },
+              body,
               timeoutMs,
             );
-            statusCode = res.status;
-            await res.arrayBuffer().catch(() => undefined);
-            if (!res.ok) error = `HTTP ${res.status}`;
+            if (statusCode < 200 || statusCode > 299) error = `HTTP ${statusCode}`;
           } catch (err) {
             error = err instanceof Error ? err.message : String(err);
           }

@@ -1,6 +1,8 @@
 // The webhook SSRF guard (shared/webhookTargets.ts): which targets pass, with a resolver
 // answering as a DNS server would (the e2e test uses the system's).
-import { checkWebhookTarget, nonPublicKind, parseAllowedTargets, type Resolve } from '../../shared/webhookTargets';
+import type { LookupAddress } from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import { checkWebhookTarget, nonPublicKind, parseAllowedTargets, pinnedLookup, type Resolve } from '../../shared/webhookTargets';
 
 const dns: Record<string, string[]> = {
   'crm.example.com': ['93.184.216.34'],
@@ -65,12 +67,15 @@ describe('checkWebhookTarget', () => {
     expect(await check('http://[::1]:9/x')).toMatchObject({ reason: expect.stringMatching(/^::1 is a loopback address;/) });
   });
 
-  test.each(['https://crm.example.com/hook', 'https://v6.example.com/hook', 'http://8.8.8.8/hook', 'https://does-not-resolve.example/x'])(
-    'accepts %s',
-    async (url) => {
-      expect(await check(url)).toEqual({ ok: true });
-    },
-  );
+  // The addresses are what the POST may connect to (pinned): exactly those checked.
+  test.each([
+    ['https://crm.example.com/hook', ['93.184.216.34']],
+    ['https://v6.example.com/hook', ['2606:2800:220:1::1']],
+    ['http://8.8.8.8/hook', ['8.8.8.8']],
+    ['https://does-not-resolve.example/x', []],
+  ])('accepts %s, to be connected to at %j', async (url, addresses) => {
+    expect(await check(url)).toEqual({ ok: true, addresses });
+  });
 
   test.each([
     ['http://127.0.0.1:41080/webhooks/local', '127.0.0.1:41080'],
@@ -81,7 +86,12 @@ describe('checkWebhookTarget', () => {
     ['https://metadata.example.com/x', 'metadata.example.com'],
     ['https://sneaky.example.com/x', 'crm.internal, 10.0.0.0/8'],
   ])('%s passes with WEBHOOK_ALLOWED_HOSTS=%s', async (url, allow) => {
-    expect(await check(url, allow)).toEqual({ ok: true });
+    expect(await check(url, allow)).toMatchObject({ ok: true });
+  });
+
+  test('a host the allow-list names is trusted as it resolves (no addresses pinned); an allowed range is pinned', async () => {
+    expect(await check('https://metadata.example.com/x', 'metadata.example.com')).toEqual({ ok: true });
+    expect(await check('https://sneaky.example.com/x', '10.0.0.0/8')).toEqual({ ok: true, addresses: ['93.184.216.35', '10.1.2.3'] });
   });
 
   test.each([
@@ -90,6 +100,32 @@ describe('checkWebhookTarget', () => {
     ['http://127.0.0.2/x', 'localhost'],
   ])('%s is still refused with WEBHOOK_ALLOWED_HOSTS=%s', async (url, allow) => {
     expect((await check(url, allow)).ok).toBe(false);
+  });
+});
+
+describe('pinnedLookup', () => {
+  const ask = (lookup: LookupFunction, options: Parameters<LookupFunction>[1]) =>
+    new Promise<{ err: NodeJS.ErrnoException | null; address: string | LookupAddress[]; family?: number }>((done) =>
+      lookup('hooks.example.test', options, (err, address, family) => done({ err, address, family })),
+    );
+  const lookup = pinnedLookup(['93.184.216.34', '2606:2800:220:1::1']);
+
+  test('answers only the checked addresses, in order, whatever the name', async () => {
+    expect(await ask(lookup, { all: true })).toEqual({
+      err: null,
+      address: [
+        { address: '93.184.216.34', family: 4 },
+        { address: '2606:2800:220:1::1', family: 6 },
+      ],
+    });
+    expect(await ask(lookup, {})).toMatchObject({ err: null, address: '93.184.216.34', family: 4 });
+    expect(await ask(lookup, { family: 6 })).toMatchObject({ err: null, address: '2606:2800:220:1::1', family: 6 });
+    expect(await ask(lookup, { family: 'IPv4', all: true })).toMatchObject({ address: [{ address: '93.184.216.34', family: 4 }] });
+  });
+
+  test('with nothing checked (the name did not resolve, or not in the family asked), ENOTFOUND instead of asking DNS', async () => {
+    expect((await ask(pinnedLookup([]), { all: true })).err).toMatchObject({ code: 'ENOTFOUND', hostname: 'hooks.example.test' });
+    expect((await ask(pinnedLookup(['93.184.216.34']), { family: 6 })).err).toMatchObject({ code: 'ENOTFOUND' });
   });
 });
 
