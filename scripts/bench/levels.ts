@@ -73,7 +73,11 @@ async function api(deps: LevelDeps, key: string, method: string, p: string, body
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = (await res.json()) as Record<string, unknown>;
-    if (res.status === 503 && attempt < 10) continue;
+    // As a real client does: wait what Retry-After says (a busy worker, e.g. in a burst's firing).
+    if (res.status === 503 && attempt < 30) {
+      await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+      continue;
+    }
     if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
     return json;
   }
