@@ -19,7 +19,7 @@ import * as callbacks from './callbacks';
 import * as maintenance from './maintenance';
 import { gatewayConfigFromEnv, gatewaysFromConfig, type GatewayConfig, type Gateways } from './gateways';
 import { createNotificationActivities } from './notifications';
-import { personContact, routeToDuty } from './routing';
+import { engineerContact, personContact, routeToDuty } from './routing';
 import type { RoutedPerson, Routing } from '../domain/duty';
 import type { BookingVerdict } from '../domain/engineerHours';
 import { countCaseEvent, countSlaResult, countSlaThreshold } from './metrics';
@@ -178,6 +178,10 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
     /** How a named person is reached (a complaint's new owner); null if unknown, inactive or unreachable. */
     async personContact(args: { personId: string; role: string }): Promise<RoutedPerson | null> {
       return personContact(db, args);
+    },
+    /** How the case's engineer is reached (their person's preferred channel); null without an address. */
+    async engineerContact(args: { engineerId: string }): Promise<RoutedPerson | null> {
+      return engineerContact(db, args);
     },
     ...createNotificationActivities(db, gateways, () => loadEnv().SERVICE_HOTLINE ?? DEFAULT_HOTLINE),
   };

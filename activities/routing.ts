@@ -2,6 +2,7 @@
 // escalation fires, with the address of their preferred channel. Read here, at firing
 // time (an activity, so the workflow's replay sees the recorded answer).
 import type { Database } from '../db/client';
+import { findEngineer } from '../db/queries/engineers';
 import { findPerson, loadRoster, type PersonRow } from '../db/queries/people';
 import { utcOffsetMinutes } from '../shared/timeZone';
 import { whoIsOnDuty, type RoutedPerson, type Routing } from '../domain/duty';
@@ -32,4 +33,30 @@ export async function personContact(db: Database, args: { personId: string; role
   const contact = person?.active ? reach(person) : undefined;
   if (!person || !contact) return null;
   return { role: args.role, personId: person.id, name: person.name, via: 'named', ...contact, language: person.language };
+}
+
+/**
+ * How the case's engineer is reached (a reschedule request): their person's preferred
+ * channel (people.language), the engineer's own phone preferred for SMS as the other
+ * engineer messages use it; without a linked person, SMS to that phone in zh-CN. `personId`
+ * is the person's id, else the engineer's. null when there is no address on file.
+ */
+export async function engineerContact(db: Database, args: { engineerId: string }): Promise<RoutedPerson | null> {
+  const engineer = await findEngineer(db, args.engineerId);
+  if (!engineer) return null;
+  const person = engineer.personId ? await findPerson(db, engineer.personId) : undefined;
+  const contact = person?.active
+    ? reach({ ...person, phone: engineer.phone ?? person.phone })
+    : engineer.phone
+      ? { channel: 'sms' as const, address: engineer.phone }
+      : undefined;
+  if (!contact) return null;
+  return {
+    role: 'engineer',
+    personId: person?.active ? person.id : engineer.id,
+    name: engineer.name,
+    via: 'named',
+    ...contact,
+    language: person?.active ? person.language : 'zh-CN',
+  };
 }

@@ -1,6 +1,8 @@
 // A customer's request to move the visit (up to three windows and a reason): stored here,
-// no workflow change. A dispatcher accepts one window (the case's existing reschedule
-// Update runs then, counting against the limit) or declines it. One open request per case.
+// then told to the case workflow (workflows/caseRescheduleRequests.ts), which messages the
+// engineer and the dispatcher on duty. A dispatcher accepts one window (the case's existing
+// reschedule Update runs then, counting against the limit) or declines it (the customer is
+// texted the reason). One open request per case.
 import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ts } from './columns';

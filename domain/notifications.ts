@@ -1,6 +1,7 @@
 // Notifications: what is sent, to whom, in which language. Pure (no Node modules) so the
 // workflows can build requests and keys; the activity renders and sends them.
 import { maskPhone } from './privacy';
+import { RESCHEDULE_TEMPLATES } from './rescheduleTemplates';
 
 export const NOTIFICATION_CHANNELS = ['sms', 'email', 'webhook'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
@@ -307,6 +308,7 @@ export const TEMPLATES = {
       text: 'Dear {customerName}, your {product} (serial {serial}) is due for {service} on {due}. Book a visit or stop these reminders: {link}, or call our hotline {hotline}.',
     },
   },
+  ...RESCHEDULE_TEMPLATES,
 } as const satisfies Record<string, Record<NotificationLocale, Template>>;
 
 export type NotificationEvent = keyof typeof TEMPLATES;
@@ -442,4 +444,16 @@ export function localTime(instant: string | number, utcOffsetMinutes: number): s
   const abs = Math.abs(utcOffsetMinutes);
   const offset = `UTC${sign}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, '0')}` : ''}`;
   return `${local.slice(0, 10)} ${local.slice(11, 16)} (${offset})`;
+}
+
+/** Windows (a reschedule request's) as people in the service area read them: "2026-12-12 09:00–11:00 (UTC+8); …" (other days in full). */
+export function windowsText(windows: ReadonlyArray<{ start: string; end: string }>, utcOffsetMinutes: number): string {
+  return windows
+    .map((w) => {
+      const start = localTime(w.start, utcOffsetMinutes);
+      const end = localTime(w.end, utcOffsetMinutes);
+      // The same day: the end's time only.
+      return start.slice(0, 10) === end.slice(0, 10) ? `${start.slice(0, 16)}–${end.slice(11)}` : `${start} – ${end}`;
+    })
+    .join('; ');
 }

@@ -41,3 +41,16 @@ export const AcceptRescheduleBodySchema = z
   .strictObject({ window: z.int().min(0).max(2).meta({ description: 'Index of the chosen window in the request (0-2)' }) })
   .meta({ id: 'AcceptRescheduleBody' });
 export const DeclineRescheduleBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500) }).meta({ id: 'DeclineRescheduleBody' });
+
+/** What the case workflow is told when a request is stored (the rescheduleRequested Update). */
+export interface RescheduleRequestNotice {
+  requestId: number;
+  windows: Array<{ start: string; end: string }>;
+  reason: string;
+}
+
+/** What the case workflow is told when a dispatcher declines a request (the rescheduleDeclined Update). */
+export interface RescheduleDeclineNotice {
+  requestId: number;
+  reason: string;
+}

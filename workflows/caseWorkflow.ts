@@ -13,6 +13,7 @@ import { CaseCore } from './caseCore';
 import { CaseDispatch } from './caseDispatch';
 import { CasePriority } from './casePriority';
 import { CaseReminders } from './caseReminders';
+import { CaseRescheduleRequests } from './caseRescheduleRequests';
 import { wireCaseSla } from './caseSlaWiring';
 import { queueCaseOpened } from './caseMessages';
 import { CaseVisit } from './caseVisit';
@@ -38,6 +39,7 @@ class CaseWorkflow {
   private readonly visit: CaseVisit;
   private readonly reminders: CaseReminders;
   private readonly priority: CasePriority;
+  private readonly rescheduleRequests: CaseRescheduleRequests;
 
   constructor(input: CaseWorkflowInput) {
     // SLA level 3 on a held case takes it back from the engineer (caseDispatch).
@@ -46,6 +48,7 @@ class CaseWorkflow {
     this.closure = new CaseClosure(this.core);
     this.visit = new CaseVisit(this.core, (signed) => this.closure.askForConfirmation(signed));
     this.priority = new CasePriority(this.core);
+    this.rescheduleRequests = new CaseRescheduleRequests(this.core);
     this.reminders = new CaseReminders(this.core, (actor, type, c) => this.closure.archive(actor, type, c));
   }
 
@@ -56,6 +59,8 @@ class CaseWorkflow {
     this.visit.setup();
     this.closure.setup();
     this.priority.setup();
+    // New handlers (a customer's reschedule request): no command until such an Update arrives.
+    this.rescheduleRequests.setup();
   }
 
   async run(): Promise<CaseOutcome> {

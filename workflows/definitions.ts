@@ -19,6 +19,7 @@ import type {
   QuoteDecisionBody,
   RedispatchBody,
 } from '../domain/schemas';
+import type { RescheduleDeclineNotice, RescheduleRequestNotice } from '../domain/rescheduleRequests';
 
 export { FAILURE } from '../domain/failures';
 
@@ -45,6 +46,11 @@ export const checkOut: CaseUpdate<CheckOutBody> = defineUpdate('checkOut');
 export const confirmCase: CaseUpdate<ConfirmBody> = defineUpdate('confirmCase');
 export const cancelCase: CaseUpdate<CancelBody> = defineUpdate('cancelCase');
 export const changePriority: CaseUpdate<PriorityChangeBody> = defineUpdate('changePriority');
+
+/** A customer's reschedule request was stored: the engineer and the dispatcher on duty are told (no stage change). */
+export const rescheduleRequested: CaseUpdate<RescheduleRequestNotice> = defineUpdate('rescheduleRequested');
+/** A dispatcher declined a reschedule request: the customer is told why. */
+export const rescheduleDeclined: CaseUpdate<RescheduleDeclineNotice> = defineUpdate('rescheduleDeclined');
 
 /** The update behind each action: one table for the workflow, the API and the tests. */
 export const ACTION_UPDATES = {

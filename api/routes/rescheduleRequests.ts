@@ -2,7 +2,9 @@
 // (POST /customer/cases/:token/reschedule-request, or the page's form); dispatchers list the
 // open ones and accept a window (the case's existing appointment Update runs then, as a
 // customer reschedule that counts against the limit) or decline with a reason. An
-// engineer lists the requests on their own cases. No workflow change.
+// engineer lists the requests on their own cases. The case workflow is told of a stored
+// request (it messages the engineer and the dispatcher on duty) and of a decline (it texts
+// the customer the reason): Updates keyed by the request id (api/rescheduleRequests.ts).
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ACTION_ROLES, CLOSED_STAGES, type Role } from '../../domain';
@@ -23,7 +25,7 @@ import { runCaseUpdate } from '../caseUpdates';
 import { assertLinkWritable, linkSubjectOrThrow } from '../customerLinks';
 import { HttpError } from '../errors';
 import { IdempotencyHeaders, idempotencyKeyOf } from '../idempotency';
-import { rescheduleRequestView, RescheduleRequestViewSchema, submitRescheduleRequest } from '../rescheduleRequests';
+import { rescheduleRequestView, RescheduleRequestViewSchema, submitRescheduleRequest, tellDeclined } from '../rescheduleRequests';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
 const DECIDE: readonly Role[] = ['dispatcher', ...ACTION_ROLES.dispatchQueue.filter((r) => r !== 'dispatcher')];
@@ -71,7 +73,9 @@ export function rescheduleRequestRoutes(deps: { client: Client; db: Database; cu
       path: '/customer/cases/:token/reschedule-request',
       tag: 'Customer',
       summary: 'The customer asks to move the visit: up to three windows and a reason, for the dispatcher to accept or decline',
-      description: 'One open request per case: a second one while the first waits is refused (409 request_open).',
+      description:
+        'One open request per case: a second one while the first waits is refused (409 request_open); the same windows and reason again answer with the stored request (a retry). ' +
+        "The case's engineer and the dispatcher on duty for its region are told (their preferred channel and language), once.",
       params: TokenParams,
       body: RescheduleRequestBodySchema,
       responses: {
@@ -85,7 +89,7 @@ export function rescheduleRequestRoutes(deps: { client: Client; db: Database; cu
       async handler({ req, res, params, body }) {
         const row = await findCase(db, await linkSubjectOrThrow(req, db, deps.customerLinks.secret, params.token, 'case'));
         if (!row) throw new HttpError(401, 'invalid_link', 'this link is not valid');
-        res.status(201).json(rescheduleRequestView(await submitRescheduleRequest(db, row, body)));
+        res.status(201).json(rescheduleRequestView(await submitRescheduleRequest(deps, row, body)));
       },
     }),
     defineRoute<unknown, z.output<typeof ListQuery>, unknown>({
@@ -146,15 +150,20 @@ export function rescheduleRequestRoutes(deps: { client: Client; db: Database; cu
       method: 'post',
       path: '/reschedule-requests/:id/decline',
       tag: 'Dispatch',
-      summary: 'Decline the request with a reason; the visit stays as it is',
+      summary: 'Decline the request with a reason; the visit stays as it is, and the customer is texted the reason',
+      description: 'The same reason again answers 200 as the first did (a retry); another decision on a decided request is 409 request_decided.',
       roles: DECIDE,
       params: IdParams,
       body: DeclineRescheduleBodySchema,
       responses: { 200: One, ...errors, ...decided },
       async handler({ res, actor, params, body }) {
         const r = await load(params.id);
-        const done = await decideRescheduleRequest(db, r.id, { status: 'declined', reason: body.reason, role: actor.role, subject: actor.subject });
+        // A retry of the same decline answers as the first did (and makes sure the customer was told).
+        const retry = r.status === 'declined' && r.decisionReason === body.reason;
+        const done = retry ? r : await decideRescheduleRequest(db, r.id, { status: 'declined', reason: body.reason, role: actor.role, subject: actor.subject });
         if (!done) throw alreadyDecided(await load(r.id));
+        const row = await findCase(db, done.caseNo);
+        if (row) await tellDeclined(deps, row, done, retry ? undefined : actor);
         res.json(rescheduleRequestView(done));
       },
     }),

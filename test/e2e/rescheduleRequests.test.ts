@@ -1,9 +1,14 @@
 // A customer's reschedule request over HTTP on the real stack: asked at the link (the
 // page's form and JSON), refused while one is open, seen by the dispatcher and the
 // assigned engineer; accepting a window moves the visit through the existing reschedule
-// Update (the customer's count +1, once, even on a retry); declining changes nothing.
+// Update (the customer's count +1, once, even on a retry) and texts the customer the new
+// window; declining changes nothing but texts the customer the reason. A stored request is
+// told, once, to the case's engineer and the dispatcher on duty, as the local SMS and SMTP
+// receivers got them.
+import { localTime, windowsText } from '../../domain/notifications';
 import { futureSlot, intakeInput } from '../support/fixtures';
-import { call, idempotencyKey, openCase, waitForStage } from '../support/http';
+import { gatewayOutbox } from '../support/gatewayOutbox';
+import { call, eventually, idempotencyKey, openCase, waitForStage } from '../support/http';
 import { stackInfo } from '../support/stackInfo';
 
 jest.setTimeout(120_000);
@@ -15,16 +20,21 @@ async function page(path: string, init: { method?: string; headers?: Record<stri
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
-/** A case with a booked visit (E001) for an English-speaking customer, and its link. */
-async function scheduledCase(): Promise<{ caseNo: string; token: string }> {
+/** A customer phone of this run only, so its SMS are told apart from other suites'. */
+const customerPhone = () => `+86 139 ${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+
+/** A case with a booked visit (E001 unless named) for an English-speaking customer, and its link. */
+async function scheduledCase(opts: { engineerId?: string; region?: string; phone?: string } = {}): Promise<{ caseNo: string; token: string }> {
   const base = intakeInput();
-  const opened = await openCase({ ...base, customer: { ...base.customer, language: 'en' } });
+  const customer = { ...base.customer, language: 'en' as const, ...(opts.region ? { region: opts.region } : {}), ...(opts.phone ? { phone: opts.phone } : {}) };
+  const opened = await openCase({ ...base, customer });
   const caseNo: string = opened.body.case.caseNo;
   await waitForStage(caseNo, 'manual_dispatch');
+  const [engineerId, engineerKey] = opts.engineerId ? [opts.engineerId, 'supervisor'] : ['E001', 'engineerE001'];
   const steps: Array<[string, string, unknown]> = [
-    ['assign', 'dispatcher', { engineerId: 'E001' }],
-    ['contact', 'engineerE001', { confirmedAddress: '世纪大道100号', diagnosis: '电容', partsToBring: [] }],
-    ['appointment', 'engineerE001', futureSlot()],
+    ['assign', 'dispatcher', { engineerId }],
+    ['contact', engineerKey, { confirmedAddress: '世纪大道100号', diagnosis: '电容', partsToBring: [] }],
+    ['appointment', engineerKey, futureSlot()],
   ];
   for (const [p, as, body] of steps) expect([p, (await call('POST', `/cases/${caseNo}/${p}`, { as: as as never, body })).status]).toEqual([p, 200]);
   await waitForStage(caseNo, 'scheduled');
@@ -55,8 +65,14 @@ async function openRequests(as: 'dispatcher' | 'engineerE001'): Promise<any[]> {
   return all;
 }
 
-test('the customer asks on the page; the dispatcher sees it and accepts a window: the visit moves, the count goes up by one', async () => {
-  const { caseNo, token } = await scheduledCase();
+/** The SMS the local receiver delivered for a case (duplicates, answered but not delivered, left out). */
+async function smsOf(caseNo: string, event: string) {
+  return (await gatewayOutbox()).sms.filter((m) => m.event === event && m.text.includes(caseNo) && !m.duplicate);
+}
+
+test('the customer asks on the page; the dispatcher sees it and accepts a window: the visit moves, the count goes up by one, the customer is texted the new window', async () => {
+  const phone = customerPhone();
+  const { caseNo, token } = await scheduledCase({ phone });
   const before = await caseOf(caseNo);
   const got = await page(`/customer/cases/${token}?lang=en`);
   expect(got.text).toContain('/forms/reschedule');
@@ -92,6 +108,12 @@ test('the customer asks on the page; the dispatcher sees it and accepts a window
   expect(after.reschedules).toEqual({ ...before.reschedules, customer: before.reschedules.customer + 1 });
   expect((await openRequests('dispatcher')).map((r) => r.id)).not.toContain(mine.id);
   expect((await page(`/customer/cases/${token}?lang=en`)).text).toContain('The dispatcher accepted');
+  // The appointment Update tells the customer (engineer.assigned: who comes, and the new ETA), once.
+  const told = await eventually('the customer SMS with the new window', async () => {
+    const found = (await smsOf(caseNo, 'engineer.assigned')).filter((m) => m.text.includes(localTime(w2.start, 480)));
+    return found.length ? found : undefined;
+  });
+  expect(told.map((m) => [m.to, m.locale])).toEqual([[phone, 'en']]);
   await call('POST', `/cases/${caseNo}/cancel`, { body: { reason: 'test done' } });
 });
 
@@ -129,4 +151,97 @@ test('JSON at the link: bad windows are 400 with field paths; a declined request
   // Engineers list but do not decide.
   expect((await call('POST', `/reschedule-requests/${created.body.id}/decline`, { as: 'engineerE001', body: { reason: 'no' } })).status).toBe(403);
   await call('POST', `/cases/${caseNo}/cancel`, { body: { reason: 'test done' } });
+});
+
+describe("a stored request reaches the case's engineer and the dispatcher on duty", () => {
+  const region = `QA-RS-${Date.now().toString(36).toUpperCase()}`;
+  const ALWAYS = { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' };
+  const dispatcher = {
+    id: `${region}-DSP`,
+    name: '周敏',
+    roles: ['dispatcher'],
+    regions: [region],
+    email: 'zhou.min@staff.example.com',
+    preferredChannel: 'email',
+    language: 'zh-CN',
+  };
+  const person = {
+    id: `${region}-EP`,
+    name: 'Sam Lee',
+    roles: ['engineer'],
+    regions: [region],
+    phone: '+86 137 5550 2468',
+    preferredChannel: 'sms',
+    language: 'en',
+  };
+  const engineer = {
+    id: `${region}-E`,
+    name: 'Sam Lee',
+    badgeNo: 'QA-RS-1',
+    skills: [],
+    regions: [region],
+    phone: person.phone,
+    personId: person.id,
+    workingHours: ALWAYS,
+  };
+
+  beforeAll(async () => {
+    for (const p of [dispatcher, person]) expect((await call('POST', '/staff', { as: 'admin', body: p })).status).toBe(201);
+    const shift = await call('POST', '/duty/shifts', { as: 'admin', body: { personId: dispatcher.id, role: 'dispatcher', region, ...ALWAYS } });
+    expect(shift.status).toBe(201);
+    expect((await call('POST', '/engineers', { as: 'admin', body: engineer })).status).toBe(201);
+  });
+
+  test('each is told once, in their language and channel, with the windows and the reason; the timeline names them; a decline texts the customer the reason', async () => {
+    const phone = customerPhone();
+    const { caseNo, token } = await scheduledCase({ engineerId: engineer.id, region, phone });
+    const windows = [slot(8), slot(9)];
+    const ask = () => call('POST', `/customer/cases/${token}/reschedule-request`, { as: null, body: { windows, reason: 'I am at work that day' } });
+    const first = await ask();
+    expect([first.status, first.body.status]).toEqual([201, 'open']);
+    // The same request again (a retry) answers with the stored one and tells nobody twice.
+    const again = await ask();
+    expect([again.status, again.body.id]).toEqual([201, first.body.id]);
+
+    const shown = windowsText(windows, 480);
+    const got = await eventually('the engineer SMS and the dispatcher e-mail', async () => {
+      const sms = await smsOf(caseNo, 'engineer.reschedule_requested');
+      const mails = (await gatewayOutbox()).emails.filter((m) => m.subject.includes(caseNo) && !m.duplicate);
+      return sms.length && mails.length ? { sms, mails } : undefined;
+    });
+    expect(got.sms.map((m) => [m.to, m.locale])).toEqual([[person.phone, 'en']]);
+    expect(got.sms[0]!.text).toContain(`to one of: ${shown}. Reason: I am at work that day.`);
+    expect(got.mails.map((m) => [m.to, m.subject])).toEqual([[dispatcher.email, `改约申请：工单 ${caseNo}（#${first.body.id}）`]]);
+    expect(got.mails[0]!.text).toContain(`可选时段：${shown}；原因：I am at work that day`);
+    expect(got.mails[0]!.text).toContain(`POST /reschedule-requests/${first.body.id}/accept`);
+
+    const timeline = async () => (await call('GET', `/cases/${caseNo}`, { as: 'supervisor' })).body.timeline as Array<{ type: string; data: any }>;
+    const requested = (await timeline()).filter((e) => e.type === 'reschedule.requested');
+    expect(requested.map((e) => e.data.notified)).toEqual([
+      [
+        { role: 'engineer', personId: person.id, name: engineer.name, via: 'named', channel: 'sms', engineerId: engineer.id },
+        { role: 'dispatcher', personId: dispatcher.id, name: dispatcher.name, via: 'shift', channel: 'email' },
+      ],
+    ]);
+
+    const decline = () => call('POST', `/reschedule-requests/${first.body.id}/decline`, { as: 'dispatcher', body: { reason: 'no engineer free then' } });
+    expect((await decline()).status).toBe(200);
+    expect((await decline()).status).toBe(200); // a retry: the customer is still texted once
+    const declined = await eventually('the customer SMS with the reason', async () => {
+      const found = await smsOf(caseNo, 'reschedule.declined');
+      return found.length ? found : undefined;
+    });
+    expect(declined.map((m) => [m.to, m.locale])).toEqual([[phone, 'en']]);
+    expect(declined[0]!.text).toMatch(/Reason: no engineer free then\. Your booked visit stands; for help call our hotline \S+/);
+    // Nothing more arrives later: each message once.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await smsOf(caseNo, 'engineer.reschedule_requested')).length).toBe(1);
+    expect((await smsOf(caseNo, 'reschedule.declined')).length).toBe(1);
+    expect((await gatewayOutbox()).emails.filter((m) => m.subject.includes(caseNo) && !m.duplicate).length).toBe(1);
+    expect((await timeline()).filter((e) => e.type.startsWith('reschedule.')).map((e) => [e.type, e.data.notified?.length])).toEqual([
+      ['reschedule.requested', 2],
+      ['reschedule.declined', 1],
+    ]);
+    await call('POST', `/cases/${caseNo}/cancel`, { body: { reason: 'test done' } });
+  });
 });

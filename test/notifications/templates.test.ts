@@ -9,6 +9,7 @@ import {
   renderNotification,
   templateVars,
   TemplateError,
+  windowsText,
 } from '../../domain/notifications';
 import { scrubForLog } from '../../activities/notifications';
 
@@ -54,6 +55,9 @@ describe('template catalogue', () => {
         'maintenance.due',
         'callback.survey',
         'maintenance.reminder',
+        'reschedule.requested',
+        'engineer.reschedule_requested',
+        'reschedule.declined',
       ].sort(),
     );
   });
@@ -125,5 +129,34 @@ describe('localTime', () => {
     expect(localTime(Date.parse('2026-12-31T20:00:00Z'), 480)).toBe('2027-01-01 04:00 (UTC+8)');
     expect(localTime('2026-11-22T15:30:00+08:00', 330)).toBe('2026-11-22 13:00 (UTC+5:30)');
     expect(localTime('2026-11-22T15:30:00Z', -300)).toBe('2026-11-22 10:30 (UTC-5)');
+  });
+});
+
+describe('a reschedule request', () => {
+  test('shows its windows in the service time zone, the end day in full only when it differs', () => {
+    const windows = [
+      { start: '2026-12-12T01:00:00Z', end: '2026-12-12T03:00:00Z' },
+      { start: '2026-12-12T14:00:00Z', end: '2026-12-12T17:00:00Z' },
+    ];
+    expect(windowsText(windows, 480)).toBe('2026-12-12 09:00–11:00 (UTC+8); 2026-12-12 22:00 (UTC+8) – 2026-12-13 01:00 (UTC+8)');
+  });
+
+  test('tells the dispatcher the windows, the reason and where to decide; the customer the reason and the hotline', () => {
+    const vars = {
+      caseNo: 'CS-1',
+      requestId: 7,
+      product: 'air_conditioner KFR-35GW',
+      region: 'SH-PD',
+      windows: '2026-12-12 09:00–11:00 (UTC+8)',
+      reason: '出差',
+    };
+    expect(renderNotification('reschedule.requested', 'en', vars).text).toBe(
+      'The customer asks to move the visit for case CS-1 (air_conditioner KFR-35GW, SH-PD) to one of: 2026-12-12 09:00–11:00 (UTC+8). Reason: 出差. ' +
+        'Decide in dispatch: POST /reschedule-requests/7/accept or /decline (open ones: GET /reschedule-requests?status=open).',
+    );
+    expect(renderNotification('engineer.reschedule_requested', 'zh-CN', vars).text).toContain('可选时段：2026-12-12 09:00–11:00 (UTC+8)；原因：出差');
+    expect(renderNotification('reschedule.declined', 'en', { caseNo: 'CS-1', reason: 'no engineer free', hotline: '400-1' }).text).toBe(
+      'We could not accept your request to move the visit for case CS-1. Reason: no engineer free. Your booked visit stands; for help call our hotline 400-1.',
+    );
   });
 });

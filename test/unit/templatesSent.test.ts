@@ -35,6 +35,9 @@ const SENT_FROM: Record<string, [string, string]> = {
   'maintenance.due': ['domain/aftercareMessages.ts', 'workflows/aftercareWorkflow.ts'],
   'callback.survey': ['domain/aftercareMessages.ts', 'workflows/callbackWorkflow.ts'],
   'maintenance.reminder': ['domain/aftercareMessages.ts', 'workflows/maintenanceWorkflow.ts'],
+  'reschedule.requested': ['workflows/caseRescheduleRequests.ts', 'workflows/caseRescheduleRequests.ts'],
+  'engineer.reschedule_requested': ['workflows/caseRescheduleRequests.ts', 'workflows/caseRescheduleRequests.ts'],
+  'reschedule.declined': ['workflows/caseRescheduleRequests.ts', 'workflows/caseRescheduleRequests.ts'],
 };
 
 const source = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');

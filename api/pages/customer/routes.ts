@@ -182,7 +182,7 @@ export function customerPages(deps: CustomerPageDeps): { router: express.Router;
           const body = RescheduleRequestBodySchema.safeParse(formOrThrow(RescheduleForm, req.body));
           if (!body.success) throw new HttpError(400, 'validation_failed', 'invalid form');
           // A double tap: the first request is open, and the page shows it.
-          await submitRescheduleRequest(db, row, body.data).catch((err: unknown) => {
+          await submitRescheduleRequest({ client, db }, row, body.data).catch((err: unknown) => {
             if (!(err instanceof HttpError && err.code === 'request_open')) throw err;
           });
           return backTo(res, path, 'reschedule');
