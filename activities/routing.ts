@@ -44,19 +44,13 @@ export async function personContact(db: Database, args: { personId: string; role
 export async function engineerContact(db: Database, args: { engineerId: string }): Promise<RoutedPerson | null> {
   const engineer = await findEngineer(db, args.engineerId);
   if (!engineer) return null;
-  const person = engineer.personId ? await findPerson(db, engineer.personId) : undefined;
-  const contact = person?.active
+  const found = engineer.personId ? await findPerson(db, engineer.personId) : undefined;
+  const person = found?.active ? found : undefined;
+  const contact = person
     ? reach({ ...person, phone: engineer.phone ?? person.phone })
     : engineer.phone
       ? { channel: 'sms' as const, address: engineer.phone }
       : undefined;
   if (!contact) return null;
-  return {
-    role: 'engineer',
-    personId: person?.active ? person.id : engineer.id,
-    name: engineer.name,
-    via: 'named',
-    ...contact,
-    language: person?.active ? person.language : 'zh-CN',
-  };
+  return { role: 'engineer', personId: person?.id ?? engineer.id, name: engineer.name, via: 'named', ...contact, language: person?.language ?? 'zh-CN' };
 }

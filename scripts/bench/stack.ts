@@ -5,7 +5,6 @@
 // CPU is read from /proc/<pid>/stat for each process group.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -16,6 +15,7 @@ import { engineerBookings, engineerLoad } from '../../db/schema';
 import { EngineerInputSchema } from '../../domain/schemas';
 import { embeddedDatabaseUrl } from '../../launcher/embeddedPostgres';
 import { newPayloadKeySpec } from '../../shared/payloadKeys';
+import { freePort } from '../cluster/freePort';
 import { startRealTemporal, type RealTemporal } from '../cluster/realTemporal';
 import { ensureNamespace, ensureSearchAttributes } from '../temporalClusterSetup';
 import { API_KEYS_SPEC } from './keys';
@@ -86,16 +86,6 @@ function startBareWorker(env: Record<string, string>): Promise<ChildProcess> {
     child.on('exit', (code) => reject(new Error(`bare worker exited with ${code}`)));
   });
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 
 interface Launched {
   child: ChildProcess;

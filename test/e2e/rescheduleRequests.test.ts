@@ -10,6 +10,7 @@ import { futureSlot, intakeInput } from '../support/fixtures';
 import { gatewayOutbox } from '../support/gatewayOutbox';
 import { call, eventually, idempotencyKey, openCase, waitForStage } from '../support/http';
 import { stackInfo } from '../support/stackInfo';
+import { ALWAYS } from '../support/organisation';
 
 jest.setTimeout(120_000);
 
@@ -155,7 +156,6 @@ test('JSON at the link: bad windows are 400 with field paths; a declined request
 
 describe("a stored request reaches the case's engineer and the dispatcher on duty", () => {
   const region = `QA-RS-${Date.now().toString(36).toUpperCase()}`;
-  const ALWAYS = { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' };
   const dispatcher = {
     id: `${region}-DSP`,
     name: '周敏',

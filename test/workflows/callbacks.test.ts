@@ -4,8 +4,7 @@
 // customer link after the last, and an unsatisfied customer's complaint.
 import { and, eq } from 'drizzle-orm';
 import { createActivities } from '../../activities';
-import { createEmailGateway, createSmsGateway, createWebhookGateway } from '../../activities/gateways';
-import { createNotificationActivities } from '../../activities/notifications';
+import { receiverNotifications } from '../support/testNotifications';
 import { createDatabase, type Database } from '../../db/client';
 import { callbackAttempts, callbackTasks, complaints, notifications } from '../../db/schema';
 import type { Actor } from '../../domain';
@@ -29,11 +28,7 @@ let gateway: HttpReceiver;
 beforeAll(async () => {
   gateway = await startHttpReceiver();
   db = createDatabase(stackInfo().databaseUrl);
-  const sending = createNotificationActivities(db, {
-    sms: createSmsGateway({ url: `${gateway.url}/sms`, token: 't', timeoutMs: 5000 }),
-    email: createEmailGateway({ url: 'smtp://127.0.0.1:1', from: 'x <x@casework.test>' }),
-    webhook: createWebhookGateway(),
-  });
+  const sending = receiverNotifications(db, gateway.url);
   // Real signed customer links (the survey's), as a worker with CUSTOMER_LINK_SECRET issues them.
   const { issueCustomerLink } = createActivities(db, { customerLinks: linkConfig });
   t = await startCaseTestEnv(TASK_QUEUE, (real) => ({ ...real, ...sending, issueCustomerLink }));

@@ -7,8 +7,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq } from 'drizzle-orm';
-import { createEmailGateway, createSmsGateway, createWebhookGateway } from '../../activities/gateways';
-import { createNotificationActivities } from '../../activities/notifications';
+import { receiverNotifications } from '../support/testNotifications';
 import { createDatabase, type Database } from '../../db/client';
 import { notifications } from '../../db/schema';
 import type { Actor } from '../../domain';
@@ -35,11 +34,7 @@ let gateway: HttpReceiver;
 beforeAll(async () => {
   gateway = await startHttpReceiver();
   db = createDatabase(stackInfo().databaseUrl);
-  const sending = createNotificationActivities(db, {
-    sms: createSmsGateway({ url: `${gateway.url}/sms`, token: 't', timeoutMs: 5000 }),
-    email: createEmailGateway({ url: 'smtp://127.0.0.1:1', from: 'x <x@casework.test>' }),
-    webhook: createWebhookGateway(),
-  });
+  const sending = receiverNotifications(db, gateway.url);
   t = await startCaseTestEnv('engineer-duty-test', (real) => ({ ...real, ...sending }));
 });
 afterEach(() => t.endTest());

@@ -5,8 +5,7 @@
 // and every run's history stays small.
 import { and, eq } from 'drizzle-orm';
 import { createActivities } from '../../activities';
-import { createEmailGateway, createSmsGateway, createWebhookGateway } from '../../activities/gateways';
-import { createNotificationActivities } from '../../activities/notifications';
+import { receiverNotifications } from '../support/testNotifications';
 import { createDatabase, type Database } from '../../db/client';
 import { maintenanceReminders } from '../../db/schema';
 import { addMonths, seriesInputFor } from '../../domain/maintenance';
@@ -26,11 +25,7 @@ let gateway: HttpReceiver;
 beforeAll(async () => {
   gateway = await startHttpReceiver();
   db = createDatabase(stackInfo().databaseUrl);
-  const sending = createNotificationActivities(db, {
-    sms: createSmsGateway({ url: `${gateway.url}/sms`, token: 't', timeoutMs: 5000 }),
-    email: createEmailGateway({ url: 'smtp://127.0.0.1:1', from: 'x <x@casework.test>' }),
-    webhook: createWebhookGateway(),
-  });
+  const sending = receiverNotifications(db, gateway.url);
   const { issueCustomerLink } = createActivities(db, {
     customerLinks: { secret: 'maintenance-test-secret-0123456789', baseUrl: 'https://service.test', ttlHours: 720 },
   });

@@ -4,8 +4,8 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { inArray } from 'drizzle-orm';
-import { createEmailGateway, createSmsGateway, createWebhookGateway } from '../../activities/gateways';
-import { createNotificationActivities } from '../../activities/notifications';
+import { createWebhookGateway } from '../../activities/gateways';
+import { receiverNotifications } from '../support/testNotifications';
 import { createDatabase, type Database } from '../../db/client';
 import { notifications } from '../../db/schema';
 import { notificationKey, type NotificationRequest } from '../../domain/notifications';
@@ -28,11 +28,7 @@ beforeAll(async () => {
   env = await createTimeSkippingEnv();
   db = createDatabase(stackInfo().databaseUrl);
   gateway = await startHttpReceiver();
-  const activities = createNotificationActivities(db, {
-    sms: createSmsGateway({ url: `${gateway.url}/sms`, token: 't', timeoutMs: 5000 }),
-    email: createEmailGateway({ url: 'smtp://127.0.0.1:1', from: 'x <x@casework.test>' }),
-    webhook: createWebhookGateway({ allowedTargets: parseAllowedTargets('127.0.0.1') }),
-  });
+  const activities = receiverNotifications(db, gateway.url, createWebhookGateway({ allowedTargets: parseAllowedTargets('127.0.0.1') }));
   worker = await Worker.create({
     dataConverter: testDataConverter(),
     connection: env.nativeConnection,

@@ -5,8 +5,7 @@
 // round, and without the customer's phone or address.
 import { and, eq } from 'drizzle-orm';
 import { createActivities } from '../../activities';
-import { createEmailGateway, createSmsGateway, createWebhookGateway } from '../../activities/gateways';
-import { createNotificationActivities } from '../../activities/notifications';
+import { receiverNotifications } from '../support/testNotifications';
 import { createDatabase, type Database } from '../../db/client';
 import { notifications } from '../../db/schema';
 import * as defs from '../../workflows/definitions';
@@ -25,11 +24,7 @@ const linkConfig = { secret: LINK_SECRET, baseUrl: 'https://service.example.test
 beforeAll(async () => {
   gateway = await startHttpReceiver();
   db = createDatabase(stackInfo().databaseUrl);
-  const sending = createNotificationActivities(db, {
-    sms: createSmsGateway({ url: `${gateway.url}/sms`, token: 't', timeoutMs: 5000 }),
-    email: createEmailGateway({ url: 'smtp://127.0.0.1:1', from: 'x <x@casework.test>' }),
-    webhook: createWebhookGateway(),
-  });
+  const sending = receiverNotifications(db, gateway.url);
   const { issueOfferLink } = createActivities(db, { customerLinks: linkConfig });
   t = await startCaseTestEnv('offer-messages-test', (real) => ({ ...real, ...sending, issueOfferLink }));
 });

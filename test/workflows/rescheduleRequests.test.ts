@@ -3,8 +3,7 @@
 // through a local SMS receiver) and the test stack's PostgreSQL: the engineer and the
 // dispatcher on duty are told once however often the Update comes, the timeline names
 // them; a decline texts the customer; a case with nobody to tell records that.
-import { createEmailGateway, createSmsGateway, createWebhookGateway } from '../../activities/gateways';
-import { createNotificationActivities } from '../../activities/notifications';
+import { receiverNotifications } from '../support/testNotifications';
 import { createDatabase, type Database } from '../../db/client';
 import type { Actor } from '../../domain';
 import * as defs from '../../workflows/definitions';
@@ -27,11 +26,7 @@ beforeAll(async () => {
   db = createDatabase(stackInfo().databaseUrl);
   t = await startCaseTestEnv('reschedule-requests-test', (real) => ({
     ...real,
-    ...createNotificationActivities(db, {
-      sms: createSmsGateway({ url: `${gateway.url}/sms`, token: 't', timeoutMs: 5000 }),
-      email: createEmailGateway({ url: 'smtp://127.0.0.1:1', from: 'x <x@casework.test>' }),
-      webhook: createWebhookGateway(),
-    }),
+    ...receiverNotifications(db, gateway.url),
   }));
 });
 afterEach(() => t.endTest());
