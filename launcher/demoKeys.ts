@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { hashKey } from '../api/apiKeyHash';
 import type { Database } from '../db/client';
+import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import { findPerson } from '../db/queries/people';
 import { apiKeys } from '../db/schema';
 import type { Role } from '../domain';
@@ -36,9 +37,14 @@ export async function ensureDemoKeys(db: Database, dataDir: string, keySecret: s
   if (!(await findPerson(db, DEMO_ADMIN))) await seedDemoOrganisation(db);
   const file = path.join(dataDir, 'demo-keys.json');
   const saved: DemoKey[] = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as DemoKey[]) : [];
-  const keys = WHO.map(
-    (w) => saved.find((s) => s.name === w.name && s.personId === w.personId) ?? { ...w, key: `cw_demo_${randomBytes(18).toString('base64url')}` },
-  );
+  // A saved key an admin revoked (or that expired after a rotation) is replaced: printing
+  // a key that answers 401 would leave the walk-through broken.
+  const usable = async (k: DemoKey) => (await usableRow(db, hashKey(keySecret, k.key))) || !(await storedRow(db, hashKey(keySecret, k.key)));
+  const keys: DemoKey[] = [];
+  for (const w of WHO) {
+    const kept = saved.find((s) => s.name === w.name && s.personId === w.personId);
+    keys.push(kept && (await usable(kept)) ? kept : { ...w, key: `cw_demo_${randomBytes(18).toString('base64url')}` });
+  }
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
   fs.writeFileSync(path.join(dataDir, 'demo-keys.env'), keys.map((k) => `export ${k.name}=${k.key}`).join('\n') + '\n', { mode: 0o600 });
@@ -49,4 +55,14 @@ export async function ensureDemoKeys(db: Database, dataDir: string, keySecret: s
       .onConflictDoNothing();
   }
   return keys;
+}
+
+async function storedRow(db: Database, keyHash: string): Promise<boolean> {
+  return (await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.keyHash, keyHash))).length > 0;
+}
+
+/** The key's row is neither revoked nor past its expiry. */
+async function usableRow(db: Database, keyHash: string): Promise<boolean> {
+  const live = and(eq(apiKeys.keyHash, keyHash), eq(apiKeys.revoked, false), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, new Date())));
+  return (await db.select({ id: apiKeys.id }).from(apiKeys).where(live)).length > 0;
 }

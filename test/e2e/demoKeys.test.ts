@@ -95,3 +95,21 @@ test('a lost key file gives new keys on the next start, and the new keys are sto
   const hashes = (await demoRows()).map((r) => r.keyHash);
   for (const k of fresh) expect(hashes).toContain(hashKey(SECRET, k.key));
 });
+
+test('a demo key an admin revoked is replaced on the next start; the others are kept', async () => {
+  const before = JSON.parse(fs.readFileSync(path.join(dataDir, 'demo-keys.json'), 'utf8')) as Array<{ name: string; key: string }>;
+  const agent = before.find((k) => k.name === 'AGENT_KEY')!;
+  await db
+    .update(apiKeys)
+    .set({ revoked: true, revokedAt: new Date() })
+    .where(eq(apiKeys.keyHash, hashKey(SECRET, agent.key)));
+  const after = await ensureDemoKeys(db, dataDir, SECRET);
+  const newAgent = after.find((k) => k.name === 'AGENT_KEY')!;
+  expect(newAgent.key).not.toBe(agent.key);
+  expect(after.filter((k) => k.name !== 'AGENT_KEY').map((k) => k.key)).toEqual(before.filter((k) => k.name !== 'AGENT_KEY').map((k) => k.key));
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.keyHash, hashKey(SECRET, newAgent.key)));
+  expect(row).toMatchObject({ revoked: false, personId: 'P-PD-AGENT', role: 'agent' });
+});
