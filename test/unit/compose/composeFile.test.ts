@@ -118,14 +118,19 @@ test('the app services run compiled code after the migrate and setup jobs, with 
   expect(services.api.healthcheck.test.join(' ')).toContain('/health');
 });
 
-test('the Dockerfile builds on a Node LTS image and runs compiled code only', () => {
+test('the Dockerfile builds on the Active LTS image (Node 24) and runs compiled code only', () => {
   // Instructions only, not the comments that explain them.
   const dockerfile = fs
     .readFileSync(path.join(root, 'Dockerfile'), 'utf8')
     .split('\n')
     .filter((line) => !line.trimStart().startsWith('#'))
     .join('\n');
-  expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:(22|24)-/m);
+  expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-/m);
+  expect(dockerfile.match(/^FROM \$\{NODE_IMAGE\}/gm)).toHaveLength(2);
+  // engines says what the code supports, the image at least that.
+  const engines = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).engines.node as string;
+  expect(engines).toMatch(/^>=\d+\.\d+$/);
+  expect(Number(engines.slice(2).split('.')[0])).toBeLessThanOrEqual(24);
   expect(dockerfile).toMatch(/^CMD \["node", "dist\/api\/main\.js"\]$/m);
   expect(dockerfile).not.toMatch(/\btsx\b/);
 });
