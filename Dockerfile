@@ -2,8 +2,10 @@
 # (`node dist/worker/main.js`) and the one-shot jobs (`node dist/db/migrate-cli.js`,
 # `node dist/scripts/temporal-setup.js`). Compiled JavaScript only: no tsx at run time.
 # See docker-compose.yml for a full deployment.
-# Node 22 LTS (Node 20 reached end of life in April 2026).
-ARG NODE_IMAGE=node:22-bookworm-slim
+# Node 24, the Active LTS (Node 22 is in maintenance until April 2027; Node 20 reached end
+# of life in April 2026). package.json "engines" (>=20.19) is what the code runs on, not
+# what this image should use.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---------------------------------------------------------------------------
 # Build stage: full dependency tree (TypeScript etc.) and `tsc` output in dist/.
@@ -14,7 +16,7 @@ WORKDIR /app
 # CASEWORK_SKIP_BINARIES=1: our postinstall would otherwise download the Temporal
 # dev server / test server, which containers never use.
 # SCARF_ANALYTICS=false: opt out of the install-time telemetry of @scarf/scarf
-# (npm 10 in this image ignores package.json "allowScripts").
+# (the npm in this image ignores package.json "allowScripts").
 ENV CASEWORK_SKIP_BINARIES=1 \
     CASEWORK_SKIP_BROWSER=1 \
     CASEWORK_SKIP_SCHEMATHESIS=1 \

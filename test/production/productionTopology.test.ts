@@ -25,7 +25,9 @@ import { killCompiledProcesses, startCompiled, type CompiledProcess } from './su
 import { startRealTemporal, type RealTemporal } from '../../scripts/cluster/realTemporal';
 import { ApiPool } from './support/twoApis';
 import { checkVisibility, driveCase, driveComplaint, expectQuery, listIds } from './support/batch';
+import { checkSlaVisibility } from './support/slaBreach';
 
+const COMPLAINT_STAGES = ['received', 'acknowledged', 'investigating', 'resolution_proposed', 'customer_confirmed', 'callback_verified', 'closed'];
 const NAMESPACE = 'casework';
 const RETENTION_DAYS = 30;
 const CASES = 8;
@@ -166,11 +168,15 @@ test('a batch through both APIs alternately, one worker and one API killed mid-b
   );
   let stepsDone = 0;
   let killed: Promise<unknown> | undefined;
+  let apiKilledAt = Infinity;
   const totalSteps = (CASES + COMPLAINTS) * 7;
   const step = () => {
     stepsDone++;
     // Mid-batch, while requests and workflow tasks are in flight on both.
-    if (!killed && stepsDone >= totalSteps / 3) killed = Promise.all([workers[0]!.kill('SIGKILL'), apis[0]!.kill('SIGKILL')]);
+    if (!killed) {
+      if (stepsDone < totalSteps / 3) return;
+      killed = Promise.all([workers[0]!.kill('SIGKILL'), apis[0]!.kill('SIGKILL').then((how) => ((apiKilledAt = Date.now()), how))]);
+    }
   };
   const priorities = ['P1', 'P2', 'P3', 'P4'] as const;
   const caseRuns = Array.from({ length: CASES }, (_, i) =>
@@ -196,6 +202,7 @@ test('a batch through both APIs alternately, one worker and one API killed mid-b
   await killed;
   expect(killed).toBeDefined();
   expect(await workers[0]!.exited).toBe('SIGKILL');
+  expect(await apis[0]!.exited).toBe('SIGKILL');
 
   // Every case archived, its timeline each event once, in order.
   for (const c of cases) {
@@ -217,6 +224,9 @@ test('a batch through both APIs alternately, one worker and one API killed mid-b
   for (const c of complaints) {
     const detail = await api.call('GET', `/complaints/${c.complaintNo}`, { as: 'agent' });
     expect({ complaintNo: c.complaintNo, stage: detail.body.complaint.stage }).toEqual({ complaintNo: c.complaintNo, stage: 'closed' });
+    // Each stage reached once, in order.
+    const stages = detail.body.timeline.map((e: { toStage: string }) => e.toStage).filter((st: string, i: number, all: string[]) => st !== all[i - 1]);
+    expect({ complaintNo: c.complaintNo, stages }).toEqual({ complaintNo: c.complaintNo, stages: COMPLAINT_STAGES });
   }
   // Nothing lost or doubled: one row per case, no event recorded twice, one workflow run each.
   const caseNos = cases.map((c) => c.caseNo);
@@ -238,9 +248,32 @@ test('a batch through both APIs alternately, one worker and one API killed mid-b
     expect([c.caseNo, d.status.name]).toEqual([c.caseNo, 'COMPLETED']);
   }
 
+  // Complaints likewise: one row each, no event twice, one completed workflow each.
+  const complaintNos = complaints.map((c) => c.complaintNo);
+  expect(new Set(complaintNos).size).toBe(COMPLAINTS);
+  const complaintRows = await pool.query('SELECT count(*)::int AS n FROM complaints WHERE complaint_no = ANY($1)', [complaintNos]);
+  expect(complaintRows.rows[0].n).toBe(COMPLAINTS);
+  const complaintDoubled = await pool.query(
+    `SELECT complaint_no, type, to_stage, count(*)::int AS n FROM complaint_events WHERE complaint_no = ANY($1)
+     GROUP BY complaint_no, type, to_stage, data::text HAVING count(*) > 1`,
+    [complaintNos],
+  );
+  expect(complaintDoubled.rows).toEqual([]);
+  for (const no of complaintNos) {
+    const d = await client.workflow.getHandle(`complaint-${no}`).describe();
+    expect([no, d.status.name]).toEqual([no, 'COMPLETED']);
+  }
+
   await checkVisibility(client, { region, cases, complaints });
   // The survivors did the rest: requests moved to the live API.
   expect(api.retries).toBeGreaterThan(0);
+  // The killed API answered nothing after it died; what was sent to it then, the other answered.
+  const [killedApi, liveApi] = api.bases;
+  expect(api.lastAnswer.get(killedApi!)).toBeLessThan(apiKilledAt);
+  const refused = api.failovers.filter((f) => f.refusedBy === killedApi);
+  expect(refused.length).toBeGreaterThan(0);
+  expect(new Set(refused.map((f) => f.answeredBy))).toEqual(new Set([liveApi]));
+  expect((await api.call('GET', '/health', { as: 'ops' })).status).toBe(200);
   // The compose health check of the surviving worker (dist/worker/healthCheck.js) says it polls.
   const healthCheck = (n: number) =>
     spawnSync(process.execPath, ['dist/worker/healthCheck.js'], {
@@ -250,6 +283,10 @@ test('a batch through both APIs alternately, one worker and one API killed mid-b
   expect(healthCheck(2)).toBe(0);
   expect(healthCheck(3)).toBe(1);
 }, 900_000);
+
+test('SLA state in visibility: SlaBreached, EscalationLevel and NextDeadline each tell a breached case from a calm one; /ops/stuck lists it', async () => {
+  await checkSlaVisibility(api, client, uniqueRegion('PRODSLA'));
+}, 300_000);
 
 test('/ops retry-now on this server: ResetActivity restarts a failing notification, and a parked case resumes', async () => {
   // The gateway refuses this customer's SMS until told otherwise.
@@ -294,6 +331,11 @@ test('/ops retry-now on this server: ResetActivity restarts a failing notificati
       async () => ((await listIds(client, `CaseNo = '${caseNo}' AND NeedsAttention = true`)).length === 1 ? true : undefined),
       60_000,
     );
+    // GET /ops/stuck finds it through the NeedsAttention attribute and its live state.
+    const stuck = await api.call('GET', '/ops/stuck?limit=500', { as: 'ops' });
+    expect(stuck.status).toBe(200);
+    const parked = stuck.body.items.find((i: { caseNo: string }) => i.caseNo === caseNo);
+    expect(parked?.reasons.map((r: { kind: string }) => r.kind)).toContain('needs_attention');
   } finally {
     await pool.query(`ALTER TABLE case_events DROP CONSTRAINT IF EXISTS ${constraint}`);
   }

@@ -8,8 +8,12 @@ export class ApiPool {
   private turn = 0;
   /** Requests that had to move to another replica (connection refused or 503). */
   retries = 0;
+  /** Each time a replica could not take a request (connection refused or reset) and which one answered it in the end. */
+  readonly failovers: Array<{ refusedBy: string; answeredBy: string; at: number }> = [];
+  /** When each replica last answered (any status). */
+  readonly lastAnswer = new Map<string, number>();
 
-  constructor(private readonly bases: string[]) {}
+  constructor(readonly bases: string[]) {}
 
   /** Alternates replicas request by request. */
   async call<T = any>(method: string, path: string, opts: { as?: KeyName; body?: unknown } = {}, timeoutMs = 120_000): Promise<Reply<T>> {
@@ -17,6 +21,7 @@ export class ApiPool {
     if (method === 'POST') headers['idempotency-key'] = idempotencyKey();
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     const deadline = Date.now() + timeoutMs;
+    const refusedBy: string[] = [];
     for (;;) {
       const base = this.bases[this.turn++ % this.bases.length]!;
       let reply: Reply<T> | undefined;
@@ -32,8 +37,13 @@ export class ApiPool {
         reply = { status: res.status, body: body as T };
       } catch {
         // Connection refused or reset: that replica is gone.
+        refusedBy.push(base);
       }
-      if (reply && reply.status !== 503) return reply;
+      if (reply) this.lastAnswer.set(base, Date.now());
+      if (reply && reply.status !== 503) {
+        for (const r of refusedBy) this.failovers.push({ refusedBy: r, answeredBy: base, at: Date.now() });
+        return reply;
+      }
       if (Date.now() > deadline) throw new Error(`${method} ${path}: no replica answered in ${timeoutMs} ms (last ${JSON.stringify(reply)})`);
       this.retries++;
       await new Promise((r) => setTimeout(r, 200));
