@@ -98,14 +98,37 @@ export const TEMPLATES = {
       text: 'A dispatcher assigned case {caseNo} to you: {product}, {region}, fault: {fault}. Please call the customer soon; details in the casework app.',
     },
   },
+  // No visit was booked (taken back before one was, or a run from before the booked variant).
   'engineer.unassigned': {
     'zh-CN': {
       subject: '工单 {caseNo} 已改派',
-      text: '工单 {caseNo}（{product}）已改派他人，您无需再处理，原预约已取消。',
+      text: '工单 {caseNo}（{product}）已从您名下收回并改派他人，您无需再处理。',
     },
     en: {
       subject: 'Case {caseNo} reassigned',
-      text: 'Case {caseNo} ({product}) has been reassigned; you no longer handle it and any booking is cancelled.',
+      text: 'Case {caseNo} ({product}) has been taken off you and goes to someone else; you no longer handle it.',
+    },
+  },
+  // A visit was booked: it is cancelled with the case.
+  'engineer.unassigned_visit_cancelled': {
+    'zh-CN': {
+      subject: '工单 {caseNo} 已改派，预约已取消',
+      text: '工单 {caseNo}（{product}）已从您名下收回并改派他人，您无需再处理；原定 {start} 的上门预约已取消，请勿上门。',
+    },
+    en: {
+      subject: 'Case {caseNo} reassigned, visit cancelled',
+      text: 'Case {caseNo} ({product}) has been taken off you and goes to someone else; your visit booked for {start} is cancelled, please do not go.',
+    },
+  },
+  // The engineer was offered the case and had not answered.
+  'engineer.offer_withdrawn': {
+    'zh-CN': {
+      subject: '工单 {caseNo} 的派单已撤回',
+      text: '工单 {caseNo}（{product}）的派单邀请已撤回，您无需再接单或拒单。',
+    },
+    en: {
+      subject: 'Offer of case {caseNo} withdrawn',
+      text: 'The offer of case {caseNo} ({product}) has been withdrawn; you need not accept or decline it.',
     },
   },
   'engineer.case_cancelled': {

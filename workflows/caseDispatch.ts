@@ -9,7 +9,17 @@ import { FAILURE } from '../domain/failures';
 import { reject } from './activities';
 import { clearEngineer, now, type CaseCore } from './caseCore';
 import type { Slot } from './timers';
-import { ENGINEER_MOVE_PATCH, ENGINEER_OFFER_PATCH, queueEngineerMove, queueOfferMessage } from './caseMessages';
+import {
+  ENGINEER_MOVE_PATCH,
+  ENGINEER_OFFER_PATCH,
+  ENGINEER_TAKEBACK_PATCH,
+  lossTemplate,
+  queueEngineerLoss,
+  queueEngineerMove,
+  queueOfferMessage,
+  tellTakeback,
+  type EngineerLosing,
+} from './caseMessages';
 
 const MINUTE = 60_000;
 
@@ -55,15 +65,20 @@ export class CaseDispatch {
       core.guard('assign', actor);
     }
     const previous = state.engineerId;
-    const previousPhone = state.engineerPhone;
-    const previousLanguage = state.engineerLanguage;
     const offered = state.offer?.engineerId;
     const hadBooking = !!state.appointment && previous !== body.engineerId;
     const tell = patched(ENGINEER_MOVE_PATCH);
     const moved = previous !== undefined && previous !== body.engineerId;
+    const losing: EngineerLosing | undefined = moved
+      ? { id: previous, phone: state.engineerPhone, language: state.engineerLanguage, visitStart: hadBooking ? state.appointment?.start : undefined }
+      : undefined;
+    // An open offer to someone else closes with this assignment: that engineer is told (new runs).
+    const closedOffer = state.offer && offered !== body.engineerId ? { ...state.offer } : undefined;
+    const takeback = tell && (!!closedOffer || !!losing?.visitStart) && patched(ENGINEER_TAKEBACK_PATCH);
     const notified = [
       ...(previous !== body.engineerId ? [{ engineerId: body.engineerId, template: 'engineer.case_assigned' }] : []),
-      ...(moved ? [{ engineerId: previous, template: 'engineer.unassigned' }] : []),
+      ...(losing ? [{ engineerId: losing.id, template: lossTemplate(losing, takeback) }] : []),
+      ...(closedOffer && takeback ? [{ engineerId: closedOffer.engineerId, template: 'engineer.offer_withdrawn' }] : []),
     ];
     const seq = state.eventSeq;
     await core.advance(
@@ -85,7 +100,11 @@ export class CaseDispatch {
     if (tell) {
       const { id, phone, language } = claim.engineer;
       if (previous !== body.engineerId) queueEngineerMove(core, 'engineer.case_assigned', { id, phone, language }, seq);
-      if (moved) queueEngineerMove(core, 'engineer.unassigned', { id: previous, phone: previousPhone, language: previousLanguage }, seq);
+      if (losing) queueEngineerLoss(core, losing, seq, takeback);
+      if (closedOffer && takeback) {
+        const { engineerId: offeredId, engineerPhone: offeredPhone, engineerLanguage: language } = closedOffer;
+        queueEngineerMove(core, 'engineer.offer_withdrawn', { id: offeredId, phone: offeredPhone, language }, seq);
+      }
     }
     for (const other of [previous, offered]) {
       if (other && other !== body.engineerId) await core.activities.releaseEngineer({ caseNo: state.caseNo, engineerId: other });
@@ -96,18 +115,21 @@ export class CaseDispatch {
 
   private async redispatch(actor: Actor, body: RedispatchBody): Promise<CaseState> {
     const previous = this.state.engineerId;
-    const previousPhone = this.state.engineerPhone;
-    const previousLanguage = this.state.engineerLanguage;
     const hadBooking = !!this.state.appointment;
-    const tell = patched(ENGINEER_MOVE_PATCH) && previous !== undefined;
+    const losing: EngineerLosing | undefined = previous
+      ? { id: previous, phone: this.state.engineerPhone, language: this.state.engineerLanguage, visitStart: this.state.appointment?.start }
+      : undefined;
+    const tell = patched(ENGINEER_MOVE_PATCH) && losing !== undefined;
+    // New runs say whether a booked visit is cancelled with the case.
+    const takeback = tell && hadBooking && patched(ENGINEER_TAKEBACK_PATCH);
     const seq = this.state.eventSeq;
-    const notified = tell ? { notified: [{ engineerId: previous, template: 'engineer.unassigned' }] } : {};
+    const notified = tell ? { notified: [{ engineerId: previous, template: lossTemplate(losing, takeback) }] } : {};
     await this.core.advance(actor, 'dispatch.restarted', { reason: body.reason, previousEngineerId: previous, ...notified }, (s) => {
       if (previous) s.dispatch.excluded.push(previous);
       clearEngineer(s);
       return 'accepted';
     });
-    if (tell && previous) queueEngineerMove(this.core, 'engineer.unassigned', { id: previous, phone: previousPhone, language: previousLanguage }, seq);
+    if (tell && losing) queueEngineerLoss(this.core, losing, seq, takeback);
     await this.core.letGo(previous, hadBooking);
     return this.state;
   }
@@ -249,11 +271,18 @@ export class CaseDispatch {
     const lapse = since + policy.contactWindowMinutes * MINUTE;
     const moved = await this.waitUntil(lapse, () => state.stage !== 'dispatched' || state.engineerId !== engineerId);
     if (moved) return;
-    await core.advance(SYSTEM_ACTOR, 'contact.window_lapsed', { engineerId, windowMinutes: policy.contactWindowMinutes, escalatedTo: 'dispatcher' }, (s) => {
-      if (engineerId) s.dispatch.excluded.push(engineerId);
-      clearEngineer(s);
-      return 'accepted';
-    });
+    const told = tellTakeback(core);
+    await core.advance(
+      SYSTEM_ACTOR,
+      'contact.window_lapsed',
+      { engineerId, windowMinutes: policy.contactWindowMinutes, escalatedTo: 'dispatcher', ...told.notified },
+      (s) => {
+        if (engineerId) s.dispatch.excluded.push(engineerId);
+        clearEngineer(s);
+        return 'accepted';
+      },
+    );
+    told.send();
     await core.letGo(engineerId, false);
   }
 
@@ -262,18 +291,22 @@ export class CaseDispatch {
     const { core, state } = this;
     if (state.stage === 'offered' && state.offer) {
       const offered = state.offer.engineerId;
-      await core.advance(SYSTEM_ACTOR, 'offer.withdrawn', { engineerId: offered, reason }, (s) => {
+      const told = tellTakeback(core);
+      await core.advance(SYSTEM_ACTOR, 'offer.withdrawn', { engineerId: offered, reason, ...told.notified }, (s) => {
         s.offer = undefined;
         return 'accepted';
       });
+      told.send();
       await core.activities.releaseEngineer({ caseNo: state.caseNo, engineerId: offered });
     } else if (state.stage === 'dispatched') {
       const engineerId = state.engineerId;
-      await core.advance(SYSTEM_ACTOR, 'dispatch.restarted', { reason, previousEngineerId: engineerId }, (s) => {
+      const told = tellTakeback(core);
+      await core.advance(SYSTEM_ACTOR, 'dispatch.restarted', { reason, previousEngineerId: engineerId, ...told.notified }, (s) => {
         if (engineerId) s.dispatch.excluded.push(engineerId);
         clearEngineer(s);
         return 'accepted';
       });
+      told.send();
       await core.letGo(engineerId, false);
     }
   }

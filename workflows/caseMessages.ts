@@ -1,13 +1,13 @@
 // Messages of the case beside its moves: the receipt at intake (the customer by SMS, CRM
 // webhooks), the offer to the offered engineer (SMS with a one-tap link, webhooks), the
 // engineer's SMS before the contact window lapses, the moves an engineer is told of
-// (assignment, reassignment away, cancellation, the customer's reschedule), each in the
-// engineer's language.
+// (assignment, reassignment away, cancellation, the customer's reschedule, the case or
+// offer taken back by the system), each in the engineer's language.
 // Each is queued on the outbox (delivered by the sendNotification activity) behind its
 // own patched() id, so runs started before it keep their commands. Deterministic.
 import { patched } from '@temporalio/workflow';
 import { WEBHOOK_SUBSCRIBERS } from '../domain/notifications';
-import { faultInBrief, localTime, offerLinkOrApp, type NotificationLocale } from '../domain/notifications';
+import { faultInBrief, localTime, offerLinkOrApp, type NotificationLocale, type NotificationVars } from '../domain/notifications';
 import type { CaseCore } from './caseCore';
 
 /** The receipt: "your request is case CS-…", to the customer and to subscribed webhooks. */
@@ -77,7 +77,8 @@ export function engineerLocale(language: NotificationLocale | undefined, fallbac
 /** Marks the moves that tell the engineers they concern (assignment by hand, reassignment away, cancellation). */
 export const ENGINEER_MOVE_PATCH = 'engineer-move-messages';
 
-export type EngineerMoveEvent = 'engineer.case_assigned' | 'engineer.unassigned' | 'engineer.case_cancelled';
+export type EngineerMoveEvent =
+  'engineer.case_assigned' | 'engineer.unassigned' | 'engineer.unassigned_visit_cancelled' | 'engineer.offer_withdrawn' | 'engineer.case_cancelled';
 
 /** An engineer a move concerns is told by SMS; `occurrence` names the move (its event seq). */
 export function queueEngineerMove(
@@ -85,6 +86,7 @@ export function queueEngineerMove(
   event: EngineerMoveEvent,
   engineer: { id: string; phone?: string; language?: NotificationLocale },
   occurrence: number,
+  extra: NotificationVars = {},
 ): void {
   const { caseNo, intake } = core.state;
   core.queueMessage(
@@ -97,9 +99,63 @@ export function queueEngineerMove(
       region: intake.customer.region ?? '-',
       fault: faultInBrief(intake.faultDescription),
       engineerId: engineer.id,
+      ...extra,
     },
     engineerLocale(engineer.language),
   );
+}
+
+/**
+ * Marks the runs whose system take-backs tell the engineer (the contact window lapsed,
+ * SLA level 3, an engineer no-show, an open offer closed by a dispatcher's assignment to
+ * someone else), and whose "the case is taken off you" says whether a booked visit goes
+ * with it. One id for all of them: checked where each take-back decides to tell.
+ */
+export const ENGINEER_TAKEBACK_PATCH = 'engineer-takeback-messages';
+
+/** An engineer the case is taken from, as the move saw them before it cleared them. */
+export interface EngineerLosing {
+  id: string;
+  phone?: string;
+  language?: NotificationLocale;
+  /** The booked visit's start, if one was booked (it is cancelled with the case). */
+  visitStart?: string;
+}
+
+/** The template that tells `engineer` they lost the case: with the cancelled visit if one was booked (new runs only). */
+export function lossTemplate(engineer: EngineerLosing, takeback: boolean): 'engineer.unassigned' | 'engineer.unassigned_visit_cancelled' {
+  return takeback && engineer.visitStart ? 'engineer.unassigned_visit_cancelled' : 'engineer.unassigned';
+}
+
+/** Queues the message `lossTemplate` names (the visit's start in the service area's time). */
+export function queueEngineerLoss(core: CaseCore, engineer: EngineerLosing, occurrence: number, takeback: boolean): void {
+  const event = lossTemplate(engineer, takeback);
+  const extra: NotificationVars =
+    event === 'engineer.unassigned_visit_cancelled' ? { start: localTime(engineer.visitStart!, core.state.sla.policy.calendar.utcOffsetMinutes) } : {};
+  queueEngineerMove(core, event, engineer, occurrence, extra);
+}
+
+/**
+ * What a take-back by the system (the contact window, SLA level 3, an engineer no-show)
+ * tells the engineer who loses the case or its open offer (new runs,
+ * ENGINEER_TAKEBACK_PATCH): `notified` for the move's timeline event, and `send()` to
+ * queue the SMS once the move is written. Call before the move clears the engineer.
+ */
+export function tellTakeback(core: CaseCore): { notified: { notified?: { engineerId: string; template: EngineerMoveEvent }[] }; send: () => void } {
+  const state = core.state;
+  const offer = state.offer;
+  const losing: EngineerLosing | undefined = state.engineerId
+    ? { id: state.engineerId, phone: state.engineerPhone, language: state.engineerLanguage, visitStart: state.appointment?.start }
+    : offer
+      ? { id: offer.engineerId, phone: offer.engineerPhone, language: offer.engineerLanguage }
+      : undefined;
+  if (!losing || !patched(ENGINEER_TAKEBACK_PATCH)) return { notified: {}, send: () => undefined };
+  const template = state.engineerId ? lossTemplate(losing, true) : 'engineer.offer_withdrawn';
+  const seq = state.eventSeq;
+  return {
+    notified: { notified: [{ engineerId: losing.id, template }] },
+    send: () => (template === 'engineer.offer_withdrawn' ? queueEngineerMove(core, template, losing, seq) : queueEngineerLoss(core, losing, seq, true)),
+  };
 }
 
 /** Marks the customer's reschedules that tell the assigned engineer (SMS and webhooks). */

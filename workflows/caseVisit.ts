@@ -9,7 +9,7 @@ import { localTime } from '../domain/notifications';
 import { BOOKING_OVERRIDE_ROLES } from '../domain/engineerHours';
 import { reject } from './activities';
 import { clearEngineer, now, type CaseCore, type MoveWritten } from './caseCore';
-import { ENGINEER_RESCHEDULE_PATCH, queueRescheduleMessage } from './caseMessages';
+import { ENGINEER_RESCHEDULE_PATCH, queueRescheduleMessage, tellTakeback } from './caseMessages';
 
 /** Marks the runs whose bookings are held to the engineer's hours and the customer's preferred windows. */
 export const BOOKING_RULES_PATCH = 'engineer-booking-hours';
@@ -190,12 +190,14 @@ export class CaseVisit {
       });
       await core.activities.closeBookings({ caseNo: state.caseNo, status: 'cancelled' });
     } else {
-      await core.advance(actor, 'visit.no_show', { party: 'engineer', engineerId, note: body.note, escalatedTo: 'dispatcher' }, (s) => {
+      const told = tellTakeback(core);
+      await core.advance(actor, 'visit.no_show', { party: 'engineer', engineerId, note: body.note, escalatedTo: 'dispatcher', ...told.notified }, (s) => {
         s.noShows.engineer += 1;
         if (engineerId) s.dispatch.excluded.push(engineerId);
         clearEngineer(s);
         return 'accepted';
       });
+      told.send();
       await core.letGo(engineerId, true);
     }
     return state;

@@ -35,6 +35,8 @@ describe('template catalogue', () => {
         'engineer.offered',
         'engineer.case_assigned',
         'engineer.unassigned',
+        'engineer.unassigned_visit_cancelled',
+        'engineer.offer_withdrawn',
         'engineer.case_cancelled',
         'engineer.rescheduled',
         'appointment.reminder',

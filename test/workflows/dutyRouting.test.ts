@@ -96,6 +96,58 @@ describe('escalations go to the people on duty when they fire', () => {
     ]);
   });
 
+  test('a real shift end between two thresholds of one case: before 20:00 the day supervisor, from 20:00 the night one', async () => {
+    const region = uniqueRegion('DR');
+    const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7];
+    const day = { days: EVERY_DAY, start: '08:00', end: '20:00' };
+    const night = { days: EVERY_DAY, start: '20:00', end: '08:00' };
+    const daySup = await addPerson(t.db, { id: `${region}-SD`, name: '白班主管', roles: ['supervisor'], preferredChannel: 'email' });
+    const nightSup = await addPerson(t.db, { id: `${region}-SN`, name: '夜班主管', roles: ['supervisor'], preferredChannel: 'sms' });
+    const dayMgr = await addPerson(t.db, { id: `${region}-MD`, name: '白班经理', roles: ['manager'], preferredChannel: 'sms' });
+    const nightMgr = await addPerson(t.db, { id: `${region}-MN`, name: '夜班经理', roles: ['manager'], preferredChannel: 'email' });
+    await addShift(t.db, daySup.id, 'supervisor', region, day);
+    await addShift(t.db, nightSup.id, 'supervisor', region, night);
+    await addShift(t.db, dayMgr.id, 'manager', region, day);
+    await addShift(t.db, nightMgr.id, 'manager', region, night);
+
+    // The test server's clock to the next 19:50 in the service time zone (UTC+8): the P1
+    // dispatch warning is due at 19:57:30, level 1 at 20:00 (the handover), level 2 at 20:05.
+    const now = await t.env.currentTimeMs();
+    const H = 60 * M;
+    const localMidnight = Math.floor((now + 8 * H) / (24 * H)) * 24 * H - 8 * H;
+    let opening = localMidnight + 19 * H + 50 * M;
+    if (opening < now + M) opening += 24 * H;
+    await t.env.sleep(opening - (await t.env.currentTimeMs()));
+    const { caseNo, handle } = await t.openCase({ priority: 'P1' }, { region });
+    await stageIs(handle, 'manual_dispatch');
+    await t.env.sleep(16 * M);
+    await until(handle, (s) => s.sla.clocks.find((c) => c.clock === 'dispatch')!.fired.length === 3, 'warning, level 1 and level 2');
+
+    const handover = opening + 10 * M;
+    const fired = (await t.db.select().from(caseEvents).where(eq(caseEvents.caseNo, caseNo)).orderBy(caseEvents.seq)).filter(
+      (e) => e.type.startsWith('sla.') && (e.data as { clock?: string }).clock === 'dispatch',
+    );
+    // Who was named, and on which side of 20:00 each fired.
+    expect(
+      fired.map((e) => [
+        e.type,
+        (e.data as { level: number }).level,
+        e.occurredAt.getTime() < handover ? 'day' : 'night',
+        (e.data as { notified: Array<{ personId: string }> }).notified.map((n) => n.personId),
+      ]),
+    ).toEqual([
+      ['sla.warning', 0, 'day', [daySup.id]],
+      ['sla.escalated', 1, 'night', [nightSup.id]],
+      ['sla.escalated', 2, 'night', [nightMgr.id]],
+    ]);
+    // And the messages went to them, each over their own channel.
+    expect((await messagesOf(caseNo)).map((m) => [m[0], m[1], m[2]])).toEqual([
+      ['sla.warning', 'email', daySup.email],
+      ['sla.escalation', 'sms', nightSup.phone],
+      ['sla.escalation', 'email', nightMgr.email],
+    ]);
+  });
+
   test('a person deactivated mid-case is passed over for the region fallback', async () => {
     const region = uniqueRegion('DR');
     const onShift = await addPerson(t.db, { id: `${region}-S1`, name: '值班主管', roles: ['supervisor'] });

@@ -121,7 +121,7 @@ test('assignment by hand tells the engineer who gets the case, reassignment the 
 
   await handle.executeUpdate(defs.assignEngineer, { args: [dispatcher, { engineerId: b.id, note: '就近' }] });
   const [away] = await smsFor(caseNo, 'engineer.unassigned');
-  expect([away!.body.to, away!.body.text]).toEqual([a.phone, `工单 ${caseNo}（air_conditioner KFR-35GW）已改派他人，您无需再处理，原预约已取消。`]);
+  expect([away!.body.to, away!.body.text]).toEqual([a.phone, `工单 ${caseNo}（air_conditioner KFR-35GW）已从您名下收回并改派他人，您无需再处理。`]);
   expect((await smsFor(caseNo, 'engineer.case_assigned', 2)).map((s) => s.body.to)).toEqual([a.phone, b.phone]);
 
   await handle.executeUpdate(defs.cancelCase, { args: [dispatcher, { reason: '客户已自行修好' }] });
