@@ -48,21 +48,27 @@ export function createActivities(db: Database, deps: ActivityDeps = {}) {
     return linkConfig;
   };
   /** Keyed by the activity (workflow, run, activity id): a retried activity gets the link it first issued. */
-  async function signCustomerLink(tx: Database | Transaction, subjectNo: string): Promise<{ url: string; expiresAt: string } | null> {
+  async function signCustomerLink(tx: Database | Transaction, subjectNo: string, expiresAt?: string): Promise<{ url: string; expiresAt: string } | null> {
     const cfg = links();
     if (!cfg) return null;
     const { linkId, workflowId } = activityLinkId();
-    const link = await issueCustomerLink(tx, cfg, { subjectNo, linkId, issuedBy: { role: 'system', subject: workflowId } });
+    const link = await issueCustomerLink(tx, cfg, {
+      subjectNo,
+      linkId,
+      issuedBy: { role: 'system', subject: workflowId },
+      ...(expiresAt ? { expiresAt: new Date(expiresAt) } : {}),
+    });
     return { url: link.url, expiresAt: link.expiresAt.toISOString() };
   }
   return {
     /**
      * A signed link for the customer (case: progress, quote, confirmation; complaint: the
      * proposed resolution), for a message. Null when no link secret is configured: the
-     * message then tells the customer an agent will call.
+     * message then tells the customer an agent will call. `expiresAt`: instead of
+     * CUSTOMER_LINK_TTL_HOURS (a maintenance reminder's link lasts its booking window).
      */
-    async issueCustomerLink(args: { subjectNo: string }): Promise<{ url: string; expiresAt: string } | null> {
-      return signCustomerLink(db, args.subjectNo);
+    async issueCustomerLink(args: { subjectNo: string; expiresAt?: string }): Promise<{ url: string; expiresAt: string } | null> {
+      return signCustomerLink(db, args.subjectNo, args.expiresAt);
     },
     /**
      * The offered engineer's one-tap accept/decline link (case, engineer, round), expiring

@@ -9,7 +9,7 @@
 // cycle keeps each history to a few dozen events for as long as the product lives, and a
 // wait longer than MAINTENANCE_MAX_RUN_WAIT_MS continues as new before it ends, so a
 // sleeping run wakes on code at most a month old.
-import { condition, continueAsNew, setHandler } from '@temporalio/workflow';
+import { condition, continueAsNew, patched, setHandler } from '@temporalio/workflow';
 import { maintenanceReminderMessage } from '../domain/aftercareMessages';
 import { cycleDates, MAINTENANCE_MAX_RUN_WAIT_MS, type MaintenanceSeriesInput } from '../domain/maintenance';
 import { activities } from './activities';
@@ -17,6 +17,9 @@ import { getMaintenanceState, maintenanceBooked, maintenanceOptOut, type Mainten
 import { notify } from './notify';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** New runs issue the reminder's link to expire when booking closes (due + grace), not after the default lifetime. */
+export const MAINTENANCE_LINK_PATCH = 'maintenance-link-until-booking-closes';
 
 export async function maintenanceWorkflow(input: MaintenanceSeriesInput): Promise<MaintenanceSeriesState> {
   const { dueAt, remindAt, closesAt } = cycleDates(input);
@@ -51,7 +54,11 @@ export async function maintenanceWorkflow(input: MaintenanceSeriesInput): Promis
     dueAt: iso(dueAt),
   });
   state.reminderId = id;
-  const link = await activities.issueCustomerLink({ subjectNo: input.anchorCaseNo });
+  // The default lifetime (14 days) would end the link on the due date, with the reminder
+  // going out 14 days ahead: the link instead lasts as long as booking stays open.
+  const link = await activities.issueCustomerLink(
+    patched(MAINTENANCE_LINK_PATCH) ? { subjectNo: input.anchorCaseNo, expiresAt: iso(closesAt) } : { subjectNo: input.anchorCaseNo },
+  );
   await notify(maintenanceReminderMessage(input, dueAt, link));
   await activities.markMaintenanceSent({ id, at: iso(Date.now()) });
   state.status = 'reminded';

@@ -1,17 +1,19 @@
 // The callback queue (回访) agents work, the outcome of an attempt, and the customer's side
 // through the signed case link: the SMS survey's rating and comment, booking a maintenance
-// visit, opting out of maintenance reminders. JSON routes; a customer page can post to them.
+// visit, opting out of maintenance reminders. JSON routes; the customer pages post forms of
+// their own (api/pages/customer/aftercareForms.ts) that run the same Update and booking.
 import type { Client } from '@temporalio/client';
-import { and, asc, desc, eq, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/client';
-import { callbackAttempts, callbackTasks, maintenanceReminders } from '../../db/schema';
+import { callbackAttempts, callbackTasks } from '../../db/schema';
 import { CALLBACK_OUTCOMES, CALLBACK_QUESTIONS, DEFAULT_CALLBACK_POLICY } from '../../domain/callbacks';
 import { ErrorSchema, TimeWindowSchema } from '../../domain/schemas';
 import { strictInt } from '../../domain/strictInt';
 import type { CustomerLinkConfig } from '../../shared/customerLinks';
 import { recordCallbackOutcome, submitCallbackSurvey } from '../../workflows/callbackDefinitions';
 import { createCaseIntake } from '../caseIntake';
+import { bookingRefusal, latestSeriesReminder, maintenanceView } from '../customerAftercare';
 import { runUpdate } from '../caseUpdates';
 import { linkSubjectOrThrow } from '../customerLinks';
 import { HttpError } from '../errors';
@@ -97,12 +99,7 @@ export function callbackRoutes(deps: { client: Client; db: Database; taskQueue: 
   }
   /** The latest reminder of the link's case that has a series (the one the SMS came from). */
   async function reminderOfLink(caseNo: string) {
-    const [r] = await db
-      .select()
-      .from(maintenanceReminders)
-      .where(and(eq(maintenanceReminders.caseNo, caseNo), isNotNull(maintenanceReminders.seriesId)))
-      .orderBy(desc(maintenanceReminders.cycle))
-      .limit(1);
+    const r = await latestSeriesReminder(db, caseNo);
     if (!r) throw new HttpError(404, 'maintenance_not_found', `no maintenance reminder for this link`);
     return r;
   }
@@ -234,10 +231,16 @@ export function callbackRoutes(deps: { client: Client; db: Database; taskQueue: 
         200: { description: 'Already booked', schema: z.object({ case: CaseViewSchema }) },
         ...linkErrors,
         404: { description: 'No maintenance reminder for this link', schema: ErrorSchema },
+        409: {
+          description: 'Booking closed (30 days after the due date), or the customer opted out (booking_closed, maintenance_opted_out)',
+          schema: ErrorSchema,
+        },
       },
       async handler({ req, res, params, body }) {
         const caseNo = await linkCase(req, params.token);
         const r = await reminderOfLink(caseNo);
+        const refused = bookingRefusal(await maintenanceView(db, r));
+        if (refused) throw refused;
         const { created, row } = await bookMaintenance({ client, db, openCase }, r, { role: 'customer', subject: caseNo }, 'link', body.preferredWindows);
         res.status(created ? 201 : 200).json({ case: caseView(row) });
       },

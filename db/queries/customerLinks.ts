@@ -29,12 +29,14 @@ async function lockSubject(tx: Tx, subjectNo: string, purpose: string): Promise<
  * Issues link `linkId` (default: a random id) for the subject and revokes the older live
  * ones of the same purpose unless `keepOthers`. Under a link id that exists already (a
  * retried activity) it returns that link as first issued and changes nothing else.
+ * `expiresAt` replaces the configured lifetime for a link whose use ends at a known time
+ * (a maintenance reminder's: when its booking window closes).
  */
 export async function issueCustomerLink(
   // A move's transaction too (a savepoint in it): the link is signed with the move that sends it.
   db: Database | Transaction,
   cfg: CustomerLinkConfig,
-  args: { subjectNo: string; issuedBy: Actor; linkId?: string; keepOthers?: boolean },
+  args: { subjectNo: string; issuedBy: Actor; linkId?: string; keepOthers?: boolean; expiresAt?: Date },
 ): Promise<{ token: string; url: string; expiresAt: Date; linkId: string }> {
   const purpose = linkPurpose(args.subjectNo);
   const id = args.linkId ?? randomBytes(16).toString('base64url');
@@ -48,7 +50,7 @@ export async function issueCustomerLink(
         subjectNo: args.subjectNo,
         purpose,
         issuedAt: sql`clock_timestamp()`,
-        expiresAt: sql`clock_timestamp() + make_interval(hours => ${cfg.ttlHours})`,
+        expiresAt: args.expiresAt ?? sql`clock_timestamp() + make_interval(hours => ${cfg.ttlHours})`,
         issuedByRole: args.issuedBy.role,
         issuedBySubject: args.issuedBy.subject ?? null,
       })

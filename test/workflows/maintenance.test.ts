@@ -7,9 +7,10 @@ import { and, eq } from 'drizzle-orm';
 import { createActivities } from '../../activities';
 import { receiverNotifications } from '../support/testNotifications';
 import { createDatabase, type Database } from '../../db/client';
-import { maintenanceReminders } from '../../db/schema';
+import { customerLinks, maintenanceReminders } from '../../db/schema';
 import { addMonths, seriesInputFor } from '../../domain/maintenance';
 import { maintenanceWorkflow } from '../../workflows';
+import { verifyCustomerToken } from '../../shared/customerLinks';
 import { maintenanceBooked, maintenanceOptOut } from '../../workflows/callbackDefinitions';
 import { startCaseTestEnv, type CaseTestEnv } from '../support/caseTestEnv';
 import { testCaseNo, uniqueSerial } from '../support/fixtures';
@@ -18,6 +19,7 @@ import { stackInfo } from '../support/stackInfo';
 
 const DAY = 24 * 60 * 60_000;
 const TASK_QUEUE = 'maintenance-test';
+const LINK_SECRET = 'maintenance-test-secret-0123456789';
 let t: CaseTestEnv;
 let db: Database;
 let gateway: HttpReceiver;
@@ -27,7 +29,7 @@ beforeAll(async () => {
   db = createDatabase(stackInfo().databaseUrl);
   const sending = receiverNotifications(db, gateway.url);
   const { issueCustomerLink } = createActivities(db, {
-    customerLinks: { secret: 'maintenance-test-secret-0123456789', baseUrl: 'https://service.test', ttlHours: 720 },
+    customerLinks: { secret: LINK_SECRET, baseUrl: 'https://service.test', ttlHours: 720 },
   });
   t = await startCaseTestEnv(TASK_QUEUE, (real) => ({ ...real, ...sending, issueCustomerLink }));
 });
@@ -88,6 +90,16 @@ test('three cycles, one run each: lapsed, booked, opted out; reminders by SMS ah
   expect(sms.body.text).toMatch(
     /^尊敬的孙丽，您的water_purifier RO-400（序列号 .+）将于 \d{4}-\d{2}-\d{2} 到期需要净水器滤芯更换。预约上门或退订提醒：https:\/\/service\.test\/customer\/cases\/.+，或致电客服热线 400-000-0000。$/,
   );
+  // The link lasts the booking window (due + 30 days), not the configured 30 days from the
+  // reminder (which would end it 16 days after the due date): accepted 29 days after the
+  // due date, refused once the window closes.
+  const token = /\/customer\/cases\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(sms.body.text as string)![1]!;
+  const closes1 = due1 + 30 * DAY;
+  expect(verifyCustomerToken(LINK_SECRET, token, new Date(due1 + DAY))).toMatchObject({ ok: true, subjectNo: caseNo });
+  expect(verifyCustomerToken(LINK_SECRET, token, new Date(closes1 - DAY))).toMatchObject({ ok: true, expiresAt: new Date(Math.floor(closes1 / 1000) * 1000) });
+  expect(verifyCustomerToken(LINK_SECRET, token, new Date(closes1))).toEqual({ ok: false, reason: 'expired' });
+  const links = await db.select().from(customerLinks).where(eq(customerLinks.subjectNo, caseNo));
+  expect(links.map((l) => l.expiresAt.getTime())).toEqual([closes1]);
   // Past the 30 days of grace: lapsed, and the next cycle counts from due1.
   await t.env.sleep(45 * DAY);
   await waitFor('cycle 1 lapsed', async () => {

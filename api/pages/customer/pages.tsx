@@ -1,5 +1,6 @@
 // The two pages at a customer link: the case (progress, quote, confirmation, complaints)
 // and the complaint (status and the answer to a proposal).
+import { AftercareSections, type AftercarePageView } from './aftercare';
 import { ComplaintStatus, CaseComplaints, DecisionForm } from './complaints';
 import { ConfirmSection } from './confirm';
 import { MESSAGES } from './i18n';
@@ -19,6 +20,7 @@ export function renderCasePage(
   step: CaseStep,
   sent: boolean,
   reschedule?: RescheduleRequestView,
+  aftercare?: AftercarePageView,
 ): string {
   const t = MESSAGES[frame.lang];
   return renderPage(
@@ -35,6 +37,7 @@ export function renderCasePage(
         </p>
       )}
       {step && <QuoteConfirmStep model={model} ctx={ctx} approve={step === 'approve'} />}
+      {aftercare && <AftercareSections view={aftercare} ctx={ctx} />}
       <Progress model={model} lang={frame.lang} />
       <QuoteSection model={model} ctx={ctx} />
       <ConfirmSection model={model} ctx={ctx} />

@@ -18,11 +18,14 @@ import type { CustomerLinkConfig } from '../../../shared/customerLinks';
 import { COMPLAINT_UPDATES } from '../../../workflows/complaintDefinitions';
 import { confirmCase, decideQuote } from '../../../workflows/definitions';
 import { runCaseUpdate, runComplaintUpdate } from '../../caseUpdates';
+import { createCaseIntake } from '../../caseIntake';
 import { createComplaintIntake } from '../../complaintIntake';
 import { assertLinkWritable, linkSubjectOrThrow, signedLinkOrThrow } from '../../customerLinks';
 import { HttpError, isUnavailable } from '../../errors';
 import { submitRescheduleRequest, rescheduleRequestView } from '../../rescheduleRequests';
 import { unstorableText } from '../../storableText';
+import { renderAftercareRefusal } from './aftercare';
+import { aftercarePageView, isAftercareForm, postAftercareForm } from './aftercareForms';
 import { csrfKey, csrfToken, csrfValid, ensureNonce } from './csrf';
 import { renderProblem, type PageProblem } from './errorPage';
 import { ComplaintForm, ConfirmForm, DecisionForm, FormEnvelope, QuoteForm, RescheduleForm } from './forms';
@@ -63,6 +66,7 @@ export function customerPages(deps: CustomerPageDeps): { router: express.Router;
   const { client, db } = deps;
   const key = csrfKey(deps.customerLinks.secret);
   const openComplaint = createComplaintIntake(deps);
+  const aftercare = { client, db, openCase: createCaseIntake(deps) };
   const parseForm = express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 20 });
   const router = express.Router();
 
@@ -154,9 +158,20 @@ export function customerPages(deps: CustomerPageDeps): { router: express.Router;
       const request = await latestRescheduleRequest(db, row.caseNo);
       const path = `/customer/cases/${locals(res).token}`;
       const step: CaseStep = req.query.step === 'approve' || req.query.step === 'decline' ? req.query.step : undefined;
+      const after = await aftercarePageView(db, row.caseNo, req.query.step);
       res
         .type('html')
-        .send(renderCasePage(frameOf(res, path), formContext(req, res, path), model, step, req.query.sent === '1', request && rescheduleRequestView(request)));
+        .send(
+          renderCasePage(
+            frameOf(res, path),
+            formContext(req, res, path),
+            model,
+            step,
+            req.query.sent === '1',
+            request && rescheduleRequestView(request),
+            after,
+          ),
+        );
     }),
   );
 
@@ -166,11 +181,21 @@ export function customerPages(deps: CustomerPageDeps): { router: express.Router;
     formBody,
     handle(async (req, res) => {
       // A complaint may still be filed from a closed case's link (complaints most often come
-      // after the visit); every other decision is read-only once the case is closed.
-      const { row, actor } = await caseOf(req, res, req.params.form !== 'complaint');
+      // after the visit), and so may the survey, maintenance booking and opt-out (they only
+      // come after it); every other decision is read-only once the case is closed.
+      const { row, actor } = await caseOf(req, res, req.params.form !== 'complaint' && !isAftercareForm(req.params.form));
       requireCsrf(req, res);
       const path = `/customer/cases/${locals(res).token}`;
       const moveKey = `page-${(req.body as { key: string }).key}`;
+      if (isAftercareForm(req.params.form)) {
+        const done = await postAftercareForm(aftercare, req.params.form, row.caseNo, actor, req.body, moveKey);
+        if ('refused' in done)
+          return void res
+            .status(409)
+            .type('html')
+            .send(renderAftercareRefusal(frameOf(res, path), done.refused, locals(res).back));
+        return backTo(res, path, done.anchor);
+      }
       switch (req.params.form) {
         case 'quote':
           await runCaseUpdate(client, db, row, decideQuote, actor, formOrThrow(QuoteForm, req.body), { action: 'decideQuote', key: moveKey });
