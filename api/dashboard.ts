@@ -161,6 +161,7 @@ export function dashboardRouter(deps: { db: Database; envKeys: EnvKeys; kpiMaxAg
             caseNo: c.case_no,
             customer: c.customer_name,
             rating: c.rating,
+            priority: c.priority,
             dueAt: c.due_at.toISOString().slice(0, 16).replace('T', ' '),
           })),
         }),
@@ -170,6 +171,8 @@ export function dashboardRouter(deps: { db: Database; envKeys: EnvKeys; kpiMaxAg
   router.get(
     '/kpi.csv',
     signedIn(async (req, res) => {
+      // As the page and GET /kpi: the rollup first, so the export shows what was recorded.
+      await freshKpis(db, deps.kpiMaxAgeMs ?? 60_000, deps.kpiRefreshMs);
       const by = KPI_DIMENSIONS.find((d) => d === req.query.by) ?? 'all';
       const range = kpiRange({ to: new Date(Date.now() + DAY_MS).toISOString().slice(0, 10) });
       const table = await kpiTable(db, { ...range, grain: 'none', by });

@@ -117,10 +117,13 @@ export async function breachedCases(db: Database, limit: number) {
   return r.rows;
 }
 
-/** Open satisfaction callbacks due first (callback_tasks as recorded today). */
+/**
+ * Open satisfaction callbacks in the order agents get them from `GET /callbacks/queue`:
+ * priority (low ratings and reworks first), then due time, then id (the queue's index).
+ */
 export async function callbackQueue(db: Database, limit: number) {
-  const r = await db.$client.query<{ case_no: string; customer_name: string; rating: number | null; due_at: Date }>(
-    `SELECT case_no, customer_name, rating, due_at FROM callback_tasks WHERE status = 'open' ORDER BY due_at LIMIT $1`,
+  const r = await db.$client.query<{ case_no: string; customer_name: string; rating: number | null; priority: number; due_at: Date }>(
+    `SELECT case_no, customer_name, rating, priority, due_at FROM callback_tasks WHERE status = 'open' ORDER BY priority, due_at, id LIMIT $1`,
     [limit],
   );
   return r.rows;

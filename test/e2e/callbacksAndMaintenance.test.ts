@@ -1,6 +1,8 @@
 // On the real stack (worker, API, PostgreSQL, the local SMS receiver): an agent records
-// an unsatisfied callback and a complaint opens; a maintenance reminder's SMS link books a
-// case of kind maintenance and the series moves to its next cycle. The two workflows are
+// an unsatisfied callback and a complaint opens; partly and refused end a callback without
+// one; an unreachable customer answers the SMS survey over its link (a low rating opens a
+// complaint); a maintenance reminder's SMS link books a case of kind maintenance and the
+// series moves to its next cycle, and an opt-out stops a series started after it. The two workflows are
 // started here as aftercare starts them (aftercare itself: test/workflows/aftercare.test.ts),
 // with dates already due, so nothing waits on a clock.
 import { Connection } from '@temporalio/client';
@@ -46,6 +48,40 @@ async function waitFor<T>(what: string, read: () => Promise<T | undefined>): Pro
 }
 const freshCaseNo = () => `CS-20000103-${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
 
+/** Starts a case's callback as aftercare does, its first attempt `dueAgoMs` in the past. */
+async function startCallback(caseNo: string, rating: number, dueAgoMs = 1000): Promise<void> {
+  await testClient(connection).workflow.start('callbackWorkflow', {
+    taskQueue: stackInfo().taskQueue,
+    workflowId: callbackWorkflowId(caseNo),
+    args: [
+      {
+        caseNo,
+        customer: { name: '吴静', phone: '+86 137 1111 2222', language: 'zh-CN' },
+        product: { category: 'water_heater', model: 'JSQ-16' },
+        engineerId: 'E001',
+        rating,
+        reworks: 0,
+        firstDueAt: new Date(Date.now() - dueAgoMs).toISOString(),
+        policy: DEFAULT_CALLBACK_POLICY,
+      },
+    ],
+  });
+  cleanup.push(callbackWorkflowId(caseNo));
+}
+type QueueItem = { caseNo: string; id: number; priority: number; attempt: number };
+const queueItems = async (): Promise<QueueItem[]> => {
+  const items: QueueItem[] = [];
+  for (let cursor: string | null = null; ;) {
+    const page = await call('GET', `/callbacks/queue?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { as: 'agent' });
+    expect(page.status).toBe(200);
+    items.push(...(page.body.items as QueueItem[]));
+    cursor = page.body.nextCursor as string | null;
+    if (!cursor) return items;
+  }
+};
+const inQueue = (caseNo: string, attempt: number) =>
+  waitFor(`${caseNo} attempt ${attempt} in the queue`, async () => (await queueItems()).find((i) => i.caseNo === caseNo && i.attempt === attempt));
+
 test('an unsatisfied callback opens a complaint; the queue lists it first, the outcome is idempotent', async () => {
   const caseNo = freshCaseNo();
   const client = testClient(connection);
@@ -80,8 +116,12 @@ test('an unsatisfied callback opens a complaint; the queue lists it first, the o
     'price',
   ]);
 
-  const missing = await call('POST', `/callbacks/${item.id}/outcome`, { as: 'agent', body: { attempt: 1, outcome: 'unsatisfied' } });
-  expect(missing.status).toBe(400);
+  const missing = await call('POST', `/callbacks/${item.id}/outcome`, {
+    as: 'agent',
+    body: { attempt: 1, outcome: 'unsatisfied' },
+    headers: { 'idempotency-key': idempotencyKey() },
+  });
+  expect([missing.status, missing.body.error.fields]).toEqual([400, [expect.objectContaining({ path: 'body.satisfaction' })]]);
   const key = idempotencyKey();
   const body = { attempt: 1, outcome: 'unsatisfied', satisfaction: 1, note: '师傅迟到两小时' };
   const first = await call('POST', `/callbacks/${item.id}/outcome`, { as: 'agent', body, headers: { 'idempotency-key': key } });
@@ -106,6 +146,110 @@ test('an unsatisfied callback opens a complaint; the queue lists it first, the o
     headers: { 'idempotency-key': idempotencyKey() },
   });
   expect(late.status).toBe(409);
+});
+
+test('partly and refused end the callback: out of the queue, no complaint, nothing more to record', async () => {
+  const partlyNo = freshCaseNo();
+  const refusedNo = freshCaseNo();
+  await startCallback(partlyNo, 3);
+  await startCallback(refusedNo, 4);
+  const partly = await inQueue(partlyNo, 1);
+  const refused = await inQueue(refusedNo, 1);
+  expect([partly.priority, refused.priority]).toEqual([2, 2]);
+  // partly needs the customer's satisfaction, as every answered outcome does; refused has none.
+  const bare = await call('POST', `/callbacks/${partly.id}/outcome`, {
+    as: 'agent',
+    body: { attempt: 1, outcome: 'partly' },
+    headers: { 'idempotency-key': idempotencyKey() },
+  });
+  expect([bare.status, bare.body.error.fields]).toEqual([400, [expect.objectContaining({ path: 'body.satisfaction' })]]);
+  const p = await call('POST', `/callbacks/${partly.id}/outcome`, {
+    as: 'agent',
+    body: { attempt: 1, outcome: 'partly', satisfaction: 3, answers: { fixed: true } },
+    headers: { 'idempotency-key': idempotencyKey() },
+  });
+  expect(p.status).toBe(200);
+  expect(p.body.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'partly', satisfaction: 3, via: 'phone' })]);
+  const r = await call('POST', `/callbacks/${refused.id}/outcome`, {
+    as: 'agent',
+    body: { attempt: 1, outcome: 'refused', note: '不方便' },
+    headers: { 'idempotency-key': idempotencyKey() },
+  });
+  expect(r.status).toBe(200);
+  expect(r.body.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'refused', satisfaction: null, via: 'phone' })]);
+
+  const closed = (caseNo: string) =>
+    waitFor(`${caseNo} done`, async () => {
+      const { rows } = await pool.query('SELECT status, outcome, satisfaction, via, complaint_no, survey_sent_at FROM callback_tasks WHERE case_no = $1', [
+        caseNo,
+      ]);
+      return rows[0]?.status === 'done' ? rows[0] : undefined;
+    });
+  expect(await closed(partlyNo)).toEqual({ status: 'done', outcome: 'partly', satisfaction: 3, via: 'phone', complaint_no: null, survey_sent_at: null });
+  expect(await closed(refusedNo)).toEqual({ status: 'done', outcome: 'refused', satisfaction: null, via: 'phone', complaint_no: null, survey_sent_at: null });
+  const queue = await queueItems();
+  expect(queue.filter((i) => i.caseNo === partlyNo || i.caseNo === refusedNo)).toEqual([]);
+  for (const caseNo of [partlyNo, refusedNo]) {
+    expect((await call('GET', `/complaints/CP-${caseNo}-CB`, { as: 'agent' })).status).toBe(404);
+  }
+  const again = await call('POST', `/callbacks/${refused.id}/outcome`, {
+    as: 'agent',
+    body: { attempt: 1, outcome: 'satisfied', satisfaction: 5 },
+    headers: { 'idempotency-key': idempotencyKey() },
+  });
+  expect([again.status, again.body.error.code]).toEqual([409, 'illegal_transition']);
+});
+
+test('unreachable on every attempt, then the SMS survey over the customer link: a rating of 2 opens a complaint', async () => {
+  const caseNo = freshCaseNo();
+  // First attempt 25 h ago: the +4 h and +24 h attempts are due as soon as each is queued.
+  await startCallback(caseNo, 5, 25 * 3600_000);
+  for (const attempt of [1, 2, 3]) {
+    const item = await inQueue(caseNo, attempt);
+    const res = await call('POST', `/callbacks/${item.id}/outcome`, {
+      as: 'agent',
+      body: { attempt, outcome: 'unreachable', note: '无人接听' },
+      headers: { 'idempotency-key': idempotencyKey() },
+    });
+    expect(res.status).toBe(200);
+  }
+  const sms = await waitFor('the survey SMS', async () => {
+    const outbox = await gatewayOutbox();
+    return outbox.sms.find((m) => (m.idempotencyKey ?? '').startsWith(`${caseNo}#callback-survey`));
+  });
+  expect(sms.to).toBe('+86 137 1111 2222');
+  const token = /\/customer\/cases\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(sms.text)![1]!;
+  const { rows: sent } = await pool.query('SELECT status, survey_sent_at IS NOT NULL AS sent FROM callback_tasks WHERE case_no = $1', [caseNo]);
+  expect(sent).toEqual([{ status: 'survey', sent: true }]);
+
+  const bad = await call('POST', `/customer/cases/${token}/survey`, { as: null, body: { rating: 6 } });
+  expect([bad.status, bad.body.error.fields]).toEqual([400, [expect.objectContaining({ path: 'body.rating' })]]);
+  const forged = await call('POST', `/customer/cases/${token.slice(0, -2)}xx/survey`, { as: null, body: { rating: 5 } });
+  expect(forged.status).toBe(401);
+  const key = idempotencyKey();
+  const answer = { rating: 2, comment: '热水器还是忽冷忽热' };
+  const res = await call('POST', `/customer/cases/${token}/survey`, { as: null, body: answer, headers: { 'idempotency-key': key } });
+  expect([res.status, res.body]).toEqual([200, { caseNo, rating: 2 }]);
+  // The same answer retried with its key answers the same; another is refused, the survey being over.
+  const retry = await call('POST', `/customer/cases/${token}/survey`, { as: null, body: answer, headers: { 'idempotency-key': key } });
+  expect(retry.status).toBe(200);
+
+  const complaintNo = `CP-${caseNo}-CB`;
+  cleanup.push(complaintWorkflowId(complaintNo));
+  const done = await waitFor('callback done', async () => {
+    const { rows } = await pool.query('SELECT status, outcome, satisfaction, via, complaint_no FROM callback_tasks WHERE case_no = $1', [caseNo]);
+    return rows[0]?.status === 'done' ? rows[0] : undefined;
+  });
+  expect(done).toEqual({ status: 'done', outcome: 'unsatisfied', satisfaction: 2, via: 'sms_survey', complaint_no: complaintNo });
+  const complaint = await waitFor('the complaint', async () => {
+    const r = await call('GET', `/complaints/${complaintNo}`, { as: 'agent' });
+    return r.status === 200 ? r.body.complaint : undefined;
+  });
+  expect(complaint).toMatchObject({ complaintNo, caseNo, source: 'auto', grade: 'general' });
+  expect(complaint.summary).toContain('SMS survey');
+  expect(complaint.summary).toContain('热水器还是忽冷忽热');
+  const late = await call('POST', `/customer/cases/${token}/survey`, { as: null, body: { rating: 5 } });
+  expect([late.status, late.body.error.code]).toEqual([409, 'illegal_transition']);
 });
 
 test('the maintenance reminder SMS link books a maintenance case; the series moves to its next cycle', async () => {
@@ -148,4 +292,14 @@ test('the maintenance reminder SMS link books a maintenance case; the series mov
   expect(out.body).toEqual({ seriesId: input.seriesId, optedOut: true });
   expect(await handle.result()).toMatchObject({ status: 'opted_out', cycle: 2 });
   await call('POST', `/cases/${bookedNo}/cancel`, { body: { reason: 'test over' } });
+
+  // The same product is repaired again later: that case's aftercare starts the product's
+  // series anew (same id, the last run over). The opt-out recorded before it ends it at once.
+  const laterNo = freshCaseNo();
+  const later = seriesInputFor({ caseNo: laterNo, archivedAt: input.lastServiceAt, customer: input.customer, product: input.product })!;
+  expect(later.seriesId).toBe(input.seriesId);
+  const laterSeries = await client.workflow.start('maintenanceWorkflow', { taskQueue: stackInfo().taskQueue, workflowId: later.seriesId, args: [later] });
+  expect(await laterSeries.result()).toMatchObject({ status: 'opted_out', cycle: 1 });
+  // Its cycle was due at once (last serviced a year ago): without the opt-out it would have written a reminder.
+  expect((await pool.query('SELECT count(*)::int AS n FROM maintenance_reminders WHERE case_no = $1', [laterNo])).rows).toEqual([{ n: 0 }]);
 });

@@ -52,8 +52,13 @@ beforeAll(async () => {
     stage: 'dispatched',
   });
   await pool.query("UPDATE cases SET sla_breached = true, escalation_level = 2, engineer_name = '工程师0' WHERE case_no = 'LATE-1'");
+  // The callback queue: by priority, then due time, then id (as GET /callbacks/queue), not by due time alone.
   await pool.query(
-    `INSERT INTO callback_tasks (case_no, customer_name, customer_phone, rating, due_at, status) VALUES ('D3', '王芳', '13800000000', 3, now(), 'open')`,
+    `INSERT INTO callback_tasks (case_no, customer_name, customer_phone, rating, priority, due_at, status) VALUES
+       ('D3', '王芳', '13800000000', 3, 2, now() - interval '3 hours', 'open'),
+       ('D6', '李娜', '13800000001', 2, 1, now() - interval '1 hour', 'open'),
+       ('D13', '张伟', '13800000002', 5, 1, now() - interval '1 hour', 'open'),
+       ('D20', '刘洋', '13800000003', 1, 1, now() - interval '2 hours', 'open')`,
   );
   await insertApiKey(pool, { key: STORED_KEY, role: 'supervisor', label: 'dashboard test' });
   api = await startApi({ temporalAddress: stackInfo().temporalAddress, databaseUrl: scratch.url, taskQueue: 'dashboard-test' });
@@ -107,7 +112,36 @@ describe('dashboard sessions', () => {
       '<script src="/dashboard/assets/dashboard.js">',
     ]);
     expect(body).toContain('LATE-1');
+    // The callback queue in the agents' order: priority 1 (earliest due first, then id), then 2.
+    const queue = /<table id="callbacks">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(body)![1]!;
+    expect([...queue.matchAll(/<tr><td>([^<]+)<\/td>/g)].map((m) => m[1])).toEqual(['D20', 'D6', 'D13', 'D3']);
     expect((await page()).status).toBe(303);
+  });
+
+  test('the CSV export refreshes the rollup first, as the page and GET /kpi do', async () => {
+    const cookie = cookieOf(await signIn(KEYS.supervisor));
+    const shPdCases = async () => {
+      const res = await fetch(`${api.base}/dashboard/kpi.csv?by=region`, { headers: { cookie } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      const line = (await res.text()).split('\r\n').find((l) => l.startsWith(',SH-PD,SH-PD,'))!;
+      return Number(line.split(',')[3]); // cases (count)
+    };
+    const before = await shPdCases();
+    // On LATE-1's day, region and engineer, so the charts below keep their points.
+    await insertCase(pool, {
+      caseNo: 'CSV-1',
+      createdAt: new Date(Date.now() - DAY - 3 * 3_600_000).toISOString(),
+      region: 'SH-PD',
+      engineerId: 'E0',
+      category: 'air_conditioner',
+      priority: 'P3',
+      channel: 'phone',
+      stage: 'accepted',
+    });
+    // Past the rollup's maximum age (a minute): the next reader refreshes it.
+    await pool.query("UPDATE kpi_refresh_state SET refreshed_at = now() - interval '1 hour'");
+    expect(await shPdCases()).toBe(before + 1);
   });
 
   test('an expired session sends the browser to sign in', async () => {
@@ -176,7 +210,7 @@ test('the dashboard renders in Chromium: charts drawn, no CSP violation; screens
     expect(charts.map((c) => c.points)).toEqual([20, 20, 3, 6]);
     for (const c of charts) expect(c.inked).toBeGreaterThan(1000);
     expect(await tab.locator('#breaches tbody tr').count()).toBe(1);
-    expect(await tab.locator('#callbacks tbody tr').count()).toBe(1);
+    expect(await tab.locator('#callbacks tbody tr td:first-child').allTextContents()).toEqual(['D20', 'D6', 'D13', 'D3']);
     expect(problems).toEqual([]);
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await tab.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });

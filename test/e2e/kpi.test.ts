@@ -1,7 +1,8 @@
 // KPIs on a hand-made data set whose right answers were worked out by hand (below, next
-// to each figure), in a database of its own: five cases, two complaints, SLA results,
-// satisfaction callbacks (A satisfied, B unreachable, E still open; C's row is from before
-// the callback workflow and does not count).
+// to each figure), in a database of its own: seven cases rated 1 to 5, two complaints, SLA
+// results on every clock, satisfaction callbacks of every kind (A satisfied, B unreachable,
+// E still open, G refused, H partly by the SMS survey; C's row is from before the callback
+// workflow and does not count).
 // Times are Asia/Shanghai (+08:00), the KPI day's time zone; case C opens at 07:00 on
 // 3 March there, still 2 March in UTC, so it must count on the 3rd.
 import { Pool } from 'pg';
@@ -27,6 +28,7 @@ beforeAll(async () => {
   db = createDatabase(scratch.url, { max: 2 });
   await insertEngineer(pool, 'E1', '张伟', 'R1');
   await insertEngineer(pool, 'E2', 'Li, "Lei"', 'R1');
+  await insertEngineer(pool, 'E3', '陈静', 'R3');
   const base = { category: 'AC', priority: 'P2', channel: 'phone' };
   // A: accepted +30 min, contact +60, on site +240, archived +24 h; fixed first time, rated 5.
   await insertCase(pool, {
@@ -39,11 +41,15 @@ beforeAll(async () => {
     milestones: { dispatched: '2026-03-02T09:30:00+08:00', contacted: '2026-03-02T10:00:00+08:00', on_site: '2026-03-02T13:00:00+08:00' },
     archive: { at: '2026-03-03T09:00:00+08:00', firstTimeFix: true, reworks: 0, rating: 5 },
     sla: [
+      { clock: 'dispatch', met: true },
+      { clock: 'engineerAcceptance', met: true },
+      { clock: 'customerContact', met: true },
       { clock: 'firstResponse', met: true },
       { clock: 'onSiteArrival', met: true },
     ],
   });
   // B: +10, +40, +120, archived +48 h after one rework, rated 3; complaint K1 is about it.
+  // Its customer-contact clock ran twice (the rework's visit is cycle 1): both count.
   await insertCase(pool, {
     ...base,
     caseNo: 'B',
@@ -56,6 +62,10 @@ beforeAll(async () => {
     milestones: { dispatched: '2026-03-02T14:10:00+08:00', contacted: '2026-03-02T14:40:00+08:00', on_site: '2026-03-02T16:00:00+08:00' },
     archive: { at: '2026-03-04T14:00:00+08:00', firstTimeFix: false, reworks: 1, rating: 3 },
     sla: [
+      { clock: 'dispatch', met: false },
+      { clock: 'engineerAcceptance', met: true },
+      { clock: 'customerContact', met: false },
+      { clock: 'customerContact', met: true, cycle: 1 },
       { clock: 'firstResponse', met: false },
       { clock: 'onSiteArrival', met: true },
       { clock: 'resolution', met: false },
@@ -71,6 +81,7 @@ beforeAll(async () => {
     engineerId: 'E1',
     stage: 'dispatched',
     milestones: { dispatched: '2026-03-03T07:20:00+08:00' },
+    sla: [{ clock: 'dispatch', met: true }],
   });
   // D: cancelled before anyone took it.
   await insertCase(pool, {
@@ -94,15 +105,55 @@ beforeAll(async () => {
     stage: 'archived',
     milestones: { dispatched: '2026-03-10T11:05:00+08:00', contacted: '2026-03-10T11:35:00+08:00', on_site: '2026-03-10T14:00:00+08:00' },
     archive: { at: '2026-03-10T17:00:00+08:00', firstTimeFix: true, reworks: 0, rating: 4 },
-    sla: [{ clock: 'firstResponse', met: true }],
+    sla: [
+      { clock: 'dispatch', met: true },
+      { clock: 'firstResponse', met: true },
+    ],
+  });
+  // G and H: the week of 16 March, region R3, engineer E3, category WH, P3, by WeChat.
+  const week3 = { region: 'R3', engineerId: 'E3', category: 'WH', priority: 'P3', channel: 'wechat', stage: 'archived' };
+  // G: +15, +45, +300, archived +24 h, not fixed first time (no rework), rated 1.
+  await insertCase(pool, {
+    ...week3,
+    caseNo: 'G',
+    createdAt: '2026-03-17T10:00:00+08:00',
+    milestones: { dispatched: '2026-03-17T10:15:00+08:00', contacted: '2026-03-17T10:45:00+08:00', on_site: '2026-03-17T15:00:00+08:00' },
+    archive: { at: '2026-03-18T10:00:00+08:00', firstTimeFix: false, reworks: 0, rating: 1 },
+    sla: [
+      { clock: 'dispatch', met: true },
+      { clock: 'engineerAcceptance', met: false },
+      { clock: 'customerContact', met: true },
+      { clock: 'firstResponse', met: false },
+      { clock: 'onSiteArrival', met: false },
+      { clock: 'resolution', met: true },
+    ],
+  });
+  // H: +25, +55, +240, archived +8 h, fixed first time, rated 2.
+  await insertCase(pool, {
+    ...week3,
+    caseNo: 'H',
+    createdAt: '2026-03-17T14:00:00+08:00',
+    milestones: { dispatched: '2026-03-17T14:25:00+08:00', contacted: '2026-03-17T14:55:00+08:00', on_site: '2026-03-17T18:00:00+08:00' },
+    archive: { at: '2026-03-17T22:00:00+08:00', firstTimeFix: true, reworks: 0, rating: 2 },
+    sla: [
+      { clock: 'dispatch', met: false },
+      { clock: 'engineerAcceptance', met: true },
+      { clock: 'customerContact', met: true },
+      { clock: 'firstResponse', met: true },
+      { clock: 'onSiteArrival', met: true },
+      { clock: 'resolution', met: true },
+    ],
   });
   await insertComplaint(pool, { complaintNo: 'K1', createdAt: '2026-03-03T12:00:00+08:00', caseNo: 'B', acknowledgedOnTime: true, resolvedOnTime: false });
   await insertComplaint(pool, { complaintNo: 'K2', createdAt: '2026-03-10T09:00:00+08:00', caseNo: null, acknowledgedOnTime: false, resolvedOnTime: null });
   // Callbacks fall due a day after archive; they count on their case's intake day.
-  await insertCallback(pool, { caseNo: 'A', dueAt: '2026-03-04T09:00:00+08:00', outcome: 'satisfied', via: 'phone', satisfaction: 5 });
-  await insertCallback(pool, { caseNo: 'B', dueAt: '2026-03-05T14:00:00+08:00', outcome: 'unreachable', via: 'lapsed' });
-  await insertCallback(pool, { caseNo: 'C', dueAt: '2026-03-05T07:00:00+08:00', outcome: null, legacy: true });
-  await insertCallback(pool, { caseNo: 'E', dueAt: '2026-03-11T17:00:00+08:00', outcome: null });
+  await insertCallback(pool, { caseNo: 'A', engineerId: 'E1', dueAt: '2026-03-04T09:00:00+08:00', outcome: 'satisfied', via: 'phone', satisfaction: 5 });
+  await insertCallback(pool, { caseNo: 'B', engineerId: 'E2', dueAt: '2026-03-05T14:00:00+08:00', outcome: 'unreachable', via: 'lapsed' });
+  await insertCallback(pool, { caseNo: 'C', engineerId: 'E1', dueAt: '2026-03-05T07:00:00+08:00', outcome: null, legacy: true });
+  await insertCallback(pool, { caseNo: 'E', engineerId: 'E2', dueAt: '2026-03-11T17:00:00+08:00', outcome: null });
+  // G's customer declined to answer; H was unreachable by phone and answered the SMS survey 3 (partly).
+  await insertCallback(pool, { caseNo: 'G', engineerId: 'E3', dueAt: '2026-03-19T10:00:00+08:00', outcome: 'refused', via: 'phone' });
+  await insertCallback(pool, { caseNo: 'H', engineerId: 'E3', dueAt: '2026-03-18T22:00:00+08:00', outcome: 'partly', via: 'sms_survey', satisfaction: 3 });
   await refreshKpiRollup(db, { full: true });
   api = await startApi({
     temporalAddress: stackInfo().temporalAddress,
@@ -124,37 +175,38 @@ describe('KPI figures on the hand-made data set', () => {
     const { rows } = await kpiTable(db, { ...range, grain: 'none', by: 'all' });
     expect(rows).toHaveLength(1);
     expect(rows[0]!.values).toEqual({
-      cases: 5,
-      archived: 3, // A, B, E
+      cases: 7,
+      archived: 5, // A, B, E, G, H
       cancelled: 1, // D
-      response_accept_min: 16.3, // (30 + 10 + 20 + 5) / 4 = 16.25
-      response_contact_min: 45, // (60 + 40 + 35) / 3
-      response_on_site_min: 180, // (240 + 120 + 180) / 3
-      resolution_h: 26, // (24 + 48 + 6) / 3
-      first_time_fix_rate: 66.7, // A, E of 3
-      rework_rate: 33.3, // B of 3
-      csat_rated: 3,
-      csat_mean: 4, // (5 + 3 + 4) / 3
-      csat_1: 0,
-      csat_2: 0,
-      csat_3: 1,
-      csat_4: 1,
-      csat_5: 1,
-      csat_satisfied_share: 66.7, // 4 and 5 of 3 ratings
+      response_accept_min: 17.5, // (30 + 10 + 20 + 5 + 15 + 25) / 6
+      response_contact_min: 47, // (60 + 40 + 35 + 45 + 55) / 5
+      response_on_site_min: 216, // (240 + 120 + 180 + 300 + 240) / 5
+      resolution_h: 22, // (24 + 48 + 6 + 24 + 8) / 5
+      first_time_fix_rate: 60, // A, E, H of 5
+      rework_rate: 20, // B of 5
+      csat_rated: 5,
+      csat_mean: 3, // (5 + 3 + 4 + 1 + 2) / 5
+      csat_1: 1, // G
+      csat_2: 1, // H
+      csat_3: 1, // B
+      csat_4: 1, // E
+      csat_5: 1, // A
+      csat_satisfied_share: 40, // 4 and 5 of 5 ratings
       complaints: 2,
-      complaint_rate: 40, // 2 per 5 cases
+      complaint_rate: 28.57, // 2 per 7 cases (per 100, to 2 places)
       complaint_ack_on_time: 50, // K1 yes, K2 no
       complaint_resolve_on_time: 0, // K1 resolved late; K2 not resolved
-      sla_firstResponse_met: 66.7, // A, E of A, B, E
-      sla_dispatch_met: null,
-      sla_engineerAcceptance_met: null,
-      sla_customerContact_met: null,
-      sla_onSiteArrival_met: 100, // A, B
-      sla_resolution_met: 0, // B
-      callbacks: 3, // A, B, E (C's legacy row is not the callback workflow's)
-      callback_completion_rate: 33.3, // A reached, of 3 due (B unreachable, E open)
-      callback_satisfied_share: 100, // A of A
-      callback_unreachable_share: 33.3, // B of 3
+      sla_firstResponse_met: 60, // A, E, H of A, B, E, G, H
+      sla_dispatch_met: 66.7, // A, C, E, G of A, B, C, E, G, H
+      sla_engineerAcceptance_met: 75, // A, B, H of A, B, G, H
+      sla_customerContact_met: 80, // A, B's cycle 1, G, H of those and B's cycle 0
+      sla_onSiteArrival_met: 75, // A, B, H of A, B, G, H
+      sla_resolution_met: 66.7, // G, H of B, G, H
+      callbacks: 5, // A, B, E, G, H (C's legacy row is not the callback workflow's)
+      callback_completion_rate: 60, // A, G (refused), H (SMS survey) reached, of 5 due (B unreachable, E open)
+      // A of the 3 reached: a refusal stays in the denominator (without G it would be 50).
+      callback_satisfied_share: 33.3,
+      callback_unreachable_share: 20, // B of 5
     });
   });
 
@@ -166,6 +218,7 @@ describe('KPI figures on the hand-made data set', () => {
       [null, '', 0, null, null, null], // D, K2
       [null, 'E1', 1, 100, 100, 0], // A (C has no workflow callback)
       [null, 'E2', 2, 0, null, 50], // B unreachable, E open
+      [null, 'E3', 2, 100, 0, 0], // G refused, H partly: both reached, neither satisfied
     ]);
     expect(await table('week', 'region')).toEqual([
       ['2026-03-02', 'R1', 2, 50, 100, 50], // A, B
@@ -173,28 +226,46 @@ describe('KPI figures on the hand-made data set', () => {
       ['2026-03-09', '', 0, null, null, null], // K2
       ['2026-03-09', 'R1', 1, 0, null, 0], // E open
       ['2026-03-09', 'R2', 0, null, null, null], // D
+      ['2026-03-16', 'R3', 2, 100, 0, 0], // G, H
     ]);
     expect(await table('day', 'all')).toEqual([
       ['2026-03-02', '', 2, 50, 100, 50],
       ['2026-03-03', '', 0, null, null, null],
       ['2026-03-10', '', 1, 0, null, 0],
+      ['2026-03-17', '', 2, 100, 0, 0],
     ]);
     expect(await table('month', 'category')).toEqual([
       ['2026-03-01', '', 0, null, null, null],
       ['2026-03-01', 'AC', 3, 33.3, 100, 33.3], // A, B, E
+      ['2026-03-01', 'WH', 2, 100, 0, 0], // G, H
       ['2026-03-01', 'WP', 0, null, null, null], // C, D
     ]);
     expect(await table('month', 'priority')).toEqual([
       ['2026-03-01', '', 0, null, null, null],
       ['2026-03-01', 'P1', 1, 0, null, 100], // B
       ['2026-03-01', 'P2', 2, 50, 100, 0], // A, E
-      ['2026-03-01', 'P3', 0, null, null, null], // D
+      ['2026-03-01', 'P3', 2, 100, 0, 0], // D (no callback), G, H
     ]);
     expect(await table('none', 'channel')).toEqual([
       [null, '', 0, null, null, null],
       [null, 'app', 0, null, null, null], // D
       [null, 'phone', 2, 50, 100, 0], // A, E
       [null, 'web', 1, 0, null, 100], // B
+      [null, 'wechat', 2, 100, 0, 0], // G, H
+    ]);
+  });
+
+  test('the view callback_stats_by_engineer (for SQL users, all time) agrees with the callback KPIs by engineer', async () => {
+    const { rows } = await pool.query(
+      `SELECT engineer_id, callbacks::int, reached::int, satisfied::int, refused::int, by_survey::int, satisfied_share, completion_rate
+       FROM callback_stats_by_engineer ORDER BY engineer_id`,
+    );
+    // As the KPI table above, as fractions: E1 1 due, 100% completed, 100% satisfied; E2 2, 0%, none
+    // reached; E3 2, 100%, 0% (G's refusal counts as reached, not satisfied). C's legacy row is left out.
+    expect(rows).toEqual([
+      { engineer_id: 'E1', callbacks: 1, reached: 1, satisfied: 1, refused: 0, by_survey: 0, satisfied_share: 1, completion_rate: 1 },
+      { engineer_id: 'E2', callbacks: 2, reached: 0, satisfied: 0, refused: 0, by_survey: 0, satisfied_share: null, completion_rate: 0 },
+      { engineer_id: 'E3', callbacks: 2, reached: 2, satisfied: 0, refused: 1, by_survey: 1, satisfied_share: 0, completion_rate: 1 },
     ]);
   });
 
@@ -299,6 +370,23 @@ describe('KPI figures on the hand-made data set', () => {
           sla_firstResponse_met: null,
         },
       ],
+      // Week of 16 March: G, H (R3).
+      [
+        '2026-03-16',
+        'R3',
+        {
+          cases: 2,
+          archived: 2,
+          response_accept_min: 20,
+          resolution_h: 16,
+          first_time_fix_rate: 50,
+          csat_satisfied_share: 0,
+          complaints: 0,
+          complaint_rate: 0,
+          complaint_ack_on_time: null,
+          sla_firstResponse_met: 50,
+        },
+      ],
     ]);
   });
 
@@ -313,6 +401,7 @@ describe('KPI figures on the hand-made data set', () => {
       ['', '', { cases: 1, response_accept_min: null, response_contact_min: null, rework_rate: null, csat_mean: null, complaint_rate: 100 }], // D, K2
       ['E1', '张伟', { cases: 2, response_accept_min: 25, response_contact_min: 60, rework_rate: 0, csat_mean: 5, complaint_rate: 0 }], // A, C
       ['E2', 'Li, "Lei"', { cases: 2, response_accept_min: 7.5, response_contact_min: 37.5, rework_rate: 50, csat_mean: 3.5, complaint_rate: 50 }], // B, E; K1
+      ['E3', '陈静', { cases: 2, response_accept_min: 20, response_contact_min: 50, rework_rate: 0, csat_mean: 1.5, complaint_rate: 0 }], // G, H
     ]);
   });
 
@@ -322,13 +411,14 @@ describe('KPI figures on the hand-made data set', () => {
       ['2026-03-02', 2, 0],
       ['2026-03-03', 1, 1], // C at 07:00 +08:00 (23:00 UTC the day before); K1
       ['2026-03-10', 2, 1],
+      ['2026-03-17', 2, 0],
     ]);
     const months = await kpiTable(db, { ...range, grain: 'month', by: 'priority', kpis: ['cases'] });
     expect(months.rows.map((r) => [r.period, r.key, r.values.cases])).toEqual([
       ['2026-03-01', '', 0], // K2 (no case, no priority)
       ['2026-03-01', 'P1', 1],
       ['2026-03-01', 'P2', 3],
-      ['2026-03-01', 'P3', 1],
+      ['2026-03-01', 'P3', 3],
     ]);
   });
 
@@ -337,7 +427,7 @@ describe('KPI figures on the hand-made data set', () => {
     expect(first.rows.map((r) => r.period)).toEqual(['2026-03-02', '2026-03-03']);
     expect(first.hasMore).toBe(true);
     const rest = await kpiTable(db, { ...range, grain: 'day', by: 'all', kpis: ['cases'], limit: 2, offset: 2 });
-    expect(rest.rows.map((r) => r.period)).toEqual(['2026-03-10']);
+    expect(rest.rows.map((r) => r.period)).toEqual(['2026-03-10', '2026-03-17']);
     expect(rest.hasMore).toBe(false);
   });
 });
@@ -357,7 +447,7 @@ describe('the rollup refreshes incrementally', () => {
     const result = await refreshKpiRollup(db);
     expect(result).toMatchObject({ mode: 'incremental', days: 1 });
     const { rows } = await kpiTable(db, { ...range, grain: 'none', by: 'all', kpis: ['cases', 'archived'] });
-    expect(rows[0]!.values).toEqual({ cases: 6, archived: 3 });
+    expect(rows[0]!.values).toEqual({ cases: 8, archived: 5 });
     // Nothing recorded since: nothing is stale.
     expect(await refreshKpiRollup(db)).toMatchObject({ mode: 'incremental', days: 0, rows: 0 });
   });
@@ -368,8 +458,8 @@ describe('the rollup refreshes incrementally', () => {
     expect(await refreshKpiRollup(db)).toMatchObject({ mode: 'incremental', days: 1 }); // 10 March, E's intake day
     const kpis = ['callbacks', 'callback_completion_rate', 'callback_satisfied_share', 'callback_unreachable_share'];
     const { rows } = await kpiTable(db, { ...range, grain: 'none', by: 'all', kpis });
-    // A and E reached of 3; A satisfied of A, E; B unreachable of 3.
-    expect(rows[0]!.values).toEqual({ callbacks: 3, callback_completion_rate: 66.7, callback_satisfied_share: 50, callback_unreachable_share: 33.3 });
+    // A, E, G, H reached of 5; A satisfied of those 4; B unreachable of 5.
+    expect(rows[0]!.values).toEqual({ callbacks: 5, callback_completion_rate: 80, callback_satisfied_share: 25, callback_unreachable_share: 20 });
     expect(await refreshKpiRollup(db)).toMatchObject({ mode: 'incremental', days: 0, rows: 0 });
   });
 
@@ -397,7 +487,7 @@ describe('the rollup refreshes incrementally', () => {
     // Once the lock is free the same request rebuilds the (small) rollup and answers.
     const r = await call('GET', `/kpi?from=${range.from}&to=${range.to}&grain=none&kpis=cases`, { base: api.base, as: 'supervisor' });
     expect(r.status).toBe(200);
-    expect(r.body.rows[0].values).toEqual({ cases: 6 });
+    expect(r.body.rows[0].values).toEqual({ cases: 8 });
   });
 });
 
@@ -418,6 +508,7 @@ describe('GET /kpi', () => {
       ['email', { cases: 1, csat_satisfied_share: null }],
       ['phone', { cases: 3, csat_satisfied_share: 100 }], // A 5, E 4
       ['web', { cases: 1, csat_satisfied_share: 0 }], // B 3
+      ['wechat', { cases: 2, csat_satisfied_share: 0 }], // G 1, H 2
     ]);
     expect(r.body.nextOffset).toBeNull();
     expect((await call('GET', '/kpi', { base: api.base, as: 'agent' })).status).toBe(403);
@@ -442,7 +533,8 @@ describe('GET /kpi', () => {
         '\uFEFFperiod,engineer,label,cases (count),csat_mean (1–5)\r\n' +
           ',,,2,\r\n' /* D, and F from the refresh test */ +
           ',E1,张伟,2,5\r\n' +
-          ',E2,"Li, ""Lei""",2,3.5\r\n',
+          ',E2,"Li, ""Lei""",2,3.5\r\n' +
+          ',E3,陈静,2,1.5\r\n',
       );
     }
   });

@@ -107,12 +107,12 @@ export async function insertEngineer(pool: Pool, id: string, name: string, regio
  */
 export async function insertCallback(
   pool: Pool,
-  c: { caseNo: string; dueAt: string; outcome: string | null; via?: string; satisfaction?: number; legacy?: boolean },
+  c: { caseNo: string; dueAt: string; outcome: string | null; via?: string; satisfaction?: number; legacy?: boolean; engineerId?: string },
 ): Promise<void> {
   const done = c.outcome !== null || c.legacy === true;
   await pool.query(
-    `INSERT INTO callback_tasks (case_no, customer_name, customer_phone, due_at, status, workflow_id, outcome, satisfaction, via, done_at, result)
-     VALUES ($1, '王芳', '13800000000', $2, $3, $4, $5, $6, $7, $8, $9)`,
+    `INSERT INTO callback_tasks (case_no, customer_name, customer_phone, due_at, status, workflow_id, outcome, satisfaction, via, done_at, result, engineer_id)
+     VALUES ($1, '王芳', '13800000000', $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [
       c.caseNo,
       c.dueAt,
@@ -123,6 +123,7 @@ export async function insertCallback(
       c.via ?? null,
       done ? c.dueAt : null,
       c.legacy ? { reached: true, satisfaction: 5 } : null,
+      c.engineerId ?? null,
     ],
   );
 }

@@ -1,7 +1,8 @@
 // The callback workflow (回访) on the time-skipping server with the real activities, the
 // test stack's PostgreSQL and a local SMS receiver: attempts at +0 / +4 h / +24 h, an
 // unreachable customer re-queued each time, a lapsed attempt, the SMS survey through the
-// customer link after the last, and an unsatisfied customer's complaint.
+// customer link after the last, partly and refused ending it at once, the survey window
+// lapsing unanswered, and an unsatisfied customer's complaint.
 import { and, eq } from 'drizzle-orm';
 import { createActivities } from '../../activities';
 import { receiverNotifications } from '../support/testNotifications';
@@ -162,6 +163,87 @@ test('an answered call with satisfied ends at once; no survey', async () => {
     return rows.length && rows.every((r) => r.status !== 'queued') ? rows : undefined;
   });
   expect(due.map((r) => [r.channel, r.recipient])).toEqual([['webhook', '*']]);
+});
+
+test('partly and refused end the callback at once: out of the queue, no complaint, no further attempt, no survey', async () => {
+  const partly = await startCallback({ rating: 3 });
+  const refused = await startCallback({ rating: 1 });
+  await t.env.sleep(60_000);
+  await openAttempt(partly.handle, 1);
+  await openAttempt(refused.handle, 1);
+  const answers = { overall: 3, fixed: true, punctual: 3 };
+  await partly.handle.executeUpdate(recordCallbackOutcome, { args: [agentA, { attempt: 1, outcome: 'partly', satisfaction: 3, answers, note: '一般' }] });
+  await refused.handle.executeUpdate(recordCallbackOutcome, { args: [agentA, { attempt: 1, outcome: 'refused', note: '不想回答' }] });
+  expect(await partly.handle.result()).toMatchObject({ status: 'done', outcome: 'partly', satisfaction: 3, attempt: 1 });
+  const refusedState = await refused.handle.result();
+  expect(refusedState).toMatchObject({ status: 'done', outcome: 'refused', attempt: 1 });
+  expect(refusedState.satisfaction).toBeUndefined();
+  expect(refusedState.complaintNo).toBeUndefined();
+  // Done rows leave the queue (it lists status open); the KPIs count both as reached (refused: reached, not satisfied).
+  expect(await taskOf(partly.caseNo)).toMatchObject({
+    status: 'done',
+    outcome: 'partly',
+    satisfaction: 3,
+    answers,
+    via: 'phone',
+    complaintNo: null,
+    surveySentAt: null,
+  });
+  expect(await taskOf(refused.caseNo)).toMatchObject({
+    status: 'done',
+    outcome: 'refused',
+    satisfaction: null,
+    via: 'phone',
+    complaintNo: null,
+    surveySentAt: null,
+  });
+  // A later time skip queues nothing more: one attempt row each, no survey SMS.
+  await t.env.sleep(2 * 24 * H);
+  for (const { caseNo } of [partly, refused]) {
+    const attempts = await t.db.select().from(callbackAttempts).where(eq(callbackAttempts.caseNo, caseNo));
+    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([[1, caseNo === partly.caseNo ? 'partly' : 'refused']]);
+    expect(smsTo(caseNo, 'callback.survey')).toEqual([]);
+    expect(
+      await t.db
+        .select()
+        .from(complaints)
+        .where(eq(complaints.complaintNo, `CP-${caseNo}-CB`)),
+    ).toEqual([]);
+  }
+});
+
+test('an SMS survey nobody answers within its window ends the callback unreachable', async () => {
+  // One attempt (the policy is the workflow's input), so the survey follows the first failure.
+  const policy = { ...DEFAULT_CALLBACK_POLICY, attempts: DEFAULT_CALLBACK_POLICY.attempts.slice(0, 1) };
+  const { caseNo, handle } = await startCallback({ rating: 4, policy });
+  await t.env.sleep(60_000);
+  await openAttempt(handle, 1);
+  await handle.executeUpdate(recordCallbackOutcome, { args: [agentA, { attempt: 1, outcome: 'unreachable' }] });
+  const surveyAt = await waitFor('survey', async () => {
+    const s = await handle.query(getCallbackState);
+    return s.status === 'survey' ? Date.parse(s.surveySentAt!) : undefined;
+  });
+  await waitFor('survey SMS', async () => (smsTo(caseNo, 'callback.survey').length ? true : undefined));
+  // A minute before the window closes it is still open...
+  await t.env.sleep(surveyAt + DEFAULT_CALLBACK_POLICY.surveyWindowMinutes * 60_000 - 60_000 - (await t.env.currentTimeMs()));
+  expect((await handle.query(getCallbackState)).status).toBe('survey');
+  expect((await taskOf(caseNo)).status).toBe('survey');
+  // ...and once it has, the callback ends unreachable: no complaint, nothing more to answer.
+  await t.env.sleep(2 * 60_000);
+  expect(await handle.result()).toMatchObject({ status: 'done', outcome: 'unreachable', attempt: 1 });
+  expect(await taskOf(caseNo)).toMatchObject({
+    status: 'done',
+    outcome: 'unreachable',
+    satisfaction: null,
+    via: 'lapsed',
+    doneBy: 'system:caseWorkflow',
+    complaintNo: null,
+  });
+  await expect(
+    handle.executeUpdate(submitCallbackSurvey, {
+      args: [{ role: 'customer', subject: caseNo }, { rating: 5 }],
+    }),
+  ).rejects.toThrow();
 });
 
 // Last: the complaint it opens keeps running (its messages retry) until the file ends.

@@ -18,7 +18,8 @@ export interface DashboardProps {
   who: string;
   data: DashboardData;
   breaches: Array<{ caseNo: string; stage: string; priority: string; region: string; engineer: string; level: number; openedAt: string }>;
-  callbacks: Array<{ caseNo: string; customer: string; rating: number | null; dueAt: string }>;
+  /** In the agents' queue order: priority (1 first), due time, id. */
+  callbacks: Array<{ caseNo: string; customer: string; rating: number | null; priority: number; dueAt: string }>;
 }
 
 /** JSON inside <script>: '<', '>' and '&' escaped so no text can close the element. */
@@ -128,6 +129,7 @@ export function renderDashboardPage({ who, data, breaches, callbacks }: Dashboar
                   <th>Case</th>
                   <th>Customer</th>
                   <th>Rating</th>
+                  <th>Priority</th>
                   <th>Due</th>
                 </tr>
               </thead>
@@ -137,6 +139,7 @@ export function renderDashboardPage({ who, data, breaches, callbacks }: Dashboar
                     <td>{c.caseNo}</td>
                     <td>{c.customer}</td>
                     <td>{c.rating ?? '—'}</td>
+                    <td>{c.priority}</td>
                     <td>{c.dueAt}</td>
                   </tr>
                 ))}
