@@ -46,7 +46,9 @@ export async function bookMaintenance(
     .update(maintenanceReminders)
     .set({ status: 'opened', openedCaseNo: row.caseNo, bookedAt, bookedVia: via })
     .where(eq(maintenanceReminders.id, r.id));
-  await tell(deps.client, r.seriesId, (h) => h.signal(maintenanceBooked, { caseNo: row.caseNo, at: bookedAt.toISOString(), via }));
+  await tell(deps.client, r.seriesId, (h) =>
+    h.signal(maintenanceBooked, { caseNo: row.caseNo, at: bookedAt.toISOString(), via, ...(r.cycle ? { cycle: r.cycle } : {}) }),
+  );
   return { created, row };
 }
 

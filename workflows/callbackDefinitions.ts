@@ -49,6 +49,7 @@ export interface MaintenanceSeriesState {
 
 export const getMaintenanceState = defineQuery<MaintenanceSeriesState>('getMaintenanceState');
 /** A maintenance case was opened from this cycle's reminder (the API wrote the row first). */
-export const maintenanceBooked = defineSignal<[{ caseNo: string; at: string; via: 'agent' | 'link' }]>('maintenanceBooked');
+/** `cycle`: the reminder's cycle; a run of another cycle ignores it (signals sent before it was added carry none). */
+export const maintenanceBooked = defineSignal<[{ caseNo: string; at: string; via: 'agent' | 'link'; cycle?: number }]>('maintenanceBooked');
 /** The customer wants no more reminders for this product (the API wrote the opt-out row first). */
 export const maintenanceOptOut = defineSignal<[{ at: string; via: 'agent' | 'link' }]>('maintenanceOptOut');

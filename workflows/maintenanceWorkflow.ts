@@ -28,6 +28,9 @@ export async function maintenanceWorkflow(input: MaintenanceSeriesInput): Promis
   let optedOut = false;
   setHandler(getMaintenanceState, () => state);
   setHandler(maintenanceBooked, (b) => {
+    // An agent may open a case for a reminder whose cycle already lapsed or was booked;
+    // that must not count as booking the cycle this run waits for.
+    if (b.cycle !== undefined && b.cycle !== input.cycle) return;
     booked ??= { caseNo: b.caseNo, at: b.at };
   });
   setHandler(maintenanceOptOut, () => {

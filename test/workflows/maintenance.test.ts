@@ -11,7 +11,7 @@ import { customerLinks, maintenanceReminders } from '../../db/schema';
 import { addMonths, seriesInputFor } from '../../domain/maintenance';
 import { maintenanceWorkflow } from '../../workflows';
 import { verifyCustomerToken } from '../../shared/customerLinks';
-import { maintenanceBooked, maintenanceOptOut } from '../../workflows/callbackDefinitions';
+import { getMaintenanceState, maintenanceBooked, maintenanceOptOut } from '../../workflows/callbackDefinitions';
 import { startCaseTestEnv, type CaseTestEnv } from '../support/caseTestEnv';
 import { testCaseNo, uniqueSerial } from '../support/fixtures';
 import { startHttpReceiver, type HttpReceiver } from '../support/receivers';
@@ -113,7 +113,12 @@ test('three cycles, one run each: lapsed, booked, opted out; reminders by SMS ah
   expect((await rowOf(2)).dueAt.getTime()).toBe(due2);
   const bookedAt = new Date(await t.env.currentTimeMs()).toISOString();
   const run2 = (await handle.describe()).runId;
-  await handle.signal(maintenanceBooked, { caseNo: 'CS-20000101-999999', at: bookedAt, via: 'link' });
+  // An agent opening a case for cycle 1's lapsed reminder does not book cycle 2: the run
+  // answers a query after the signal and is still the same run, still waiting.
+  await handle.signal(maintenanceBooked, { caseNo: 'CS-20000101-999998', at: bookedAt, via: 'agent', cycle: 1 });
+  expect(await handle.query(getMaintenanceState)).toMatchObject({ cycle: 2 });
+  expect((await handle.describe()).runId).toBe(run2);
+  await handle.signal(maintenanceBooked, { caseNo: 'CS-20000101-999999', at: bookedAt, via: 'link', cycle: 2 });
   await nextRun(run2);
   const due3 = addMonths(bookedAt, 6);
 
