@@ -34,8 +34,9 @@ export function Progress({ model, lang }: { model: CaseModel; lang: Lang }) {
       </ol>
       <h3>{t.next}</h3>
       <p>{nextWords(model.next, lang)}</p>
+      {/* A booked visit's ETA is the promise the customer holds (the SLA deadline may lie before a window they chose). */}
       {model.eta && <Eta at={model.eta} lang={lang} />}
-      {model.nextBy && (
+      {!model.eta && model.nextBy && (
         <p>
           {t.expectBy} <time dateTime={model.nextBy}>{formatTime(model.nextBy, lang)}</time>
         </p>

@@ -39,7 +39,7 @@ label{display:block;margin:10px 0 4px;font-weight:600}
 .choice input{width:24px;height:24px}
 fieldset{border:1px solid #c4cbd3;border-radius:6px;margin:8px 0;padding:4px 12px}
 legend{font-weight:600;padding:0 4px}
-textarea,select{width:100%;min-height:48px;font:inherit;padding:8px;border:1px solid #6b7684;border-radius:6px;background:#fff;color:#1a1a1a}
+textarea,select,input[type=datetime-local]{width:100%;min-height:48px;font:inherit;padding:8px;border:1px solid #6b7684;border-radius:6px;background:#fff;color:#1a1a1a}
 .stars span[aria-hidden]{color:#8a5a00;letter-spacing:2px}
 .outcome{background:#e7f4ea;border-left:4px solid #1d7a3a;padding:8px}
 .flash{background:#e7f4ea;border-radius:6px;padding:8px 12px}
