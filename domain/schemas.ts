@@ -171,11 +171,21 @@ export const CheckOutBodySchema = z
   })
   .meta({ id: 'CheckOutBody' });
 
+/** The field messages of a confirmation missing what its answer needs (the customer page words them in its language). */
+export const RATING_REQUIRED = 'a rating 1-5 is required when fixed is true';
+export const NOT_FIXED_REASON_REQUIRED = 'a reason is required when fixed is false: say what is still wrong';
+
+// "Not fixed" is not a verdict on the service: it needs no rating (one given is still
+// taken, as before) but a reason, the comment, which the rework carries to the engineer.
 export const ConfirmBodySchema = z
   .strictObject({
-    rating: z.int().min(1).max(5),
-    comment: z.string().trim().max(1000).optional(),
+    rating: z.int().min(1).max(5).optional().meta({ description: 'Required when fixed is true; optional when false' }),
+    comment: z.string().trim().max(1000).optional().meta({ description: 'With fixed=false the reason (required): what is still wrong' }),
     fixed: z.boolean().default(true).meta({ description: 'false re-opens the case as rework' }),
+  })
+  .superRefine((b, ctx) => {
+    if (b.fixed && b.rating === undefined) ctx.addIssue({ code: 'custom', path: ['rating'], message: RATING_REQUIRED });
+    if (!b.fixed && !b.comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: NOT_FIXED_REASON_REQUIRED });
   })
   .meta({ id: 'ConfirmBody' });
 

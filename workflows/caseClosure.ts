@@ -45,12 +45,13 @@ export class CaseClosure {
         },
       );
       await core.letGo(engineerId, false);
+      // "Not fixed" may come without a rating (a rating was required before: same commands for old runs).
       if (state.reworks >= 2) await this.openAutoComplaint('second_rework', body);
-      else if (body.rating <= LOW_RATING_THRESHOLD) await this.openAutoComplaint('low_rating', body);
+      else if (body.rating !== undefined && body.rating <= LOW_RATING_THRESHOLD) await this.openAutoComplaint('low_rating', body);
       return state;
     }
     await this.archive(actor, 'case.confirmed', { rating: body.rating, comment: body.comment, fixed: body.fixed });
-    if (body.rating <= LOW_RATING_THRESHOLD) await this.openAutoComplaint('low_rating', body);
+    if (body.rating !== undefined && body.rating <= LOW_RATING_THRESHOLD) await this.openAutoComplaint('low_rating', body);
     return state;
   }
 
@@ -140,13 +141,13 @@ export class CaseClosure {
    * A low rating or a second rework opens a complaint by itself: a child that outlives
    * the case, named after case and trigger so it can only ever be opened once.
    */
-  private async openAutoComplaint(trigger: ComplaintTrigger, c: { rating: number; comment?: string }): Promise<void> {
+  private async openAutoComplaint(trigger: ComplaintTrigger, c: { rating?: number; comment?: string }): Promise<void> {
     const { core, state } = this;
     const complaintNo = autoComplaintNo(state.caseNo, trigger);
     if (state.complaints.includes(complaintNo)) return;
     state.complaints.push(complaintNo);
     const customer = state.intake.customer;
-    const grade: ComplaintGrade = trigger === 'second_rework' || c.rating <= 1 ? 'serious' : 'general';
+    const grade: ComplaintGrade = trigger === 'second_rework' || (c.rating !== undefined && c.rating <= 1) ? 'serious' : 'general';
     const summary =
       trigger === 'second_rework'
         ? `Automatic: case ${state.caseNo} needed a second rework (${state.reworks} reworks)${c.comment ? `; customer: ${c.comment}` : ''}`

@@ -267,7 +267,12 @@ export function caseRoutes(deps: CaseRouteDeps): RouteSpec[] {
     transition('quote', 'quote', 'Quote parts and labour; above zero and out of warranty it waits for the customer', QuoteBodySchema),
     transition('decideQuote', 'quote/decision', "Record the customer's approval or rejection of the quote (agent on the phone)", QuoteDecisionBodySchema),
     transition('checkOut', 'check-out', 'Engineer checks out with a result, parts used and warranty', CheckOutBodySchema),
-    transition('confirm', 'confirm', 'Customer confirms and rates (确认/归档); fixed=false re-opens as rework', ConfirmBodySchema),
+    transition(
+      'confirm',
+      'confirm',
+      'Customer confirms and rates (确认/归档); fixed=false re-opens as rework (a reason in comment, no rating needed)',
+      ConfirmBodySchema,
+    ),
     transition('cancel', 'cancel', 'Cancel an open case with a reason', CancelBodySchema),
     transition(
       'changePriority',

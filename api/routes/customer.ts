@@ -127,7 +127,7 @@ export function customerRoutes(deps: { client: Client; db: Database; customerLin
       method: 'post',
       path: '/customer/cases/:token/confirm',
       tag: 'Customer',
-      summary: 'The customer confirms with a 1-5 rating; fixed=false asks for another repair',
+      summary: 'The customer confirms with a 1-5 rating; fixed=false asks for another repair (a reason in comment, no rating needed)',
       params: TokenParams,
       headers: MoveIdempotencyHeaders,
       body: ConfirmBodySchema,

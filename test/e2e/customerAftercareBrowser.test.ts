@@ -11,7 +11,17 @@ import type { Browser, Page } from 'playwright-core';
 import { Pool } from 'pg';
 import { CUSTOMER_CSS } from '../../api/pages/customer/styles';
 import { archivedCase, maintenanceReminded, surveySent } from '../support/aftercareCase';
-import { measure, PAGE_ARTIFACTS, phone, screenshot, seriousViolations, type PageWeight } from '../support/customerBrowser';
+import {
+  measure,
+  NARROWEST_PHONE_PX,
+  PAGE_ARTIFACTS,
+  PAGE_BUDGET_GZIP_BYTES,
+  phone,
+  screenshot,
+  seriousViolations,
+  widthAtNarrowest,
+  type PageWeight,
+} from '../support/customerBrowser';
 import { launchChromium } from '../support/headlessChromium';
 import { call } from '../support/http';
 import { testClient } from '../support/payloadKeys';
@@ -52,7 +62,7 @@ afterAll(async () => {
 
 const onStack = (token: string) => `${stackInfo().apiUrl}/customer/cases/${token}`;
 
-/** Shows `url` in both languages: a screenshot each, axe on each, the weight measured (zh-CN). */
+/** Shows `url` in both languages: a screenshot, axe, no sideways scroll at 360 px and the weight within the budget, each. */
 async function record(page: Page, url: string, name: string): Promise<void> {
   for (const lang of ['zh-CN', 'en'] as const) {
     const sep = url.includes('?') ? '&' : '?';
@@ -61,7 +71,12 @@ async function record(page: Page, url: string, name: string): Promise<void> {
     expect(await page.locator('html').getAttribute('lang')).toBe(lang);
     await screenshot(page, `${name}.${lang}`);
     expect([name, lang, await seriousViolations(page)]).toEqual([name, lang, []]);
-    if (lang === 'zh-CN') weights.push(await measure(page, name, (await res!.text()) ?? '', CUSTOMER_CSS));
+    const width = await widthAtNarrowest(page);
+    if (width > NARROWEST_PHONE_PX) throw new Error(`${name}.${lang} scrolls sideways at ${NARROWEST_PHONE_PX} px: ${width} px wide`);
+    const w = await measure(page, name, lang, (await res!.text()) ?? '', CUSTOMER_CSS);
+    weights.push(w);
+    const total = w.htmlGzipBytes + w.cssGzipBytes;
+    if (total > PAGE_BUDGET_GZIP_BYTES) throw new Error(`${name}.${lang} weighs ${total} B gzip (HTML + CSS), over the ${PAGE_BUDGET_GZIP_BYTES} B budget`);
   }
 }
 

@@ -6,6 +6,7 @@ import { createHmac } from 'node:crypto';
 import { futureSlot, intakeInput } from '../support/fixtures';
 import { call, openCase, waitForStage } from '../support/http';
 import { LINK_SECRET, stackInfo } from '../support/stackInfo';
+import { NOT_FIXED_REASON_REQUIRED, RATING_REQUIRED } from '../../domain/schemas';
 
 jest.setTimeout(120_000);
 
@@ -169,4 +170,56 @@ test("a closed case's link still files a complaint; every other decision stays r
   const after = await page(`/customer/cases/${token}?lang=en`);
   expect((after.text.match(/class="complaint"/g) ?? []).length).toBe(1);
   expect((await stageOf(caseNo)).stage).toBe('cancelled');
+});
+
+test('"not fixed" needs a reason and no rating: refused without one as JSON (400 naming body.comment) and as a page, taken without a rating', async () => {
+  const base = intakeInput();
+  const opened = await openCase({ ...base, customer: { ...base.customer, language: 'en' } });
+  const caseNo: string = opened.body.case.caseNo;
+  await waitForStage(caseNo, 'manual_dispatch');
+  const steps: Array<[string, string, unknown]> = [
+    ['assign', 'dispatcher', { engineerId: 'E001' }],
+    ['contact', 'engineerE001', { confirmedAddress: '世纪大道100号', diagnosis: '电容', partsToBring: [] }],
+    ['appointment', 'engineerE001', futureSlot()],
+    ['check-in', 'engineerE001', { lat: 31.23, lng: 121.47 }],
+    ['check-out', 'engineerE001', { result: 'fixed', resolution: 'cleaned' }],
+  ];
+  for (const [p, as, body] of steps) expect([p, (await call('POST', `/cases/${caseNo}/${p}`, { as: as as never, body })).status]).toEqual([p, 200]);
+  await waitForStage(caseNo, 'awaiting_confirmation');
+  const token: string = (await call('POST', `/cases/${caseNo}/customer-link`, { as: 'agent' })).body.token;
+
+  // JSON: no reason, or a blank one, is 400 with the field and why; "fixed" still needs its rating.
+  for (const body of [{ fixed: false }, { fixed: false, rating: 2, comment: '  ' }]) {
+    const r = await call('POST', `/customer/cases/${token}/confirm`, { as: null, body });
+    expect([r.status, r.body.error.code, r.body.error.fields]).toEqual([
+      400,
+      'validation_failed',
+      [{ path: 'body.comment', message: NOT_FIXED_REASON_REQUIRED }],
+    ]);
+  }
+  const unrated = await call('POST', `/customer/cases/${token}/confirm`, { as: null, body: { comment: 'fine' } });
+  expect([unrated.status, unrated.body.error.fields]).toEqual([400, [{ path: 'body.rating', message: RATING_REQUIRED }]]);
+
+  // The page: a "not fixed" form sent without its reason (what the browser's `required` stops) says what is missing.
+  const got = await page(`/customer/cases/${token}?lang=en`);
+  const cookie = `cw_csrf=${/cw_csrf=([^;]+)/.exec(got.headers.get('set-cookie') ?? '')![1]!}`;
+  const csrf = /name="csrf" value="([^"]+)"/.exec(got.text)![1]!;
+  const noReason = await page(`/customer/cases/${token}/forms/confirm`, {
+    method: 'POST',
+    headers: formHeaders(cookie),
+    body: form({ fixed: 'false', comment: ' ', csrf, key: `nr-${Date.now()}-abcdefgh`, lang: 'en' }),
+  });
+  expect([noReason.status, noReason.text]).toEqual([400, expect.stringContaining('tell us what is still wrong')]);
+  expect((await stageOf(caseNo)).stage).toBe('awaiting_confirmation');
+
+  // JSON without a rating, with the reason: the rework, the reason kept and no rating recorded.
+  const ok = await call('POST', `/customer/cases/${token}/confirm`, { as: null, body: { fixed: false, comment: 'still noisy' } });
+  expect(ok.status).toBe(200);
+  const after = (await call('GET', `/cases/${caseNo}`, { as: 'supervisor' })).body;
+  expect(after.case.reworks).toBe(1);
+  const rework = after.timeline.find((e: { type: string }) => e.type === 'case.rework');
+  expect([rework.data.comment, rework.data.rating]).toEqual(['still noisy', undefined]);
+  const shown = await page(`/customer/cases/${token}?lang=en`);
+  expect(shown.text).toMatch(/You said not fixed<\/strong> at <time[^>]*>[^<]+<\/time>: <q>still noisy<\/q>; the engineer will return\./);
+  await call('POST', `/cases/${caseNo}/cancel`, { body: { reason: 'test done' } });
 });

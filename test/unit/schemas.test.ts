@@ -193,6 +193,8 @@ describe('case moves', () => {
     expect(CheckOutBodySchema.parse({ result: 'needs_parts', resolution: 'r', warrantyDays: 0 }).warrantyDays).toBe(0);
     expect(ConfirmBodySchema.parse({ rating: 5 })).toEqual({ rating: 5, fixed: true });
     expect(ConfirmBodySchema.parse({ rating: 1, fixed: false, comment: ' ok ' })).toEqual({ rating: 1, fixed: false, comment: 'ok' });
+    // "Not fixed" needs no rating, but a reason.
+    expect(ConfirmBodySchema.parse({ fixed: false, comment: '还是不制冷' })).toEqual({ fixed: false, comment: '还是不制冷' });
     expect(CancelBodySchema.parse({ reason: 'x' })).toEqual({ reason: 'x' });
   });
 
@@ -278,6 +280,9 @@ describe('case moves', () => {
     [ConfirmBodySchema, ['rating 6', { rating: 6 }, 'rating']],
     [ConfirmBodySchema, ['rating 4.5', { rating: 4.5 }, 'rating']],
     [ConfirmBodySchema, ['comment too long', { rating: 3, comment: long(1001) }, 'comment']],
+    [ConfirmBodySchema, ['fixed without a rating', { comment: 'ok' }, 'rating']],
+    [ConfirmBodySchema, ['not fixed without a reason', { fixed: false, rating: 2 }, 'comment']],
+    [ConfirmBodySchema, ['not fixed with a blank reason', { fixed: false, comment: '  ' }, 'comment']],
     [CancelBodySchema, ['no reason', {}, 'reason']],
   ];
   test.each(cases)('refuses (%#)', (schema, r) => expectRefused(schema, r));

@@ -10,8 +10,21 @@ export type PageProblem =
   | { kind: 'expired' | 'invalid' | 'revoked' | 'withdrawn' }
   | { kind: 'moved'; stage?: string }
   | { kind: 'read_only' | 'form_expired' | 'invalid_input' | 'busy' }
+  /** A confirmation without what its answer needs: "not fixed" without a reason, "fixed" without stars. */
+  | { kind: 'reason_required' | 'rating_required' }
   /** The decision went through and the workflow texted a newer link (e.g. the quote declined: please confirm). */
   | { kind: 'sent_new_link' };
+
+const MISSING: Record<Lang, Record<'reason_required' | 'rating_required', string>> = {
+  'zh-CN': {
+    reason_required: '选择“没修好”时请说明哪里还有问题，我们会转告工程师。请返回填写原因后再提交。',
+    rating_required: '选择“已修好”时请选择 1-5 星评分。请返回选择后再提交。',
+  },
+  en: {
+    reason_required: 'To say it is not fixed, tell us what is still wrong: the engineer gets your reason. Go back, add it and send again.',
+    rating_required: 'To confirm it is fixed, choose 1-5 stars. Go back, choose and send again.',
+  },
+};
 
 function stageWords(stage: string | undefined, lang: Lang): string | undefined {
   if (!stage) return undefined;
@@ -52,6 +65,11 @@ export function renderProblem(frame: PageFrame, problem: PageProblem, backHref?:
       break;
     case 'busy':
       lines = [t.busy];
+      break;
+    case 'reason_required':
+    case 'rating_required':
+      heading = t.invalidInput;
+      lines = [MISSING[frame.lang][problem.kind]];
       break;
   }
   return renderPage(

@@ -2,7 +2,7 @@
 // turned into the same typed bodies (and checked by the same schemas) before an Update.
 import { z } from 'zod';
 import { COMPLAINT_CATEGORIES } from '../../../domain/complaints';
-import { ConfirmBodySchema, QuoteDecisionBodySchema } from '../../../domain/schemas';
+import { QuoteDecisionBodySchema } from '../../../domain/schemas';
 import { DecisionBodySchema } from '../../../domain/complaintSchemas';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -24,9 +24,10 @@ export const QuoteForm = z
   .object({ approve: bool, comment: optionalText })
   .transform(({ approve, comment }) => QuoteDecisionBodySchema.parse({ approve, ...(comment ? { comment } : {}) }));
 
+/** "Fixed" posts a rating; "not fixed" posts none, and its reason as the comment. The route then checks ConfirmBodySchema (a missing rating or reason: 400 naming it). */
 export const ConfirmForm = z
-  .object({ fixed: bool, rating: z.coerce.number().int().min(1).max(5), comment: optionalText })
-  .transform(({ fixed, rating, comment }) => ConfirmBodySchema.parse({ fixed, rating, ...(comment ? { comment } : {}) }));
+  .object({ fixed: bool, rating: z.coerce.number().int().min(1).max(5).optional(), comment: optionalText })
+  .transform(({ fixed, rating, comment }) => ({ fixed, ...(rating !== undefined ? { rating } : {}), ...(comment ? { comment } : {}) }));
 
 export const ComplaintForm = z.object({ category: z.enum(COMPLAINT_CATEGORIES), summary: z.string().trim().min(1).max(2000) });
 

@@ -35,8 +35,19 @@ export interface CaseModel {
   steps: Array<{ index: number; at?: string; state: 'done' | 'current' | 'todo' }>;
   engineer: { name: string | null; badgeNo: string | null } | null;
   appointment: { start: string; end: string } | null;
+  /** What happens next (words in stageWords.ts). */
+  next: NextStep;
   /** When the next thing should have happened at the latest (the running SLA clock's deadline). */
   nextBy?: string;
+  /** While the visit is booked: the time the customer was texted to expect contact or arrival by. */
+  eta?: string;
+  /** Each "not fixed" answer (oldest first), read back from the case's rework events (the workflow forgets the answer). */
+  notFixed: Array<{ at: string; reason?: string }>;
+  /** The latest "not fixed" is still being acted on: the engineer is to return. */
+  returnPending: boolean;
+  /** The visit ended because the customer declined the quote (so "not fixed" reopens nothing). */
+  repairDeclined: boolean;
+  canReschedule: boolean;
   events: EventItem[];
   quote: Quote | null;
   confirmation: CaseState['confirmation'] | null;
@@ -62,7 +73,16 @@ export interface CaseRowLike {
 export interface EventRowLike {
   type: string;
   occurredAt: Date;
+  /** The event's payload (case_events.data): the rework's reason, the ETA the customer was texted. */
+  data?: unknown;
 }
+
+/** What happens next: the stage's own line, or a finer one where the stage alone says the wrong thing (NEXT_SUBSTEP_WORDS). */
+export type NextStep = Stage | 'repairing' | 'return_visit' | 'confirm_no_repair';
+
+/** Stages where the visit is still ahead: the customer may ask to move it. */
+const BEFORE_VISIT: readonly Stage[] = ['dispatched', 'contacted', 'scheduled', 'awaiting_parts'];
+const AT_DISPATCH: readonly Stage[] = ['accepted', 'offered', 'manual_dispatch'];
 
 /** The earliest deadline among the case's running clocks (none while paused: the customer is waited on). */
 export function nextDeadline(snap: Partial<CaseState>): string | undefined {
@@ -74,6 +94,23 @@ export function nextDeadline(snap: Partial<CaseState>): string | undefined {
   return due.length > 0 ? new Date(Math.min(...due)).toISOString() : undefined;
 }
 
+export function nextStep(stage: Stage, snap: Partial<CaseState>): NextStep {
+  if (stage === 'on_site' && (snap.quote?.status === 'approved' || snap.quote?.status === 'waived')) return 'repairing';
+  if (AT_DISPATCH.includes(stage) && (snap.reworks ?? 0) > 0) return 'return_visit';
+  if (stage === 'awaiting_confirmation' && snap.visitOutcome === 'repair_declined') return 'confirm_no_repair';
+  return stage;
+}
+
+const dataOf = (e: EventRowLike) => (e.data ?? {}) as Record<string, unknown>;
+
+/** The ETA of the booked visit as the customer's SMS gave it (engineer.assigned), else the window's start. */
+function etaOf(stage: Stage, timeline: EventRowLike[], appointmentStart: Date | null): string | undefined {
+  if (stage !== 'scheduled') return undefined;
+  const told = timeline.filter((e) => e.type === 'customer.notified' && dataOf(e).template === 'engineer.assigned' && typeof dataOf(e).eta === 'string').at(-1);
+  const eta = told ? (dataOf(told).eta as string) : appointmentStart?.toISOString();
+  return eta ? new Date(eta).toISOString() : undefined;
+}
+
 export function caseModel(row: CaseRowLike, timeline: EventRowLike[], complaints: ComplaintModel[]): CaseModel {
   const snap = (row.snapshot ?? {}) as Partial<CaseState>;
   const stage = row.stage as Stage;
@@ -83,6 +120,13 @@ export function caseModel(row: CaseRowLike, timeline: EventRowLike[], complaints
     const state = index < current || (index === current && stage === 'archived') ? 'done' : index === current ? 'current' : 'todo';
     return { index, state, ...(reached && state !== 'todo' ? { at: reached.occurredAt.toISOString() } : {}) } as const;
   });
+  const eta = etaOf(stage, timeline, row.appointmentStart);
+  const notFixed = timeline
+    .filter((e) => e.type === 'case.rework')
+    .map((e) => {
+      const reason = dataOf(e).comment;
+      return { at: e.occurredAt.toISOString(), ...(typeof reason === 'string' && reason ? { reason } : {}) };
+    });
   return {
     caseNo: row.caseNo,
     stage,
@@ -91,7 +135,13 @@ export function caseModel(row: CaseRowLike, timeline: EventRowLike[], complaints
     steps,
     engineer: row.engineerId ? { name: row.engineerName, badgeNo: snap.engineerBadgeNo ?? null } : null,
     appointment: row.appointmentStart && row.appointmentEnd ? { start: row.appointmentStart.toISOString(), end: row.appointmentEnd.toISOString() } : null,
+    next: nextStep(stage, snap),
     ...(CLOSED_STAGES.includes(stage) ? {} : { nextBy: nextDeadline(snap) }),
+    ...(eta ? { eta } : {}),
+    notFixed,
+    returnPending: notFixed.length > 0 && stage !== 'awaiting_confirmation' && !CLOSED_STAGES.includes(stage),
+    repairDeclined: snap.visitOutcome === 'repair_declined',
+    canReschedule: !!row.engineerId && BEFORE_VISIT.includes(stage),
     events: timeline
       .filter((e) => e.type in CUSTOMER_EVENT_LABELS)
       .map((e) => ({ label: CUSTOMER_EVENT_LABELS[e.type]!, at: e.occurredAt.toISOString() }))

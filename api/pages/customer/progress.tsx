@@ -1,8 +1,18 @@
 // The progress tracker: where the case is, who comes when, what happens next and by when,
 // and what has happened so far.
 import { formatClock, formatTime, MESSAGES, type Lang } from './i18n';
-import type { CaseModel, EventItem } from './model';
-import { NEXT_WORDS, STAGE_WORDS, STEPS } from './stageWords';
+import type { CaseModel, EventItem, NextStep } from './model';
+import { NEXT_SUBSTEP_WORDS, NEXT_WORDS, STAGE_WORDS, STEPS } from './stageWords';
+
+function nextWords(next: NextStep, lang: Lang): string {
+  return (next in NEXT_SUBSTEP_WORDS ? NEXT_SUBSTEP_WORDS[next as keyof typeof NEXT_SUBSTEP_WORDS] : NEXT_WORDS[next as keyof typeof NEXT_WORDS])[lang];
+}
+
+/** The ETA in the words of the SMS that gave it ("expected contact or arrival by"). */
+function Eta({ at, lang }: { at: string; lang: Lang }) {
+  const time = <time dateTime={at}>{formatTime(at, lang)}</time>;
+  return <p class="eta">{lang === 'en' ? <>Expected contact or arrival by {time}</> : <>预计 {time} 前与您联系或到达</>}</p>;
+}
 
 export function Progress({ model, lang }: { model: CaseModel; lang: Lang }) {
   const t = MESSAGES[lang];
@@ -23,8 +33,10 @@ export function Progress({ model, lang }: { model: CaseModel; lang: Lang }) {
         ))}
       </ol>
       <h3>{t.next}</h3>
-      <p>{NEXT_WORDS[model.stage][lang]}</p>
-      {model.nextBy && (
+      <p>{nextWords(model.next, lang)}</p>
+      {/* A booked visit's ETA is the promise the customer holds (the SLA deadline may lie before a window they chose). */}
+      {model.eta && <Eta at={model.eta} lang={lang} />}
+      {!model.eta && model.nextBy && (
         <p>
           {t.expectBy} <time dateTime={model.nextBy}>{formatTime(model.nextBy, lang)}</time>
         </p>

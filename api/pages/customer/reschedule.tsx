@@ -56,12 +56,15 @@ function Requested({ r, lang }: { r: RescheduleRequestView; lang: Lang }) {
 
 export function RescheduleSection({ model, request, ctx }: { model: CaseModel; request?: RescheduleRequestView; ctx: FormContext }) {
   const w = WORDS[ctx.lang];
-  if (model.closed || (!model.engineer && !request)) return null;
+  // The form only while the visit is still ahead; after it (on site, awaiting confirmation,
+  // closed) a request still waiting is shown, nothing else.
+  const waiting = request?.status === 'open' && !model.closed && model.stage !== 'awaiting_confirmation';
+  if (!model.canReschedule && !waiting) return null;
   return (
     <section aria-labelledby="reschedule-h" class="card" id="reschedule">
       <h2 id="reschedule-h">{w.title}</h2>
       {request && <Requested r={request} lang={ctx.lang} />}
-      {request?.status !== 'open' && (
+      {model.canReschedule && request?.status !== 'open' && (
         <details>
           <summary class="button">{w.title}</summary>
           <p>{w.help}</p>

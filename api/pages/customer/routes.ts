@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { CLOSED_STAGES, type Actor } from '../../../domain';
 import { CLOSED_COMPLAINT_STAGES } from '../../../domain/complaints';
 import { RescheduleRequestBodySchema } from '../../../domain/rescheduleRequests';
+import { ConfirmBodySchema, NOT_FIXED_REASON_REQUIRED, RATING_REQUIRED } from '../../../domain/schemas';
 import type { Database } from '../../../db/client';
 import { caseTimeline, findCase, type CaseRow } from '../../../db/queries/cases';
 import { complaintsAboutCase, complaintTimeline, findComplaint, type ComplaintRow } from '../../../db/queries/complaints';
@@ -21,7 +22,7 @@ import { runCaseUpdate, runComplaintUpdate } from '../../caseUpdates';
 import { createCaseIntake } from '../../caseIntake';
 import { createComplaintIntake } from '../../complaintIntake';
 import { assertLinkWritable, linkSubjectOrThrow, signedLinkOrThrow } from '../../customerLinks';
-import { HttpError, isUnavailable } from '../../errors';
+import { fieldErrors, HttpError, isUnavailable } from '../../errors';
 import { submitRescheduleRequest, rescheduleRequestView } from '../../rescheduleRequests';
 import { unstorableText } from '../../storableText';
 import { renderAftercareRefusal } from './aftercare';
@@ -200,9 +201,13 @@ export function customerPages(deps: CustomerPageDeps): { router: express.Router;
         case 'quote':
           await runCaseUpdate(client, db, row, decideQuote, actor, formOrThrow(QuoteForm, req.body), { action: 'decideQuote', key: moveKey });
           return backTo(res, path, 'quote');
-        case 'confirm':
-          await runCaseUpdate(client, db, row, confirmCase, actor, formOrThrow(ConfirmForm, req.body), { action: 'confirm', key: moveKey });
+        case 'confirm': {
+          // The JSON route's schema, so a "not fixed" without a reason is refused alike (400 naming body.comment).
+          const body = ConfirmBodySchema.safeParse(formOrThrow(ConfirmForm, req.body));
+          if (!body.success) throw new HttpError(400, 'validation_failed', 'invalid form', { fields: fieldErrors(body.error, 'body') });
+          await runCaseUpdate(client, db, row, confirmCase, actor, body.data, { action: 'confirm', key: moveKey });
           return backTo(res, path, 'confirm');
+        }
         case 'reschedule': {
           const body = RescheduleRequestBodySchema.safeParse(formOrThrow(RescheduleForm, req.body));
           if (!body.success) throw new HttpError(400, 'validation_failed', 'invalid form');
@@ -305,6 +310,11 @@ export function problemOf(err: unknown): PageProblem | undefined {
       return { kind: 'moved', stage: err.extra.currentStage };
     case 'csrf_failed':
       return { kind: 'form_expired' };
+    case 'validation_failed': {
+      const messages = (err.extra.fields ?? []).map((f) => f.message);
+      if (messages.includes(NOT_FIXED_REASON_REQUIRED)) return { kind: 'reason_required' };
+      if (messages.includes(RATING_REQUIRED)) return { kind: 'rating_required' };
+    }
   }
   return err.status >= 500 || err.status === 429 ? { kind: 'busy' } : { kind: 'invalid_input' };
 }

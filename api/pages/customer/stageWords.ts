@@ -65,6 +65,24 @@ export const NEXT_WORDS: Record<Stage, Words> = {
   cancelled: { 'zh-CN': '服务单已取消。', en: 'This request was cancelled.' },
 };
 
+/**
+ * Within a stage, what happens next can differ (NextStep in model.ts): on site after the
+ * quote is approved the engineer repairs (no longer "diagnoses and quotes"); back at
+ * dispatch after "not fixed" a return visit is arranged; after a declined quote the
+ * customer confirms a visit without repair.
+ */
+export const NEXT_SUBSTEP_WORDS = {
+  repairing: {
+    'zh-CN': '工程师按您同意的报价进行维修，完成后请您确认维修结果。',
+    en: 'The engineer repairs at the price you approved; then you confirm the repair.',
+  },
+  return_visit: { 'zh-CN': '我们正在安排工程师再次上门维修。', en: 'We are arranging a return visit to repair it again.' },
+  confirm_no_repair: {
+    'zh-CN': '您已拒绝报价，本次未维修：请确认并评价本次服务。',
+    en: 'You declined the quote, so nothing was repaired: please confirm and rate the visit.',
+  },
+} as const satisfies Record<string, Words>;
+
 export const COMPLAINT_STAGE_WORDS: Record<ComplaintStage, Words> = {
   received: { 'zh-CN': '已受理', en: 'Received' },
   acknowledged: { 'zh-CN': '已与您联系', en: 'We contacted you' },

@@ -9,6 +9,7 @@ import { caseModel, complaintModel, type CaseRowLike } from '../../../api/pages/
 import { renderCasePage, renderComplaintPage } from '../../../api/pages/customer/pages';
 import { problemOf } from '../../../api/pages/customer/routes';
 import { HttpError } from '../../../api/errors';
+import { NOT_FIXED_REASON_REQUIRED, RATING_REQUIRED } from '../../../domain/schemas';
 
 const at = (iso: string) => new Date(iso);
 const quote = {
@@ -105,6 +106,84 @@ describe('case page', () => {
   });
 });
 
+describe('confirmation', () => {
+  const confirming = caseModel(row('awaiting_confirmation', { quote: { ...quote, status: 'approved' } }), timeline, []);
+  const html = renderCasePage(frame('en'), ctx('en'), confirming, undefined, false);
+  const forms = html.match(/<form[^>]*forms\/confirm"[\s\S]*?<\/form>/g) ?? [];
+
+  it('"fixed" and "not fixed" are two forms: stars (none pre-set) with the first, a required reason and no rating with the second', () => {
+    expect(forms).toHaveLength(2);
+    const [fixed, notFixed] = forms as [string, string];
+    expect(fixed).toContain('name="fixed" value="true"');
+    expect(fixed.match(/name="rating"/g)).toHaveLength(5);
+    expect(fixed).not.toContain('checked');
+    expect(notFixed).toContain('name="fixed" value="false"');
+    expect(notFixed).not.toContain('name="rating"');
+    expect(notFixed).toMatch(/<textarea id="rework-reason" name="comment" required/);
+    expect(notFixed).toContain('We send an engineer back');
+  });
+
+  it('no reschedule form once the visit is done', () => {
+    expect(html).not.toContain('/forms/reschedule');
+    const onSite = caseModel(row('on_site', { quote: { ...quote, status: 'approved' } }), timeline, []);
+    expect(renderCasePage(frame('en'), ctx('en'), onSite, undefined, false)).not.toContain('/forms/reschedule');
+    const booked = caseModel(row('scheduled'), timeline.slice(0, 4), []);
+    expect(renderCasePage(frame('en'), ctx('en'), booked, undefined, false)).toContain('/forms/reschedule');
+  });
+
+  it('"not fixed" is shown back from the rework event while the engineer returns, and stays after the next visit', () => {
+    const reworked = [
+      ...timeline,
+      { type: 'visit.checked_out', occurredAt: at('2026-12-02T03:00:00Z') },
+      { type: 'case.rework', occurredAt: at('2026-12-02T05:00:00Z'), data: { comment: 'still <noisy>', rework: 1, previousEngineerId: 'E001' } },
+    ];
+    // The workflow forgot the answer (confirmation undefined) and is back at dispatch.
+    const back = caseModel({ ...row('manual_dispatch', { reworks: 1 }), engineerId: null, engineerName: null }, reworked, []);
+    expect(back.notFixed).toEqual([{ at: '2026-12-02T05:00:00.000Z', reason: 'still <noisy>' }]);
+    expect(back.next).toBe('return_visit');
+    const en = renderCasePage(frame('en'), ctx('en'), back, undefined, false);
+    expect(en).toContain('You said not fixed</strong> at <time datetime="2026-12-02T05:00:00.000Z">');
+    expect(en).toContain('<q>still &lt;noisy></q>; the engineer will return.');
+    expect(en).toContain('We are arranging a return visit to repair it again.');
+    expect(en).not.toContain('/forms/confirm');
+    const zh = renderCasePage(frame('zh-CN'), ctx('zh-CN'), back, undefined, false);
+    expect(zh).toContain('反馈未修好');
+    expect(zh).toContain('工程师将再次上门维修');
+    // After the return visit, asked again: the earlier answer stays, without "will return", above the forms.
+    const again = caseModel(row('awaiting_confirmation', { reworks: 1 }), reworked, []);
+    const html2 = renderCasePage(frame('en'), ctx('en'), again, undefined, false);
+    expect(html2).toContain('You said not fixed');
+    expect(html2).not.toContain('the engineer will return');
+    expect(html2).toContain('/forms/confirm');
+  });
+});
+
+describe('what happens next', () => {
+  const next = (stage: string, snap: object, events = timeline) =>
+    renderCasePage(frame('en'), ctx('en'), caseModel(row(stage, snap), events, []), undefined, false);
+
+  it('on site follows the quote: diagnose and quote before it, repair after approval', () => {
+    expect(next('on_site', {})).toContain('The engineer diagnoses and quotes.');
+    const approved = next('on_site', { quote: { ...quote, status: 'approved' } });
+    expect(approved).not.toContain('diagnoses and quotes');
+    expect(approved).toContain('The engineer repairs at the price you approved');
+    expect(next('awaiting_confirmation', { visitOutcome: 'repair_declined' })).toContain('nothing was repaired');
+  });
+
+  it('shows the ETA the customer was texted while the visit is booked', () => {
+    const booked = [
+      ...timeline.slice(0, 4),
+      { type: 'customer.notified', occurredAt: at('2026-12-01T01:10:01Z'), data: { template: 'engineer.assigned', eta: '2026-12-02T02:00:00.000Z' } },
+    ];
+    const html = next('scheduled', {}, booked);
+    expect(html).toMatch(/Expected contact or arrival by <time datetime="2026-12-02T02:00:00.000Z">/);
+    const zh = renderCasePage(frame('zh-CN'), ctx('zh-CN'), caseModel(row('scheduled'), booked, []), undefined, false);
+    expect(zh).toMatch(/预计 <time datetime="2026-12-02T02:00:00.000Z">[^<]+<\/time> 前与您联系或到达/);
+    // Not once the engineer is there.
+    expect(next('on_site', {}, booked)).not.toContain('Expected contact or arrival');
+  });
+});
+
 describe('complaint page', () => {
   const c = complaintModel(
     {
@@ -138,6 +217,8 @@ describe('error pages', () => {
     expect(en).toContain('This is no longer possible');
     expect(en).toContain('Repaired: please confirm');
     expect(en).toContain('Back to my request');
+    expect(renderProblem(frame('en'), { kind: 'reason_required' })).toContain('tell us what is still wrong');
+    expect(renderProblem(frame('zh-CN'), { kind: 'reason_required' })).toContain('请说明哪里还有问题');
   });
 
   it('maps the API errors to problems a person understands', () => {
@@ -148,6 +229,9 @@ describe('error pages', () => {
     expect(problemOf(new HttpError(409, 'illegal_transition', 'x', { currentStage: 'archived' }))).toEqual({ kind: 'moved', stage: 'archived' });
     expect(problemOf(new HttpError(403, 'csrf_failed', 'x'))).toEqual({ kind: 'form_expired' });
     expect(problemOf(new HttpError(400, 'validation_failed', 'x'))).toEqual({ kind: 'invalid_input' });
+    const missing = (message: string) => new HttpError(400, 'validation_failed', 'x', { fields: [{ path: 'body.comment', message }] });
+    expect(problemOf(missing(NOT_FIXED_REASON_REQUIRED))).toEqual({ kind: 'reason_required' });
+    expect(problemOf(missing(RATING_REQUIRED))).toEqual({ kind: 'rating_required' });
     expect(problemOf(Object.assign(new Error('too large'), { status: 413 }))).toEqual({ kind: 'invalid_input' });
     expect(problemOf(new Error('boom'))).toEqual({ kind: 'busy' });
   });
