@@ -1,7 +1,9 @@
 // All configuration comes from the environment, validated once at start.
 import path from 'node:path';
 import { z } from 'zod';
-import type { TemporalSecurity } from '../shared/temporalData';
+import type { PemSource, TemporalSecurity } from '../shared/temporalData';
+import { ConfigError } from './configError';
+import { resolveTemporalEnv } from './temporalEnv';
 import { parseAllowedTargets } from '../shared/webhookTargets';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -32,7 +34,7 @@ const DispatchPolicySchema = z.strictObject({
 export type Env = z.infer<typeof EnvSchema>;
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = EnvSchema.safeParse(source);
+  const parsed = EnvSchema.safeParse(resolveTemporalEnv(source));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -40,7 +42,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return parsed.data;
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 /** A comma-separated list (unset: empty), trimmed, blanks dropped. */
 const commaList = () =>
@@ -63,21 +65,32 @@ export const EnvSchema = z.object({
   DATA_DIR: z.string().default(path.resolve(__dirname, '..', '.data')),
   TEMPORAL_ADDRESS: optionalUrl,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  // Secured Temporal (Temporal Cloud, a cluster with mTLS or API keys): see temporalSecurity().
-  /** 'true'/'false' forces TLS on/off; unset: on when a TLS file or an API key is set. */
+  // Secured Temporal (Temporal Cloud, a cluster with mTLS or API keys): Temporal's own client
+  // variables, over a TEMPORAL_CONFIG_FILE profile (config/temporalEnv.ts); see temporalSecurity().
+  /** 'true'/'false' forces TLS on/off; unset: on when a TLS setting or an API key is given. */
   TEMPORAL_TLS: z
     .enum(['', 'true', 'false', '1', '0'])
     .optional()
     .transform((v) => (v === undefined || v === '' ? undefined : v === 'true' || v === '1')),
-  /** PEM client certificate and key (mTLS); both or neither. */
-  TEMPORAL_TLS_CERT: optionalUrl,
-  TEMPORAL_TLS_KEY: optionalUrl,
-  /** PEM CA certificate of the server (unset: the system's trusted CAs). */
-  TEMPORAL_TLS_CA: optionalUrl,
+  /** PEM client certificate and key (mTLS), each as a file or inline; both or neither. (Older names: TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY.) */
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalUrl,
+  TEMPORAL_TLS_CLIENT_CERT_DATA: optionalUrl,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalUrl,
+  TEMPORAL_TLS_CLIENT_KEY_DATA: optionalUrl,
+  /** PEM CA certificate of the server (unset: the system's trusted CAs). (Older name: TEMPORAL_TLS_CA.) */
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalUrl,
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: optionalUrl,
   /** Name checked against the server certificate when it differs from TEMPORAL_ADDRESS's host. */
   TEMPORAL_TLS_SERVER_NAME: optionalUrl,
+  /** Temporal's variable exists; the TypeScript SDK cannot skip the host check, so only false is accepted. */
+  TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: z
+    .enum(['', 'false', '0'], { message: 'not supported by the TypeScript SDK: set TEMPORAL_TLS_SERVER_NAME to the name the certificate carries' })
+    .optional(),
   /** API key sent to Temporal as a bearer token (Temporal Cloud); turns TLS on. */
   TEMPORAL_API_KEY: optionalUrl,
+  /** Temporal's client configuration file (TOML) and its profile; variables override its settings. */
+  TEMPORAL_CONFIG_FILE: optionalUrl,
+  TEMPORAL_PROFILE: optionalUrl,
   /** Retention of closed workflows in the namespace `npm run temporal:setup` creates (days). */
   TEMPORAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TASK_QUEUE: z.string().min(1).default('casework'),
@@ -265,14 +278,20 @@ export const EnvSchema = z.object({
 
 /** How to authenticate to Temporal (shared/temporalData.ts temporalConnectionSecurity reads the files). */
 export function temporalSecurity(env: Env): TemporalSecurity {
-  if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
-    throw new ConfigError('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together (the client certificate and its key)');
+  const pem = (name: string, file: string | undefined, data: string | undefined): PemSource | undefined => {
+    if (file && data) throw new ConfigError(`${name}_PATH and ${name}_DATA both set: give the PEM one way`);
+    return file ? { path: file } : data ? { pem: data } : undefined;
+  };
+  const clientCert = pem('TEMPORAL_TLS_CLIENT_CERT', env.TEMPORAL_TLS_CLIENT_CERT_PATH, env.TEMPORAL_TLS_CLIENT_CERT_DATA);
+  const clientKey = pem('TEMPORAL_TLS_CLIENT_KEY', env.TEMPORAL_TLS_CLIENT_KEY_PATH, env.TEMPORAL_TLS_CLIENT_KEY_DATA);
+  if (Boolean(clientCert) !== Boolean(clientKey)) {
+    throw new ConfigError('TEMPORAL_TLS_CLIENT_CERT_* and TEMPORAL_TLS_CLIENT_KEY_* go together (the client certificate and its key)');
   }
   return {
     tls: env.TEMPORAL_TLS,
-    certFile: env.TEMPORAL_TLS_CERT,
-    keyFile: env.TEMPORAL_TLS_KEY,
-    caFile: env.TEMPORAL_TLS_CA,
+    clientCert,
+    clientKey,
+    serverCa: pem('TEMPORAL_TLS_SERVER_CA_CERT', env.TEMPORAL_TLS_SERVER_CA_CERT_PATH, env.TEMPORAL_TLS_SERVER_CA_CERT_DATA),
     serverName: env.TEMPORAL_TLS_SERVER_NAME,
     apiKey: env.TEMPORAL_API_KEY,
   };

@@ -27,14 +27,17 @@ export function temporalClient(connection: Connection, keys: PayloadKeyring, nam
   return new Client({ connection, namespace, dataConverter: caseDataConverter(keys), interceptors });
 }
 
-/** How casework authenticates to Temporal (config/env.ts reads it from TEMPORAL_TLS_* and TEMPORAL_API_KEY). */
+/** A PEM certificate or key: a file to read, or the PEM text itself. */
+export type PemSource = { path: string } | { pem: string };
+
+/** How casework authenticates to Temporal (config/env.ts reads it from TEMPORAL_TLS_*, TEMPORAL_API_KEY, a profile). */
 export interface TemporalSecurity {
-  /** Force TLS on (true) or off (false); unset: on when any TLS file or an API key is given. */
+  /** Force TLS on (true) or off (false); unset: on when any TLS setting or an API key is given. */
   tls?: boolean;
-  /** PEM files: the client certificate and key for mTLS, the CA that signed the server's certificate. */
-  certFile?: string;
-  keyFile?: string;
-  caFile?: string;
+  /** The client certificate and key for mTLS, the CA that signed the server's certificate. */
+  clientCert?: PemSource;
+  clientKey?: PemSource;
+  serverCa?: PemSource;
   /** The name the server's certificate is checked against, when it differs from the address's host. */
   serverName?: string;
   /** Temporal Cloud API key (or a secured cluster's), sent as a bearer token; implies TLS. */
@@ -47,24 +50,25 @@ export interface TemporalSecurity {
  * so a missing certificate fails at start with its path rather than at the first call.
  */
 export function temporalConnectionSecurity(s: TemporalSecurity = {}): { tls?: TLSConfig | boolean; apiKey?: string } {
-  const read = (file: string, what: string) => {
+  const read = (source: PemSource, what: string) => {
+    if ('pem' in source) return Buffer.from(source.pem);
     try {
-      return fs.readFileSync(file);
+      return fs.readFileSync(source.path);
     } catch (err) {
-      throw new Error(`cannot read the Temporal TLS ${what} ${file}: ${(err as Error).message}`, { cause: err });
+      throw new Error(`cannot read the Temporal TLS ${what} ${source.path}: ${(err as Error).message}`, { cause: err });
     }
   };
-  const hasFiles = Boolean(s.certFile || s.keyFile || s.caFile || s.serverName);
-  const useTls = s.tls ?? (hasFiles || Boolean(s.apiKey));
+  const hasTlsSettings = Boolean(s.clientCert || s.clientKey || s.serverCa || s.serverName);
+  const useTls = s.tls ?? (hasTlsSettings || Boolean(s.apiKey));
   if (!useTls) {
-    if (hasFiles) throw new Error('TEMPORAL_TLS=false contradicts TEMPORAL_TLS_CERT/KEY/CA/SERVER_NAME');
+    if (hasTlsSettings) throw new Error('TEMPORAL_TLS=false contradicts the TEMPORAL_TLS_* certificate settings');
     return s.apiKey ? { apiKey: s.apiKey } : {};
   }
-  if (Boolean(s.certFile) !== Boolean(s.keyFile)) throw new Error('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together (mTLS needs both)');
+  if (Boolean(s.clientCert) !== Boolean(s.clientKey)) throw new Error('the client certificate and its key go together (mTLS needs both)');
   const tls: TLSConfig = {
     ...(s.serverName ? { serverNameOverride: s.serverName } : {}),
-    ...(s.caFile ? { serverRootCACertificate: read(s.caFile, 'CA certificate') } : {}),
-    ...(s.certFile && s.keyFile ? { clientCertPair: { crt: read(s.certFile, 'client certificate'), key: read(s.keyFile, 'client key') } } : {}),
+    ...(s.serverCa ? { serverRootCACertificate: read(s.serverCa, 'CA certificate') } : {}),
+    ...(s.clientCert && s.clientKey ? { clientCertPair: { crt: read(s.clientCert, 'client certificate'), key: read(s.clientKey, 'client key') } } : {}),
   };
   return { tls: Object.keys(tls).length ? tls : true, ...(s.apiKey ? { apiKey: s.apiKey } : {}) };
 }

@@ -5,6 +5,7 @@ import type { GatewayConfig } from '../activities/gateways';
 import type { CustomerLinkConfig } from '../shared/customerLinks';
 import type { Database } from '../db/client';
 import { caseDataConverter, temporalConnectionSecurity, type TemporalSecurity } from '../shared/temporalData';
+import { connectExplained } from '../shared/temporalTlsProbe';
 import type { PayloadKeyring } from '../shared/payloadKeys';
 import { activityErrorInterceptor } from './activityErrors';
 import { tracing } from '../shared/tracing';
@@ -73,10 +74,16 @@ function workflowBundle(logger: Logger): ReturnType<typeof workflowBundleOption>
   return bundle;
 }
 
+/** The worker's connection to Temporal, with TLS / API key; a TLS failure says what is wrong (the core's own error can be a bare "broken pipe"). */
+export async function connectWorkerConnection(address: string, security?: TemporalSecurity): Promise<NativeConnection> {
+  const options = { address, ...temporalConnectionSecurity(security) };
+  return connectExplained(() => NativeConnection.connect(options), address, options.tls);
+}
+
 export async function createCaseWorker(opts: CaseWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   installRuntimeLogger(opts.logger);
   const code = await workflowBundle(opts.logger);
-  const connection = await NativeConnection.connect({ address: opts.address, ...temporalConnectionSecurity(opts.security) });
+  const connection = await connectWorkerConnection(opts.address, opts.security);
   try {
     const worker = await Worker.create({
       connection,

@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Connection, type TLSConfig } from '@temporalio/client';
 import { freePort } from './freePort';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS script (npm run install:temporal-server)
@@ -81,7 +81,20 @@ async function startPostgres(dataDir: string, port: number): Promise<{ url: stri
   };
 }
 
-export async function startRealTemporal(opts: { dataDir: string; logFile: string }): Promise<RealTemporal> {
+/**
+ * TLS on the frontend (deploy/temporal/config/production.yaml's FRONTEND_TLS_*): PEM files
+ * of the frontend's certificate, its key and the CA that signed it; with `clientCaFile`,
+ * clients must present a certificate (mTLS). `probe` is how the start-up check connects.
+ */
+export interface FrontendTls {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
+  clientCaFile?: string;
+  probe: TLSConfig;
+}
+
+export async function startRealTemporal(opts: { dataDir: string; logFile: string; frontendTls?: FrontendTls }): Promise<RealTemporal> {
   if (!installer.isInstalled()) {
     throw new Error(`Temporal server ${installer.TEMPORAL_SERVER_VERSION} is not built: run \`npm run install:temporal-server\` first (needs Go)`);
   }
@@ -133,6 +146,12 @@ export async function startRealTemporal(opts: { dataDir: string; logFile: string
       POSTGRES_PWD: password,
       DYNAMIC_CONFIG_FILE_PATH: path.join(DEPLOY_TEMPORAL, 'dynamicconfig.yaml'),
       LOG_LEVEL: 'warn',
+      ...(opts.frontendTls && {
+        FRONTEND_TLS_CERT_FILE: opts.frontendTls.certFile,
+        FRONTEND_TLS_KEY_FILE: opts.frontendTls.keyFile,
+        FRONTEND_TLS_CA_FILE: opts.frontendTls.caFile,
+        ...(opts.frontendTls.clientCaFile && { FRONTEND_TLS_CLIENT_CA_FILE: opts.frontendTls.clientCaFile }),
+      }),
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
     },
     stdio: ['ignore', log, log],
@@ -160,7 +179,7 @@ export async function startRealTemporal(opts: { dataDir: string; logFile: string
     for (;;) {
       if (exited !== undefined) throw new Error(`temporal-server exited (${exited}); see ${opts.logFile}`);
       try {
-        const conn = await Connection.connect({ address, connectTimeout: 1_000 });
+        const conn = await Connection.connect({ address, connectTimeout: 1_000, tls: opts.frontendTls?.probe });
         try {
           await conn.workflowService.getSystemInfo({});
           break;

@@ -1,4 +1,5 @@
-// How casework connects to a secured Temporal (TEMPORAL_TLS_*, TEMPORAL_API_KEY), and the
+// How casework connects to a secured Temporal (TEMPORAL_TLS_*, TEMPORAL_API_KEY; the names,
+// profiles and precedence: test/unit/temporalEnv.test.ts), and the
 // worker's health file: pure option building and small files, no server.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -45,8 +46,10 @@ test('an API key turns TLS on (Temporal Cloud) unless TEMPORAL_TLS=false says ot
 
 test('a certificate without its key, or an unreadable file, fails at start with what is wrong', () => {
   expect(() => temporalSecurity(loadEnv({ TEMPORAL_TLS_CERT: cert }))).toThrow(ConfigError);
-  expect(() => temporalConnectionSecurity({ caFile: path.join(dir, 'missing.pem') })).toThrow(/cannot read the Temporal TLS CA certificate .*missing\.pem/);
-  expect(() => temporalConnectionSecurity({ tls: false, caFile: ca })).toThrow(/contradicts/);
+  expect(() => temporalConnectionSecurity({ serverCa: { path: path.join(dir, 'missing.pem') } })).toThrow(
+    /cannot read the Temporal TLS CA certificate .*missing\.pem/,
+  );
+  expect(() => temporalConnectionSecurity({ tls: false, serverCa: { path: ca } })).toThrow(/contradicts/);
   expect(() => loadEnv({ TEMPORAL_TLS: 'yes' })).toThrow(ConfigError);
 });
 
