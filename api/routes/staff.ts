@@ -54,17 +54,18 @@ const MyNotificationSchema = z
   })
   .meta({ id: 'MyNotification' });
 
+/** An engineer key's own person: the key's person, or the person of the engineer it acts as. */
+function isOwnPerson(actor: Actor, personId: string, personsEngineer: string | undefined): boolean {
+  if (actor.personId) return actor.personId === personId;
+  return !!actor.subject && actor.subject === personsEngineer;
+}
+
 export function staffRoutes(deps: { db: Database; timeZone: string }): RouteSpec[] {
   const { db } = deps;
   async function load(id: string): Promise<PersonRow> {
     const p = await findPerson(db, id);
     if (!p) throw new HttpError(404, 'person_not_found', `no person ${id}`);
     return p;
-  }
-  /** An engineer key's own person: the key's person, or the person of the engineer it acts as. */
-  async function isOwnPerson(actor: Actor, personId: string, personsEngineer: string | undefined): Promise<boolean> {
-    if (actor.personId) return actor.personId === personId;
-    return !!actor.subject && actor.subject === personsEngineer;
   }
   return [
     defineRoute<unknown, unknown, z.output<typeof PersonInputSchema>>({
@@ -175,7 +176,7 @@ export function staffRoutes(deps: { db: Database; timeZone: string }): RouteSpec
       async handler({ res, actor, params }) {
         const person = await load(params.id);
         const engineer = await findEngineerOfPerson(db, person.id);
-        if (actor.role === 'engineer' && !(await isOwnPerson(actor, person.id, engineer?.id))) {
+        if (actor.role === 'engineer' && !isOwnPerson(actor, person.id, engineer?.id)) {
           throw new HttpError(403, 'forbidden', 'an engineer may ask only about their own person');
         }
         const now = new Date();
