@@ -8,6 +8,7 @@ import { apiSettings, listenApi } from './server';
 import { lazyApiConnection } from './temporalConnection';
 import { printableError } from '../shared/redact';
 import { startTracing } from '../shared/tracing';
+import { warnIfNothingRoutes } from '../db/queries/routingCheck';
 
 async function main(): Promise<void> {
   const env = loadEnv();
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   // Lazy: the API starts (and /health reports) even while Temporal is still coming up.
   connection = lazyApiConnection(env.TEMPORAL_ADDRESS, security);
   api.open({ db, connection });
+  void warnIfNothingRoutes(db, logger);
   logger.info({ port: env.PORT }, 'API ready');
 }
 

@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { ts } from './columns';
+import { people } from './peopleSchema';
 import type { CaseMetrics, SkillLevel, WorkingHours } from '../domain';
 
 export const engineers = pgTable(
@@ -22,7 +23,7 @@ export const engineers = pgTable(
     active: boolean('active').notNull().default(true),
     rating: doublePrecision('rating').notNull(),
     /** The engineer's person in the staff directory (people.id), if linked. */
-    personId: text('person_id'),
+    personId: text('person_id').references(() => people.id, { onDelete: 'restrict' }),
     ratingCount: integer('rating_count').notNull().default(0),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),

@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, boolean, doublePrecision, index, integer, jsonb, pgSequence, pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ts } from './columns';
+import { people } from './peopleSchema';
 
 export const caseNoSequence = pgSequence('case_no_seq', { startWith: 1 });
 
@@ -142,8 +143,8 @@ export const apiKeys = pgTable('api_keys', {
   hashScheme: text('hash_scheme').notNull().default('hmac-sha256'),
   role: text('role').notNull(),
   subject: text('subject'),
-  /** The person the key belongs to (the timeline names them); null for role-only keys. */
-  personId: text('person_id'),
+  /** The person the key belongs to (the timeline names them); null for role-only keys. People are deactivated, never deleted. */
+  personId: text('person_id').references(() => people.id, { onDelete: 'restrict' }),
   label: text('label').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
   revoked: boolean('revoked').notNull().default(false),

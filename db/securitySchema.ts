@@ -34,6 +34,8 @@ export const auditEvents = pgTable(
     at: ts('at').notNull().defaultNow(),
     actorRole: text('actor_role').notNull(),
     actorSubject: text('actor_subject'),
+    /** The person the acting API key belongs to (people.id; no foreign key: the trail outlives any change). */
+    actorPersonId: text('actor_person_id'),
     /** e.g. api_key.issued, api_key.rotated, api_key.revoked, customer_link.revoked */
     action: text('action').notNull(),
     /** 'api_key' (id) or 'case' / 'complaint' (number). */

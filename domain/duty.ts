@@ -12,6 +12,13 @@ export type PreferredChannel = (typeof PREFERRED_CHANNELS)[number];
 /** Region code of the global fallback (any region, including a case without one). */
 export const ANY_REGION = '*';
 
+/**
+ * Roles the workflows route to people: the SLA ladder and complaint warnings (supervisor,
+ * manager; workflows/dutyRouting.ts) and reschedule requests (dispatcher). Each needs a
+ * global fallback, or an escalation outside every shift reaches nobody.
+ */
+export const ROUTED_ROLES = ['supervisor', 'manager', 'dispatcher'] as const;
+
 /** What routing needs of a person. */
 export interface DutyPerson {
   id: string;
@@ -99,6 +106,19 @@ export function whoIsOnDuty(roster: DutyRoster, q: { role: string; region?: stri
   const global = roster.fallbacks.find((f) => f.region === ANY_REGION && f.role === q.role && usable(roster, f.personId, q.role));
   if (global) return { personId: global.personId, via: 'global_fallback' };
   return { via: 'none' };
+}
+
+/** Which of `roles` have no usable global fallback (none set, or its person deactivated or without the role). */
+export function rolesWithoutGlobalFallback(roster: DutyRoster, roles: readonly string[]): string[] {
+  return roles.filter((role) => !roster.fallbacks.some((f) => f.region === ANY_REGION && f.role === role && usable(roster, f.personId, role)));
+}
+
+/**
+ * The roles a person change would leave without their global fallback: those the person
+ * stands in for everywhere, if the change deactivates them or takes the role away.
+ */
+export function globalFallbacksLost(fallbackRoles: readonly string[], after: { active: boolean; roles: readonly string[] }): string[] {
+  return fallbackRoles.filter((role) => !after.active || !after.roles.includes(role));
 }
 
 /** The person's shift covering the instant, if any (GET /staff/:id/on-duty). */

@@ -55,8 +55,10 @@ export const ACTION_ROLES = {
   /** The staff directory and duty roster: read by who routes work, written by admins. */
   staffRead: ['dispatcher', 'ops', ...staff],
   staffWrite: ['admin'],
-  /** Whether a person is on duty now (any desk may ask before handing work over). */
+  /** Who the roster names now (any desk may ask before handing work over). */
   onDuty: ['agent', 'dispatcher', 'ops', ...staff],
+  /** Whether a person is on duty now: any desk, and an engineer about their own person. */
+  personOnDuty: ['agent', 'dispatcher', 'engineer', 'ops', ...staff],
   /** Messages to the caller's own person (the key must belong to one). */
   myNotifications: ['agent', 'dispatcher', 'engineer', 'ops', ...staff],
 } as const satisfies Record<string, readonly Role[]>;

@@ -20,6 +20,7 @@ import { startEmbeddedPostgres } from './embeddedPostgres';
 import { superviseChild } from './supervise';
 import { startTemporalDevServer } from './temporalDevServer';
 import { assertPortFree } from './waitFor';
+import { warnIfNothingRoutes } from '../db/queries/routingCheck';
 
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -111,6 +112,8 @@ export async function startStack(env: Env, logger: Logger, opts: StackOptions = 
     stops.push(['database pool', () => db.$client.end()]);
     // The embedded default is usable at once: demo people with keys of their own.
     const demoKeys = env.API_KEYS ? undefined : await ensureDemoKeys(db, env.DATA_DIR, apiKeySecret);
+    // One warning for the API and the embedded worker alike.
+    await warnIfNothingRoutes(db, logger);
 
     // Notification gateways: what is configured, the local capture for the rest.
     const gatewayConfig = gatewayConfigFromEnv(env);

@@ -13,6 +13,7 @@ import { writeHealthFile } from './healthFile';
 import { printableError } from '../shared/redact';
 import { startTracing } from '../shared/tracing';
 import { listenWorkerMetrics } from './metricsServer';
+import { warnIfNothingRoutes } from '../db/queries/routingCheck';
 
 async function main(): Promise<void> {
   const env = loadEnv();
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const db = createDatabase(env.DATABASE_URL, { logger });
+  void warnIfNothingRoutes(db, logger);
   if (env.WORKER_METRICS_PORT !== undefined) {
     const metrics = await listenWorkerMetrics(env.WORKER_METRICS_PORT, env.WORKER_METRICS_HOST);
     logger.info({ port: metrics.port, host: env.WORKER_METRICS_HOST }, 'worker metrics listening');

@@ -1,11 +1,16 @@
 // Admin API of the api_keys table: list (never a secret), issue (the key is shown once),
 // revoke, and rotate (a new key shown once; the old one keeps working for a grace period,
-// then expires). Every change is an audit_events row (GET /audit-events).
+// then expires). A key may belong to a person of the staff directory (personId): the
+// timeline and the audit trail name them, and /me/notifications is theirs. Every change
+// is an audit_events row (GET /audit-events).
 import { z } from 'zod';
 import { ROLES, type Role } from '../../domain';
 import { ErrorSchema } from '../../domain/schemas';
+import { PersonIdSchema } from '../../domain/staffSchemas';
 import { MAX_PG_INT, strictInt } from '../../domain/strictInt';
 import type { Database } from '../../db/client';
+import { findEngineer } from '../../db/queries/engineers';
+import { findPerson } from '../../db/queries/people';
 import { findApiKey, issueApiKey, listApiKeys, revokeApiKey, rotateApiKey, type ApiKeyRow } from '../../db/queries/apiKeys';
 import { BadCursorError } from '../../db/queries/notifications';
 import { hashKey, newApiKey } from '../apiKeyHash';
@@ -22,6 +27,7 @@ const ApiKeyViewSchema = z
     label: z.string(),
     role: z.enum(ROLES),
     subject: z.string().nullable(),
+    personId: z.string().nullable().meta({ description: 'The person the key belongs to (staff directory); null: a role-only key' }),
     createdAt: z.string(),
     expiresAt: z.string().nullable().meta({ description: 'Null: does not expire' }),
     expired: z.boolean(),
@@ -39,6 +45,9 @@ const IssueBody = z
   .strictObject({
     role: z.enum(ROLES),
     subject: z.string().trim().min(1).max(64).optional().meta({ description: "The engineer's id for an engineer key (required there); a person otherwise" }),
+    personId: PersonIdSchema.optional().meta({
+      description: "The person the key belongs to: active, holding the key's role (an engineer key: the engineer's own person). Kept by rotation",
+    }),
     label: z.string().trim().min(1).max(100).meta({ example: 'crm-integration' }),
     expiresInDays,
   })
@@ -71,6 +80,7 @@ function view(row: ApiKeyRow, now = new Date()): z.output<typeof ApiKeyViewSchem
     label: row.label,
     role: row.role as Role,
     subject: row.subject,
+    personId: row.personId,
     createdAt: row.createdAt.toISOString(),
     expiresAt: row.expiresAt?.toISOString() ?? null,
     expired: row.expiresAt !== null && row.expiresAt <= now,
@@ -88,6 +98,21 @@ const errors = {
   403: { description: 'Role not allowed (admin only)', schema: ErrorSchema },
 };
 const notFound = { 404: { description: 'Unknown key', schema: ErrorSchema } };
+
+/** A key's person must exist, be active and hold the key's role; 422 with the field otherwise. */
+async function checkPerson(db: Database, body: z.output<typeof IssueBody>): Promise<void> {
+  if (!body.personId) return;
+  const refuse = (code: string, path: string, message: string) => new HttpError(422, code, message, { fields: [{ path, message }] });
+  const person = await findPerson(db, body.personId);
+  if (!person) throw refuse('person_not_found', 'body.personId', `no person ${body.personId} in the staff directory`);
+  if (!person.active) throw refuse('person_inactive', 'body.personId', `person ${body.personId} is deactivated`);
+  if (!person.roles.includes(body.role)) throw refuse('role_not_held', 'body.role', `person ${body.personId} does not hold the role ${body.role}`);
+  if (body.role === 'engineer' && body.subject) {
+    const engineer = await findEngineer(db, body.subject);
+    if (engineer?.personId && engineer.personId !== body.personId)
+      throw refuse('person_mismatch', 'body.personId', `engineer ${body.subject} is person ${engineer.personId}, not ${body.personId}`);
+  }
+}
 
 export function apiKeyRoutes(deps: { db: Database; keySecret: string }): RouteSpec[] {
   const { db, keySecret } = deps;
@@ -125,11 +150,20 @@ export function apiKeyRoutes(deps: { db: Database; keySecret: string }): RouteSp
       summary: 'Issue an API key (returned once; only its HMAC is stored)',
       roles: ADMIN,
       body: IssueBody,
-      responses: { 201: { description: 'Issued; keep the key', schema: Issued.meta({ id: 'ApiKeyIssued' }) }, ...errors },
+      responses: {
+        201: { description: 'Issued; keep the key', schema: Issued.meta({ id: 'ApiKeyIssued' }) },
+        ...errors,
+        422: { description: 'personId names no active person holding the role (field-level messages)', schema: ErrorSchema },
+      },
       async handler({ res, actor, body }) {
+        await checkPerson(db, body);
         const key = newApiKey(body.role);
         const expiresAt = body.expiresInDays ? new Date(Date.now() + body.expiresInDays * DAY_MS) : undefined;
-        const row = await issueApiKey(db, { keyHash: hashKey(keySecret, key), role: body.role, subject: body.subject, label: body.label, expiresAt }, actor);
+        const row = await issueApiKey(
+          db,
+          { keyHash: hashKey(keySecret, key), role: body.role, subject: body.subject, personId: body.personId, label: body.label, expiresAt },
+          actor,
+        );
         res.status(201).json({ apiKey: view(row), key });
       },
     }),
@@ -151,7 +185,7 @@ export function apiKeyRoutes(deps: { db: Database; keySecret: string }): RouteSp
       method: 'post',
       path: '/api-keys/:id/rotate',
       tag: 'API keys',
-      summary: 'Rotate an API key: a new key (returned once) with the same role, subject and label; the old one works for graceSeconds more',
+      summary: 'Rotate an API key: a new key (returned once) with the same role, subject, person and label; the old one works for graceSeconds more',
       roles: ADMIN,
       params: KeyParams,
       body: RotateBody,

@@ -1,10 +1,11 @@
-// The audit trail of keys and links (audit_events: append-only), for admins and ops.
+// The audit trail of keys, links, the staff directory and the duty roster (audit_events:
+// append-only), for admins and ops.
 import { z } from 'zod';
 import type { Role } from '../../domain';
 import { ErrorSchema } from '../../domain/schemas';
 import { strictInt } from '../../domain/strictInt';
 import type { Database } from '../../db/client';
-import { listAuditEvents } from '../../db/queries/audit';
+import { AUDIT_TARGETS, listAuditEvents } from '../../db/queries/audit';
 import { BadCursorError } from '../../db/queries/notifications';
 import { HttpError } from '../errors';
 import { defineRoute, type RouteSpec } from '../routeSpec';
@@ -15,9 +16,13 @@ const AuditEventSchema = z
   .object({
     id: z.int(),
     at: z.string(),
-    actor: z.object({ role: z.string(), subject: z.string().nullable() }),
+    actor: z.object({
+      role: z.string(),
+      subject: z.string().nullable(),
+      personId: z.string().nullable().meta({ description: "The acting key's person (staff directory); null for a role-only key" }),
+    }),
     action: z.string().meta({ example: 'api_key.rotated' }),
-    targetKind: z.enum(['api_key', 'case', 'complaint']),
+    targetKind: z.enum(AUDIT_TARGETS).meta({ description: "duty_fallback's targetId is region/role" }),
     targetId: z.string(),
     data: z.record(z.string(), z.unknown()),
   })
@@ -25,7 +30,7 @@ const AuditEventSchema = z
 
 const Query = z
   .strictObject({
-    targetKind: z.enum(['api_key', 'case', 'complaint']).optional(),
+    targetKind: z.enum(AUDIT_TARGETS).optional(),
     targetId: z.string().min(1).max(64).optional(),
     limit: strictInt(1, 200).default(50),
     cursor: z.string().max(200).optional().meta({ description: 'nextCursor of the previous page' }),
@@ -38,7 +43,8 @@ export function auditRoutes(deps: { db: Database }): RouteSpec[] {
       method: 'get',
       path: '/audit-events',
       tag: 'Audit',
-      summary: 'Audit trail of API keys (issued, rotated, revoked) and customer-link revocations, newest first',
+      summary:
+        'Audit trail, newest first: API keys (issued, rotated, revoked), customer-link revocations, the staff directory (person created, updated, deactivated) and duty roster (shifts, fallbacks)',
       roles: READERS,
       query: Query,
       responses: {
@@ -55,7 +61,7 @@ export function auditRoutes(deps: { db: Database }): RouteSpec[] {
             items: page.items.map((e) => ({
               id: e.id,
               at: e.at.toISOString(),
-              actor: { role: e.actorRole, subject: e.actorSubject },
+              actor: { role: e.actorRole, subject: e.actorSubject, personId: e.actorPersonId },
               action: e.action,
               targetKind: e.targetKind as z.output<typeof AuditEventSchema>['targetKind'],
               targetId: e.targetId,

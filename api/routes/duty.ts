@@ -1,5 +1,6 @@
 // /duty: the duty roster — weekly shifts, the fallbacks per region and role (region '*'
-// is the global fallback), and who the routing names right now. Admins write.
+// is the global fallback), and who the routing names right now. Admins write; every
+// change is audited. A global fallback is replaced, never removed (nothing routes to nobody).
 import { z } from 'zod';
 import { ACTION_ROLES } from '../../domain';
 import { ANY_REGION, whoIsOnDuty } from '../../domain/duty';
@@ -7,7 +8,8 @@ import { ErrorSchema } from '../../domain/schemas';
 import { FallbackInputSchema, PersonRoleSchema, ShiftInputSchema, ShiftListQuerySchema } from '../../domain/staffSchemas';
 import { strictInt, MAX_PG_INT } from '../../domain/strictInt';
 import type { Database } from '../../db/client';
-import { createShift, deleteShift, findPerson, listFallbacks, listShifts, loadRoster, removeFallback, setFallback } from '../../db/queries/people';
+import { findPerson, listFallbacks, listShifts, loadRoster } from '../../db/queries/people';
+import { createShiftAudited, deleteShiftAudited, removeFallbackAudited, setFallbackAudited } from '../../db/queries/rosterChanges';
 import { utcOffsetMinutes } from '../../shared/timeZone';
 import { HttpError } from '../errors';
 import { defineRoute, type RouteSpec } from '../routeSpec';
@@ -19,6 +21,10 @@ const errors = {
   403: { description: 'Role not allowed', schema: ErrorSchema },
 };
 const region = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a region code');
+const ineligible = {
+  person_inactive: (personId: string, _role: string) => `person ${personId} is deactivated`,
+  role_not_held: (personId: string, role: string) => `person ${personId} does not hold the role ${role}`,
+};
 const NowQuery = z.strictObject({ role: PersonRoleSchema, region: region.optional() }).meta({ id: 'DutyNowQuery' });
 
 export function dutyRoutes(deps: { db: Database; timeZone: string }): RouteSpec[] {
@@ -28,8 +34,8 @@ export function dutyRoutes(deps: { db: Database; timeZone: string }): RouteSpec[
   async function eligible(personId: string, role: string): Promise<void> {
     const p = await findPerson(db, personId);
     if (!p) throw new HttpError(404, 'person_not_found', `no person ${personId}`);
-    if (!p.active) throw new HttpError(409, 'person_inactive', `person ${personId} is deactivated`);
-    if (!p.roles.includes(role)) throw new HttpError(409, 'role_not_held', `person ${personId} does not hold the role ${role}`);
+    if (!p.active) throw new HttpError(409, 'person_inactive', ineligible.person_inactive(personId, role));
+    if (!p.roles.includes(role)) throw new HttpError(409, 'role_not_held', ineligible.role_not_held(personId, role));
   }
 
   return [
@@ -62,9 +68,9 @@ export function dutyRoutes(deps: { db: Database; timeZone: string }): RouteSpec[
         404: { description: 'Unknown person', schema: ErrorSchema },
         409: { description: 'The person is deactivated or does not hold the role', schema: ErrorSchema },
       },
-      async handler({ res, body }) {
+      async handler({ res, actor, body }) {
         await eligible(body.personId, body.role);
-        res.status(201).json({ shift: shiftView(await createShift(db, body)) });
+        res.status(201).json({ shift: shiftView(await createShiftAudited(db, body, actor)) });
       },
     }),
     defineRoute<{ id: number }, unknown, unknown>({
@@ -75,8 +81,8 @@ export function dutyRoutes(deps: { db: Database; timeZone: string }): RouteSpec[
       roles: ACTION_ROLES.staffWrite,
       params: z.strictObject({ id: strictInt(1, MAX_PG_INT) }),
       responses: { 204: { description: 'Removed' }, ...errors, 404: { description: 'Unknown shift', schema: ErrorSchema } },
-      async handler({ res, params }) {
-        if (!(await deleteShift(db, params.id))) throw new HttpError(404, 'shift_not_found', `no shift ${params.id}`);
+      async handler({ res, actor, params }) {
+        if (!(await deleteShiftAudited(db, params.id, actor))) throw new HttpError(404, 'shift_not_found', `no shift ${params.id}`);
         res.status(204).end();
       },
     }),
@@ -104,22 +110,39 @@ export function dutyRoutes(deps: { db: Database; timeZone: string }): RouteSpec[
         404: { description: 'Unknown person', schema: ErrorSchema },
         409: { description: 'The person is deactivated or does not hold the role', schema: ErrorSchema },
       },
-      async handler({ res, body }) {
-        await eligible(body.personId, body.role);
-        res.json({ fallback: fallbackView(await setFallback(db, body)) });
+      async handler({ res, actor, body }) {
+        // Checked under a lock by the write: the person cannot be deactivated in between.
+        const outcome = await setFallbackAudited(db, body, actor);
+        if (!outcome.ok) {
+          const { personId, role } = body;
+          if (outcome.reason === 'person_not_found') throw new HttpError(404, 'person_not_found', `no person ${personId}`);
+          throw new HttpError(409, outcome.reason, ineligible[outcome.reason](personId, role));
+        }
+        res.json({ fallback: fallbackView(outcome.fallback) });
       },
     }),
     defineRoute<{ region: string; role: string }, unknown, unknown>({
       method: 'delete',
       path: '/duty/fallbacks/:region/:role',
       tag: 'Duty roster',
-      summary: "Remove the fallback of a region and role (region '*': the global fallback)",
+      summary: "Remove the fallback of a region and role (a global fallback, region '*', is replaced with PUT, never removed)",
       roles: ACTION_ROLES.staffWrite,
       params: z.strictObject({ region: z.union([region, z.literal(ANY_REGION)]), role: PersonRoleSchema }),
-      responses: { 204: { description: 'Removed' }, ...errors, 404: { description: 'No such fallback', schema: ErrorSchema } },
-      async handler({ res, params }) {
-        if (!(await removeFallback(db, params.region, params.role)))
-          throw new HttpError(404, 'fallback_not_found', `no fallback for ${params.role} in ${params.region}`);
+      responses: {
+        204: { description: 'Removed' },
+        ...errors,
+        404: { description: 'No such fallback', schema: ErrorSchema },
+        409: { description: 'The global fallback of the role: escalations outside every shift would reach nobody (last_global_fallback)', schema: ErrorSchema },
+      },
+      async handler({ res, actor, params }) {
+        const outcome = await removeFallbackAudited(db, params.region, params.role, actor);
+        if (outcome === 'not_found') throw new HttpError(404, 'fallback_not_found', `no fallback for ${params.role} in ${params.region}`);
+        if (outcome === 'last_global_fallback')
+          throw new HttpError(
+            409,
+            'last_global_fallback',
+            `the global fallback for ${params.role} cannot be removed: escalations outside every shift would reach nobody; replace it with PUT /duty/fallbacks`,
+          );
         res.status(204).end();
       },
     }),

@@ -4,6 +4,7 @@ import { ACTION_ROLES } from '../../domain';
 import { EngineerInputSchema, EngineerListQuerySchema, EngineerPatchSchema, ErrorSchema, SkillSchema, WorkingHoursSchema } from '../../domain/schemas';
 import type { Database } from '../../db/client';
 import { createEngineer, findEngineer, listEngineers, updateEngineer, type EngineerRow } from '../../db/queries/engineers';
+import { findPerson } from '../../db/queries/people';
 import { HttpError } from '../errors';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
@@ -54,6 +55,7 @@ const errors = {
   401: { description: 'Missing or unknown API key', schema: ErrorSchema },
   403: { description: 'Role not allowed', schema: ErrorSchema },
 };
+const unknownPerson = { 422: { description: 'personId names no person of the staff directory', schema: ErrorSchema } };
 
 export function engineerRoutes(deps: { db: Database }): RouteSpec[] {
   const { db } = deps;
@@ -61,6 +63,12 @@ export function engineerRoutes(deps: { db: Database }): RouteSpec[] {
     const e = await findEngineer(db, id);
     if (!e) throw new HttpError(404, 'engineer_not_found', `no engineer ${id}`);
     return e;
+  }
+  /** The engineer's person must be in the directory (a foreign key): 422 with the field otherwise. */
+  async function checkPerson(personId: string | null | undefined): Promise<void> {
+    if (!personId || (await findPerson(db, personId))) return;
+    const message = `no person ${personId} in the staff directory`;
+    throw new HttpError(422, 'person_not_found', message, { fields: [{ path: 'body.personId', message }] });
   }
   return [
     defineRoute<unknown, unknown, z.output<typeof EngineerInputSchema>>({
@@ -70,8 +78,9 @@ export function engineerRoutes(deps: { db: Database }): RouteSpec[] {
       summary: 'Add an engineer to the roster',
       roles: ACTION_ROLES.engineersWrite,
       body: EngineerInputSchema,
-      responses: { 201: { description: 'Created', schema: Envelope }, ...errors, 409: { description: 'The id exists', schema: ErrorSchema } },
+      responses: { 201: { description: 'Created', schema: Envelope }, ...errors, 409: { description: 'The id exists', schema: ErrorSchema }, ...unknownPerson },
       async handler({ res, body }) {
+        await checkPerson(body.personId);
         if (!(await createEngineer(db, body))) throw new HttpError(409, 'engineer_exists', `engineer ${body.id} exists; PATCH it instead`);
         res.status(201).json({ engineer: engineerView(await load(body.id)) });
       },
@@ -115,8 +124,14 @@ export function engineerRoutes(deps: { db: Database }): RouteSpec[] {
       roles: ACTION_ROLES.engineersWrite,
       params: Params,
       body: EngineerPatchSchema,
-      responses: { 200: { description: 'The engineer after the change', schema: Envelope }, ...errors, 404: { description: 'Unknown', schema: ErrorSchema } },
+      responses: {
+        200: { description: 'The engineer after the change', schema: Envelope },
+        ...errors,
+        404: { description: 'Unknown', schema: ErrorSchema },
+        ...unknownPerson,
+      },
       async handler({ res, params, body }) {
+        await checkPerson(body.personId);
         if (!(await updateEngineer(db, params.id, body))) throw new HttpError(404, 'engineer_not_found', `no engineer ${params.id}`);
         res.json({ engineer: engineerView(await load(params.id)) });
       },

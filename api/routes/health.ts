@@ -2,13 +2,16 @@
 // PostgreSQL reachable, and some worker polling the task queue; without one, every
 // case move would only wait for its deadline). Anyone sees up/down per component; error
 // texts, addresses and the task queue only ops and admin keys (they would tell an
-// outsider where the servers are and what fails).
+// outsider where the servers are and what fails). The details also say whether escalations
+// can always find someone (routing: roles without a global fallback); that is not
+// readiness, so it never changes the status.
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Role } from '../../domain';
 import type { Database } from '../../db/client';
+import { missingGlobalFallbacks } from '../../db/queries/routingCheck';
 import { defineRoute, type RouteSpec } from '../routeSpec';
 
 const PROBE_TIMEOUT_MS = 3_000;
@@ -32,6 +35,14 @@ const HealthSchema = z
       pollers: z.int().optional().meta({ description: 'Workers polling the workflow task queue lately (ops and admin keys only)' }),
       taskQueue: z.string().optional().meta({ description: 'The workflow task queue (ops and admin keys only)' }),
     }),
+    routing: Check.extend({
+      globalFallbackMissing: z
+        .array(z.string())
+        .optional()
+        .meta({ description: 'Routed roles (supervisor, manager, dispatcher) without a usable global fallback: escalations outside every shift reach nobody' }),
+    })
+      .optional()
+      .meta({ description: 'Ops and admin keys only; ok: every routed role has a global fallback. Never changes status' }),
   })
   .meta({ id: 'Health' });
 
@@ -103,10 +114,12 @@ export function healthRoutes(deps: { client: Client; db: Database; taskQueue: st
   ];
 
   async function readiness({ req, res }: { req: import('express').Request; res: import('express').Response }): Promise<void> {
-    const [temporal, database, polling] = await Promise.all([
+    const details = !!req.actor && (DETAIL_ROLES as readonly string[]).includes(req.actor.role);
+    const [temporal, database, polling, fallbacks] = await Promise.all([
       probe(() => deps.client.workflowService.getSystemInfo({})),
       probe(() => deps.db.execute(sql`SELECT 1`)),
       probe(() => recentPollers(deps.client, deps.taskQueue)),
+      details ? probe(() => missingGlobalFallbacks(deps.db)) : undefined,
     ]);
     const pollers = polling.value ?? 0;
     const workers = polling.ok
@@ -115,7 +128,7 @@ export function healthRoutes(deps: { client: Client; db: Database; taskQueue: st
     const ok = temporal.ok && database.ok && workers.ok;
     res.set('Cache-Control', 'no-store');
     const status = ok ? 'ok' : 'degraded';
-    if (!req.actor || !(DETAIL_ROLES as readonly string[]).includes(req.actor.role)) {
+    if (!details) {
       res.status(ok ? 200 : 503).json({ status, temporal: { ok: temporal.ok }, database: { ok: database.ok }, workers: { ok: workers.ok } });
       return;
     }
@@ -124,8 +137,17 @@ export function healthRoutes(deps: { client: Client; db: Database; taskQueue: st
       temporal: { ...strip(temporal), address: temporalAddress(deps.client) },
       database: { ...strip(database), address: databaseAddress(deps.db) },
       workers: { ...workers, taskQueue: deps.taskQueue },
+      routing: routingCheck(fallbacks!),
     });
   }
+}
+
+function routingCheck(probed: { ok: boolean; error?: string; value?: string[] }): { ok: boolean; error?: string; globalFallbackMissing?: string[] } {
+  if (!probed.ok) return { ok: false, error: probed.error };
+  const missing = probed.value ?? [];
+  return missing.length
+    ? { ok: false, globalFallbackMissing: missing, error: `no global fallback for ${missing.join(', ')}: escalations outside every shift reach nobody` }
+    : { ok: true, globalFallbackMissing: [] };
 }
 
 function strip(check: { ok: boolean; error?: string }): { ok: boolean; error?: string } {

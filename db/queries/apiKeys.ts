@@ -59,6 +59,8 @@ export interface NewKey {
   keyHash: string;
   role: Role;
   subject?: string;
+  /** The person the key belongs to (checked by the route: active, holds the role). */
+  personId?: string;
   label: string;
   expiresAt?: Date;
 }
@@ -67,7 +69,14 @@ export async function issueApiKey(db: Database, key: NewKey, actor: Actor): Prom
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(apiKeys)
-      .values({ keyHash: key.keyHash, role: key.role, subject: key.subject ?? null, label: key.label, expiresAt: key.expiresAt ?? null })
+      .values({
+        keyHash: key.keyHash,
+        role: key.role,
+        subject: key.subject ?? null,
+        personId: key.personId ?? null,
+        label: key.label,
+        expiresAt: key.expiresAt ?? null,
+      })
       .returning();
     await recordAudit(tx, { actor, action: 'api_key.issued', targetKind: 'api_key', targetId: String(row!.id), data: auditData(row!) });
     return row!;
@@ -94,7 +103,7 @@ export async function findApiKey(db: Database, id: number): Promise<ApiKeyRow | 
 }
 
 /**
- * Replaces key `id` by a new key with the same role, subject and label; the old one stays
+ * Replaces key `id` by a new key with the same role, subject, person and label; the old one stays
  * valid until now + graceSeconds (never longer than it already was). The new key lives
  * `lifetimeMs`, or as long as the old one was meant to (none: no expiry).
  */
@@ -116,6 +125,7 @@ export async function rotateApiKey(
         keyHash: args.keyHash,
         role: row.role,
         subject: row.subject,
+        personId: row.personId,
         label: row.label,
         expiresAt: lifetimeMs === undefined ? null : new Date(now.getTime() + lifetimeMs),
       })
@@ -143,5 +153,5 @@ export async function rotateApiKey(
 
 /** What an audit row says about a key: never its hash. */
 function auditData(row: ApiKeyRow): Record<string, unknown> {
-  return { role: row.role, subject: row.subject, label: row.label, expiresAt: row.expiresAt?.toISOString() ?? null };
+  return { role: row.role, subject: row.subject, personId: row.personId, label: row.label, expiresAt: row.expiresAt?.toISOString() ?? null };
 }

@@ -1,4 +1,5 @@
-// The audit trail of security-relevant actions (keys and links), append-only.
+// The audit trail of security-relevant and organisation changes (keys, links, the staff
+// directory and duty roster), append-only; each row names the acting key's person.
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../domain';
 import type { Database } from '../client';
@@ -9,13 +10,18 @@ export type AuditEventRow = typeof auditEvents.$inferSelect;
 /** A database or a transaction: an audited change and its audit row commit together. */
 export type Writer = Pick<Database, 'insert'>;
 
+/** What an audit row is about: a key (id), a case or complaint (number), a person (id), a shift (id), a fallback (region/role). */
+export const AUDIT_TARGETS = ['api_key', 'case', 'complaint', 'person', 'duty_shift', 'duty_fallback'] as const;
+export type AuditTarget = (typeof AUDIT_TARGETS)[number];
+
 export async function recordAudit(
   db: Writer,
-  e: { actor: Actor; action: string; targetKind: 'api_key' | 'case' | 'complaint'; targetId: string; data?: Record<string, unknown> },
+  e: { actor: Actor; action: string; targetKind: AuditTarget; targetId: string; data?: Record<string, unknown> },
 ): Promise<void> {
   await db.insert(auditEvents).values({
     actorRole: e.actor.role,
     actorSubject: e.actor.subject ?? null,
+    actorPersonId: e.actor.personId ?? null,
     action: e.action,
     targetKind: e.targetKind,
     targetId: e.targetId,

@@ -13,6 +13,17 @@ export async function findEngineer(db: Database, id: string): Promise<EngineerRo
   return row ? { ...row.e, openCases: Number(row.openCases) } : undefined;
 }
 
+/** The engineer a person is (engineers.person_id): the active one first, then by id. */
+export async function findEngineerOfPerson(db: Database, personId: string): Promise<EngineerRow | undefined> {
+  const [row] = await db
+    .select({ e: engineers, openCases })
+    .from(engineers)
+    .where(eq(engineers.personId, personId))
+    .orderBy(sql`${engineers.active} desc`, asc(engineers.id))
+    .limit(1);
+  return row ? { ...row.e, openCases: Number(row.openCases) } : undefined;
+}
+
 export async function listEngineers(db: Database, q: EngineerListQuery): Promise<{ items: EngineerRow[]; nextCursor: string | null }> {
   const where: SQL[] = [];
   if (q.region) where.push(sql`${q.region} = ANY(${engineers.regions})`);

@@ -78,7 +78,8 @@ const TABLE: Record<string, readonly [Outcome, Outcome, Outcome, Outcome, Outcom
   'GET /staff/{id}':                               [F,    Y,     F,     Y,     Y,     Y,     U,     U],
   'PATCH /staff/{id}':                             [F,    F,     F,     F,     F,     Y,     U,     U],
   'DELETE /staff/{id}':                            [F,    F,     F,     F,     F,     Y,     U,     U],
-  'GET /staff/{id}/on-duty':                       [Y,    Y,     F,     Y,     Y,     Y,     U,     U],
+  // An engineer about their own person only (403 for another; unknown is 404).
+  'GET /staff/{id}/on-duty':                       [Y,    Y,     Y,     Y,     Y,     Y,     U,     U],
   'GET /me/notifications':                         [Y,    Y,     Y,     Y,     Y,     Y,     U,     U],
   'GET /duty/shifts':                              [F,    Y,     F,     Y,     Y,     Y,     U,     U],
   'POST /duty/shifts':                             [F,    F,     F,     F,     F,     Y,     U,     U],

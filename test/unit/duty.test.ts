@@ -1,7 +1,18 @@
 // Who is on duty (domain/duty.ts): shift boundaries, overnight shifts, the region's and
 // the global fallback, and people who are deactivated or no longer hold the role.
 // Instants are written in Shanghai time (UTC+8); 2026-11-30 is a Monday.
-import { currentShiftOf, localClock, routingRecord, shiftCovers, whoIsOnDuty, type DutyRoster, type Shift } from '../../domain/duty';
+import {
+  currentShiftOf,
+  globalFallbacksLost,
+  localClock,
+  rolesWithoutGlobalFallback,
+  ROUTED_ROLES,
+  routingRecord,
+  shiftCovers,
+  whoIsOnDuty,
+  type DutyRoster,
+  type Shift,
+} from '../../domain/duty';
 
 const CST = 480;
 const at = (local: string) => Date.parse(`${local}+08:00`);
@@ -132,5 +143,25 @@ describe('a person’s current shift and the timeline record', () => {
       via: 'none',
       note: 'nobody on duty and no fallback configured',
     });
+  });
+});
+
+describe('nothing routes to nobody', () => {
+  test('routed roles without a usable global fallback: none set, its person deactivated or without the role', () => {
+    expect(rolesWithoutGlobalFallback(roster, ROUTED_ROLES)).toEqual(['dispatcher']);
+    const gone: DutyRoster = { ...roster, fallbacks: [{ region: '*', role: 'supervisor', personId: 'GONE' }] };
+    expect(rolesWithoutGlobalFallback(gone, ROUTED_ROLES)).toEqual(['supervisor', 'manager', 'dispatcher']);
+    const wrongRole: DutyRoster = { ...roster, fallbacks: [{ region: '*', role: 'dispatcher', personId: 'AGENT' }] };
+    expect(rolesWithoutGlobalFallback(wrongRole, ['dispatcher'])).toEqual(['dispatcher']);
+    // A region's fallback does not stand in everywhere.
+    const regional: DutyRoster = { ...roster, fallbacks: [{ region: 'SH-PD', role: 'manager', personId: 'GLOBAL' }] };
+    expect(rolesWithoutGlobalFallback(regional, ['manager'])).toEqual(['manager']);
+  });
+
+  test('a change loses the global fallbacks of a person it deactivates or takes the role from', () => {
+    expect(globalFallbacksLost(['supervisor', 'manager'], { active: false, roles: ['supervisor', 'manager'] })).toEqual(['supervisor', 'manager']);
+    expect(globalFallbacksLost(['supervisor', 'manager'], { active: true, roles: ['manager', 'ops'] })).toEqual(['supervisor']);
+    expect(globalFallbacksLost(['supervisor'], { active: true, roles: ['supervisor'] })).toEqual([]);
+    expect(globalFallbacksLost([], { active: false, roles: [] })).toEqual([]);
   });
 });

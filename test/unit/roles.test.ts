@@ -39,6 +39,7 @@ const TABLE: Record<keyof typeof ACTION_ROLES, readonly [boolean, boolean, boole
   staffRead:            [_,    Y,     _,     Y,     Y,     Y],
   staffWrite:           [_,    _,     _,     _,     _,     Y],
   onDuty:               [Y,    Y,     _,     Y,     Y,     Y],
+  personOnDuty:         [Y,    Y,     Y,     Y,     Y,     Y],
   myNotifications:      [Y,    Y,     Y,     Y,     Y,     Y],
 };
 

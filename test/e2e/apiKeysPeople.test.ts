@@ -1,0 +1,132 @@
+// API keys that belong to people, through HTTP on the real stack: POST /api-keys with a
+// personId (the person exists, is active and holds the key's role; 422 with the field
+// otherwise), listed, kept by rotation, and /me/notifications is theirs; the database
+// holds the links with foreign keys; the audit trail names the acting key's person for
+// key, staff directory and duty roster changes.
+import { Pool } from 'pg';
+import { call } from '../support/http';
+import { stackInfo } from '../support/stackInfo';
+
+const tag = `QA-KP-${Date.now().toString(36).toUpperCase()}`;
+const mail = (id: string) => `${id.toLowerCase()}@staff.example.com`;
+const person = (suffix: string, roles: string[]) => ({
+  id: `${tag}-${suffix}`,
+  name: `测试${suffix}`,
+  roles,
+  email: mail(`${tag}-${suffix}`),
+  preferredChannel: 'email',
+});
+const admin = person('ADM', ['admin']);
+const supervisor = person('SUP', ['supervisor']);
+let pool: Pool;
+let adminKey: string;
+
+beforeAll(async () => {
+  pool = new Pool({ connectionString: stackInfo().databaseUrl, max: 2 });
+  for (const p of [admin, supervisor]) expect((await call('POST', '/staff', { as: 'admin', body: p })).status).toBe(201);
+  const issued = await call('POST', '/api-keys', { as: 'admin', body: { role: 'admin', personId: admin.id, label: `test:${tag}:admin` } });
+  expect(issued.status).toBe(201);
+  adminKey = issued.body.key;
+});
+afterAll(() => pool?.end());
+
+const keyCount = async () => Number((await pool.query('SELECT count(*) FROM api_keys')).rows[0].count);
+
+test('a key issued with a personId belongs to them: listed, kept by rotation, and /me/notifications is theirs', async () => {
+  const issued = await call('POST', '/api-keys', { as: 'admin', body: { role: 'supervisor', personId: supervisor.id, label: `test:${tag}:sup` } });
+  expect([issued.status, issued.body.apiKey.personId]).toEqual([201, supervisor.id]);
+  const mine = await call('GET', '/me/notifications', { key: issued.body.key });
+  expect([mine.status, mine.body.personId, mine.body.items]).toEqual([200, supervisor.id, []]);
+  const listed = (await call('GET', '/api-keys?limit=500', { as: 'admin' })).body.items.find((k: { id: number }) => k.id === issued.body.apiKey.id);
+  expect(listed.personId).toBe(supervisor.id);
+  expect((await pool.query('SELECT person_id FROM api_keys WHERE id = $1', [issued.body.apiKey.id])).rows[0].person_id).toBe(supervisor.id);
+
+  const rotated = await call('POST', `/api-keys/${issued.body.apiKey.id}/rotate`, { as: 'admin', body: { graceSeconds: 0 } });
+  expect([rotated.status, rotated.body.apiKey.personId, rotated.body.previous.personId]).toEqual([201, supervisor.id, supervisor.id]);
+  expect((await call('GET', '/me/notifications', { key: rotated.body.key })).body.personId).toBe(supervisor.id);
+
+  // A role-only key: the answer says how to get a key of one's own.
+  const none = await call('GET', '/me/notifications', { as: 'supervisor' });
+  expect([none.status, none.body.error.code]).toEqual([409, 'no_person']);
+  expect(none.body.error.message).toContain('POST /api-keys with your personId');
+});
+
+test('a personId naming nobody, a deactivated person or one without the role is refused 422 with the field; nothing is issued', async () => {
+  const gone = person('GONE', ['supervisor']);
+  const fitter = person('ENG', ['engineer']);
+  const other = person('ENG2', ['engineer']);
+  for (const p of [gone, fitter, other]) expect((await call('POST', '/staff', { as: 'admin', body: p })).status).toBe(201);
+  expect((await call('DELETE', `/staff/${gone.id}`, { as: 'admin' })).status).toBe(200);
+  const engineer = { id: `${tag}-E`, name: '测试工', badgeNo: tag, skills: [], regions: [tag], personId: fitter.id };
+  expect((await call('POST', '/engineers', { as: 'admin', body: engineer })).status).toBe(201);
+  const before = await keyCount();
+
+  const refused = async (body: Record<string, unknown>) => {
+    const r = await call('POST', '/api-keys', { as: 'admin', body: { label: `test:${tag}:refused`, ...body } });
+    return [r.status, r.body.error.code, r.body.error.fields.map((f: { path: string }) => f.path)];
+  };
+  expect(await refused({ role: 'supervisor', personId: `${tag}-NOBODY` })).toEqual([422, 'person_not_found', ['body.personId']]);
+  expect(await refused({ role: 'supervisor', personId: gone.id })).toEqual([422, 'person_inactive', ['body.personId']]);
+  expect(await refused({ role: 'agent', personId: supervisor.id })).toEqual([422, 'role_not_held', ['body.role']]);
+  expect(await refused({ role: 'engineer', subject: engineer.id, personId: other.id })).toEqual([422, 'person_mismatch', ['body.personId']]);
+  expect(await refused({ role: 'supervisor', personId: 'not an id!' })).toEqual([400, 'validation_failed', ['body.personId']]);
+  expect(await keyCount()).toBe(before);
+
+  // Engineers point at people too (a foreign key): an unknown person is 422, not a 500.
+  const badEngineer = await call('POST', '/engineers', { as: 'admin', body: { ...engineer, id: `${tag}-E9`, personId: `${tag}-NOBODY` } });
+  expect([badEngineer.status, badEngineer.body.error.fields]).toEqual([422, [{ path: 'body.personId', message: expect.any(String) }]]);
+  const badPatch = await call('PATCH', `/engineers/${engineer.id}`, { as: 'admin', body: { personId: `${tag}-NOBODY` } });
+  expect([badPatch.status, badPatch.body.error.code]).toEqual([422, 'person_not_found']);
+  // The database refuses a dangling link whatever writes it (migration 0021).
+  await expect(
+    pool.query(`INSERT INTO api_keys (key_hash, role, person_id, label) VALUES ($1, 'agent', $2, 'test')`, [`${tag}-hash`, `${tag}-NOBODY`]),
+  ).rejects.toMatchObject({ code: '23503' });
+  await expect(pool.query('UPDATE engineers SET person_id = $1 WHERE id = $2', [`${tag}-NOBODY`, engineer.id])).rejects.toMatchObject({ code: '23503' });
+});
+
+test('the audit trail names the acting person: key, staff directory and roster changes', async () => {
+  const as = { key: adminKey };
+  const p = person('AUD', ['dispatcher', 'supervisor']);
+  const region = `${tag}-R`;
+  expect((await call('POST', '/staff', { ...as, body: p })).status).toBe(201);
+  expect((await call('PATCH', `/staff/${p.id}`, { ...as, body: { name: '改名', phone: '+86 137 5550 0101' } })).status).toBe(200);
+  // A change that changes nothing writes no row.
+  expect((await call('PATCH', `/staff/${p.id}`, { ...as, body: { name: '改名' } })).status).toBe(200);
+  const shift = await call('POST', '/duty/shifts', { ...as, body: { personId: p.id, role: 'dispatcher', region, days: [1], start: '08:00', end: '12:00' } });
+  expect(shift.status).toBe(201);
+  expect((await call('DELETE', `/duty/shifts/${shift.body.shift.id}`, as)).status).toBe(204);
+  expect((await call('PUT', '/duty/fallbacks', { ...as, body: { region, role: 'dispatcher', personId: p.id } })).status).toBe(200);
+  expect((await call('DELETE', `/duty/fallbacks/${region}/dispatcher`, as)).status).toBe(204);
+  expect((await call('DELETE', `/staff/${p.id}`, as)).status).toBe(200);
+  const key = await call('POST', '/api-keys', { ...as, body: { role: 'agent', label: `test:${tag}:by-person` } });
+
+  const trail = async (kind: string, id: string) =>
+    (await call('GET', `/audit-events?targetKind=${kind}&targetId=${encodeURIComponent(id)}`, { as: 'ops' })).body.items.map(
+      (e: { action: string; actor: unknown; data: unknown }) => [e.action, e.actor, e.data],
+    );
+  const actor = { role: 'admin', subject: null, personId: admin.id };
+  expect(await trail('person', p.id)).toEqual([
+    ['person.deactivated', actor, { active: false }],
+    ['person.updated', actor, { name: '改名', contactChanged: ['phone'] }],
+    [
+      'person.created',
+      actor,
+      { id: p.id, name: p.name, roles: p.roles, regions: [], preferredChannel: 'email', language: 'zh-CN', active: true, contactChanged: ['email'] },
+    ],
+  ]);
+  const shiftData = { personId: p.id, role: 'dispatcher', region, days: [1], start: '08:00', end: '12:00' };
+  expect(await trail('duty_shift', String(shift.body.shift.id))).toEqual([
+    ['duty_shift.deleted', actor, shiftData],
+    ['duty_shift.created', actor, shiftData],
+  ]);
+  expect(await trail('duty_fallback', `${region}/dispatcher`)).toEqual([
+    ['duty_fallback.removed', actor, { region, role: 'dispatcher', personId: p.id }],
+    ['duty_fallback.set', actor, { region, role: 'dispatcher', personId: p.id, previousPersonId: null }],
+  ]);
+  expect(await trail('api_key', String(key.body.apiKey.id))).toEqual([['api_key.issued', actor, expect.objectContaining({ role: 'agent', personId: null })]]);
+  // No phone or e-mail in the trail, only that they changed.
+  expect(JSON.stringify(await trail('person', p.id))).not.toMatch(/5550|staff\.example/);
+  // A role-only key's actions name no person.
+  const envIssued = await call('POST', '/api-keys', { as: 'admin', body: { role: 'agent', label: `test:${tag}:env` } });
+  expect((await trail('api_key', String(envIssued.body.apiKey.id)))[0][1]).toEqual({ role: 'admin', subject: null, personId: null });
+});
