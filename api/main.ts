@@ -3,6 +3,7 @@
 import { loadEnv, temporalSecurity } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createDatabase } from '../db/client';
+import { hasUsableApiKey } from '../db/queries/apiKeys';
 import { migrateWhenReachable } from '../db/migrate';
 import { apiSettings, listenApi } from './server';
 import { lazyApiConnection } from './temporalConnection';
@@ -40,6 +41,14 @@ async function main(): Promise<void> {
   await migrateWhenReachable(env.DATABASE_URL, { logger, apply: env.MIGRATE_ON_START === 'true' });
   if (stopping) return;
   db = createDatabase(env.DATABASE_URL, { logger });
+  // Without any key (none in API_KEYS, none usable in api_keys) every request would be a
+  // 401: refuse to start, saying how to fix it, rather than run locked (no default key).
+  if (settings.app.envKeys.entries.length === 0 && !(await hasUsableApiKey(db))) {
+    logger.fatal('no API key: set API_KEYS (role[:subject]=key,...) or store one (npm run seed:keys); refusing to start');
+    await api.close();
+    await db.$client.end();
+    process.exit(1);
+  }
   // Lazy: the API starts (and /health reports) even while Temporal is still coming up.
   connection = lazyApiConnection(env.TEMPORAL_ADDRESS, security);
   api.open({ db, connection });

@@ -30,11 +30,15 @@ export function setLogSubject(subject: { caseNo?: string; complaintNo?: string }
   if (subject.complaintNo) ctx.complaintNo = subject.complaintNo;
 }
 
-/** The case or complaint a workflow id names (case-<no>, complaint-<no>, aftercare-<no>…). */
+/**
+ * The case or complaint a workflow id names (case-<no>, complaint-<no>, aftercare-<no>,
+ * callback-<no>). A maintenance series is named by product (maintenance-<category>-<serial>):
+ * no number, its lines carry the workflowId only.
+ */
 export function subjectOfWorkflowId(workflowId: string): { caseNo?: string; complaintNo?: string } {
   const complaint = /^complaint-(.+)$/.exec(workflowId);
   if (complaint) return { complaintNo: complaint[1] };
-  const kase = /^(?:case|aftercare)-(.+)$/.exec(workflowId);
+  const kase = /^(?:case|aftercare|callback)-(.+)$/.exec(workflowId);
   return kase ? { caseNo: kase[1] } : {};
 }
 

@@ -8,6 +8,7 @@ import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { AesGcmPayloadCodec } from './payloadCodec';
 import type { PayloadKeyring } from './payloadKeys';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { requestIdClientInterceptor } from './requestIdHeader';
 import { tracing } from './tracing';
 
 export function casePayloadCodec(keys: PayloadKeyring): PayloadCodec {
@@ -19,11 +20,12 @@ export function caseDataConverter(keys: PayloadKeyring): DataConverter {
 }
 
 /**
- * A Temporal client that encrypts what it sends and decrypts what it reads; with tracing
- * on (shared/tracing.ts), it passes the active trace to the workflows it starts and updates.
+ * A Temporal client that encrypts what it sends and decrypts what it reads, and passes the
+ * current request id in a header (shared/requestIdHeader.ts); with tracing on
+ * (shared/tracing.ts), also the active trace to the workflows it starts and updates.
  */
 export function temporalClient(connection: Connection, keys: PayloadKeyring, namespace?: string): Client {
-  const interceptors = tracing().enabled ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
+  const interceptors = { workflow: [requestIdClientInterceptor, ...(tracing().enabled ? [new OpenTelemetryWorkflowClientInterceptor()] : [])] };
   return new Client({ connection, namespace, dataConverter: caseDataConverter(keys), interceptors });
 }
 

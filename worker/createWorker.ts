@@ -9,6 +9,7 @@ import { connectExplained } from '../shared/temporalTlsProbe';
 import type { PayloadKeyring } from '../shared/payloadKeys';
 import { activityErrorInterceptor } from './activityErrors';
 import { tracing } from '../shared/tracing';
+import { subjectOfWorkflowId } from '../shared/logContext';
 import { workflowBundleOption } from './workflowBundle';
 import { maxCachedWorkflows } from './workflowCache';
 import { observedInterceptors, runtimeMetrics, workflowSpanSinks } from './observability';
@@ -44,7 +45,11 @@ function installRuntimeLogger(logger: Logger): void {
   try {
     Runtime.install({
       logger: new DefaultLogger('INFO', (entry) => {
-        const fields = { ...(entry.meta ?? {}), sdk: true };
+        // Workflow (and SDK activity) lines name their case or complaint from the workflow id
+        // the SDK puts in their metadata; the bundled interceptors add requestId and, traced,
+        // trace_id/span_id (workflows/requestIdInterceptors.ts, OpenTelemetry's).
+        const workflowId = typeof entry.meta?.workflowId === 'string' ? entry.meta.workflowId : '';
+        const fields = { ...subjectOfWorkflowId(workflowId), ...(entry.meta ?? {}), sdk: true };
         const level = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
         logger[level === 'trace' ? 'trace' : level](fields, entry.message);
       }),

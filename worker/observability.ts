@@ -4,7 +4,9 @@
 //   are in the traced workflow bundle only (worker/workflowBundle.ts); the span sink is
 //   always injected (a no-op when off) so either bundle finds it;
 // - log context: each activity runs in a LogContext naming its case or complaint (from the
-//   workflow id), so every line it logs carries the number (shared/logContext.ts);
+//   workflow id) and the request id its headers carry, so every line it logs has them
+//   (shared/logContext.ts); the runtime logger (worker/createWorker.ts) adds the number to
+//   workflow log lines;
 // - Temporal SDK metrics: the runtime's Prometheus exporter on TEMPORAL_METRICS_ADDRESS.
 import {
   makeWorkflowExporter,
@@ -16,21 +18,31 @@ import type { ActivityInterceptorsFactory, InjectedSinks, WorkerInterceptors } f
 import type { OpenTelemetryWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import { runWithLogContext, subjectOfWorkflowId } from '../shared/logContext';
 import { tracing } from '../shared/tracing';
+import { requestIdClientInterceptor, requestIdOfHeaders } from '../shared/requestIdHeader';
 
+// The request id comes in the activity's headers (workflows/requestIdInterceptors.ts), with tracing off too.
 const activityLogContext: ActivityInterceptorsFactory = (ctx) => ({
   inbound: {
-    execute: (input, next) => runWithLogContext(subjectOfWorkflowId(ctx.info.workflowExecution?.workflowId ?? ''), () => next(input)),
+    execute: (input, next) => {
+      const requestId = requestIdOfHeaders(input.headers);
+      const subject = subjectOfWorkflowId(ctx.info.workflowExecution?.workflowId ?? '');
+      return runWithLogContext(requestId ? { ...subject, requestId } : subject, () => next(input));
+    },
   },
 });
 
 /** The worker's interceptors besides `own` (the error classification): tracing outermost, then the log context. */
 export function observedInterceptors(own: ActivityInterceptorsFactory[]): WorkerInterceptors {
-  if (!tracing().enabled) return { activity: [activityLogContext, ...own] };
+  // The activities' own client (Context.current().client) passes the request id on as the API's does.
+  if (!tracing().enabled) return { client: { workflow: [requestIdClientInterceptor] }, activity: [activityLogContext, ...own] };
   const traced: ActivityInterceptorsFactory = (ctx) => ({
     inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
     outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
   });
-  return { client: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] }, activity: [traced, activityLogContext, ...own] };
+  return {
+    client: { workflow: [requestIdClientInterceptor, new OpenTelemetryWorkflowClientInterceptor()] },
+    activity: [traced, activityLogContext, ...own],
+  };
 }
 
 /** The sink the bundled workflow interceptors export their spans to. */

@@ -18,12 +18,14 @@ export function prebuiltBundle(traced: boolean): string {
 }
 
 /**
- * Bundled with the workflows when tracing is on: OpenTelemetry's workflow interceptors
- * (spans for the workflow and the activities it schedules, exported through the worker's
- * sink). Off, none.
+ * Bundled with the workflows: always the request-id interceptors (the HTTP request id from
+ * the API's headers into activity headers and workflow log lines); when tracing is on, also
+ * OpenTelemetry's workflow interceptors (spans for the workflow and the activities it
+ * schedules, exported through the worker's sink; trace ids on workflow log lines).
  */
 export function workflowInterceptorModules(traced: boolean): string[] {
-  return traced ? [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')] : [];
+  const requestId = require.resolve('../workflows/requestIdInterceptors');
+  return traced ? [requestId, require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')] : [requestId];
 }
 
 export function buildWorkflowBundle(opts: { traced: boolean; logger?: SdkLogger }) {

@@ -1,6 +1,6 @@
 // The api_keys table: lookup for authentication, and the admin writes (issue, revoke,
 // rotate), each committed together with its audit_events row.
-import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor, Role } from '../../domain';
 import type { Database } from '../client';
 import { apiKeys, people } from '../schema';
@@ -19,6 +19,16 @@ export async function findKeysByHash(db: Database, hashes: string[]): Promise<Ar
     .where(inArray(apiKeys.keyHash, hashes))
     .limit(2);
   return rows.map((r) => ({ ...r.key, personName: r.personName }));
+}
+
+/** Whether any stored key could authenticate now (not revoked, not expired). */
+export async function hasUsableApiKey(db: Database): Promise<boolean> {
+  const [row] = await db
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.revoked, false), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`))))
+    .limit(1);
+  return row !== undefined;
 }
 
 /** A legacy row, used successfully: from now on it holds the keyed hash. */

@@ -72,6 +72,8 @@ test('the active span gives trace_id and span_id; baggage gives the request id w
 test('workflow ids name their case or complaint', () => {
   expect(subjectOfWorkflowId('case-CS-20261201-000001')).toEqual({ caseNo: 'CS-20261201-000001' });
   expect(subjectOfWorkflowId('aftercare-CS-20261201-000001')).toEqual({ caseNo: 'CS-20261201-000001' });
+  expect(subjectOfWorkflowId('callback-CS-20261201-000001')).toEqual({ caseNo: 'CS-20261201-000001' });
   expect(subjectOfWorkflowId('complaint-CP-1')).toEqual({ complaintNo: 'CP-1' });
+  expect(subjectOfWorkflowId('maintenance-air_conditioner-SN1')).toEqual({});
   expect(subjectOfWorkflowId('notify-e2e-x')).toEqual({});
 });

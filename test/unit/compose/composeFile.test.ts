@@ -212,3 +212,20 @@ test('the OpenTelemetry settings pass through to the API and the worker, and uns
     expect(startTracing('compose-test', off[name].environment).enabled).toBe(false);
   }
 });
+
+test('API replicas sit behind the proxy, the one published HTTP port, which finds each replica by DNS', () => {
+  const { services } = composeWith(REQUIRED);
+  expect(services.api.deploy.replicas).toBeGreaterThan(1);
+  // Replicas cannot share a fixed host port: only the proxy publishes one.
+  expect(services.api.ports).toBeUndefined();
+  expect(services.proxy.ports).toEqual(['3000:3000']);
+  expect(composeWith({ ...REQUIRED, API_PORT: '8080' }).services.proxy.ports).toEqual(['8080:3000']);
+  expect(services.proxy.volumes).toContain('./deploy/caddy/Caddyfile:/etc/caddy/Caddyfile:ro');
+  const caddyfile = fs.readFileSync(path.join(root, 'deploy/caddy/Caddyfile'), 'utf8');
+  // The proxy's upstream is the api service on the port it listens on.
+  const [, name, port] = /^\s*dynamic a (\S+) (\d+)/m.exec(caddyfile) ?? [];
+  expect(name).toBe('api');
+  expect(listeners(services.api).map((l) => l.port)).toContain(Number(port));
+  // One trusted hop: rate limits and lockouts count the client, not the proxy.
+  expect(loadEnv(services.api.environment).TRUST_PROXY).toBe(1);
+});
