@@ -6,20 +6,23 @@
 // go to the people on duty through the routing activity (SMS captured, person ids on the
 // timeline), never to the legacy addresses. The committed pre-duty-routing histories
 // (test/histories/2026.12.0) replaying in historyReplay.test.ts prove the other half.
+// A complaint the same, on its acknowledge clock.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { createActivities } from '../../activities';
 import { createWebhookGateway } from '../../activities/gateways';
 import { createDatabase, type Database } from '../../db/client';
-import { caseEvents } from '../../db/schema';
+import { caseEvents, complaintEvents } from '../../db/schema';
 import { workflowIdFor, type CaseState } from '../../domain';
+import { complaintWorkflowId } from '../../domain/complaints';
 import { LEGACY_ESCALATION_CONTACTS } from '../../domain/notifications';
-import { caseWorkflow } from '../../workflows';
+import { caseWorkflow, complaintWorkflow } from '../../workflows';
+import { COMPLAINT_UPDATES, complaintReceipt, getComplaintState } from '../../workflows/complaintDefinitions';
 import * as defs from '../../workflows/definitions';
 import { activityErrorInterceptor } from '../../worker/activityErrors';
 import { agent, endCases } from '../support/caseTestEnv';
-import { intake, testCaseNo } from '../support/fixtures';
+import { intake, testCaseNo, testComplaintNo } from '../support/fixtures';
 import { eventually } from '../support/http';
 import { addPerson, addShift } from '../support/organisation';
 import { testDataConverter } from '../support/payloadKeys';
@@ -33,9 +36,10 @@ import { bundleWorkflows, type SourceChange } from '../support/workflowVariant';
 const M = 60_000;
 const TASK_QUEUE = 'open-runs-routing-test';
 
-/** The build before duty routing: new cases keep the fixed contacts, and never route. */
+/** The build before duty routing: new cases and complaints keep the fixed contacts, and never route. */
 const BEFORE_DUTY_ROUTING: SourceChange[] = [
   { file: 'caseCore.ts', find: 'caseSettingsFrom\\(input, patched\\(DUTY_ROUTING_PATCH\\)\\)', replace: 'caseSettingsFrom(input, false)' },
+  { file: 'complaintCore.ts', find: 'complaintSettingsFrom\\(input, patched\\(DUTY_ROUTING_PATCH\\)\\)', replace: 'complaintSettingsFrom(input, false)' },
   { file: 'dutyRouting.ts', find: "settings\\.routing === 'duty' \\|\\| patched\\(OPEN_RUNS_ROUTING_PATCH\\)", replace: "settings.routing === 'duty'" },
 ];
 
@@ -151,6 +155,73 @@ test('a run opened before duty routing: what fired before the upgrade went to th
       await current.stop();
     }
   } finally {
+    await handle.terminate('test over').catch(() => undefined);
+  }
+});
+
+test('a complaint opened before duty routing: its warning went to the fixed supervisor address, its levels after the upgrade go to the people on duty', async () => {
+  const region = uniqueRegion('OR');
+  const sup = await addPerson(db, { id: `${region}-S`, name: '值班主管', roles: ['supervisor'], preferredChannel: 'sms' });
+  const mgr = await addPerson(db, { id: `${region}-M`, name: '区域经理', roles: ['manager'], preferredChannel: 'sms' });
+  await addShift(db, sup.id, 'supervisor', region);
+  await addShift(db, mgr.id, 'manager', region);
+
+  // Build A: general grade, acknowledge within 120 min: the warning fires at 90 min.
+  const before = await runWorker(await bundleWorkflows(BEFORE_DUTY_ROUTING), false);
+  const complaintNo = testComplaintNo();
+  const handle = await env.client.workflow.start(complaintWorkflow, {
+    taskQueue: TASK_QUEUE,
+    workflowId: complaintWorkflowId(complaintNo),
+    args: [
+      {
+        complaintNo,
+        source: 'agent',
+        openedBy: agent,
+        intake: {
+          category: 'service_attitude',
+          grade: 'general',
+          channel: 'phone',
+          summary: '工程师态度恶劣',
+          region,
+          customer: { name: '张三', phone: '+86 139 0000 1111', language: 'zh-CN' },
+        },
+      },
+    ],
+  });
+  let current: { stop: () => Promise<void> } | undefined;
+  try {
+    await handle.executeUpdate(complaintReceipt);
+    expect((await handle.query(getComplaintState)).settings).toMatchObject({ contacts: LEGACY_ESCALATION_CONTACTS });
+    await env.sleep(91 * M);
+    const warning = await eventually('the warning e-mailed to the legacy supervisor address', async () =>
+      smtp.mails.find((m) => m.subject.includes(complaintNo) && m.headers['x-casework-event'] === 'complaint.warning'),
+    );
+    expect(warning.envelopeTo).toEqual([LEGACY_ESCALATION_CONTACTS.supervisorEmail]);
+    await before.stop();
+
+    // Build B: level 1 at 120 min, level 2 at 180 min.
+    current = await runWorker(await bundleWorkflows());
+    await env.sleep(90 * M);
+    const texts = await eventually('levels 1 and 2 texted to the people on duty', async () => {
+      const got = sms.received.filter((r) => r.path === '/sms' && r.body?.complaintNo === complaintNo && r.body?.event === 'complaint.escalation');
+      return got.length >= 2 ? got : undefined;
+    });
+    expect(texts.map((r) => r.body.to)).toEqual([sup.phone, mgr.phone]);
+    expect(smtp.mails.filter((m) => m.subject.includes(complaintNo)).map((m) => m.headers['x-casework-event'])).toEqual(['complaint.warning']);
+    const rows = await db.select().from(complaintEvents).where(eq(complaintEvents.complaintNo, complaintNo)).orderBy(complaintEvents.seq);
+    const fired = rows.filter((e) => e.type.startsWith('sla.') && (e.data as { clock?: string }).clock === 'acknowledge');
+    expect(
+      fired
+        .slice(0, 3)
+        .map((e) => [e.type, (e.data as { level: number }).level, (e.data as { notified?: Array<{ personId: string }> }).notified?.map((n) => n.personId)]),
+    ).toEqual([
+      ['sla.warning', 0, undefined],
+      ['sla.escalated', 1, [sup.id]],
+      ['sla.escalated', 2, [mgr.id]],
+    ]);
+  } finally {
+    await handle.executeUpdate(COMPLAINT_UPDATES.withdraw, { args: [{ role: 'supervisor', subject: 'S01' }, { reason: 'test over' }] }).catch(() => undefined);
+    await current?.stop();
     await handle.terminate('test over').catch(() => undefined);
   }
 });
