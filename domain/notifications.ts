@@ -19,8 +19,9 @@ export type NotificationVars = Record<string, string | number>;
 
 /**
  * Fixed e-mail contacts of SLA and complaint warnings and escalations: only runs started
- * before duty routing (no 'duty-routing' marker in their history) use them, so those keep
- * replaying and sending where they did. New runs route to people (activities/routing.ts).
+ * before duty routing (no 'duty-routing' marker in their history) used them, and only for
+ * the thresholds they fired before 'duty-routing-open-runs', so those histories replay.
+ * Everything firing now routes to people (activities/routing.ts).
  */
 export interface EscalationContacts {
   supervisorEmail: string;

@@ -1,12 +1,12 @@
 // The case's SLA clocks wired to the case: their events go through `advance`, fired
 // thresholds and stopped clocks are recorded by activities, warnings and escalations go
-// to the people on duty when they fire (older runs: the contacts they were opened with),
-// and level 3 takes a held case back.
+// to the people on duty when they fire (older runs: the contacts they were opened with,
+// for what fired before they were routed too), and level 3 takes a held case back.
 import { addWorkingMs, STAGE_LABELS, SYSTEM_ACTOR, type SlaClock, type Threshold } from '../domain';
 import { localTime } from '../domain/notifications';
 import { now, slaResultRecord, type CaseCore } from './caseCore';
 import { CaseSlaClocks } from './caseSla';
-import { routeThreshold } from './dutyRouting';
+import { routesToDuty, routeThreshold } from './dutyRouting';
 
 const MINUTE = 60_000;
 
@@ -34,8 +34,9 @@ export function wireCaseSla(core: CaseCore, takeBack: (reason: string) => Promis
     recordThreshold: (c, t, dueAt) => core.activities.recordSlaThreshold(record(c, t, dueAt)),
     // Runs without ONE_WRITE_PATCH: an activity per result, from the clock loop.
     recordResult: (r) => core.activities.recordSlaResult(slaResultRecord(state, r)),
-    // Duty routing: the people on duty for the case's region when the threshold fires.
-    route: (_c, t) => (state.settings.routing === 'duty' ? routeThreshold(core.activities, t, state.intake.customer.region) : undefined),
+    // Duty routing: the people on duty for the case's region when the threshold fires
+    // (runs opened before it too, for what fires from OPEN_RUNS_ROUTING_PATCH on).
+    route: (_c, t) => (routesToDuty(state.settings) ? routeThreshold(core.activities, t, state.intake.customer.region) : undefined),
     notify: (c, t, _dueAt, routed) => {
       // The clock's own deadline (100% of the target), whichever threshold fired.
       const deadline = addWorkingMs(c.startedAt, c.targetMs + c.pausedMs, c.mode, state.sla.policy.calendar);
@@ -45,7 +46,7 @@ export function wireCaseSla(core: CaseCore, takeBack: (reason: string) => Promis
       if (routed) {
         for (const p of routed) core.queueMessage(subject, event, p.channel, p.address, { ...vars, role: p.role }, p.language);
       } else if (state.settings.contacts) {
-        // Runs started before duty routing: the fixed contacts they were opened with.
+        // Runs started before duty routing, replaying thresholds fired before OPEN_RUNS_ROUTING_PATCH: the fixed contacts.
         const contacts = state.settings.contacts;
         if (t.kind === 'warning') core.queueMessage(subject, 'sla.warning', 'email', contacts.supervisorEmail, vars);
         if (t.actions.includes('notify_supervisor'))

@@ -1,7 +1,8 @@
 // The complaint as its workflow holds it: the state, the one way it changes (`advance`:
 // apply the change, move the clocks, project it to PostgreSQL with its timeline event,
 // publish it for ops), its graded response clocks wired to the complaint (recorded
-// thresholds, warnings and escalations to the contacts it was opened with), and (with
+// thresholds, warnings and escalations to the people on duty: older runs to the contacts
+// they were opened with, for what fired before they were routed too), and (with
 // WorkflowCore) parking activities and the outbox. The actions (complaintActions.ts) register on it. Deterministic.
 import { patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -36,7 +37,7 @@ import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../domain/sla';
 import { reject } from './activities';
 import { complaintReceipt, COMPLAINT_UPDATES, getComplaintState } from './complaintDefinitions';
 import { ComplaintSlaClocks } from './complaintSla';
-import { DUTY_ROUTING_PATCH, routeThreshold } from './dutyRouting';
+import { DUTY_ROUTING_PATCH, routesToDuty, routeThreshold } from './dutyRouting';
 import { WorkflowCore } from './workflowCore';
 
 export const COMPLAINT_SYSTEM: Actor = { role: 'system', subject: 'complaintWorkflow' };
@@ -85,7 +86,8 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
       state: this.state,
       advance: (type, data, change) => this.advance(COMPLAINT_SYSTEM, type, data, change),
       recordThreshold: (c, t, due) => this.recordThreshold(c, t, due),
-      route: (_c, t) => (this.state.settings.routing === 'duty' ? routeThreshold(this.activities, t, this.state.region) : undefined),
+      // Runs opened before duty routing too, for what fires from OPEN_RUNS_ROUTING_PATCH on.
+      route: (_c, t) => (routesToDuty(this.state.settings) ? routeThreshold(this.activities, t, this.state.region) : undefined),
       notify: (c, t, _dueAt, routed) => this.notifyLapse(c, t, routed),
       isClosed: () => this.isClosed(),
     });

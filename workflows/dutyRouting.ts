@@ -1,6 +1,7 @@
 // Duty routing from a workflow: which roles a threshold names, and the one activity call
 // that asks the roster who holds them at this instant (the answer is in the history, so
 // replay is deterministic). Used by the case and complaint SLA wiring. Deterministic.
+import { patched } from '@temporalio/workflow';
 import type { Threshold } from '../domain';
 import { isRouted, routingRecord, type RoutedPerson, type Routing } from '../domain/duty';
 import type { activities as retryingActivities } from './activities';
@@ -10,6 +11,19 @@ import type { activities as retryingActivities } from './activities';
  * `routing: 'duty'`): escalations, warnings and the complaint owner go to people.
  */
 export const DUTY_ROUTING_PATCH = 'duty-routing';
+
+/**
+ * Patch id: runs opened before duty routing (fixed contacts in their settings) route the
+ * thresholds that fire from this release on to people too. Those that fired before it
+ * replay to the contacts (no marker at that point of their history), so
+ * LEGACY_ESCALATION_CONTACTS only ever serves past commands.
+ */
+export const OPEN_RUNS_ROUTING_PATCH = 'duty-routing-open-runs';
+
+/** Whether a threshold firing now goes to the people on duty: runs with duty routing, and older runs from this release on. */
+export function routesToDuty(settings: { routing?: 'duty' }): boolean {
+  return settings.routing === 'duty' || patched(OPEN_RUNS_ROUTING_PATCH);
+}
 
 /** A warning goes to the supervisor; a level to the supervisor and/or manager its actions name. */
 export function thresholdRoles(t: Threshold): string[] {

@@ -19,8 +19,12 @@ export interface SourceChange {
 
 const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 
-/** `traced`: with the OpenTelemetry workflow interceptors, as the worker bundles them when tracing is on. */
-export function bundleWorkflows(change?: SourceChange, opts: { traced?: boolean } = {}): Promise<WorkflowBundle> {
+/**
+ * `change`: one change, or several (each to its own file). `traced`: with the
+ * OpenTelemetry workflow interceptors, as the worker bundles them when tracing is on.
+ */
+export function bundleWorkflows(change?: SourceChange | SourceChange[], opts: { traced?: boolean } = {}): Promise<WorkflowBundle> {
+  const changes = change === undefined ? [] : Array.isArray(change) ? change : [change];
   const workflowsPath = require.resolve('../../workflows');
   return bundleWorkflowCode({
     workflowsPath,
@@ -28,15 +32,16 @@ export function bundleWorkflows(change?: SourceChange, opts: { traced?: boolean 
     workflowInterceptorModules: workflowInterceptorModules(opts.traced ?? false),
     logger: quiet,
     webpackConfigHook: (config) => {
-      if (!change) return config;
-      const target = path.join(path.dirname(workflowsPath), change.file);
-      config.module ??= {};
-      config.module.rules ??= [];
-      config.module.rules.unshift({
-        test: (resource: string) => path.resolve(resource) === target,
-        enforce: 'pre',
-        use: [{ loader: require.resolve('./variantLoader.js'), options: change }],
-      });
+      for (const one of changes) {
+        const target = path.join(path.dirname(workflowsPath), one.file);
+        config.module ??= {};
+        config.module.rules ??= [];
+        config.module.rules.unshift({
+          test: (resource: string) => path.resolve(resource) === target,
+          enforce: 'pre',
+          use: [{ loader: require.resolve('./variantLoader.js'), options: one }],
+        });
+      }
       return config;
     },
   });
