@@ -538,4 +538,26 @@ describe('GET /kpi', () => {
       );
     }
   });
+
+  test('a CSV export over several parts (a month of days per query) has the rows of the JSON table, in its order', async () => {
+    for (const grain of ['day', 'week', 'month'] as const) {
+      const q = `from=2025-12-15&to=2026-06-20&grain=${grain}&by=engineer&kpis=cases,csat_mean`;
+      const json = await call('GET', `/kpi?${q}&limit=10000`, { base: api.base, as: 'supervisor' });
+      expect(json.status).toBe(200);
+      const expected = json.body.rows.map((r: { period: string; key: string; label: string; values: Record<string, number | null> }) =>
+        [
+          r.period,
+          r.key,
+          r.label.includes(',') || r.label.includes('"') ? `"${r.label.replace(/"/g, '""')}"` : r.label,
+          r.values.cases,
+          r.values.csat_mean ?? '',
+        ].join(','),
+      );
+      expect(expected.length).toBeGreaterThan(0);
+      const res = await fetch(`${api.base}/kpi?${q}&format=csv`, { headers: { authorization: 'Bearer test-supervisor-key' } });
+      expect(res.status).toBe(200);
+      const lines = (await res.text()).replace(/^\uFEFF/, '').split('\r\n');
+      expect([grain, lines.slice(1, -1)]).toEqual([grain, expected]);
+    }
+  });
 });
