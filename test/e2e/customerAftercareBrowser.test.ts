@@ -11,17 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Pool } from 'pg';
 import { CUSTOMER_CSS } from '../../api/pages/customer/styles';
 import { archivedCase, maintenanceReminded, surveySent } from '../support/aftercareCase';
-import {
-  measure,
-  NARROWEST_PHONE_PX,
-  PAGE_ARTIFACTS,
-  PAGE_BUDGET_GZIP_BYTES,
-  phone,
-  screenshot,
-  seriousViolations,
-  widthAtNarrowest,
-  type PageWeight,
-} from '../support/customerBrowser';
+import { PAGE_ARTIFACTS, phone, screenshot, seriousViolations, type PageWeight, withinPageLimits } from '../support/customerBrowser';
 import { launchChromium } from '../support/headlessChromium';
 import { call } from '../support/http';
 import { testClient } from '../support/payloadKeys';
@@ -71,12 +61,7 @@ async function record(page: Page, url: string, name: string): Promise<void> {
     expect(await page.locator('html').getAttribute('lang')).toBe(lang);
     await screenshot(page, `${name}.${lang}`);
     expect([name, lang, await seriousViolations(page)]).toEqual([name, lang, []]);
-    const width = await widthAtNarrowest(page);
-    if (width > NARROWEST_PHONE_PX) throw new Error(`${name}.${lang} scrolls sideways at ${NARROWEST_PHONE_PX} px: ${width} px wide`);
-    const w = await measure(page, name, lang, (await res!.text()) ?? '', CUSTOMER_CSS);
-    weights.push(w);
-    const total = w.htmlGzipBytes + w.cssGzipBytes;
-    if (total > PAGE_BUDGET_GZIP_BYTES) throw new Error(`${name}.${lang} weighs ${total} B gzip (HTML + CSS), over the ${PAGE_BUDGET_GZIP_BYTES} B budget`);
+    weights.push(await withinPageLimits(page, name, lang, (await res!.text()) ?? '', CUSTOMER_CSS));
   }
 }
 

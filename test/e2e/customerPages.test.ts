@@ -14,18 +14,7 @@ import { futureSlot, intakeInput } from '../support/fixtures';
 import { call, eventually, openCase, waitForStage } from '../support/http';
 import { gatewayOutbox } from '../support/gatewayOutbox';
 import { LINK_SECRET, stackInfo } from '../support/stackInfo';
-import {
-  assertCjkFonts,
-  measure,
-  NARROWEST_PHONE_PX,
-  PAGE_ARTIFACTS,
-  PAGE_BUDGET_GZIP_BYTES,
-  phone,
-  screenshot,
-  seriousViolations,
-  widthAtNarrowest,
-  type PageWeight,
-} from '../support/customerBrowser';
+import { assertCjkFonts, PAGE_ARTIFACTS, phone, screenshot, seriousViolations, type PageWeight, withinPageLimits } from '../support/customerBrowser';
 import { launchChromium } from '../support/headlessChromium';
 
 jest.setTimeout(300_000);
@@ -71,12 +60,7 @@ async function check(page: Page, name: string, lang: Lang, res: Response | null)
   expect(await page.locator('html').getAttribute('lang')).toBe(lang);
   await screenshot(page, `${name}.${lang}`);
   expect([name, lang, await seriousViolations(page)]).toEqual([name, lang, []]);
-  const width = await widthAtNarrowest(page);
-  if (width > NARROWEST_PHONE_PX) throw new Error(`${name}.${lang} scrolls sideways at ${NARROWEST_PHONE_PX} px: ${width} px wide`);
-  const w = await measure(page, name, lang, (await res!.text()) ?? '', CUSTOMER_CSS);
-  weights.push(w);
-  const total = w.htmlGzipBytes + w.cssGzipBytes;
-  if (total > PAGE_BUDGET_GZIP_BYTES) throw new Error(`${name}.${lang} weighs ${total} B gzip (HTML + CSS), over the ${PAGE_BUDGET_GZIP_BYTES} B budget`);
+  weights.push(await withinPageLimits(page, name, lang, (await res!.text()) ?? '', CUSTOMER_CSS));
 }
 
 /** Shows `url` in both languages (after `prepare`, e.g. opening a <details>) and checks each. */

@@ -113,3 +113,16 @@ export async function measure(page: Page, name: string, lang: string, html: stri
     domContentLoadedMs: Math.round(timing.dcl),
   };
 }
+
+/**
+ * The page as it is now kept within the limits every customer page has: no sideways
+ * scroll at 360 px, and HTML + CSS under the gzip budget. Returns its measured weight.
+ */
+export async function withinPageLimits(page: Page, name: string, lang: string, html: string, css: string): Promise<PageWeight> {
+  const width = await widthAtNarrowest(page);
+  if (width > NARROWEST_PHONE_PX) throw new Error(`${name}.${lang} scrolls sideways at ${NARROWEST_PHONE_PX} px: ${width} px wide`);
+  const w = await measure(page, name, lang, html, css);
+  const total = w.htmlGzipBytes + w.cssGzipBytes;
+  if (total > PAGE_BUDGET_GZIP_BYTES) throw new Error(`${name}.${lang} weighs ${total} B gzip (HTML + CSS), over the ${PAGE_BUDGET_GZIP_BYTES} B budget`);
+  return w;
+}
