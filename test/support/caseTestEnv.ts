@@ -84,14 +84,19 @@ export async function startCaseTestEnv(taskQueue: string, wrap: (real: CaseActiv
 
 export const stateOf = (h: CaseHandle) => h.query(defs.getCaseState);
 
-/** The workflow moves by itself (dispatch, timers): poll its state until it gets there. */
-export async function until(h: CaseHandle, ok: (s: CaseState) => boolean, what: string): Promise<CaseState> {
-  for (let i = 0; i < 200; i++) {
+/**
+ * The workflow moves by itself (dispatch, timers): poll its state until it gets there.
+ * Bounded by wall time (not a count of polls, which a loaded machine stretches past the
+ * test's own timeout), so a case that never gets there fails with its stage named.
+ */
+export async function until(h: CaseHandle, ok: (s: CaseState) => boolean, what: string, timeoutMs = 20_000): Promise<CaseState> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
     const s = await stateOf(h);
     if (ok(s)) return s;
+    if (Date.now() > deadline) throw new Error(`case never reached: ${what}; now ${JSON.stringify(s.stage)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`case never reached: ${what}; now ${JSON.stringify((await stateOf(h)).stage)}`);
 }
 export const stageIs = (h: CaseHandle, stage: Stage) => until(h, (s) => s.stage === stage, stage);
 

@@ -4,15 +4,18 @@
 // engineer no-show, an open offer closed by a dispatcher's assignment to someone else,
 // and a redispatch each send the engineer concerned an SMS in their person's language,
 // saying whether a booked visit is cancelled; the move's timeline event names the template.
+// Each test's region has its own duty supervisor and manager who prefer e-mail, sent to an
+// SMTP port nothing listens on: the escalations the SLA clocks fire cannot be delivered,
+// and the engineers' SMS must still arrive (an e-mail outage holds up no other channel).
 import { receiverNotifications } from '../support/testNotifications';
 import { createDatabase, type Database } from '../../db/client';
 import type { Actor } from '../../domain';
 import * as defs from '../../workflows/definitions';
 import { eventsOf, stageIs, startCaseTestEnv, until, type CaseHandle, type CaseTestEnv } from '../support/caseTestEnv';
 import { eventually } from '../support/http';
-import { addPerson, ALWAYS } from '../support/organisation';
+import { addPerson, ALWAYS, setFallbackPerson } from '../support/organisation';
 import { startHttpReceiver, type HttpReceiver, type Received } from '../support/receivers';
-import { createEngineers, uniqueRegion } from '../support/roster';
+import { createEngineers, uniqueRegion as newRegion } from '../support/roster';
 import { stackInfo } from '../support/stackInfo';
 
 const M = 60_000;
@@ -47,6 +50,18 @@ function smsFor(caseNo: string, event: string, count = 1): Promise<Received[]> {
 /** [to, locale, text] of an SMS. */
 const seen = (r: Received | undefined) => [r!.body.to, r!.body.locale, r!.body.text];
 
+/**
+ * A fresh region whose supervisor and manager on duty are reached only by e-mail (the
+ * SMTP gateway is down), so the test never depends on the stack's global fallback.
+ */
+async function uniqueRegion(): Promise<string> {
+  const region = newRegion();
+  const duty = await addPerson(t.db, { id: `${region}-DUTY`, roles: ['supervisor', 'manager'], phone: undefined, preferredChannel: 'email' });
+  await setFallbackPerson(t.db, region, 'supervisor', duty.id);
+  await setFallbackPerson(t.db, region, 'manager', duty.id);
+  return region;
+}
+
 /** The `notified` field of the case's events of `type`. */
 async function notifiedOn(caseNo: string, type: string) {
   return (await eventsOf(t.db, caseNo)).filter((e) => e.type === type).map((e) => (e.data as { notified?: unknown }).notified);
@@ -69,7 +84,7 @@ async function booked(h: CaseHandle, engineerId: string, start: string) {
 }
 
 test('(a) the contact window lapses: the engineer is told the case is taken off them, in their language', async () => {
-  const region = uniqueRegion();
+  const region = await uniqueRegion();
   const a = await engineer(region, 'A', '+86 137 5100 0001', 'en');
   const { caseNo, handle } = await t.openCase({ priority: 'P2' }, { region });
   await stageIs(handle, 'offered');
@@ -83,7 +98,7 @@ test('(a) the contact window lapses: the engineer is told the case is taken off 
 });
 
 test('(b) SLA level 3 withdraws an open offer: the offered engineer is told the offer is withdrawn', async () => {
-  const region = uniqueRegion();
+  const region = await uniqueRegion();
   const a = await engineer(region, 'A', '+86 137 5200 0001', 'zh-CN');
   // The offer stays open past level 3 of the dispatch clock (P1: 10 min, level 3 at 20 min).
   const { caseNo, handle } = await t.openCase({ priority: 'P1' }, { region }, { policy: { offerWindowMinutes: { P1: 120 } } });
@@ -98,10 +113,15 @@ test('(b) SLA level 3 withdraws an open offer: the offered engineer is told the 
   for (const n of withdrawn) expect(n).toEqual([{ engineerId: a.id, template: 'engineer.offer_withdrawn' }]);
   const sms = await smsFor(caseNo, 'engineer.offer_withdrawn', withdrawn.length);
   expect(seen(sms[0])).toEqual([a.phone, 'zh-CN', `工单 ${caseNo}（${PRODUCT}）的派单邀请已撤回，您无需再接单或拒单。`]);
+  // The escalations before it went to the region's duty people by e-mail, which cannot be delivered.
+  const escalated = (await eventsOf(t.db, caseNo)).filter((e) => e.type === 'sla.escalated');
+  expect(escalated.flatMap((e) => (e.data as { notified?: unknown[] }).notified ?? [])).toContainEqual(
+    expect.objectContaining({ personId: `${region}-DUTY`, via: 'region_fallback', channel: 'email' }),
+  );
 });
 
 test('(b) SLA level 3 takes back a held case: the engineer is told', async () => {
-  const region = uniqueRegion();
+  const region = await uniqueRegion();
   const b = await engineer(region, 'B', '+86 137 5300 0001', 'zh-CN', false);
   // Customer contact (P1): 15 min, level 3 at 30 min; the contact window is longer.
   const { caseNo, handle } = await t.openCase({ priority: 'P1' }, { region }, { policy: { contactWindowMinutes: 120 } });
@@ -118,7 +138,7 @@ test('(b) SLA level 3 takes back a held case: the engineer is told', async () =>
 });
 
 test('(c) an engineer no-show: the engineer is told the case and the booked visit are gone', async () => {
-  const region = uniqueRegion();
+  const region = await uniqueRegion();
   const c = await engineer(region, 'C', '+86 137 5400 0001', 'en', false);
   const { caseNo, handle } = await t.openCase({ priority: 'P3' }, { region });
   await stageIs(handle, 'manual_dispatch');
@@ -134,7 +154,7 @@ test('(c) an engineer no-show: the engineer is told the case and the booked visi
 });
 
 test('(d) a dispatcher assigns a case on offer to someone else: the offered engineer is told the offer is withdrawn', async () => {
-  const region = uniqueRegion();
+  const region = await uniqueRegion();
   const a = await engineer(region, 'A', '+86 137 5500 0001', 'en');
   const b = await engineer(region, 'B', '+86 137 5500 0002', 'zh-CN', false);
   const { caseNo, handle } = await t.openCase({ priority: 'P2' }, { region });
@@ -152,7 +172,7 @@ test('(d) a dispatcher assigns a case on offer to someone else: the offered engi
 });
 
 test('a redispatch says whether the booked visit is cancelled', async () => {
-  const region = uniqueRegion();
+  const region = await uniqueRegion();
   const d = await engineer(region, 'D', '+86 137 5600 0001', 'zh-CN', false);
   const e = await engineer(region, 'E', '+86 137 5600 0002', 'zh-CN', false);
   const { caseNo, handle } = await t.openCase({ priority: 'P3' }, { region });
