@@ -13,7 +13,7 @@ import { seriesInputFor } from '../../domain/maintenance';
 import { getMaintenanceState } from '../../workflows/callbackDefinitions';
 import { uniqueSerial } from '../support/fixtures';
 import { gatewayOutbox } from '../support/gatewayOutbox';
-import { call, idempotencyKey } from '../support/http';
+import { call, eventually, idempotencyKey } from '../support/http';
 import { testClient } from '../support/payloadKeys';
 import { stackInfo } from '../support/stackInfo';
 
@@ -38,14 +38,7 @@ afterAll(async () => {
   await pool.end();
 });
 
-async function waitFor<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const v = await read();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`never: ${what}`);
-}
+const waitFor = <T>(what: string, read: () => Promise<T | undefined>): Promise<T> => eventually(what, read, 30_000, 100);
 const freshCaseNo = () => `CS-20000103-${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
 
 /** Starts a case's callback as aftercare does, its first attempt `dueAgoMs` in the past. */

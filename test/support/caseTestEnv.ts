@@ -85,6 +85,14 @@ export async function startCaseTestEnv(taskQueue: string, wrap: (real: CaseActiv
 export const stateOf = (h: CaseHandle) => h.query(defs.getCaseState);
 
 /**
+ * How late (server time) a step that fires on its timer may be recorded on the
+ * time-skipping server: the clock runs while the step's own activities run, which a
+ * loaded machine stretches to seconds. Far below any gap between two deadlines (minutes),
+ * so a step that waited for a later timer or scan still fails.
+ */
+export const ON_TIME_MS = 10_000;
+
+/**
  * The workflow moves by itself (dispatch, timers): poll its state until it gets there.
  * Bounded by wall time (not a count of polls, which a loaded machine stretches past the
  * test's own timeout), so a case that never gets there fails with its stage named.

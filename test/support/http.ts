@@ -62,14 +62,17 @@ export async function waitForStage(caseNo: string, stages: string | string[], op
   throw new Error(`case ${caseNo} never reached ${want.join('|')}: last ${JSON.stringify(last?.body?.case?.stage ?? last?.body)}`);
 }
 
-/** Things happen in the background (timers, the outbox): polls `probe` until it finds one. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+/**
+ * Things happen in the background (timers, the outbox): polls `probe` until it finds one.
+ * Bounded by wall time, never by a count of polls (a slower machine stretches each poll).
+ */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const got = await probe();
     if (got !== undefined) return got;
     if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 

@@ -14,6 +14,7 @@ import { complaintWorkflowId } from '../../domain/complaints';
 import { callbackWorkflow } from '../../workflows';
 import { getCallbackState, recordCallbackOutcome, submitCallbackSurvey, type CallbackState } from '../../workflows/callbackDefinitions';
 import { startCaseTestEnv, type CaseTestEnv } from '../support/caseTestEnv';
+import { eventually } from '../support/http';
 import { testCaseNo } from '../support/fixtures';
 import { startHttpReceiver, type HttpReceiver, type Received } from '../support/receivers';
 import { stackInfo } from '../support/stackInfo';
@@ -40,14 +41,7 @@ afterAll(async () => {
   await db?.$client.end();
 });
 
-async function waitFor<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const v = await read();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`never: ${what}`);
-}
+const waitFor = <T>(what: string, read: () => Promise<T | undefined>): Promise<T> => eventually(what, read, 20_000, 50);
 
 // Callbacks a test started: terminated after it, so no later time skip fires their timers.
 const started: string[] = [];

@@ -103,12 +103,13 @@ const state = (h: Handle) => h.query(defs.getCaseState);
 
 /** The workflow moves by itself (dispatch, timers): poll its state until it gets there. */
 async function until(h: Handle, ok: (s: CaseState) => boolean, what: string): Promise<CaseState> {
-  for (let i = 0; i < 200; i++) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
     const s = await state(h);
     if (ok(s)) return s;
+    if (Date.now() > deadline) throw new Error(`case never reached: ${what}; now ${JSON.stringify(s.stage)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`case never reached: ${what}; now ${JSON.stringify((await state(h)).stage)}`);
 }
 const stageIs = (h: Handle, stage: Stage) => until(h, (s) => s.stage === stage, stage);
 

@@ -13,6 +13,7 @@ import { maintenanceWorkflow } from '../../workflows';
 import { verifyCustomerToken } from '../../shared/customerLinks';
 import { getMaintenanceState, maintenanceBooked, maintenanceOptOut } from '../../workflows/callbackDefinitions';
 import { startCaseTestEnv, type CaseTestEnv } from '../support/caseTestEnv';
+import { eventually } from '../support/http';
 import { testCaseNo, uniqueSerial } from '../support/fixtures';
 import { startHttpReceiver, type HttpReceiver } from '../support/receivers';
 import { stackInfo } from '../support/stackInfo';
@@ -39,14 +40,7 @@ afterAll(async () => {
   await db?.$client.end();
 });
 
-async function waitFor<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const v = await read();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`never: ${what}`);
-}
+const waitFor = <T>(what: string, read: () => Promise<T | undefined>): Promise<T> => eventually(what, read, 20_000, 50);
 
 test('three cycles, one run each: lapsed, booked, opted out; reminders by SMS ahead of each due date', async () => {
   const caseNo = testCaseNo();

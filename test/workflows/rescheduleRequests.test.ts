@@ -8,6 +8,7 @@ import { createDatabase, type Database } from '../../db/client';
 import type { Actor } from '../../domain';
 import * as defs from '../../workflows/definitions';
 import { eventsOf, stageIs, startCaseTestEnv, type CaseTestEnv } from '../support/caseTestEnv';
+import { eventually } from '../support/http';
 import { futureSlot } from '../support/fixtures';
 import { addPerson, addShift } from '../support/organisation';
 import { startHttpReceiver, type HttpReceiver, type Received } from '../support/receivers';
@@ -39,13 +40,16 @@ afterAll(async () => {
 const sms = (caseNo: string, event: string): Received[] =>
   gateway.received.filter((r) => r.path === '/sms' && r.body?.caseNo === caseNo && r.body?.event === event);
 
-async function settled<T>(probe: () => T[] | Promise<T[]>, count: number, what: string): Promise<T[]> {
-  for (let i = 0; i < 200; i++) {
-    const got = await probe();
-    if (got.length >= count) return got;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`never: ${what}`);
+function settled<T>(probe: () => T[] | Promise<T[]>, count: number, what: string): Promise<T[]> {
+  return eventually(
+    what,
+    async () => {
+      const got = await probe();
+      return got.length >= count ? got : undefined;
+    },
+    20_000,
+    50,
+  );
 }
 
 test('the engineer and the dispatcher on duty are told once, with the windows in service time; a decline texts the customer', async () => {

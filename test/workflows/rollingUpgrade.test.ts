@@ -79,12 +79,13 @@ async function openCase(region?: string) {
 }
 
 async function until(h: WorkflowHandle, ok: (s: CaseState) => boolean, what: string): Promise<CaseState> {
-  for (let i = 0; i < 300; i++) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
     const s = await h.query(defs.getCaseState);
     if (ok(s)) return s;
+    if (Date.now() > deadline) throw new Error(`never reached: ${what}; now ${JSON.stringify(s.stage)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`never reached: ${what}`);
 }
 
 /** The visit's moves, by the engineer the case is assigned to. */
