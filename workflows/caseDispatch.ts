@@ -7,7 +7,8 @@ import { canPerform, SYSTEM_ACTOR, type Actor, type CaseState } from '../domain'
 import type { AcceptOfferBody, AssignBody, DeclineOfferBody, RedispatchBody } from '../domain/schemas';
 import { FAILURE } from '../domain/failures';
 import { reject } from './activities';
-import { clearEngineer, now, type CaseCore } from './caseCore';
+import type { CaseCore } from './caseCore';
+import { clearEngineer, now } from './caseState';
 import type { Slot } from './timers';
 import {
   ENGINEER_MOVE_PATCH,

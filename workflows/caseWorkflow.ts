@@ -18,7 +18,7 @@ import { wireCaseSla } from './caseSlaWiring';
 import { queueCaseOpened } from './caseMessages';
 import { CaseVisit } from './caseVisit';
 
-export { dispatchPolicyFrom } from './caseCore';
+export { dispatchPolicyFrom } from './caseState';
 
 export interface CaseOutcome {
   caseNo: string;
