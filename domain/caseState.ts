@@ -139,7 +139,7 @@ export interface CaseSettings {
   aftercare: { callbackAfterMinutes: number; maintenanceAfterDays: number };
 }
 
-/** `dutyRouting`: the run took the 'duty-routing' patch (workflows/caseCore.ts). */
+/** `dutyRouting`: the run took the 'duty-routing' patch (workflows/caseState.ts). */
 export function caseSettingsFrom(input: Pick<CaseWorkflowInput, 'intake' | 'reminders' | 'contacts' | 'aftercare'>, dutyRouting = false): CaseSettings {
   return {
     reminders: { ...DEFAULT_REMINDER_POLICY, ...input.reminders },

@@ -7,7 +7,8 @@ import type { CancelBody, ConfirmBody } from '../domain/schemas';
 import { autoComplaintNo, complaintWorkflowId, LOW_RATING_THRESHOLD, type ComplaintGrade, type ComplaintTrigger } from '../domain/complaints';
 import { SA } from '../domain/searchAttributes';
 import { aftercareWorkflow } from './aftercareWorkflow';
-import { clearEngineer, now, type CaseCore, type MoveWritten } from './caseCore';
+import type { CaseCore, MoveWritten } from './caseCore';
+import { clearEngineer, now } from './caseState';
 import { ENGINEER_MOVE_PATCH, queueEngineerMove } from './caseMessages';
 import { complaintWorkflow } from './complaintWorkflow';
 

@@ -3,16 +3,14 @@
 // ops), the guard every move passes, and what the handler modules share: with
 // WorkflowCore, activities that park on an unfixable failure and the outbox; the
 // customer's link; letting an engineer go. The modules (caseDispatch, caseVisit,
-// caseClosure, caseReminders) register their handlers and loops on it. Deterministic.
+// caseClosure, caseReminders) register their handlers and loops on it; the state as
+// plain data (its opening value, `now`, clearEngineer) is caseState.ts. Deterministic.
 import { patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities } from '../activities';
 import {
   canPerform,
   caseReceipt,
-  caseSettingsFrom,
-  DEFAULT_DISPATCH_POLICY,
-  DEFAULT_SLA_POLICY,
   ENGINEER_OWN_ACTIONS,
   isOpenStage,
   type Actor,
@@ -21,8 +19,6 @@ import {
   type CaseReceipt,
   type CaseState,
   type CaseWorkflowInput,
-  type DispatchPolicy,
-  type DispatchPolicyOverrides,
   type Stage,
 } from '../domain';
 import { FAILURE } from '../domain/failures';
@@ -37,20 +33,10 @@ import {
 import { reject } from './activities';
 import { publishForOps, publishOpening, SA_ON_CHANGE_PATCH } from './caseOps';
 import type { CaseSlaClocks } from './caseSla';
+import { initialState, now, slaResultRecord } from './caseState';
 import { ACTION_UPDATES, getCaseState, intakeReceipt } from './definitions';
-import { DUTY_ROUTING_PATCH } from './dutyRouting';
 import { Alarm, WakeClock, type Waiter } from './timers';
 import { WorkflowCore } from './workflowCore';
-
-export function dispatchPolicyFrom(input?: DispatchPolicyOverrides): DispatchPolicy {
-  return {
-    ...DEFAULT_DISPATCH_POLICY,
-    ...input,
-    offerWindowMinutes: { ...DEFAULT_DISPATCH_POLICY.offerWindowMinutes, ...input?.offerWindowMinutes },
-  };
-}
-
-export const now = () => new Date(Date.now()).toISOString();
 
 /**
  * Runs opened with this marker write everything a move implies (its event, the row, the
@@ -87,41 +73,6 @@ export interface FoldedEvent {
   data: Record<string, unknown>;
   /** Default: the move's actor. */
   actor?: Actor;
-}
-
-/** A stopped clock's result as sla_results stores it. */
-export function slaResultRecord(state: CaseState, r: CaseState['sla']['results'][number]) {
-  return { ...r, caseNo: state.caseNo, workflowId: state.workflowId, priority: state.priority, policyVersion: state.sla.policyVersion, stoppedAt: now() };
-}
-
-function initialState(input: CaseWorkflowInput): CaseState {
-  return {
-    caseNo: input.caseNo,
-    workflowId: workflowInfo().workflowId,
-    stage: 'accepted',
-    priority: input.intake.priority,
-    intake: input.intake,
-    openedBy: input.openedBy,
-    openedAt: now(),
-    updatedAt: now(),
-    recorded: false,
-    policy: dispatchPolicyFrom(input.policy),
-    dispatch: { round: 0, offeredThisRound: [], excluded: [] },
-    reschedules: { customer: 0, engineer: 0 },
-    noShows: { customer: 0, engineer: 0 },
-    visits: 0,
-    partsUsed: [],
-    reworks: 0,
-    stageSince: now(),
-    stageMs: {},
-    sla: { policyVersion: 0, policy: DEFAULT_SLA_POLICY, cycle: 0, clocks: [], results: [], breached: false, level: 0 },
-    remindersSent: [],
-    complaints: [],
-    eventSeq: 0,
-    // New runs route warnings and escalations to people on duty; runs recorded before
-    // (no marker) keep the fixed contacts, so their histories replay.
-    settings: caseSettingsFrom(input, patched(DUTY_ROUTING_PATCH)),
-  };
 }
 
 /** The update handler of a move: the validated actor and body in, the new state out. */
@@ -324,17 +275,4 @@ export class CaseCore extends WorkflowCore<CaseState> {
     if (engineerId) await this.activities.releaseEngineer({ caseNo: this.state.caseNo, engineerId });
     if (hadBooking) await this.activities.closeBookings({ caseNo: this.state.caseNo, status: 'cancelled' });
   }
-}
-
-/** The case no longer has an engineer (nor their contact, booking or offer). */
-export function clearEngineer(s: CaseState): void {
-  s.engineerId = undefined;
-  s.engineerName = undefined;
-  s.engineerBadgeNo = undefined;
-  s.engineerPhone = undefined;
-  s.engineerLanguage = undefined;
-  s.acceptedAt = undefined;
-  s.contact = undefined;
-  s.appointment = undefined;
-  s.offer = undefined;
 }

@@ -16,7 +16,8 @@ import { FAILURE } from '../domain/failures';
 import { windowsText } from '../domain/notifications';
 import type { RescheduleDeclineNotice, RescheduleRequestNotice } from '../domain/rescheduleRequests';
 import { reject } from './activities';
-import { now, type CaseCore } from './caseCore';
+import type { CaseCore } from './caseCore';
+import { now } from './caseState';
 import { rescheduleDeclined, rescheduleRequested } from './definitions';
 
 export class CaseRescheduleRequests {

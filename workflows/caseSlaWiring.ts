@@ -4,7 +4,8 @@
 // for what fired before they were routed too), and level 3 takes a held case back.
 import { addWorkingMs, STAGE_LABELS, SYSTEM_ACTOR, type SlaClock, type Threshold } from '../domain';
 import { localTime } from '../domain/notifications';
-import { now, slaResultRecord, type CaseCore } from './caseCore';
+import type { CaseCore } from './caseCore';
+import { now, slaResultRecord } from './caseState';
 import { CaseSlaClocks } from './caseSla';
 import { routesToDuty, routeThreshold } from './dutyRouting';
 

@@ -8,7 +8,8 @@ import { FAILURE } from '../domain/failures';
 import { localTime } from '../domain/notifications';
 import { BOOKING_OVERRIDE_ROLES } from '../domain/engineerHours';
 import { reject } from './activities';
-import { clearEngineer, now, type CaseCore, type MoveWritten } from './caseCore';
+import type { CaseCore, MoveWritten } from './caseCore';
+import { clearEngineer, now } from './caseState';
 import { ENGINEER_RESCHEDULE_PATCH, queueRescheduleMessage, tellTakeback } from './caseMessages';
 
 /** Marks the runs whose bookings are held to the engineer's hours and the customer's preferred windows. */

@@ -8,6 +8,7 @@
 // `advance` live in CaseCore; the handler modules register on it.
 import { allHandlersFinished, condition, patched } from '@temporalio/workflow';
 import { isOpenStage, type CaseState, type CaseWorkflowInput } from '../domain';
+import { CaseAssignment } from './caseAssignment';
 import { CaseClosure } from './caseClosure';
 import { CaseCore } from './caseCore';
 import { CaseDispatch } from './caseDispatch';
@@ -18,7 +19,7 @@ import { wireCaseSla } from './caseSlaWiring';
 import { queueCaseOpened } from './caseMessages';
 import { CaseVisit } from './caseVisit';
 
-export { dispatchPolicyFrom } from './caseCore';
+export { dispatchPolicyFrom } from './caseState';
 
 export interface CaseOutcome {
   caseNo: string;
@@ -35,6 +36,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
 class CaseWorkflow {
   private readonly core: CaseCore;
   private readonly dispatch: CaseDispatch;
+  private readonly assignment: CaseAssignment;
   private readonly closure: CaseClosure;
   private readonly visit: CaseVisit;
   private readonly reminders: CaseReminders;
@@ -45,6 +47,7 @@ class CaseWorkflow {
     // SLA level 3 on a held case takes it back from the engineer (caseDispatch).
     this.core = new CaseCore(input, (core) => wireCaseSla(core, (reason) => this.dispatch.takeFromEngineer(reason)));
     this.dispatch = new CaseDispatch(this.core);
+    this.assignment = new CaseAssignment(this.core);
     this.closure = new CaseClosure(this.core);
     this.visit = new CaseVisit(this.core, (signed) => this.closure.askForConfirmation(signed));
     this.priority = new CasePriority(this.core);
@@ -55,7 +58,7 @@ class CaseWorkflow {
   /** Queries and updates, before the first await: an update that came with the start finds its handler. */
   setup(): void {
     this.core.setup();
-    this.dispatch.setup();
+    this.assignment.setup();
     this.visit.setup();
     this.closure.setup();
     this.priority.setup();

@@ -13,7 +13,7 @@ const SENT_FROM: Record<string, [string, string]> = {
   'case.opened': ['workflows/caseMessages.ts', 'workflows/caseWorkflow.ts'],
   'engineer.assigned': ['workflows/caseVisit.ts', 'workflows/caseVisit.ts'],
   'engineer.offered': ['workflows/caseMessages.ts', 'workflows/caseDispatch.ts'],
-  'engineer.case_assigned': ['workflows/caseDispatch.ts', 'workflows/caseDispatch.ts'],
+  'engineer.case_assigned': ['workflows/caseAssignment.ts', 'workflows/caseAssignment.ts'],
   'engineer.unassigned': ['workflows/caseMessages.ts', 'workflows/caseDispatch.ts'],
   'engineer.unassigned_visit_cancelled': ['workflows/caseMessages.ts', 'workflows/caseDispatch.ts'],
   'engineer.offer_withdrawn': ['workflows/caseMessages.ts', 'workflows/caseDispatch.ts'],

@@ -38,7 +38,7 @@ const TASK_QUEUE = 'open-runs-routing-test';
 
 /** The build before duty routing: new cases and complaints keep the fixed contacts, and never route. */
 const BEFORE_DUTY_ROUTING: SourceChange[] = [
-  { file: 'caseCore.ts', find: 'caseSettingsFrom\\(input, patched\\(DUTY_ROUTING_PATCH\\)\\)', replace: 'caseSettingsFrom(input, false)' },
+  { file: 'caseState.ts', find: 'caseSettingsFrom\\(input, patched\\(DUTY_ROUTING_PATCH\\)\\)', replace: 'caseSettingsFrom(input, false)' },
   { file: 'complaintCore.ts', find: 'complaintSettingsFrom\\(input, patched\\(DUTY_ROUTING_PATCH\\)\\)', replace: 'complaintSettingsFrom(input, false)' },
   { file: 'dutyRouting.ts', find: "settings\\.routing === 'duty' \\|\\| patched\\(OPEN_RUNS_ROUTING_PATCH\\)", replace: "settings.routing === 'duty'" },
 ];

@@ -7,7 +7,7 @@ import { MESSAGES, pageLang } from '../../../api/pages/customer/i18n';
 import type { FormContext, PageFrame } from '../../../api/pages/customer/layout';
 import { caseModel, complaintModel, type CaseRowLike } from '../../../api/pages/customer/model';
 import { renderCasePage, renderComplaintPage } from '../../../api/pages/customer/pages';
-import { problemOf } from '../../../api/pages/customer/routes';
+import { problemOf } from '../../../api/pages/customer/pageErrors';
 import { HttpError } from '../../../api/errors';
 import { NOT_FIXED_REASON_REQUIRED, RATING_REQUIRED } from '../../../domain/schemas';
 
