@@ -287,7 +287,7 @@ export class CaseCore extends WorkflowCore<CaseState> {
 
   // Shared means ----------------------------------------------------------------------
 
-  /** `locale`: the recipient's language (staff); default the customer's. */
+  /** `locale`: the recipient's language (staff); default the customer's. `personId`: the staff member it is for, if known. */
   queueMessage(
     subject: string,
     event: NotificationEvent,
@@ -295,6 +295,7 @@ export class CaseCore extends WorkflowCore<CaseState> {
     recipient: string | undefined,
     vars: NotificationVars,
     locale: NotificationLocale = this.state.intake.customer.language,
+    personId?: string,
   ): void {
     if (!recipient) return;
     const state = this.state;
@@ -306,6 +307,7 @@ export class CaseCore extends WorkflowCore<CaseState> {
       locale,
       vars: { caseNo: state.caseNo, ...vars },
       caseNo: state.caseNo,
+      ...(personId ? { personId } : {}),
     });
   }
 
@@ -333,6 +335,7 @@ export function clearEngineer(s: CaseState): void {
   s.engineerBadgeNo = undefined;
   s.engineerPhone = undefined;
   s.engineerLanguage = undefined;
+  s.engineerPersonId = undefined;
   s.acceptedAt = undefined;
   s.contact = undefined;
   s.appointment = undefined;
