@@ -51,12 +51,12 @@ function smsFor(caseNo: string, event: string, count = 1): Promise<Received[]> {
   });
 }
 
-/** The person_id of the case's notification rows of `event` (one per row). */
+/** The person_id of the case's SMS rows of `event` (one per row; webhook copies name nobody). */
 async function personsOf(caseNo: string, event: string): Promise<(string | null)[]> {
   const rows = await db
     .select({ personId: notifications.personId })
     .from(notifications)
-    .where(and(eq(notifications.caseNo, caseNo), eq(notifications.event, event)));
+    .where(and(eq(notifications.caseNo, caseNo), eq(notifications.event, event), eq(notifications.channel, 'sms')));
   return rows.map((r) => r.personId);
 }
 
@@ -111,8 +111,8 @@ test('(a) the contact window lapses: the engineer is told the case is taken off 
   // Offered, accepted, taken back: the offer's claim carried the engineer's person through.
   expect(await personsOf(caseNo, 'engineer.offered')).toEqual([a.personId]);
   expect(await personsOf(caseNo, 'engineer.unassigned')).toEqual([a.personId]);
-  // The customer's messages name no person.
-  expect(await personsOf(caseNo, 'case.opened')).toEqual([null, null]);
+  // The customer's message names no person.
+  expect(await personsOf(caseNo, 'case.opened')).toEqual([null]);
 });
 
 test('(b) SLA level 3 withdraws an open offer: the offered engineer is told the offer is withdrawn', async () => {
