@@ -17,6 +17,8 @@ export interface EngineerCard {
   phone?: string;
   /** The language of the engineer's person (people.language); unset without a linked person. */
   language?: 'zh-CN' | 'en';
+  /** The engineer's linked person (people.id): their messages are that person's (GET /me/notifications). */
+  personId?: string;
 }
 
 export type ClaimResult = { ok: true; engineer: EngineerCard } | { ok: false; reason: 'capacity' | 'inactive' | 'unknown' };
@@ -96,7 +98,13 @@ export async function claimEngineer(
     if (!e) return { ok: false, reason: 'unknown' } as const;
     if (!e.active) return { ok: false, reason: 'inactive' } as const;
     const [person] = e.personId ? await tx.select({ language: people.language }).from(people).where(eq(people.id, e.personId)) : [];
-    const card: EngineerCard = { id: e.id, name: e.name, badgeNo: e.badgeNo, phone: e.phone ?? undefined, ...(person ? { language: person.language } : {}) };
+    const card: EngineerCard = {
+      id: e.id,
+      name: e.name,
+      badgeNo: e.badgeNo,
+      phone: e.phone ?? undefined,
+      ...(person ? { language: person.language, personId: e.personId! } : {}),
+    };
     const held = await tx
       .update(engineerLoad)
       .set({ kind: args.kind })

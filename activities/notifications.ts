@@ -46,6 +46,7 @@ export const NotificationRequestSchema = z.object({
   vars: z.record(z.string(), z.union([z.string(), z.number()])),
   caseNo: z.string().max(64).optional(),
   complaintNo: z.string().max(64).optional(),
+  personId: z.string().min(1).max(64).optional(),
 });
 
 export interface NotificationResult {
@@ -139,6 +140,9 @@ export function createNotificationActivities(db: Database, gateways: Gateways | 
           locale: request.locale,
           caseNo: request.caseNo ?? null,
           complaintNo: request.complaintNo ?? null,
+          // Only a person the directory holds (people are never deleted): an id it does not
+          // know stores NULL rather than failing the foreign key on every retry, unsent.
+          personId: request.personId ? sql`(SELECT id FROM people WHERE id = ${request.personId})` : null,
           status: 'queued',
           payload: { vars: request.vars, ...rendered },
         })

@@ -39,7 +39,7 @@ export async function personContact(db: Database, args: { personId: string; role
  * How the case's engineer is reached (a reschedule request): their person's preferred
  * channel (people.language), the engineer's own phone preferred for SMS as the other
  * engineer messages use it; without a linked person, SMS to that phone in zh-CN. `personId`
- * is the person's id, else the engineer's. null when there is no address on file.
+ * is the person's id (`linkedPerson`), else the engineer's. null when there is no address on file.
  */
 export async function engineerContact(db: Database, args: { engineerId: string }): Promise<RoutedPerson | null> {
   const engineer = await findEngineer(db, args.engineerId);
@@ -52,5 +52,13 @@ export async function engineerContact(db: Database, args: { engineerId: string }
       ? { channel: 'sms' as const, address: engineer.phone }
       : undefined;
   if (!contact) return null;
-  return { role: 'engineer', personId: person?.id ?? engineer.id, name: engineer.name, via: 'named', ...contact, language: person?.language ?? 'zh-CN' };
+  return {
+    role: 'engineer',
+    personId: person?.id ?? engineer.id,
+    ...(person ? { linkedPerson: true } : {}),
+    name: engineer.name,
+    via: 'named',
+    ...contact,
+    language: person?.language ?? 'zh-CN',
+  };
 }

@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, boolean, index, integer, jsonb, pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ts } from './columns';
+import { people } from './peopleSchema';
 
 export interface NotificationPayload {
   vars: Record<string, string | number>;
@@ -19,6 +20,12 @@ export const notifications = pgTable(
     channel: text('channel').notNull(),
     /** The real address (needed to send); logs and the API show it masked. */
     recipient: text('recipient').notNull(),
+    /**
+     * The person the message was for, when the sender knew one (a routed supervisor, a
+     * complaint's owner, an engineer's linked person): GET /me/notifications lists by it.
+     * Null for customers, webhooks and rows written before it (migration 0022).
+     */
+    personId: text('person_id').references(() => people.id, { onDelete: 'restrict' }),
     event: text('event').notNull(),
     locale: text('locale').notNull(),
     caseNo: text('case_no'),
@@ -37,6 +44,8 @@ export const notifications = pgTable(
     index('notifications_case_idx').on(t.caseNo, t.id),
     index('notifications_complaint_idx').on(t.complaintNo, t.id),
     index('notifications_status_idx').on(t.status, t.id),
+    // GET /me/notifications: a person's rows, newest first (keyset on id).
+    index('notifications_person_idx').on(t.personId, t.id),
   ],
 );
 

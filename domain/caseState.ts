@@ -22,6 +22,8 @@ export interface Offer {
   engineerPhone?: string;
   /** The language of the engineer's person, for their messages (zh-CN when unknown). */
   engineerLanguage?: 'zh-CN' | 'en';
+  /** The engineer's linked person, whose messages these are (unset without one, and in runs claimed before it). */
+  engineerPersonId?: string;
   round: number;
   offeredAt: string;
   expiresAt: string;
@@ -87,6 +89,7 @@ export interface CaseState {
   engineerBadgeNo?: string;
   engineerPhone?: string;
   engineerLanguage?: 'zh-CN' | 'en';
+  engineerPersonId?: string;
   acceptedAt?: string;
   contact?: ContactBody & { at: string };
   appointment?: Appointment;

@@ -139,6 +139,21 @@ export interface RoutedPerson {
   channel: PreferredChannel;
   address: string;
   language: 'zh-CN' | 'en';
+  /**
+   * engineerContact only: true when `personId` is the engineer's linked person. Without
+   * one it is the engineer's own id, and answers recorded before this field lack it.
+   */
+  linkedPerson?: boolean;
+}
+
+/**
+ * The person (people.id) a message to `p` is for (notifications.person_id): routed and
+ * named people are people; an engineer's contact names one only with `linkedPerson`, so
+ * an engineer's own id (or an answer recorded before the field) names nobody.
+ */
+export function messagePersonId(p: RoutedPerson): string | undefined {
+  if (p.role === 'engineer' && p.via === 'named') return p.linkedPerson ? p.personId : undefined;
+  return p.personId;
 }
 
 /** The routing answer for one role: a person, or nobody at all (the timeline says so). */

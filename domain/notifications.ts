@@ -46,6 +46,11 @@ export interface NotificationRequest {
   vars: NotificationVars;
   caseNo?: string;
   complaintNo?: string;
+  /**
+   * The person (people.id) the message is for, when the sender knows one: a routed or
+   * named staff member, an engineer's linked person. GET /me/notifications lists by it.
+   */
+  personId?: string;
 }
 
 interface Template {

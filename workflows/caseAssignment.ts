@@ -44,7 +44,13 @@ export class CaseAssignment {
     const tell = patched(ENGINEER_MOVE_PATCH);
     const moved = previous !== undefined && previous !== body.engineerId;
     const losing: EngineerLosing | undefined = moved
-      ? { id: previous, phone: state.engineerPhone, language: state.engineerLanguage, visitStart: hadBooking ? state.appointment?.start : undefined }
+      ? {
+          id: previous,
+          phone: state.engineerPhone,
+          language: state.engineerLanguage,
+          personId: state.engineerPersonId,
+          visitStart: hadBooking ? state.appointment?.start : undefined,
+        }
       : undefined;
     // An open offer to someone else closes with this assignment: that engineer is told (new runs).
     const closedOffer = state.offer && offered !== body.engineerId ? { ...state.offer } : undefined;
@@ -67,17 +73,18 @@ export class CaseAssignment {
         s.engineerBadgeNo = claim.engineer.badgeNo;
         s.engineerPhone = claim.engineer.phone;
         s.engineerLanguage = claim.engineer.language;
+        s.engineerPersonId = claim.engineer.personId;
         s.acceptedAt = now();
         return 'dispatched';
       },
     );
     if (tell) {
-      const { id, phone, language } = claim.engineer;
-      if (previous !== body.engineerId) queueEngineerMove(core, 'engineer.case_assigned', { id, phone, language }, seq);
+      const { id, phone, language, personId } = claim.engineer;
+      if (previous !== body.engineerId) queueEngineerMove(core, 'engineer.case_assigned', { id, phone, language, personId }, seq);
       if (losing) queueEngineerLoss(core, losing, seq, takeback);
       if (closedOffer && takeback) {
-        const { engineerId: offeredId, engineerPhone: offeredPhone, engineerLanguage: language } = closedOffer;
-        queueEngineerMove(core, 'engineer.offer_withdrawn', { id: offeredId, phone: offeredPhone, language }, seq);
+        const { engineerId: offeredId, engineerPhone: offeredPhone, engineerLanguage: language, engineerPersonId: personId } = closedOffer;
+        queueEngineerMove(core, 'engineer.offer_withdrawn', { id: offeredId, phone: offeredPhone, language, personId }, seq);
       }
     }
     for (const other of [previous, offered]) {
@@ -91,7 +98,13 @@ export class CaseAssignment {
     const previous = this.state.engineerId;
     const hadBooking = !!this.state.appointment;
     const losing: EngineerLosing | undefined = previous
-      ? { id: previous, phone: this.state.engineerPhone, language: this.state.engineerLanguage, visitStart: this.state.appointment?.start }
+      ? {
+          id: previous,
+          phone: this.state.engineerPhone,
+          language: this.state.engineerLanguage,
+          personId: this.state.engineerPersonId,
+          visitStart: this.state.appointment?.start,
+        }
       : undefined;
     const tell = patched(ENGINEER_MOVE_PATCH) && losing !== undefined;
     // New runs say whether a booked visit is cancelled with the case.
@@ -124,6 +137,7 @@ export class CaseAssignment {
       s.engineerBadgeNo = offer.engineerBadgeNo;
       s.engineerPhone = offer.engineerPhone;
       s.engineerLanguage = offer.engineerLanguage;
+      s.engineerPersonId = offer.engineerPersonId;
       s.acceptedAt = now();
       return 'dispatched';
     });

@@ -61,9 +61,9 @@ export class CaseClosure {
     const hadBooking = !!state.appointment;
     // The engineer who loses the case: the assigned one, else the one it is offered to.
     const loser = state.engineerId
-      ? { id: state.engineerId, phone: state.engineerPhone, language: state.engineerLanguage }
+      ? { id: state.engineerId, phone: state.engineerPhone, language: state.engineerLanguage, personId: state.engineerPersonId }
       : state.offer
-        ? { id: state.offer.engineerId, phone: state.offer.engineerPhone, language: state.offer.engineerLanguage }
+        ? { id: state.offer.engineerId, phone: state.offer.engineerPhone, language: state.offer.engineerLanguage, personId: state.offer.engineerPersonId }
         : undefined;
     const tell = patched(ENGINEER_MOVE_PATCH) && loser !== undefined;
     const seq = state.eventSeq;

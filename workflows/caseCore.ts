@@ -238,7 +238,7 @@ export class CaseCore extends WorkflowCore<CaseState> {
 
   // Shared means ----------------------------------------------------------------------
 
-  /** `locale`: the recipient's language (staff); default the customer's. */
+  /** `locale`: the recipient's language (staff); default the customer's. `personId`: the staff member it is for, if known. */
   queueMessage(
     subject: string,
     event: NotificationEvent,
@@ -246,6 +246,7 @@ export class CaseCore extends WorkflowCore<CaseState> {
     recipient: string | undefined,
     vars: NotificationVars,
     locale: NotificationLocale = this.state.intake.customer.language,
+    personId?: string,
   ): void {
     if (!recipient) return;
     const state = this.state;
@@ -257,6 +258,7 @@ export class CaseCore extends WorkflowCore<CaseState> {
       locale,
       vars: { caseNo: state.caseNo, ...vars },
       caseNo: state.caseNo,
+      ...(personId ? { personId } : {}),
     });
   }
 

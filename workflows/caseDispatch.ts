@@ -102,6 +102,7 @@ export class CaseDispatch {
             engineerBadgeNo: claim.engineer.badgeNo,
             engineerPhone: claim.engineer.phone,
             engineerLanguage: claim.engineer.language,
+            engineerPersonId: claim.engineer.personId,
             round,
             offeredAt,
             expiresAt: new Date(Date.parse(offeredAt) + windowMs).toISOString(),

@@ -30,6 +30,7 @@ export function queueContactReminder(core: CaseCore, reminderKey: string, lapses
     state.engineerPhone,
     { customerName: state.intake.customer.name, lapsesAt: localTime(lapsesAt, state.sla.policy.calendar.utcOffsetMinutes) },
     engineerLocale(state.engineerLanguage, state.intake.customer.language),
+    state.engineerPersonId,
   );
 }
 
@@ -43,7 +44,7 @@ export const ENGINEER_OFFER_PATCH = 'engineer-offer-message';
  */
 export async function queueOfferMessage(
   core: CaseCore,
-  offer: { engineerId: string; engineerPhone?: string; engineerLanguage?: NotificationLocale; round: number; expiresAt: string },
+  offer: { engineerId: string; engineerPhone?: string; engineerLanguage?: NotificationLocale; engineerPersonId?: string; round: number; expiresAt: string },
 ): Promise<void> {
   const { caseNo, intake } = core.state;
   const link = await core.activities.issueOfferLink({ caseNo, engineerId: offer.engineerId, round: offer.round, expiresAt: offer.expiresAt });
@@ -57,7 +58,7 @@ export async function queueOfferMessage(
     engineerId: offer.engineerId,
   };
   const subject = `${caseNo}#offer-${offer.round}-${offer.engineerId}`;
-  core.queueMessage(subject, 'engineer.offered', 'sms', offer.engineerPhone, vars, locale);
+  core.queueMessage(subject, 'engineer.offered', 'sms', offer.engineerPhone, vars, locale, offer.engineerPersonId);
   // Webhooks reach every subscriber: the link (a bearer credential for this engineer) stays out.
   const withheld = locale === 'en' ? '(link sent to the engineer only)' : '（链接仅发给工程师本人）';
   core.queueMessage(subject, 'engineer.offered', 'webhook', WEBHOOK_SUBSCRIBERS, { ...vars, link: withheld }, locale);
@@ -84,7 +85,7 @@ export type EngineerMoveEvent =
 export function queueEngineerMove(
   core: CaseCore,
   event: EngineerMoveEvent,
-  engineer: { id: string; phone?: string; language?: NotificationLocale },
+  engineer: { id: string; phone?: string; language?: NotificationLocale; personId?: string },
   occurrence: number,
   extra: NotificationVars = {},
 ): void {
@@ -102,6 +103,7 @@ export function queueEngineerMove(
       ...extra,
     },
     engineerLocale(engineer.language),
+    engineer.personId,
   );
 }
 
@@ -118,6 +120,8 @@ export interface EngineerLosing {
   id: string;
   phone?: string;
   language?: NotificationLocale;
+  /** Their linked person (people.id), whose message it is. */
+  personId?: string;
   /** The booked visit's start, if one was booked (it is cancelled with the case). */
   visitStart?: string;
 }
@@ -145,9 +149,15 @@ export function tellTakeback(core: CaseCore): { notified: { notified?: { enginee
   const state = core.state;
   const offer = state.offer;
   const losing: EngineerLosing | undefined = state.engineerId
-    ? { id: state.engineerId, phone: state.engineerPhone, language: state.engineerLanguage, visitStart: state.appointment?.start }
+    ? {
+        id: state.engineerId,
+        phone: state.engineerPhone,
+        language: state.engineerLanguage,
+        personId: state.engineerPersonId,
+        visitStart: state.appointment?.start,
+      }
     : offer
-      ? { id: offer.engineerId, phone: offer.engineerPhone, language: offer.engineerLanguage }
+      ? { id: offer.engineerId, phone: offer.engineerPhone, language: offer.engineerLanguage, personId: offer.engineerPersonId }
       : undefined;
   if (!losing || !patched(ENGINEER_TAKEBACK_PATCH)) return { notified: {}, send: () => undefined };
   const template = state.engineerId ? lossTemplate(losing, true) : 'engineer.offer_withdrawn';
@@ -179,6 +189,6 @@ export function queueRescheduleMessage(core: CaseCore, move: { bookingId: string
     engineerId: state.engineerId ?? '',
   };
   const subject = `${state.caseNo}#${move.bookingId}-engineer`;
-  core.queueMessage(subject, 'engineer.rescheduled', 'sms', state.engineerPhone, vars, locale);
+  core.queueMessage(subject, 'engineer.rescheduled', 'sms', state.engineerPhone, vars, locale, state.engineerPersonId);
   core.queueMessage(subject, 'engineer.rescheduled', 'webhook', WEBHOOK_SUBSCRIBERS, vars, locale);
 }

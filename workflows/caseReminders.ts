@@ -123,7 +123,7 @@ export class CaseReminders {
     if (r.kind === 'visit.customer') core.queueMessage(`${state.caseNo}#${r.key}`, 'appointment.reminder', 'sms', state.intake.customer.phone, visit);
     if (r.kind === 'visit.engineer') {
       const locale = engineerLocale(state.engineerLanguage, state.intake.customer.language);
-      core.queueMessage(`${state.caseNo}#${r.key}`, 'engineer.reminder', 'sms', state.engineerPhone, visit, locale);
+      core.queueMessage(`${state.caseNo}#${r.key}`, 'engineer.reminder', 'sms', state.engineerPhone, visit, locale, state.engineerPersonId);
     }
     if (r.kind === 'confirmation.customer')
       core.queueMessage(`${state.caseNo}#${r.key}`, 'confirmation.reminder', 'sms', state.intake.customer.phone, { link: await core.customerLink() });

@@ -11,7 +11,7 @@
 // changes, so no patch. Deterministic.
 import { setHandler } from '@temporalio/workflow';
 import { caseReceipt, type Actor, type CaseState } from '../domain';
-import { isRouted, routingRecord, type RoutedPerson, type Routing } from '../domain/duty';
+import { isRouted, messagePersonId, routingRecord, type RoutedPerson, type Routing } from '../domain/duty';
 import { FAILURE } from '../domain/failures';
 import { windowsText } from '../domain/notifications';
 import type { RescheduleDeclineNotice, RescheduleRequestNotice } from '../domain/rescheduleRequests';
@@ -73,7 +73,7 @@ export class CaseRescheduleRequests {
       reason: notice.reason,
     };
     const tell = (p: RoutedPerson, event: 'reschedule.requested' | 'engineer.reschedule_requested') =>
-      core.queueMessage(`${state.caseNo}#reschedule-request-${notice.requestId}`, event, p.channel, p.address, vars, p.language);
+      core.queueMessage(`${state.caseNo}#reschedule-request-${notice.requestId}`, event, p.channel, p.address, vars, p.language, messagePersonId(p));
     if (engineer) tell(engineer, 'engineer.reschedule_requested');
     if (isRouted(dispatcher)) tell(dispatcher, 'reschedule.requested');
     return state;

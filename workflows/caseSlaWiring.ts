@@ -3,6 +3,7 @@
 // to the people on duty when they fire (older runs: the contacts they were opened with,
 // for what fired before they were routed too), and level 3 takes a held case back.
 import { addWorkingMs, STAGE_LABELS, SYSTEM_ACTOR, type SlaClock, type Threshold } from '../domain';
+import { messagePersonId } from '../domain/duty';
 import { localTime } from '../domain/notifications';
 import type { CaseCore } from './caseCore';
 import { now, slaResultRecord } from './caseState';
@@ -45,7 +46,7 @@ export function wireCaseSla(core: CaseCore, takeBack: (reason: string) => Promis
       const subject = `${state.caseNo}#sla-${c.clock}-${c.cycle}-${t.key}`;
       const event = t.kind === 'warning' ? 'sla.warning' : 'sla.escalation';
       if (routed) {
-        for (const p of routed) core.queueMessage(subject, event, p.channel, p.address, { ...vars, role: p.role }, p.language);
+        for (const p of routed) core.queueMessage(subject, event, p.channel, p.address, { ...vars, role: p.role }, p.language, messagePersonId(p));
       } else if (state.settings.contacts) {
         // Runs started before duty routing, replaying thresholds fired before OPEN_RUNS_ROUTING_PATCH: the fixed contacts.
         const contacts = state.settings.contacts;

@@ -66,6 +66,7 @@ export function clearEngineer(s: CaseState): void {
   s.engineerBadgeNo = undefined;
   s.engineerPhone = undefined;
   s.engineerLanguage = undefined;
+  s.engineerPersonId = undefined;
   s.acceptedAt = undefined;
   s.contact = undefined;
   s.appointment = undefined;

@@ -21,7 +21,7 @@ import {
   type ComplaintState,
   type ComplaintWorkflowInput,
 } from '../domain/complaints';
-import type { RoutedPerson } from '../domain/duty';
+import { messagePersonId, type RoutedPerson } from '../domain/duty';
 import { FAILURE } from '../domain/failures';
 import {
   localTime,
@@ -207,7 +207,7 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
 
   // Messages and escalation -----------------------------------------------------------
 
-  /** `locale`: the recipient's language (staff); default the customer's. */
+  /** `locale`: the recipient's language (staff); default the customer's. `personId`: the staff member it is for, if known. */
   queueMessage(
     occurrence: string,
     event: NotificationEvent,
@@ -215,6 +215,7 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
     recipient: string,
     vars: NotificationVars,
     locale: NotificationLocale = this.state.customer.language,
+    personId?: string,
   ): void {
     const state = this.state;
     const subject = `${state.complaintNo}#${occurrence}`;
@@ -227,6 +228,7 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
       vars: { complaintNo: state.complaintNo, ...vars },
       complaintNo: state.complaintNo,
       caseNo: state.caseNo,
+      ...(personId ? { personId } : {}),
     });
   }
 
@@ -264,7 +266,7 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
     const occurrence = `sla-${c.clock}-${c.cycle}-${t.key}`;
     const event = t.kind === 'warning' ? 'complaint.warning' : 'complaint.escalation';
     if (routed) {
-      for (const p of routed) this.queueMessage(occurrence, event, p.channel, p.address, { ...vars, role: p.role }, p.language);
+      for (const p of routed) this.queueMessage(occurrence, event, p.channel, p.address, { ...vars, role: p.role }, p.language, messagePersonId(p));
     } else if (state.settings.contacts) {
       const contacts = state.settings.contacts;
       if (t.kind === 'warning') this.queueMessage(occurrence, 'complaint.warning', 'email', contacts.supervisorEmail, vars);
@@ -287,6 +289,7 @@ export class ComplaintCore extends WorkflowCore<ComplaintState> {
       person.address,
       { ownerName: person.name, grade: state.grade, summary: state.summary.slice(0, 200), acknowledgeBy },
       person.language,
+      messagePersonId(person),
     );
   }
 }

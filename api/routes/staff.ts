@@ -198,7 +198,8 @@ export function staffRoutes(deps: { db: Database; timeZone: string }): RouteSpec
       path: '/me/notifications',
       tag: 'Staff',
       summary: "Recent messages sent to the caller's person (newest first, cursor-paginated)",
-      description: 'The API key must belong to a person (issued with personId, POST /api-keys); otherwise 409 no_person.',
+      description:
+        'The API key must belong to a person (issued with personId, POST /api-keys); otherwise 409 no_person. Lists the messages written for that person (whatever address they went to), and messages naming no person (written before notifications carried one) sent to their current phone or e-mail.',
       roles: ACTION_ROLES.myNotifications,
       query: MyNotificationsQuerySchema,
       responses: {

@@ -1,6 +1,6 @@
 // The staff directory and duty roster: admin writes, the roster routing reads, and the
 // messages sent to a person.
-import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { DutyRoster } from '../../domain/duty';
 import type { FallbackInput, PersonInput, PersonListQuery, PersonPatch, ShiftInput, ShiftListQuery } from '../../domain/staffSchemas';
 import type { Database } from '../client';
@@ -122,15 +122,21 @@ export async function loadRoster(db: Database, roles: string[]): Promise<{ roste
   return { roster: { people: persons, shifts, fallbacks }, people: persons };
 }
 
-/** Messages sent (or queued) to a person's phone or e-mail, newest first. */
+/**
+ * Messages sent (or queued) to a person, newest first: the rows written for them
+ * (person_id), plus rows that name no person — written before notifications carried one
+ * (migration 0022), or for an address no sender tied to a person — sent to their
+ * current phone or e-mail. So a number or e-mail changed keeps their messages, and a
+ * message written for someone else never shows, whatever address it went to.
+ */
 export async function notificationsTo(
   db: Database,
-  person: Pick<PersonRow, 'phone' | 'email'>,
+  person: Pick<PersonRow, 'id' | 'phone' | 'email'>,
   q: { limit: number; cursor?: string },
 ): Promise<{ items: NotificationRow[]; nextCursor: string | null }> {
   const addresses = [person.phone, person.email].filter((a): a is string => !!a);
-  if (!addresses.length) return { items: [], nextCursor: null };
-  const where: SQL[] = [inArray(notifications.recipient, addresses)];
+  const theirs = eq(notifications.personId, person.id);
+  const where: SQL[] = [addresses.length ? or(theirs, and(isNull(notifications.personId), inArray(notifications.recipient, addresses)))! : theirs];
   if (q.cursor) where.push(lt(notifications.id, decodeIdCursor(q.cursor)));
   const rows = await db
     .select()

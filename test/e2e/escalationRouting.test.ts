@@ -2,7 +2,8 @@
 // local SMTP capture and SMS receiver): a P1 case nobody accepts escalates to the
 // supervisor on duty in its region by e-mail and to the manager by SMS, both named on
 // the timeline; a complaint reassigned tells its new owner; /me/notifications shows a
-// person what they were sent; the staff and roster API refuse bad input.
+// person what they were sent, after their number changes too, and not to whoever takes
+// their old number; the staff and roster API refuse bad input.
 import { Pool } from 'pg';
 import { storedKeyHash } from '../support/apiKeyRows';
 import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../../domain/sla';
@@ -142,6 +143,29 @@ describe('a complaint’s owner', () => {
       expect(mine.body.items.map((n: { event: string; complaintNo: string; channel: string }) => [n.event, n.complaintNo, n.channel])).toEqual([
         ['complaint.assigned', complaintNo, 'sms'],
       ]);
+      // A new number keeps what was sent before: the row names the person, not the address.
+      const changed = await call('PATCH', `/staff/${nextOwner.id}`, { as: 'admin', body: { phone: '+86 136 5550 9999' } });
+      expect(changed.status).toBe(200);
+      const kept = await call('GET', '/me/notifications?limit=5', { key });
+      expect(kept.body.items.map((n: { event: string; complaintNo: string }) => [n.event, n.complaintNo])).toEqual([['complaint.assigned', complaintNo]]);
+      // Someone who takes the old number is not shown it: it was written for someone else.
+      const heir = { id: `${region}-HEIR`, name: '钱明', roles: ['agent'], phone: nextOwner.phone, preferredChannel: 'sms' };
+      expect((await call('POST', '/staff', { as: 'admin', body: heir })).status).toBe(201);
+      const heirKey = `qa-heir-key-${Date.now()}`;
+      await pool.query(`INSERT INTO api_keys (key_hash, role, person_id, label) VALUES ($1, 'agent', $2, 'e2e')`, [storedKeyHash(heirKey), heir.id]);
+      const theirs = await call('GET', '/me/notifications', { key: heirKey });
+      expect([theirs.status, theirs.body.personId, theirs.body.items]).toEqual([200, heir.id, []]);
+      // A row naming no person (written before migration 0022) still goes by the current address.
+      await pool.query(
+        `INSERT INTO notifications (key, channel, recipient, event, locale, complaint_no, status, payload) VALUES ($1, 'sms', $2, 'complaint.assigned', 'zh-CN', $3, 'sent', '{"vars": {}, "text": "legacy"}')`,
+        [`qa-legacy-${Date.now()}`, nextOwner.phone, complaintNo],
+      );
+      const legacy = await call('GET', '/me/notifications', { key: heirKey });
+      expect(legacy.body.items.map((n: { event: string; text: string }) => [n.event, n.text])).toEqual([['complaint.assigned', 'legacy']]);
+      const ownerNow = await call('GET', '/me/notifications?limit=5', { key });
+      expect(ownerNow.body.items.map((n: { event: string; text: string }) => n.event)).toEqual(['complaint.assigned']);
+      expect(ownerNow.body.items[0].text).not.toBe('legacy');
+
       // A move made with that key names the person on the timeline.
       const note = await call('POST', `/complaints/${complaintNo}/notes`, { key, body: { note: '已联系客户' } });
       expect(note.status).toBe(200);

@@ -6,6 +6,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { createEmailGateway, createSmsGateway, createWebhookGateway, gatewaysFromConfig, messageIdFor, type Gateways } from '../../activities/gateways';
 import { createNotificationActivities } from '../../activities/notifications';
 import { createDatabase, type Database } from '../../db/client';
+import { upsertPerson } from '../../db/queries/people';
 import { notifications, webhookDeliveries, webhookSubscriptions } from '../../db/schema';
 import { notificationKey, renderNotification, WEBHOOK_SUBSCRIBERS, type NotificationRequest } from '../../domain/notifications';
 import { testCaseNo } from '../support/fixtures';
@@ -163,6 +164,27 @@ describe('SMS through the HTTP gateway', () => {
     expect(result.providerMessageId).toMatch(/^msg-\d+$/);
     // The key carries no phone number.
     expect(req.key).not.toMatch(/1390000|1111/);
+  });
+
+  test('the row names the person it is for; an id the directory does not hold names nobody, and the message still goes', async () => {
+    const caseNo = testCaseNo();
+    const personId = `QA-NP-${caseNo}`;
+    await upsertPerson(db, {
+      id: personId,
+      name: '测试',
+      roles: ['engineer'],
+      regions: [],
+      phone: '13800000010',
+      preferredChannel: 'sms',
+      language: 'zh-CN',
+      active: true,
+    });
+    const theirs = smsRequest(caseNo, '13800000010', { personId });
+    await send(theirs);
+    expect((await row(theirs.key)).personId).toBe(personId);
+    const unknown = smsRequest(caseNo, '13800000011', { personId: `${personId}-NOBODY` });
+    expect(await send(unknown)).toMatchObject({ status: 'sent', duplicate: false });
+    expect(await row(unknown.key)).toMatchObject({ status: 'sent', personId: null });
   });
 
   test('credentials in the URL become HTTP Basic auth', async () => {

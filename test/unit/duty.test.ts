@@ -5,6 +5,7 @@ import {
   currentShiftOf,
   globalFallbacksLost,
   localClock,
+  messagePersonId,
   rolesWithoutGlobalFallback,
   ROUTED_ROLES,
   routingRecord,
@@ -143,6 +144,23 @@ describe('a person’s current shift and the timeline record', () => {
       via: 'none',
       note: 'nobody on duty and no fallback configured',
     });
+  });
+});
+
+describe('whose message it is (notifications.person_id)', () => {
+  const base = { name: '张工', channel: 'sms' as const, address: '+86 139 0000 0001', language: 'zh-CN' as const };
+
+  test('a person routed on duty or named as owner is the message’s person', () => {
+    expect(messagePersonId({ ...base, role: 'supervisor', personId: 'SUP-DAY', via: 'shift' })).toBe('SUP-DAY');
+    expect(messagePersonId({ ...base, role: 'manager', personId: 'GLOBAL', via: 'global_fallback' })).toBe('GLOBAL');
+    expect(messagePersonId({ ...base, role: 'supervisor', personId: 'SUP-PD-FB', via: 'named' })).toBe('SUP-PD-FB');
+  });
+
+  test('an engineer’s contact names a person only when the engineer has a linked one', () => {
+    expect(messagePersonId({ ...base, role: 'engineer', personId: 'P-E001', via: 'named', linkedPerson: true })).toBe('P-E001');
+    // Without a person the id is the engineer's own; an answer recorded before the field lacks it.
+    expect(messagePersonId({ ...base, role: 'engineer', personId: 'E001', via: 'named' })).toBeUndefined();
+    expect(messagePersonId({ ...base, role: 'engineer', personId: 'E001', via: 'named', linkedPerson: false })).toBeUndefined();
   });
 });
 

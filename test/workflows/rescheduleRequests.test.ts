@@ -3,8 +3,10 @@
 // through a local SMS receiver) and the test stack's PostgreSQL: the engineer and the
 // dispatcher on duty are told once however often the Update comes, the timeline names
 // them; a decline texts the customer; a case with nobody to tell records that.
+import { and, eq, inArray, like } from 'drizzle-orm';
 import { receiverNotifications } from '../support/testNotifications';
 import { createDatabase, type Database } from '../../db/client';
+import { notifications } from '../../db/schema';
 import type { Actor } from '../../domain';
 import * as defs from '../../workflows/definitions';
 import { eventsOf, stageIs, startCaseTestEnv, type CaseTestEnv } from '../support/caseTestEnv';
@@ -65,6 +67,8 @@ test('the engineer and the dispatcher on duty are told once, with the windows in
   await addShift(t.db, duty.id, 'dispatcher', region);
   const engineerId = `${region}-E`;
   await createEngineers(t.db, [{ id: engineerId, name: '赵工', phone: '+86 137 3333 5555', regions: [region], skills: [] }]);
+  // Someone else whose person id is the engineer's id: the engineer's messages are not theirs.
+  await addPerson(t.db, { id: engineerId, roles: ['agent'] });
   const { caseNo, handle } = await t.openCase({ priority: 'P3' }, { name: '陈静', phone: '+86 139 2222 7777', region });
   await stageIs(handle, 'manual_dispatch');
   await handle.executeUpdate(defs.assignEngineer, { args: [dispatcher, { engineerId }] });
@@ -101,10 +105,47 @@ test('the engineer and the dispatcher on duty are told once, with the windows in
     ],
     ['reschedule.declined', 'dispatcher', [{ role: 'customer', channel: 'sms', template: 'reschedule.declined', language: 'zh-CN' }]],
   ]);
+  // Each row names the person it was for: the dispatcher on duty; not the engineer, who
+  // has no linked person (their contact's personId is the engineer's own id); not the customer.
+  const rows = await db
+    .select({ event: notifications.event, personId: notifications.personId })
+    .from(notifications)
+    .where(and(eq(notifications.caseNo, caseNo), like(notifications.event, '%reschedule%')));
+  expect(rows.map((r) => [r.event, r.personId]).sort()).toEqual([
+    ['engineer.reschedule_requested', null],
+    ['reschedule.declined', null],
+    ['reschedule.requested', duty.id],
+  ]);
   await new Promise((r) => setTimeout(r, 300));
   expect([sms(caseNo, 'engineer.reschedule_requested').length, sms(caseNo, 'reschedule.requested').length, sms(caseNo, 'reschedule.declined').length]).toEqual([
     1, 1, 1,
   ]);
+});
+
+test('an engineer with a linked person: the request is written for that person, in their language', async () => {
+  const region = uniqueRegion('RS');
+  const engineerId = `${region}-E`;
+  const person = await addPerson(t.db, { id: `P-${engineerId}`, roles: ['engineer'], language: 'en', preferredChannel: 'sms' });
+  await createEngineers(t.db, [{ id: engineerId, name: 'Li Gong', phone: '+86 137 3333 6666', regions: [region], skills: [], personId: person.id }]);
+  const { caseNo, handle } = await t.openCase({ priority: 'P3' }, { region });
+  await stageIs(handle, 'manual_dispatch');
+  await handle.executeUpdate(defs.assignEngineer, { args: [dispatcher, { engineerId }] });
+  await handle.executeUpdate(defs.recordContact, { args: [supervisor, { confirmedAddress: 'x', diagnosis: 'y', partsToBring: [] }] });
+  await handle.executeUpdate(defs.bookAppointment, { args: [dispatcher, futureSlot()] });
+  const notice = { requestId: 9003, windows: [{ start: '2031-03-05T01:00:00.000Z', end: '2031-03-05T03:00:00.000Z' }], reason: 'away' };
+  await handle.executeUpdate(defs.rescheduleRequested, { args: [customer(caseNo), notice] });
+  const [toEngineer] = await settled(() => sms(caseNo, 'engineer.reschedule_requested'), 1, 'engineer SMS');
+  // The engineer's own phone, their person's language; the row names the person.
+  expect([toEngineer!.body.to, toEngineer!.body.locale]).toEqual(['+86 137 3333 6666', 'en']);
+  const rows = await db
+    .select({ event: notifications.event, personId: notifications.personId })
+    .from(notifications)
+    .where(and(eq(notifications.caseNo, caseNo), inArray(notifications.event, ['engineer.case_assigned', 'engineer.reschedule_requested'])));
+  expect(rows.map((r) => [r.event, r.personId]).sort()).toEqual([
+    ['engineer.case_assigned', person.id],
+    ['engineer.reschedule_requested', person.id],
+  ]);
+  await handle.executeUpdate(defs.cancelCase, { args: [dispatcher, { reason: 'test done' }] });
 });
 
 test('a case without an engineer in a region nobody covers: the timeline says nobody was told; a closed case refuses the Update', async () => {

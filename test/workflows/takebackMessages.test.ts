@@ -7,8 +7,12 @@
 // Each test's region has its own duty supervisor and manager who prefer e-mail, sent to an
 // SMTP port nothing listens on: the escalations the SLA clocks fire cannot be delivered,
 // and the engineers' SMS must still arrive (an e-mail outage holds up no other channel).
+// Each message's row names the person it was for (notifications.person_id): the engineer's
+// linked person, the duty person of an escalation.
+import { and, eq, inArray } from 'drizzle-orm';
 import { receiverNotifications } from '../support/testNotifications';
 import { createDatabase, type Database } from '../../db/client';
+import { notifications } from '../../db/schema';
 import type { Actor } from '../../domain';
 import * as defs from '../../workflows/definitions';
 import { eventsOf, stageIs, startCaseTestEnv, until, type CaseHandle, type CaseTestEnv } from '../support/caseTestEnv';
@@ -47,6 +51,15 @@ function smsFor(caseNo: string, event: string, count = 1): Promise<Received[]> {
   });
 }
 
+/** The person_id of the case's SMS rows of `event` (one per row; webhook copies name nobody). */
+async function personsOf(caseNo: string, event: string): Promise<(string | null)[]> {
+  const rows = await db
+    .select({ personId: notifications.personId })
+    .from(notifications)
+    .where(and(eq(notifications.caseNo, caseNo), eq(notifications.event, event), eq(notifications.channel, 'sms')));
+  return rows.map((r) => r.personId);
+}
+
 /** [to, locale, text] of an SMS. */
 const seen = (r: Received | undefined) => [r!.body.to, r!.body.locale, r!.body.text];
 
@@ -72,7 +85,7 @@ async function engineer(region: string, suffix: string, phone: string, language:
   const id = `${region}-${suffix}`;
   await addPerson(t.db, { id: `P-${id}`, roles: ['engineer'], language, preferredChannel: 'sms', phone });
   await createEngineers(t.db, [{ id, regions: [region], phone, personId: `P-${id}`, workingHours: ALWAYS, ...(skills ? {} : { skills: [] }) }]);
-  return { id, phone, actor: { role: 'engineer', subject: id } as Actor };
+  return { id, phone, personId: `P-${id}`, actor: { role: 'engineer', subject: id } as Actor };
 }
 
 /** Assigned by hand to `engineerId`, contact recorded, a visit booked at `start`. */
@@ -95,6 +108,11 @@ test('(a) the contact window lapses: the engineer is told the case is taken off 
   const [sms] = await smsFor(caseNo, 'engineer.unassigned');
   expect(seen(sms)).toEqual([a.phone, 'en', `Case ${caseNo} (${PRODUCT}) has been taken off you and goes to someone else; you no longer handle it.`]);
   expect(await notifiedOn(caseNo, 'contact.window_lapsed')).toEqual([[{ engineerId: a.id, template: 'engineer.unassigned' }]]);
+  // Offered, accepted, taken back: the offer's claim carried the engineer's person through.
+  expect(await personsOf(caseNo, 'engineer.offered')).toEqual([a.personId]);
+  expect(await personsOf(caseNo, 'engineer.unassigned')).toEqual([a.personId]);
+  // The customer's message names no person.
+  expect(await personsOf(caseNo, 'case.opened')).toEqual([null]);
 });
 
 test('(b) SLA level 3 withdraws an open offer: the offered engineer is told the offer is withdrawn', async () => {
@@ -118,6 +136,17 @@ test('(b) SLA level 3 withdraws an open offer: the offered engineer is told the 
   expect(escalated.flatMap((e) => (e.data as { notified?: unknown[] }).notified ?? [])).toContainEqual(
     expect.objectContaining({ personId: `${region}-DUTY`, via: 'region_fallback', channel: 'email' }),
   );
+  // The e-mail to the duty person is written for them (ops webhooks for nobody). Only the
+  // first e-mail reaches the activity: the others wait behind it in the e-mail lane.
+  const slaRows = await eventually('the first SLA e-mail written', async () => {
+    const rows = await db
+      .select({ channel: notifications.channel, personId: notifications.personId })
+      .from(notifications)
+      .where(and(eq(notifications.caseNo, caseNo), inArray(notifications.event, ['sla.warning', 'sla.escalation'])));
+    return rows.some((r) => r.channel === 'email') ? rows : undefined;
+  });
+  expect(new Set(slaRows.map((r) => `${r.channel} ${r.personId}`))).toEqual(new Set([`email ${region}-DUTY`, 'webhook null']));
+  expect(await personsOf(caseNo, 'engineer.offer_withdrawn')).toEqual(withdrawn.map(() => a.personId));
 });
 
 test('(b) SLA level 3 takes back a held case: the engineer is told', async () => {
@@ -131,6 +160,8 @@ test('(b) SLA level 3 takes back a held case: the engineer is told', async () =>
   await until(handle, (s) => s.dispatch.excluded.includes(b.id), 'taken back');
   const [sms] = await smsFor(caseNo, 'engineer.unassigned');
   expect(seen(sms)).toEqual([b.phone, 'zh-CN', `工单 ${caseNo}（${PRODUCT}）已从您名下收回并改派他人，您无需再处理。`]);
+  // Assigned by hand: that claim carried the person through to both messages.
+  expect([await personsOf(caseNo, 'engineer.case_assigned'), await personsOf(caseNo, 'engineer.unassigned')]).toEqual([[b.personId], [b.personId]]);
   const restarted = (await eventsOf(t.db, caseNo)).filter((e) => e.type === 'dispatch.restarted');
   expect(restarted.map((e) => e.data)).toEqual([
     expect.objectContaining({ reason: 'SLA customerContact level-3 escalation', notified: [{ engineerId: b.id, template: 'engineer.unassigned' }] }),
