@@ -198,7 +198,7 @@ export function staffRoutes(deps: { db: Database; timeZone: string }): RouteSpec
       path: '/me/notifications',
       tag: 'Staff',
       summary: "Recent messages sent to the caller's person (newest first, cursor-paginated)",
-      description: 'The API key must belong to a person (issued with personId, POST /api-keys); otherwise 409 no_person.',
+      description: 'The API key must belong to a person (personId: POST /api-keys, or PATCH /api-keys/:id for an existing key); otherwise 409 no_person.',
       roles: ACTION_ROLES.myNotifications,
       query: MyNotificationsQuerySchema,
       responses: {
@@ -213,7 +213,11 @@ export function staffRoutes(deps: { db: Database; timeZone: string }): RouteSpec
       },
       async handler({ res, actor, query }) {
         if (!actor.personId)
-          throw new HttpError(409, 'no_person', 'this API key belongs to no person; ask an admin for a key of your own (POST /api-keys with your personId)');
+          throw new HttpError(
+            409,
+            'no_person',
+            'this API key belongs to no person; ask an admin to link it to you (PATCH /api-keys/:id with your personId) or for a key of your own',
+          );
         const person = await load(actor.personId);
         let page;
         try {

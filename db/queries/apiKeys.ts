@@ -3,7 +3,7 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor, Role } from '../../domain';
 import type { Database } from '../client';
-import { apiKeys, people } from '../schema';
+import { apiKeys, engineers, people } from '../schema';
 import { recordAudit } from './audit';
 import { decodeIdCursor, encodeIdCursor } from './notifications';
 
@@ -101,6 +101,51 @@ export async function revokeApiKey(db: Database, id: number, actor: Actor): Prom
     const [revoked] = await tx.update(apiKeys).set({ revoked: true, revokedAt: new Date() }).where(eq(apiKeys.id, id)).returning();
     await recordAudit(tx, { actor, action: 'api_key.revoked', targetKind: 'api_key', targetId: String(id), data: auditData(revoked!) });
     return revoked;
+  });
+}
+
+/** What PATCH /api-keys/:id may change: never the secret, role or subject. personId null unlinks. */
+export interface KeyChange {
+  label?: string;
+  personId?: string | null;
+}
+
+export type KeyChangeOutcome =
+  | { ok: true; row: ApiKeyRow }
+  | { ok: false; reason: 'not_found' | 'revoked' }
+  | { ok: false; reason: 'person_not_found' | 'person_inactive' | 'role_not_held' | 'person_mismatch'; key: ApiKeyRow };
+
+/**
+ * Relabels a key or links it to a person (or unlinks it), keeping its secret. The key row is
+ * locked and the person read under a share lock, so neither a revocation nor the person's
+ * deactivation or loss of the role can slip between the check and the write. A change that
+ * changes nothing writes no audit row (the same PATCH twice: one row).
+ */
+export async function updateApiKey(db: Database, id: number, change: KeyChange, actor: Actor): Promise<KeyChangeOutcome> {
+  return db.transaction(async (tx): Promise<KeyChangeOutcome> => {
+    const [row] = await tx.select().from(apiKeys).where(eq(apiKeys.id, id)).for('update');
+    if (!row) return { ok: false, reason: 'not_found' };
+    if (row.revoked) return { ok: false, reason: 'revoked' };
+    const changed: KeyChange = {};
+    if (change.label !== undefined && change.label !== row.label) changed.label = change.label;
+    if (change.personId !== undefined && change.personId !== row.personId) changed.personId = change.personId;
+    // Only a new link is checked: repeating the current one (say, with a new label) is no change.
+    if (changed.personId) {
+      const [person] = await tx.select().from(people).where(eq(people.id, changed.personId)).for('share');
+      if (!person) return { ok: false, reason: 'person_not_found', key: row };
+      if (!person.active) return { ok: false, reason: 'person_inactive', key: row };
+      if (!person.roles.includes(row.role)) return { ok: false, reason: 'role_not_held', key: row };
+      if (row.role === 'engineer' && row.subject) {
+        // An engineer key acts as its engineer: it may only belong to that engineer's person.
+        const [engineer] = await tx.select({ personId: engineers.personId }).from(engineers).where(eq(engineers.id, row.subject)).for('share');
+        if (engineer?.personId && engineer.personId !== changed.personId) return { ok: false, reason: 'person_mismatch', key: row };
+      }
+    }
+    if (!Object.keys(changed).length) return { ok: true, row };
+    const [after] = await tx.update(apiKeys).set(changed).where(eq(apiKeys.id, id)).returning();
+    const previous = Object.fromEntries(Object.keys(changed).map((k) => [k, row[k as keyof KeyChange]]));
+    await recordAudit(tx, { actor, action: 'api_key.updated', targetKind: 'api_key', targetId: String(id), data: { ...auditData(after!), previous } });
+    return { ok: true, row: after! };
   });
 }
 
