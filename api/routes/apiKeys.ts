@@ -9,9 +9,16 @@ import { ErrorSchema } from '../../domain/schemas';
 import { PersonIdSchema } from '../../domain/staffSchemas';
 import { MAX_PG_INT, strictInt } from '../../domain/strictInt';
 import type { Database } from '../../db/client';
-import { findEngineer } from '../../db/queries/engineers';
-import { findPerson } from '../../db/queries/people';
-import { findApiKey, issueApiKey, listApiKeys, revokeApiKey, rotateApiKey, updateApiKey, type ApiKeyRow } from '../../db/queries/apiKeys';
+import {
+  findApiKey,
+  issueApiKey,
+  listApiKeys,
+  revokeApiKey,
+  rotateApiKey,
+  updateApiKey,
+  type ApiKeyRow,
+  type KeyPersonRefusal,
+} from '../../db/queries/apiKeys';
 import { BadCursorError } from '../../db/queries/notifications';
 import { hashKey, newApiKey } from '../apiKeyHash';
 import { HttpError } from '../errors';
@@ -113,20 +120,21 @@ const errors = {
 };
 const notFound = { 404: { description: 'Unknown key', schema: ErrorSchema } };
 
-const refuse = (code: string, path: string, message: string) => new HttpError(422, code, message, { fields: [{ path, message }] });
-
-/** A key's person must exist, be active and hold the key's role; 422 with the field otherwise. */
-async function checkPerson(db: Database, body: z.output<typeof IssueBody>): Promise<void> {
-  if (!body.personId) return;
-  const person = await findPerson(db, body.personId);
-  if (!person) throw refuse('person_not_found', 'body.personId', `no person ${body.personId} in the staff directory`);
-  if (!person.active) throw refuse('person_inactive', 'body.personId', `person ${body.personId} is deactivated`);
-  if (!person.roles.includes(body.role)) throw refuse('role_not_held', 'body.role', `person ${body.personId} does not hold the role ${body.role}`);
-  if (body.role === 'engineer' && body.subject) {
-    const engineer = await findEngineer(db, body.subject);
-    if (engineer?.personId && engineer.personId !== body.personId)
-      throw refuse('person_mismatch', 'body.personId', `engineer ${body.subject} is person ${engineer.personId}, not ${body.personId}`);
-  }
+/** 422 with the field: the person may not own a key of `role` (an engineer key: acting as `subject`). */
+function personRefused(
+  reason: KeyPersonRefusal,
+  key: { role: string; subject: string | null; personId: string },
+  field: { personId: string; role: string },
+): HttpError {
+  const { role, subject, personId } = key;
+  const refusals: Record<KeyPersonRefusal, [path: string, message: string]> = {
+    person_not_found: [field.personId, `no person ${personId} in the staff directory`],
+    person_inactive: [field.personId, `person ${personId} is deactivated`],
+    role_not_held: [field.role, `person ${personId} does not hold the role ${role}`],
+    person_mismatch: [field.personId, `engineer ${subject} is another person, not ${personId}`],
+  };
+  const [path, message] = refusals[reason];
+  return new HttpError(422, reason, message, { fields: [{ path, message }] });
 }
 
 export function apiKeyRoutes(deps: { db: Database; keySecret: string }): RouteSpec[] {
@@ -171,15 +179,13 @@ export function apiKeyRoutes(deps: { db: Database; keySecret: string }): RouteSp
         422: { description: 'personId names no active person holding the role (field-level messages)', schema: ErrorSchema },
       },
       async handler({ res, actor, body }) {
-        await checkPerson(db, body);
         const key = newApiKey(body.role);
         const expiresAt = body.expiresInDays ? new Date(Date.now() + body.expiresInDays * DAY_MS) : undefined;
-        const row = await issueApiKey(
-          db,
-          { keyHash: hashKey(keySecret, key), role: body.role, subject: body.subject, personId: body.personId, label: body.label, expiresAt },
-          actor,
-        );
-        res.status(201).json({ apiKey: view(row), key });
+        const { role, subject, personId, label } = body;
+        const outcome = await issueApiKey(db, { keyHash: hashKey(keySecret, key), role, subject, personId, label, expiresAt }, actor);
+        if (!outcome.ok)
+          throw personRefused(outcome.reason, { role, subject: subject ?? null, personId: personId! }, { personId: 'body.personId', role: 'body.role' });
+        res.status(201).json({ apiKey: view(outcome.row), key });
       },
     }),
     defineRoute<{ id: number }, unknown, z.output<typeof PatchBody>>({
@@ -203,21 +209,11 @@ export function apiKeyRoutes(deps: { db: Database; keySecret: string }): RouteSp
           res.json({ apiKey: view(outcome.row) });
           return;
         }
-        const { personId } = body;
-        switch (outcome.reason) {
-          case 'not_found':
-            throw notFoundError(params.id);
-          case 'revoked':
-            throw new HttpError(409, 'key_revoked', `API key ${params.id} is revoked: issue a new key with POST /api-keys`);
-          case 'person_not_found':
-            throw refuse(outcome.reason, 'body.personId', `no person ${personId} in the staff directory`);
-          case 'person_inactive':
-            throw refuse(outcome.reason, 'body.personId', `person ${personId} is deactivated`);
-          case 'role_not_held':
-            throw refuse(outcome.reason, 'body.personId', `person ${personId} does not hold the role ${outcome.key.role} of key ${params.id}`);
-          case 'person_mismatch':
-            throw refuse(outcome.reason, 'body.personId', `key ${params.id} acts as engineer ${outcome.key.subject}, who is not person ${personId}`);
-        }
+        if (outcome.reason === 'not_found') throw notFoundError(params.id);
+        if (outcome.reason === 'revoked') throw new HttpError(409, 'key_revoked', `API key ${params.id} is revoked: issue a new key with POST /api-keys`);
+        // The key's role is no field of this body: every refusal points at personId.
+        const { role, subject } = outcome.key;
+        throw personRefused(outcome.reason, { role, subject, personId: body.personId! }, { personId: 'body.personId', role: 'body.personId' });
       },
     }),
     defineRoute<{ id: number }, unknown, unknown>({
