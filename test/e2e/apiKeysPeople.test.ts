@@ -6,6 +6,7 @@
 // person for key, staff directory and duty roster changes.
 import { Pool } from 'pg';
 import { call } from '../support/http';
+import { DEACTIVATE, duringPersonChange } from '../support/personChangeRace';
 import { stackInfo } from '../support/stackInfo';
 
 const tag = `QA-KP-${Date.now().toString(36).toUpperCase()}`;
@@ -23,7 +24,7 @@ let pool: Pool;
 let adminKey: string;
 
 beforeAll(async () => {
-  pool = new Pool({ connectionString: stackInfo().databaseUrl, max: 2 });
+  pool = new Pool({ connectionString: stackInfo().databaseUrl, max: 3 });
   for (const p of [admin, supervisor]) expect((await call('POST', '/staff', { as: 'admin', body: p })).status).toBe(201);
   const issued = await call('POST', '/api-keys', { as: 'admin', body: { role: 'admin', personId: admin.id, label: `test:${tag}:admin` } });
   expect(issued.status).toBe(201);
@@ -223,5 +224,34 @@ describe('PATCH /api-keys/:id', () => {
     // The engineer's own person is accepted.
     const own = await call('PATCH', `/api-keys/${engId}`, { ...as(), body: { personId: fitter.id } });
     expect([own.status, own.body.apiKey.personId, own.body.apiKey.subject]).toEqual([200, fitter.id, engineer.id]);
+  });
+
+  test('a deactivation under way when a key is linked or issued is waited for: 422 person_inactive, nothing linked or issued', async () => {
+    const leaving = [person('LEAVE1', ['supervisor']), person('LEAVE2', ['supervisor'])] as const;
+    for (const p of leaving) expect((await call('POST', '/staff', { as: 'admin', body: p })).status).toBe(201);
+    const roleOnly = await call('POST', '/api-keys', { as: 'admin', body: { role: 'supervisor', label: `test:${tag}:race` } });
+    const id: number = roleOnly.body.apiKey.id;
+
+    const linking = await duringPersonChange(pool, leaving[0].id, DEACTIVATE, () =>
+      call('PATCH', `/api-keys/${id}`, { ...as(), body: { personId: leaving[0].id } }),
+    );
+    expect([linking.waited, linking.answeredBeforeCommit, linking.answer.status, linking.answer.body.error?.code]).toEqual([
+      true,
+      false,
+      422,
+      'person_inactive',
+    ]);
+    expect([(await keyRow(id)).person_id, await auditRows(id)]).toEqual([null, 1]);
+
+    const issuing = await duringPersonChange(pool, leaving[1].id, DEACTIVATE, () =>
+      call('POST', '/api-keys', { as: 'admin', body: { role: 'supervisor', personId: leaving[1].id, label: `test:${tag}:race2` } }),
+    );
+    expect([issuing.waited, issuing.answeredBeforeCommit, issuing.answer.status, issuing.answer.body.error?.code]).toEqual([
+      true,
+      false,
+      422,
+      'person_inactive',
+    ]);
+    expect((await pool.query('SELECT count(*) FROM api_keys WHERE person_id = $1', [leaving[1].id])).rows[0].count).toBe('0');
   });
 });

@@ -3,14 +3,13 @@
 // /duty/fallbacks does): a deactivation or loss of the role that is under way when the
 // shift is added either commits first, and the shift is refused, or waits for it.
 //
-// The race is made deterministic: a transaction of the test changes the person the way
-// PATCH /staff/:id and DELETE /staff/:id do (SELECT ... FOR UPDATE, then UPDATE) and stays
-// open while the API adds the shift; the test commits it once PostgreSQL reports the API's
-// query waiting for that transaction. Without the lock the API reads the person as it was
-// before that change (it is not committed yet), the insert waits only for the foreign-key
-// check, and the shift is created (201) for a person who can no longer serve.
+// The race is made deterministic (test/support/personChangeRace.ts): the change stays
+// uncommitted until the API's query waits for it. Without the lock the API reads the
+// person as it was before that change, the insert waits only for the foreign-key check,
+// and the shift is created (201) for a person who can no longer serve.
 import { Pool } from 'pg';
-import { call, type Reply } from '../support/http';
+import { call } from '../support/http';
+import { DEACTIVATE, duringPersonChange, removeRole } from '../support/personChangeRace';
 import { stackInfo } from '../support/stackInfo';
 
 const tag = `QA-DS-${Date.now().toString(36).toUpperCase()}`;
@@ -51,37 +50,15 @@ test('a person who is unknown, deactivated or without the role gets no shift (40
 });
 
 describe.each([
-  ['deactivation', 'UPDATE people SET active = false, updated_at = now() WHERE id = $1', 'person_inactive'],
-  ['loss of the role', "UPDATE people SET roles = array_remove(roles, 'dispatcher'), updated_at = now() WHERE id = $1", 'role_not_held'],
+  ['deactivation', DEACTIVATE, 'person_inactive'],
+  ['loss of the role', removeRole('dispatcher'), 'role_not_held'],
 ])('a %s under way while the shift is added', (what, change, code) => {
   test(`waits for it and refuses the shift (409 ${code})`, async () => {
     const p = person(what === 'deactivation' ? 'RACE1' : 'RACE2', ['dispatcher', 'supervisor']);
     expect((await call('POST', '/staff', { as: 'admin', body: p })).status).toBe(201);
-    const tx = await pool.connect();
-    let answer: Reply | undefined;
-    try {
-      await tx.query('BEGIN');
-      const changer: number = (await tx.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-      await tx.query('SELECT id FROM people WHERE id = $1 FOR UPDATE', [p.id]);
-      await tx.query(change, [p.id]);
-
-      const pending = call('POST', '/duty/shifts', { as: 'admin', body: shift(p.id) }).then((r) => (answer = r));
-      // Until the API's transaction waits for ours (or answers without waiting: the check ran on the old row).
-      const deadline = Date.now() + 20_000;
-      let waiting = false;
-      while (!answer && !waiting && Date.now() < deadline) {
-        const blocked = await pool.query('SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [changer]);
-        waiting = Number(blocked.rows[0].count) > 0;
-        if (!waiting) await new Promise((r) => setTimeout(r, 20));
-      }
-      expect({ answeredBeforeTheChangeCommitted: answer?.status, waiting }).toEqual({ answeredBeforeTheChangeCommitted: undefined, waiting: true });
-      await tx.query('COMMIT');
-      await pending;
-    } finally {
-      await tx.query('ROLLBACK').catch(() => undefined); // after COMMIT: a warning, nothing to undo
-      tx.release();
-    }
-    expect([answer?.status, answer?.body.error?.code]).toEqual([409, code]);
+    const race = await duringPersonChange(pool, p.id, change, () => call('POST', '/duty/shifts', { as: 'admin', body: shift(p.id) }));
+    expect([race.waited, race.answeredBeforeCommit]).toEqual([true, false]);
+    expect([race.answer.status, race.answer.body.error?.code]).toEqual([409, code]);
     expect(await shiftsOf(p.id)).toBe(0);
   });
 });
