@@ -1,5 +1,5 @@
 // Admin API of the api_keys table: list (never a secret), issue (the key is shown once),
-// revoke, and rotate (a new key shown once; the old one keeps working for a grace period,
+// relabel or link to a person (the secret stays), revoke, and rotate (a new key shown once; the old one keeps working for a grace period,
 // then expires). A key may belong to a person of the staff directory (personId): the
 // timeline and the audit trail name them, and /me/notifications is theirs. Every change
 // is an audit_events row (GET /audit-events).
@@ -9,9 +9,16 @@ import { ErrorSchema } from '../../domain/schemas';
 import { PersonIdSchema } from '../../domain/staffSchemas';
 import { MAX_PG_INT, strictInt } from '../../domain/strictInt';
 import type { Database } from '../../db/client';
-import { findEngineer } from '../../db/queries/engineers';
-import { findPerson } from '../../db/queries/people';
-import { findApiKey, issueApiKey, listApiKeys, revokeApiKey, rotateApiKey, type ApiKeyRow } from '../../db/queries/apiKeys';
+import {
+  findApiKey,
+  issueApiKey,
+  listApiKeys,
+  revokeApiKey,
+  rotateApiKey,
+  updateApiKey,
+  type ApiKeyRow,
+  type KeyPersonRefusal,
+} from '../../db/queries/apiKeys';
 import { BadCursorError } from '../../db/queries/notifications';
 import { hashKey, newApiKey } from '../apiKeyHash';
 import { HttpError } from '../errors';
@@ -41,6 +48,8 @@ const ApiKeyViewSchema = z
 
 const expiresInDays = strictInt(1, 3650).optional().meta({ description: 'Lifetime in days; omitted: does not expire' });
 
+const label = z.string().trim().min(1).max(100);
+
 const IssueBody = z
   .strictObject({
     role: z.enum(ROLES),
@@ -48,7 +57,7 @@ const IssueBody = z
     personId: PersonIdSchema.optional().meta({
       description: "The person the key belongs to: active, holding the key's role (an engineer key: the engineer's own person). Kept by rotation",
     }),
-    label: z.string().trim().min(1).max(100).meta({ example: 'crm-integration' }),
+    label: label.meta({ example: 'crm-integration' }),
     expiresInDays,
   })
   .refine((b) => b.role !== 'engineer' || b.subject, { path: ['subject'], message: 'an engineer key needs the engineer id as subject' })
@@ -63,6 +72,17 @@ const RotateBody = z
   })
   .meta({ id: 'RotateApiKey' });
 
+const PatchBody = z
+  .strictObject({
+    label: label.optional(),
+    personId: PersonIdSchema.nullable()
+      .optional()
+      .meta({ description: "Link the key to this person (active, holding the key's role; an engineer key: the engineer's own person); null unlinks it" }),
+  })
+  // Not on top of an unknown field's error: one message for one mistake.
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change: label and/or personId', when: (p) => !p.issues.length })
+  .meta({ id: 'ApiKeyPatch' });
+
 const KeyParams = z.strictObject({ id: strictInt(1, MAX_PG_INT) });
 const ListQuery = z
   .strictObject({
@@ -72,6 +92,7 @@ const ListQuery = z
   })
   .meta({ id: 'ApiKeysQuery' });
 
+const Envelope = z.object({ apiKey: ApiKeyViewSchema }).meta({ id: 'ApiKeyEnvelope' });
 const Issued = z.object({ apiKey: ApiKeyViewSchema, key: z.string().meta({ description: 'The key itself: shown only in this response' }) });
 
 function view(row: ApiKeyRow, now = new Date()): z.output<typeof ApiKeyViewSchema> {
@@ -99,19 +120,21 @@ const errors = {
 };
 const notFound = { 404: { description: 'Unknown key', schema: ErrorSchema } };
 
-/** A key's person must exist, be active and hold the key's role; 422 with the field otherwise. */
-async function checkPerson(db: Database, body: z.output<typeof IssueBody>): Promise<void> {
-  if (!body.personId) return;
-  const refuse = (code: string, path: string, message: string) => new HttpError(422, code, message, { fields: [{ path, message }] });
-  const person = await findPerson(db, body.personId);
-  if (!person) throw refuse('person_not_found', 'body.personId', `no person ${body.personId} in the staff directory`);
-  if (!person.active) throw refuse('person_inactive', 'body.personId', `person ${body.personId} is deactivated`);
-  if (!person.roles.includes(body.role)) throw refuse('role_not_held', 'body.role', `person ${body.personId} does not hold the role ${body.role}`);
-  if (body.role === 'engineer' && body.subject) {
-    const engineer = await findEngineer(db, body.subject);
-    if (engineer?.personId && engineer.personId !== body.personId)
-      throw refuse('person_mismatch', 'body.personId', `engineer ${body.subject} is person ${engineer.personId}, not ${body.personId}`);
-  }
+/** 422 with the field: the person may not own a key of `role` (an engineer key: acting as `subject`). */
+function personRefused(
+  reason: KeyPersonRefusal,
+  key: { role: string; subject: string | null; personId: string },
+  field: { personId: string; role: string },
+): HttpError {
+  const { role, subject, personId } = key;
+  const refusals: Record<KeyPersonRefusal, [path: string, message: string]> = {
+    person_not_found: [field.personId, `no person ${personId} in the staff directory`],
+    person_inactive: [field.personId, `person ${personId} is deactivated`],
+    role_not_held: [field.role, `person ${personId} does not hold the role ${role}`],
+    person_mismatch: [field.personId, `engineer ${subject} is another person, not ${personId}`],
+  };
+  const [path, message] = refusals[reason];
+  return new HttpError(422, reason, message, { fields: [{ path, message }] });
 }
 
 export function apiKeyRoutes(deps: { db: Database; keySecret: string }): RouteSpec[] {
@@ -156,15 +179,41 @@ export function apiKeyRoutes(deps: { db: Database; keySecret: string }): RouteSp
         422: { description: 'personId names no active person holding the role (field-level messages)', schema: ErrorSchema },
       },
       async handler({ res, actor, body }) {
-        await checkPerson(db, body);
         const key = newApiKey(body.role);
         const expiresAt = body.expiresInDays ? new Date(Date.now() + body.expiresInDays * DAY_MS) : undefined;
-        const row = await issueApiKey(
-          db,
-          { keyHash: hashKey(keySecret, key), role: body.role, subject: body.subject, personId: body.personId, label: body.label, expiresAt },
-          actor,
-        );
-        res.status(201).json({ apiKey: view(row), key });
+        const { role, subject, personId, label } = body;
+        const outcome = await issueApiKey(db, { keyHash: hashKey(keySecret, key), role, subject, personId, label, expiresAt }, actor);
+        if (!outcome.ok)
+          throw personRefused(outcome.reason, { role, subject: subject ?? null, personId: personId! }, { personId: 'body.personId', role: 'body.role' });
+        res.status(201).json({ apiKey: view(outcome.row), key });
+      },
+    }),
+    defineRoute<{ id: number }, unknown, z.output<typeof PatchBody>>({
+      method: 'patch',
+      path: '/api-keys/:id',
+      tag: 'API keys',
+      summary: 'Relabel a key, link it to a person or unlink it (personId null); the key itself stays the same',
+      roles: ADMIN,
+      params: KeyParams,
+      body: PatchBody,
+      responses: {
+        200: { description: 'The key as GET /api-keys lists it (sending the same change again changes nothing)', schema: Envelope },
+        ...errors,
+        ...notFound,
+        409: { description: 'The key is revoked (key_revoked)', schema: ErrorSchema },
+        422: { description: "personId names no active person holding the key's role (field-level messages)", schema: ErrorSchema },
+      },
+      async handler({ res, actor, params, body }) {
+        const outcome = await updateApiKey(db, params.id, body, actor);
+        if (outcome.ok) {
+          res.json({ apiKey: view(outcome.row) });
+          return;
+        }
+        if (outcome.reason === 'not_found') throw notFoundError(params.id);
+        if (outcome.reason === 'revoked') throw new HttpError(409, 'key_revoked', `API key ${params.id} is revoked: issue a new key with POST /api-keys`);
+        // The key's role is no field of this body: every refusal points at personId.
+        const { role, subject } = outcome.key;
+        throw personRefused(outcome.reason, { role, subject, personId: body.personId! }, { personId: 'body.personId', role: 'body.personId' });
       },
     }),
     defineRoute<{ id: number }, unknown, unknown>({
@@ -174,7 +223,7 @@ export function apiKeyRoutes(deps: { db: Database; keySecret: string }): RouteSp
       summary: 'Revoke an API key at once (the row stays, revoked; revoking twice changes nothing)',
       roles: ADMIN,
       params: KeyParams,
-      responses: { 200: { description: 'Revoked', schema: z.object({ apiKey: ApiKeyViewSchema }).meta({ id: 'ApiKeyEnvelope' }) }, ...errors, ...notFound },
+      responses: { 200: { description: 'Revoked', schema: Envelope }, ...errors, ...notFound },
       async handler({ res, actor, params }) {
         const row = await revokeApiKey(db, params.id, actor);
         if (!row) throw notFoundError(params.id);

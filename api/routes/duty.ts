@@ -8,7 +8,7 @@ import { ErrorSchema } from '../../domain/schemas';
 import { FallbackInputSchema, PersonRoleSchema, ShiftInputSchema, ShiftListQuerySchema } from '../../domain/staffSchemas';
 import { strictInt, MAX_PG_INT } from '../../domain/strictInt';
 import type { Database } from '../../db/client';
-import { findPerson, listFallbacks, listShifts, loadRoster } from '../../db/queries/people';
+import { listFallbacks, listShifts, loadRoster } from '../../db/queries/people';
 import { createShiftAudited, deleteShiftAudited, removeFallbackAudited, setFallbackAudited } from '../../db/queries/rosterChanges';
 import { utcOffsetMinutes } from '../../shared/timeZone';
 import { HttpError } from '../errors';
@@ -25,19 +25,15 @@ const ineligible = {
   person_inactive: (personId: string, _role: string) => `person ${personId} is deactivated`,
   role_not_held: (personId: string, role: string) => `person ${personId} does not hold the role ${role}`,
 };
+/** A shift or fallback names an active person who holds the role (checked by the write, under a lock): 404 / 409 otherwise. */
+function refusal(reason: 'person_not_found' | keyof typeof ineligible, personId: string, role: string): HttpError {
+  if (reason === 'person_not_found') return new HttpError(404, 'person_not_found', `no person ${personId}`);
+  return new HttpError(409, reason, ineligible[reason](personId, role));
+}
 const NowQuery = z.strictObject({ role: PersonRoleSchema, region: region.optional() }).meta({ id: 'DutyNowQuery' });
 
 export function dutyRoutes(deps: { db: Database; timeZone: string }): RouteSpec[] {
   const { db } = deps;
-
-  /** A shift or fallback names an active person who holds the role: 404 / 409 otherwise. */
-  async function eligible(personId: string, role: string): Promise<void> {
-    const p = await findPerson(db, personId);
-    if (!p) throw new HttpError(404, 'person_not_found', `no person ${personId}`);
-    if (!p.active) throw new HttpError(409, 'person_inactive', ineligible.person_inactive(personId, role));
-    if (!p.roles.includes(role)) throw new HttpError(409, 'role_not_held', ineligible.role_not_held(personId, role));
-  }
-
   return [
     defineRoute<unknown, z.output<typeof ShiftListQuerySchema>, unknown>({
       method: 'get',
@@ -69,8 +65,9 @@ export function dutyRoutes(deps: { db: Database; timeZone: string }): RouteSpec[
         409: { description: 'The person is deactivated or does not hold the role', schema: ErrorSchema },
       },
       async handler({ res, actor, body }) {
-        await eligible(body.personId, body.role);
-        res.status(201).json({ shift: shiftView(await createShiftAudited(db, body, actor)) });
+        const outcome = await createShiftAudited(db, body, actor);
+        if (!outcome.ok) throw refusal(outcome.reason, body.personId, body.role);
+        res.status(201).json({ shift: shiftView(outcome.shift) });
       },
     }),
     defineRoute<{ id: number }, unknown, unknown>({
@@ -111,13 +108,8 @@ export function dutyRoutes(deps: { db: Database; timeZone: string }): RouteSpec[
         409: { description: 'The person is deactivated or does not hold the role', schema: ErrorSchema },
       },
       async handler({ res, actor, body }) {
-        // Checked under a lock by the write: the person cannot be deactivated in between.
         const outcome = await setFallbackAudited(db, body, actor);
-        if (!outcome.ok) {
-          const { personId, role } = body;
-          if (outcome.reason === 'person_not_found') throw new HttpError(404, 'person_not_found', `no person ${personId}`);
-          throw new HttpError(409, outcome.reason, ineligible[outcome.reason](personId, role));
-        }
+        if (!outcome.ok) throw refusal(outcome.reason, body.personId, body.role);
         res.json({ fallback: fallbackView(outcome.fallback) });
       },
     }),

@@ -199,7 +199,7 @@ export function staffRoutes(deps: { db: Database; timeZone: string }): RouteSpec
       tag: 'Staff',
       summary: "Recent messages sent to the caller's person (newest first, cursor-paginated)",
       description:
-        'The API key must belong to a person (issued with personId, POST /api-keys); otherwise 409 no_person. Lists the messages written for that person (whatever address they went to), and messages naming no person (written before notifications carried one) sent to their current phone or e-mail.',
+        'The API key must belong to a person (personId: POST /api-keys, or PATCH /api-keys/:id for an existing key); otherwise 409 no_person. Lists the messages written for that person (whatever address they went to), and messages naming no person (written before notifications carried one) sent to their current phone or e-mail.',
       roles: ACTION_ROLES.myNotifications,
       query: MyNotificationsQuerySchema,
       responses: {
@@ -214,7 +214,11 @@ export function staffRoutes(deps: { db: Database; timeZone: string }): RouteSpec
       },
       async handler({ res, actor, query }) {
         if (!actor.personId)
-          throw new HttpError(409, 'no_person', 'this API key belongs to no person; ask an admin for a key of your own (POST /api-keys with your personId)');
+          throw new HttpError(
+            409,
+            'no_person',
+            'this API key belongs to no person; ask an admin to link it to you (PATCH /api-keys/:id with your personId) or for a key of your own',
+          );
         const person = await load(actor.personId);
         let page;
         try {

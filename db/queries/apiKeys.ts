@@ -3,11 +3,34 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor, Role } from '../../domain';
 import type { Database } from '../client';
-import { apiKeys, people } from '../schema';
+import { apiKeys, engineers, people } from '../schema';
 import { recordAudit } from './audit';
 import { decodeIdCursor, encodeIdCursor } from './notifications';
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** Why a person may not own a key. */
+export type KeyPersonRefusal = 'person_not_found' | 'person_inactive' | 'role_not_held' | 'person_mismatch';
+
+/**
+ * Why `personId` may not own a key of this role (an engineer key: acting as engineer
+ * `subject`), or undefined if they may. The person and engineer rows are read under share
+ * locks held to the end of the transaction: a deactivation, loss of the role or relinked
+ * engineer under way commits first (and is seen) or waits for the key.
+ */
+async function keyPersonRefusal(tx: Tx, key: { role: string; subject: string | null }, personId: string): Promise<KeyPersonRefusal | undefined> {
+  const [person] = await tx.select().from(people).where(eq(people.id, personId)).for('share');
+  if (!person) return 'person_not_found';
+  if (!person.active) return 'person_inactive';
+  if (!person.roles.includes(key.role)) return 'role_not_held';
+  if (key.role === 'engineer' && key.subject) {
+    // An engineer key acts as its engineer: it may only belong to that engineer's person.
+    const [engineer] = await tx.select({ personId: engineers.personId }).from(engineers).where(eq(engineers.id, key.subject)).for('share');
+    if (engineer?.personId && engineer.personId !== personId) return 'person_mismatch';
+  }
+  return undefined;
+}
 
 /** Rows whose key_hash is one of `hashes` (the keyed and the legacy hash of one presented key). */
 export async function findKeysByHash(db: Database, hashes: string[]): Promise<Array<ApiKeyRow & { personName: string | null }>> {
@@ -69,14 +92,18 @@ export interface NewKey {
   keyHash: string;
   role: Role;
   subject?: string;
-  /** The person the key belongs to (checked by the route: active, holds the role). */
+  /** The person the key belongs to: active, holding the role (checked by issueApiKey). */
   personId?: string;
   label: string;
   expiresAt?: Date;
 }
 
-export async function issueApiKey(db: Database, key: NewKey, actor: Actor): Promise<ApiKeyRow> {
-  return db.transaction(async (tx) => {
+export type IssueOutcome = { ok: true; row: ApiKeyRow } | { ok: false; reason: KeyPersonRefusal };
+
+export async function issueApiKey(db: Database, key: NewKey, actor: Actor): Promise<IssueOutcome> {
+  return db.transaction(async (tx): Promise<IssueOutcome> => {
+    const refused = key.personId ? await keyPersonRefusal(tx, { role: key.role, subject: key.subject ?? null }, key.personId) : undefined;
+    if (refused) return { ok: false, reason: refused };
     const [row] = await tx
       .insert(apiKeys)
       .values({
@@ -89,7 +116,7 @@ export async function issueApiKey(db: Database, key: NewKey, actor: Actor): Prom
       })
       .returning();
     await recordAudit(tx, { actor, action: 'api_key.issued', targetKind: 'api_key', targetId: String(row!.id), data: auditData(row!) });
-    return row!;
+    return { ok: true, row: row! };
   });
 }
 
@@ -101,6 +128,43 @@ export async function revokeApiKey(db: Database, id: number, actor: Actor): Prom
     const [revoked] = await tx.update(apiKeys).set({ revoked: true, revokedAt: new Date() }).where(eq(apiKeys.id, id)).returning();
     await recordAudit(tx, { actor, action: 'api_key.revoked', targetKind: 'api_key', targetId: String(id), data: auditData(revoked!) });
     return revoked;
+  });
+}
+
+/** What PATCH /api-keys/:id may change: never the secret, role or subject. personId null unlinks. */
+export interface KeyChange {
+  label?: string;
+  personId?: string | null;
+}
+
+export type KeyChangeOutcome =
+  | { ok: true; row: ApiKeyRow }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'revoked' }
+  | { ok: false; reason: KeyPersonRefusal; key: ApiKeyRow };
+
+/**
+ * Relabels a key or links it to a person (or unlinks it), keeping its secret. The key row is
+ * locked and the person checked under a share lock (keyPersonRefusal), so neither a
+ * revocation nor the person's deactivation can slip between the check and the write. Only a
+ * new link is checked: repeating the current one is no change. A change that changes
+ * nothing writes no audit row (the same PATCH twice: one row).
+ */
+export async function updateApiKey(db: Database, id: number, change: KeyChange, actor: Actor): Promise<KeyChangeOutcome> {
+  return db.transaction(async (tx): Promise<KeyChangeOutcome> => {
+    const [row] = await tx.select().from(apiKeys).where(eq(apiKeys.id, id)).for('update');
+    if (!row) return { ok: false, reason: 'not_found' };
+    if (row.revoked) return { ok: false, reason: 'revoked' };
+    const changed: KeyChange = {};
+    if (change.label !== undefined && change.label !== row.label) changed.label = change.label;
+    if (change.personId !== undefined && change.personId !== row.personId) changed.personId = change.personId;
+    const refused = changed.personId ? await keyPersonRefusal(tx, row, changed.personId) : undefined;
+    if (refused) return { ok: false, reason: refused, key: row };
+    if (!Object.keys(changed).length) return { ok: true, row };
+    const [after] = await tx.update(apiKeys).set(changed).where(eq(apiKeys.id, id)).returning();
+    const previous = Object.fromEntries(Object.keys(changed).map((k) => [k, row[k as keyof KeyChange]]));
+    await recordAudit(tx, { actor, action: 'api_key.updated', targetKind: 'api_key', targetId: String(id), data: { ...auditData(after!), previous } });
+    return { ok: true, row: after! };
   });
 }
 

@@ -76,11 +76,31 @@ export async function updatePersonAudited(db: Database, id: string, patch: Perso
   });
 }
 
-export async function createShiftAudited(db: Database, s: ShiftInput, actor: Actor): Promise<ShiftRow> {
-  return db.transaction(async (tx) => {
+export type ShiftChange = { ok: true; shift: ShiftRow } | { ok: false; reason: EligibilityRefusal };
+type EligibilityRefusal = 'person_not_found' | 'person_inactive' | 'role_not_held';
+
+/**
+ * Why a person may not be named by a shift or fallback for `role`, or undefined if they may.
+ * Reads them under a share lock, held to the end of the transaction: a concurrent
+ * deactivation or loss of the role (PATCH, DELETE /staff/:id lock the row for update)
+ * waits for the write, or the write sees its outcome.
+ */
+async function ineligibleUnderLock(tx: Tx, personId: string, role: string): Promise<EligibilityRefusal | undefined> {
+  const [person] = await tx.select().from(people).where(eq(people.id, personId)).for('share');
+  if (!person) return 'person_not_found';
+  if (!person.active) return 'person_inactive';
+  if (!person.roles.includes(role)) return 'role_not_held';
+  return undefined;
+}
+
+/** Adds a weekly shift for an active person who holds its role (checked under a share lock). */
+export async function createShiftAudited(db: Database, s: ShiftInput, actor: Actor): Promise<ShiftChange> {
+  return db.transaction(async (tx): Promise<ShiftChange> => {
+    const refused = await ineligibleUnderLock(tx, s.personId, s.role);
+    if (refused) return { ok: false, reason: refused };
     const [row] = await tx.insert(dutyShifts).values(s).returning();
     await recordAudit(tx, { actor, action: 'duty_shift.created', targetKind: 'duty_shift', targetId: String(row!.id), data: { ...s } });
-    return row!;
+    return { ok: true, shift: row! };
   });
 }
 
@@ -100,7 +120,7 @@ export async function deleteShiftAudited(db: Database, id: number, actor: Actor)
   });
 }
 
-export type FallbackChange = { ok: true; fallback: FallbackRow } | { ok: false; reason: 'person_not_found' | 'person_inactive' | 'role_not_held' };
+export type FallbackChange = { ok: true; fallback: FallbackRow } | { ok: false; reason: EligibilityRefusal };
 
 /**
  * Sets (or replaces) the fallback of a region and role. The person is read under a share
@@ -108,10 +128,8 @@ export type FallbackChange = { ok: true; fallback: FallbackRow } | { ok: false; 
  */
 export async function setFallbackAudited(db: Database, f: FallbackInput, actor: Actor): Promise<FallbackChange> {
   return db.transaction(async (tx): Promise<FallbackChange> => {
-    const [person] = await tx.select().from(people).where(eq(people.id, f.personId)).for('share');
-    if (!person) return { ok: false, reason: 'person_not_found' };
-    if (!person.active) return { ok: false, reason: 'person_inactive' };
-    if (!person.roles.includes(f.role)) return { ok: false, reason: 'role_not_held' };
+    const refused = await ineligibleUnderLock(tx, f.personId, f.role);
+    if (refused) return { ok: false, reason: refused };
     const [previous] = await tx
       .select({ personId: dutyFallbacks.personId })
       .from(dutyFallbacks)

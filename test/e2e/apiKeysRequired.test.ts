@@ -77,7 +77,8 @@ test('no key in API_KEYS and none stored: the API refuses to start, saying so', 
 
 test('a revoked or expired stored key does not count; a usable one lets it start', async () => {
   const revoked = await issueApiKey(db, { keyHash: hashKey(API_KEY_SECRET, 'revoked-key-0123456789'), role: 'admin', label: 'revoked' }, ADMIN);
-  await revokeApiKey(db, revoked.id, ADMIN);
+  if (!revoked.ok) throw new Error(`not issued: ${revoked.reason}`);
+  await revokeApiKey(db, revoked.row.id, ADMIN);
   await issueApiKey(
     db,
     { keyHash: hashKey(API_KEY_SECRET, 'expired-key-0123456789'), role: 'admin', label: 'expired', expiresAt: new Date(Date.now() - 60_000) },

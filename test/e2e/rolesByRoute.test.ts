@@ -136,6 +136,7 @@ const TABLE: Record<string, readonly [Outcome, Outcome, Outcome, Outcome, Outcom
 
   'GET /api-keys':                                 [F,    F,     F,     F,     F,     Y,     U,     U],
   'POST /api-keys':                                [F,    F,     F,     F,     F,     Y,     U,     U],
+  'PATCH /api-keys/{id}':                          [F,    F,     F,     F,     F,     Y,     U,     U],
   'DELETE /api-keys/{id}':                         [F,    F,     F,     F,     F,     Y,     U,     U],
   'POST /api-keys/{id}/rotate':                    [F,    F,     F,     F,     F,     Y,     U,     U],
   'GET /audit-events':                             [F,    F,     F,     F,     Y,     Y,     U,     U],
