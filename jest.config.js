@@ -10,5 +10,7 @@ module.exports = {
   testTimeout,
   // A plain 'N passed, N failed' line on stdout for CI (test/support/closingLineReporter.js).
   reporters: ['default', '<rootDir>/test/support/closingLineReporter.js'],
+  // The history replay first: test/support/replayFirstSequencer.js says why.
+  testSequencer: '<rootDir>/test/support/replayFirstSequencer.js',
   projects: [require('./jest.unit.config.js'), integration],
 };
