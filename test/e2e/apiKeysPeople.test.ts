@@ -32,6 +32,21 @@ beforeAll(async () => {
 });
 afterAll(() => pool?.end());
 
+/**
+ * The people a refusal needs (`prefix` keeps two tests' ids apart): a deactivated
+ * supervisor, an engineer's person with their engineer, and another engineer person.
+ */
+async function refusalCast(prefix: string) {
+  const gone = person(`${prefix}GONE`, ['supervisor']);
+  const fitter = person(`${prefix}ENG`, ['engineer']);
+  const other = person(`${prefix}ENG2`, ['engineer']);
+  for (const p of [gone, fitter, other]) expect((await call('POST', '/staff', { as: 'admin', body: p })).status).toBe(201);
+  expect((await call('DELETE', `/staff/${gone.id}`, { as: 'admin' })).status).toBe(200);
+  const engineer = { id: `${tag}-${prefix}E`, name: '测试工', badgeNo: `${tag}${prefix}`, skills: [], regions: [tag], personId: fitter.id };
+  expect((await call('POST', '/engineers', { as: 'admin', body: engineer })).status).toBe(201);
+  return { gone, fitter, other, engineer };
+}
+
 const keyCount = async () => Number((await pool.query('SELECT count(*) FROM api_keys')).rows[0].count);
 
 test('a key issued with a personId belongs to them: listed, kept by rotation, and /me/notifications is theirs', async () => {
@@ -54,13 +69,7 @@ test('a key issued with a personId belongs to them: listed, kept by rotation, an
 });
 
 test('a personId naming nobody, a deactivated person or one without the role is refused 422 with the field; nothing is issued', async () => {
-  const gone = person('GONE', ['supervisor']);
-  const fitter = person('ENG', ['engineer']);
-  const other = person('ENG2', ['engineer']);
-  for (const p of [gone, fitter, other]) expect((await call('POST', '/staff', { as: 'admin', body: p })).status).toBe(201);
-  expect((await call('DELETE', `/staff/${gone.id}`, { as: 'admin' })).status).toBe(200);
-  const engineer = { id: `${tag}-E`, name: '测试工', badgeNo: tag, skills: [], regions: [tag], personId: fitter.id };
-  expect((await call('POST', '/engineers', { as: 'admin', body: engineer })).status).toBe(201);
+  const { gone, other, engineer } = await refusalCast('');
   const before = await keyCount();
 
   const refused = async (body: Record<string, unknown>) => {
@@ -187,13 +196,7 @@ describe('PATCH /api-keys/:id', () => {
   });
 
   test('refuses a bad body (400), an unknown key (404), a revoked key (409) and a person who may not hold it (422); a refusal changes nothing', async () => {
-    const gone = person('PGONE', ['supervisor']);
-    const fitter = person('PENG', ['engineer']);
-    const other = person('PENG2', ['engineer']);
-    for (const p of [gone, fitter, other]) expect((await call('POST', '/staff', { as: 'admin', body: p })).status).toBe(201);
-    expect((await call('DELETE', `/staff/${gone.id}`, { as: 'admin' })).status).toBe(200);
-    const engineer = { id: `${tag}-PE`, name: '测试工', badgeNo: `${tag}P`, skills: [], regions: [tag], personId: fitter.id };
-    expect((await call('POST', '/engineers', { as: 'admin', body: engineer })).status).toBe(201);
+    const { gone, fitter, other, engineer } = await refusalCast('P');
     const sup = await call('POST', '/api-keys', { as: 'admin', body: { role: 'supervisor', label: `test:${tag}:p-sup` } });
     const eng = await call('POST', '/api-keys', { as: 'admin', body: { role: 'engineer', subject: engineer.id, label: `test:${tag}:p-eng` } });
     const revoked = await call('POST', '/api-keys', { as: 'admin', body: { role: 'supervisor', label: `test:${tag}:p-revoked` } });
